@@ -1,0 +1,236 @@
+//! The tasks themselves: what `cargo xtask run | test | dist | install` do.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use crate::build;
+use crate::shell::{cmd, root, run as run_command, say};
+use crate::tools::{self, chromedriver, chromium, path_with_tools};
+
+const DEFAULT_PORT: u16 = 8080;
+
+pub fn install(args: &[String]) -> Result<(), String> {
+    match args {
+        [] => tools::ensure_build_tools(),
+        [flag] if flag == "--browser" => tools::ensure_test_tools(),
+        _ => Err("usage: cargo xtask install [--browser]".into()),
+    }
+}
+
+pub fn dist() -> Result<(), String> {
+    tools::ensure_build_tools()?;
+    let dist = build::app_release()?;
+    say(format!("built the release app into {}", dist.display()));
+    Ok(())
+}
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    let port = parse_port(args)?;
+    tools::ensure_build_tools()?;
+    let dist = build::app_release()?;
+    let sandbox = build::sandbox()?;
+    let addr = format!("127.0.0.1:{port}");
+    let mut child = Command::new(&sandbox)
+        .args(["--addr", &addr, "--static"])
+        .arg(&dist)
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|err| format!("cannot start {}: {err}", sandbox.display()))?;
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let mut lines = BufReader::new(stdout).lines();
+    for line in lines.by_ref() {
+        let line = line.map_err(|err| format!("reading the sandbox's output: {err}"))?;
+        println!("{line}");
+        if let Some(url) = line.strip_prefix("listening on ") {
+            println!();
+            println!("  Tolerance Editor is running at {url}/");
+            println!(
+                "  Sign in with user name `demo` and password `demo` (database DEMO_LIVE or DEMO_TEST)."
+            );
+            println!("  Press Ctrl-C to stop.");
+            println!();
+            break;
+        }
+    }
+    // Keep echoing the sandbox's log until it stops.
+    for line in lines.map_while(Result::ok) {
+        println!("{line}");
+    }
+    let status = child.wait().map_err(|err| err.to_string())?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("the sandbox stopped: {status}"))
+    }
+}
+
+fn parse_port(args: &[String]) -> Result<u16, String> {
+    match args {
+        [] => Ok(DEFAULT_PORT),
+        [flag, value] if flag == "--port" => value
+            .parse()
+            .map_err(|_| format!("--port {value:?} is not a port number")),
+        _ => Err("usage: cargo xtask run [--port N]".into()),
+    }
+}
+
+/// One check of `cargo xtask test`.
+struct Step {
+    name: &'static str,
+    run: fn() -> Result<(), String>,
+}
+
+const STEPS: &[Step] = &[
+    Step {
+        name: "cargo fmt --check",
+        run: fmt,
+    },
+    Step {
+        name: "clippy (native)",
+        run: clippy_native,
+    },
+    Step {
+        name: "clippy (wasm32)",
+        run: clippy_wasm,
+    },
+    Step {
+        name: "native tests",
+        run: native_tests,
+    },
+    Step {
+        name: "browser tests (wasm-bindgen-test)",
+        run: browser_tests,
+    },
+    Step {
+        name: "end-to-end tests",
+        run: end_to_end_tests,
+    },
+];
+
+pub fn test(args: &[String]) -> Result<(), String> {
+    if !args.is_empty() {
+        return Err("usage: cargo xtask test".into());
+    }
+    tools::ensure_test_tools()?;
+    let mut failed = Vec::new();
+    let mut report = Vec::new();
+    for step in STEPS {
+        say(format!("── {} ──", step.name));
+        let started = Instant::now();
+        let outcome = (step.run)();
+        let seconds = started.elapsed().as_secs_f64();
+        match &outcome {
+            Ok(()) => report.push(format!("  ok      {:<36} {seconds:>6.1} s", step.name)),
+            Err(err) => {
+                report.push(format!("  FAILED  {:<36} {seconds:>6.1} s", step.name));
+                failed.push(format!("{}: {err}", step.name));
+            }
+        }
+    }
+    say("summary");
+    for line in &report {
+        println!("{line}");
+    }
+    println!(
+        "steps: {} passed, {} failed",
+        STEPS.len() - failed.len(),
+        failed.len()
+    );
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(failed.join("\n"))
+    }
+}
+
+fn fmt() -> Result<(), String> {
+    run_command(cmd("cargo", ["fmt", "--all", "--check"]))
+}
+
+fn clippy_native() -> Result<(), String> {
+    run_command(cmd(
+        "cargo",
+        [
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    ))
+}
+
+fn clippy_wasm() -> Result<(), String> {
+    run_command(cmd(
+        "cargo",
+        [
+            "clippy",
+            "--package",
+            "tolerance-editor",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    ))
+}
+
+fn native_tests() -> Result<(), String> {
+    run_command(cmd("cargo", ["test", "--workspace"]))
+}
+
+/// `tests/web.rs` and friends, in headless Chromium through wasm-bindgen-test-runner
+/// (its browser options are in `webdriver.json`).
+fn browser_tests() -> Result<(), String> {
+    let mut command = cmd(
+        "cargo",
+        [
+            "test",
+            "--package",
+            "tolerance-editor",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--test",
+            "web",
+        ],
+    );
+    command
+        .env("PATH", path_with_tools())
+        .env("CHROMEDRIVER", chromedriver())
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+            "wasm-bindgen-test-runner",
+        )
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
+    run_command(command)
+}
+
+/// Builds the release app and the sandbox, then drives headless Chromium through
+/// `tests/e2e/*.test.mjs` (node's test runner and playwright-core).
+fn end_to_end_tests() -> Result<(), String> {
+    let dist = build::app_release()?;
+    let sandbox = build::sandbox()?;
+    let e2e = root().join("tests").join("e2e");
+    let mut files: Vec<_> = std::fs::read_dir(&e2e)
+        .map_err(|err| format!("cannot list {}: {err}", e2e.display()))?
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.to_string_lossy().ends_with(".test.mjs"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err("no end-to-end tests found in tests/e2e".into());
+    }
+    let mut command = cmd("node", ["--test", "--test-concurrency=1"]);
+    command
+        .args(&files)
+        .env("SANDBOX_BIN", &sandbox)
+        .env("DIST_DIR", &dist)
+        .env("CHROMIUM_BIN", chromium())
+        .env("E2E_ARTIFACTS", root().join("target").join("e2e-artifacts"));
+    run_command(command)
+}

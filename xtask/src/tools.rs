@@ -1,0 +1,209 @@
+//! Installs the tools the build and the tests need, each only when missing or at the wrong
+//! version, and says what it does. Nothing is downloaded but from the package registries.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use crate::shell::{cmd, find_on_path, on_path, read, root, run, say};
+
+const TRUNK_VERSION: &str = "0.21";
+/// Trunk 0.21 asks for this wasm-opt; the `binaryen` npm package of the same number has it.
+const BINARYEN_VERSION: &str = "123.0.0";
+const WASM_OPT_TAG: &str = "version_123";
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+/// Where xtask keeps tools it installs itself (wasm-opt).
+fn tools_dir() -> PathBuf {
+    root().join("target").join("xtask-tools")
+}
+
+/// PATH with the tools xtask installs in front, for Trunk and the test runners.
+pub fn path_with_tools() -> OsString {
+    let mut dirs = vec![tools_dir().join("node_modules").join(".bin")];
+    if let Some(home) = std::env::var_os("CARGO_HOME").or_else(|| {
+        std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo").into_os_string())
+    }) {
+        dirs.push(PathBuf::from(home).join("bin"));
+    }
+    if let Some(path) = std::env::var_os("PATH") {
+        dirs.extend(std::env::split_paths(&path));
+    }
+    std::env::join_paths(dirs).expect("PATH entries hold no separator")
+}
+
+/// Everything `cargo xtask run` and `dist` need.
+pub fn ensure_build_tools() -> Result<(), String> {
+    ensure_wasm_target()?;
+    ensure_trunk()?;
+    ensure_wasm_bindgen()?;
+    ensure_wasm_opt()
+}
+
+/// Everything the tests need on top of the build tools.
+pub fn ensure_test_tools() -> Result<(), String> {
+    ensure_build_tools()?;
+    ensure_rustup_component("rustfmt")?;
+    ensure_rustup_component("clippy")?;
+    ensure_browser()?;
+    ensure_e2e_packages()
+}
+
+fn ensure_wasm_target() -> Result<(), String> {
+    let installed = read(cmd("rustup", ["target", "list", "--installed"])).unwrap_or_default();
+    if installed.lines().any(|line| line.trim() == WASM_TARGET) {
+        return Ok(());
+    }
+    say(format!("installing the Rust target {WASM_TARGET}"));
+    run(cmd("rustup", ["target", "add", WASM_TARGET]))
+}
+
+fn ensure_rustup_component(component: &str) -> Result<(), String> {
+    let installed = read(cmd("rustup", ["component", "list", "--installed"])).unwrap_or_default();
+    if installed.lines().any(|line| line.starts_with(component)) {
+        return Ok(());
+    }
+    say(format!("installing the Rust component {component}"));
+    run(cmd("rustup", ["component", "add", component]))
+}
+
+fn tool_version(program: &str) -> Option<String> {
+    let mut command = cmd(program, ["--version"]);
+    command.env("PATH", path_with_tools());
+    read(command)
+}
+
+fn ensure_trunk() -> Result<(), String> {
+    let wanted = format!("trunk {TRUNK_VERSION}.");
+    if tool_version("trunk").is_some_and(|v| v.starts_with(&wanted)) {
+        return Ok(());
+    }
+    say(format!(
+        "installing Trunk {TRUNK_VERSION} with cargo (about 10 minutes on 2 cores, once)"
+    ));
+    let version = format!("~{TRUNK_VERSION}");
+    run(cmd(
+        "cargo",
+        ["install", "trunk", "--locked", "--version", &version],
+    ))
+}
+
+/// The wasm-bindgen version in Cargo.lock: the CLI must be exactly this one.
+pub fn locked_wasm_bindgen_version() -> Result<String, String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|err| format!("cannot read Cargo.lock: {err}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == r#"name = "wasm-bindgen""# {
+            if let Some(version) = lines
+                .next()
+                .and_then(|l| l.strip_prefix("version = \""))
+                .and_then(|l| l.strip_suffix('"'))
+            {
+                return Ok(version.to_string());
+            }
+        }
+    }
+    Err("Cargo.lock has no wasm-bindgen package".into())
+}
+
+fn ensure_wasm_bindgen() -> Result<(), String> {
+    let version = locked_wasm_bindgen_version()?;
+    let wanted = format!("wasm-bindgen {version}");
+    let runner_ok = tool_version("wasm-bindgen-test-runner").is_some();
+    if tool_version("wasm-bindgen").is_some_and(|v| v.trim() == wanted) && runner_ok {
+        return Ok(());
+    }
+    say(format!(
+        "installing wasm-bindgen-cli {version} (the version in Cargo.lock) with cargo"
+    ));
+    // Not --locked: the registry lacks one of the CLI's locked dependencies.
+    run(cmd(
+        "cargo",
+        [
+            "install",
+            "wasm-bindgen-cli",
+            "--force",
+            "--version",
+            &version,
+        ],
+    ))
+}
+
+fn ensure_wasm_opt() -> Result<(), String> {
+    if tool_version("wasm-opt").is_some_and(|v| v.contains(WASM_OPT_TAG)) {
+        return Ok(());
+    }
+    require_npm()?;
+    let dir = tools_dir();
+    say(format!(
+        "installing wasm-opt (npm package binaryen@{BINARYEN_VERSION}) into {}",
+        dir.display()
+    ));
+    std::fs::create_dir_all(&dir)
+        .map_err(|err| format!("cannot create {}: {err}", dir.display()))?;
+    let package = format!("binaryen@{BINARYEN_VERSION}");
+    let mut install = cmd("npm", ["install", "--no-audit", "--no-fund", "--prefix"]);
+    install.arg(&dir).arg(package);
+    run(install)
+}
+
+fn require_npm() -> Result<(), String> {
+    if on_path("npm") && on_path("node") {
+        Ok(())
+    } else {
+        Err(
+            "Node.js and npm are needed (for wasm-opt and the end-to-end tests); \
+             install them with `apt-get install -y nodejs npm`"
+                .into(),
+        )
+    }
+}
+
+/// Debian's Chromium and ChromeDriver, for browser and end-to-end tests.
+pub fn chromium() -> PathBuf {
+    find_on_path("chromium").unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"))
+}
+
+pub fn chromedriver() -> PathBuf {
+    find_on_path("chromedriver").unwrap_or_else(|| PathBuf::from("/usr/bin/chromedriver"))
+}
+
+fn ensure_browser() -> Result<(), String> {
+    if chromium().is_file() && chromedriver().is_file() {
+        return Ok(());
+    }
+    if !on_path("apt-get") {
+        return Err(
+            "Chromium and ChromeDriver are missing and apt-get is not here to install them".into(),
+        );
+    }
+    say("installing Chromium and ChromeDriver with apt-get");
+    let mut update = cmd("apt-get", ["update"]);
+    update.env("DEBIAN_FRONTEND", "noninteractive");
+    run(update)?;
+    let mut install = cmd("apt-get", ["install", "-y", "chromium", "chromium-driver"]);
+    install.env("DEBIAN_FRONTEND", "noninteractive");
+    run(install)
+}
+
+/// playwright-core for the end-to-end tests, exactly as `tests/e2e/package-lock.json` says.
+fn ensure_e2e_packages() -> Result<(), String> {
+    let e2e = root().join("tests").join("e2e");
+    let lock = e2e.join("package-lock.json");
+    let stamp = e2e.join("node_modules").join(".package-lock.json");
+    let fresh = match (std::fs::metadata(&lock), std::fs::metadata(&stamp)) {
+        (Ok(lock), Ok(stamp)) => match (lock.modified(), stamp.modified()) {
+            (Ok(lock), Ok(stamp)) => stamp >= lock,
+            _ => false,
+        },
+        _ => false,
+    };
+    if fresh {
+        return Ok(());
+    }
+    require_npm()?;
+    say("installing the end-to-end test packages (npm ci in tests/e2e)");
+    let mut install = cmd("npm", ["ci", "--no-audit", "--no-fund"]);
+    install.current_dir(&e2e);
+    run(install)
+}
