@@ -81,3 +81,35 @@ fn collect_files(path: &Path, files: &mut Vec<PathBuf>) {
         }
     }
 }
+
+/// Prints each file of the bundle with its size as stored and as sent with `gzip -9`.
+pub fn print_sizes(dist: &Path) -> Result<(), String> {
+    let mut files = Vec::new();
+    collect_files(dist, &mut files);
+    files.retain(|f| !f.ends_with(FINGERPRINT));
+    files.sort();
+    let (mut raw_total, mut gzip_total) = (0, 0);
+    println!("{:<48} {:>10} {:>10}", "file", "bytes", "gzip -9");
+    for file in &files {
+        let raw = std::fs::metadata(file).map_err(|e| e.to_string())?.len();
+        let gzip = gzip_size(file)?;
+        raw_total += raw;
+        gzip_total += gzip;
+        let name = file.strip_prefix(dist).unwrap_or(file).display().to_string();
+        println!("{name:<48} {raw:>10} {gzip:>10}");
+    }
+    println!("{:<48} {raw_total:>10} {gzip_total:>10}", "total");
+    Ok(())
+}
+
+fn gzip_size(file: &Path) -> Result<u64, String> {
+    let output = std::process::Command::new("gzip")
+        .args(["-9", "--stdout"])
+        .arg(file)
+        .output()
+        .map_err(|err| format!("cannot run gzip: {err}"))?;
+    if !output.status.success() {
+        return Err(format!("gzip failed on {}", file.display()));
+    }
+    Ok(output.stdout.len() as u64)
+}

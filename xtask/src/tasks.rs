@@ -22,7 +22,7 @@ pub fn dist() -> Result<(), String> {
     tools::ensure_build_tools()?;
     let dist = build::app_release()?;
     say(format!("built the release app into {}", dist.display()));
-    Ok(())
+    build::print_sizes(&dist)
 }
 
 pub fn run(args: &[String]) -> Result<(), String> {
