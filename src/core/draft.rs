@@ -162,10 +162,12 @@ impl RowDraft {
 
     /// The problem shown beside a cell, if any.
     pub fn problem(&self, field: Field) -> Option<Problem> {
-        if field == Field::Key && self.duplicate_key && self.problems[0].is_none() {
-            if let Some(key) = self.key {
-                return Some(Problem::new(field, ProblemKind::DuplicateKey(key)));
-            }
+        if field == Field::Key
+            && self.duplicate_key
+            && self.problems[0].is_none()
+            && let Some(key) = self.key
+        {
+            return Some(Problem::new(field, ProblemKind::DuplicateKey(key)));
         }
         let kind = self.problems.get(field.index())?.clone()?;
         Some(Problem::new(field, kind))

@@ -168,17 +168,15 @@ fn read_number(text: &str, allow_currency: bool) -> Result<f64, ProblemKind> {
         negative = rest.starts_with('-');
         rest = r.trim_start();
     }
-    if allow_currency {
-        if let Some(r) = rest.strip_prefix(CURRENCY_SIGNS) {
-            rest = r.trim_start();
-            // "$-12.50" as well as "-$12.50".
-            if !rest.is_empty() && rest.starts_with(['-', '+']) {
-                if negative || text.trim().starts_with('+') {
-                    return Err(ProblemKind::NotANumber);
-                }
-                negative = rest.starts_with('-');
-                rest = &rest[1..];
+    if allow_currency && let Some(r) = rest.strip_prefix(CURRENCY_SIGNS) {
+        rest = r.trim_start();
+        // "$-12.50" as well as "-$12.50".
+        if rest.starts_with(['-', '+']) {
+            if negative || text.trim().starts_with('+') {
+                return Err(ProblemKind::NotANumber);
             }
+            negative = rest.starts_with('-');
+            rest = &rest[1..];
         }
     }
     let (mantissa, exponent) = match rest.find(['e', 'E']) {
@@ -235,10 +233,10 @@ fn check_mantissa(mantissa: &str) -> Result<(), ProblemKind> {
     if commas == 0 {
         return Ok(());
     }
-    if let (Some(dot), Some(comma)) = (first_dot, last_comma) {
-        if comma > dot {
-            return Err(ProblemKind::EuropeanFormat);
-        }
+    if let (Some(dot), Some(comma)) = (first_dot, last_comma)
+        && comma > dot
+    {
+        return Err(ProblemKind::EuropeanFormat);
     }
     let integer = &mantissa[..first_dot.unwrap_or(mantissa.len())];
     let mut groups = integer.split(',');
