@@ -4,6 +4,7 @@
 //! randomness as a seed, so every run is reproducible in a test.
 
 use crate::core::draft::RowId;
+use crate::core::multistatus::RowOutcome;
 use crate::core::record::Tolerance;
 
 /// Milliseconds on whatever clock the caller uses (e.g. `performance.now()`).
@@ -71,14 +72,31 @@ pub enum Response {
     Unauthorized,
     /// 429, 502, 503, 504, a network error or a timeout: worth trying again.
     Retryable {
-        status: Option<u16>,
+        trouble: Trouble,
         retry_after_ms: Option<Millis>,
-        reason: String,
     },
     /// Refused as a whole (other 4xx, 500): not applied, not retried.
-    Failed { status: Option<u16>, reason: String },
+    Failed(Trouble),
     /// An answer that could not be read: the rows may or may not be saved.
-    Unconfirmed { reason: String },
+    Unconfirmed(Trouble),
+}
+
+/// What went wrong with a whole request, as shown on each of its rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trouble {
+    pub status: Option<u16>,
+    pub reason: String,
+    pub activity_id: Option<String>,
+}
+
+impl Trouble {
+    pub fn new(status: Option<u16>, reason: impl Into<String>) -> Self {
+        Trouble {
+            status,
+            reason: reason.into(),
+            activity_id: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,13 +106,9 @@ pub enum ChunkStatus {
     RetryAt(Millis),
     Answered,
     /// Not applied; the reason for every row in it.
-    Failed {
-        status: Option<u16>,
-        reason: String,
-    },
-    Unconfirmed {
-        reason: String,
-    },
+    Failed(Trouble),
+    /// Sent, but what became of it is unknown.
+    Unconfirmed(Trouble),
     /// Never sent (cancel): its rows are as they were.
     Cancelled,
 }
@@ -104,8 +118,8 @@ impl ChunkStatus {
         matches!(
             self,
             ChunkStatus::Answered
-                | ChunkStatus::Failed { .. }
-                | ChunkStatus::Unconfirmed { .. }
+                | ChunkStatus::Failed(_)
+                | ChunkStatus::Unconfirmed(_)
                 | ChunkStatus::Cancelled
         )
     }

@@ -71,6 +71,23 @@ impl Planner {
         progress
     }
 
+    /// The outcome for every row of a chunk that ended without a readable answer (failed
+    /// or unconfirmed); `None` for other chunks, whose rows get the matcher's outcomes.
+    pub fn chunk_outcome(&self, id: ChunkId) -> Option<RowOutcome> {
+        match &self.chunk(id)?.status {
+            ChunkStatus::Failed(t) => Some(RowOutcome::failed(
+                t.status,
+                t.reason.clone(),
+                t.activity_id.clone(),
+            )),
+            ChunkStatus::Unconfirmed(t) => Some(RowOutcome {
+                status: t.status,
+                ..RowOutcome::unconfirmed(t.reason.clone(), t.activity_id.clone())
+            }),
+            _ => None,
+        }
+    }
+
     /// What to do at `now`. Call it after every event until it says `Wait`, `Idle` or `Done`.
     pub fn next_action(&mut self, now: Millis) -> Action {
         match self.auth {
@@ -143,10 +160,8 @@ impl Planner {
         self.in_flight -= 1;
         match response {
             Response::Answered => chunk.status = ChunkStatus::Answered,
-            Response::Failed { status, reason } => {
-                chunk.status = ChunkStatus::Failed { status, reason }
-            }
-            Response::Unconfirmed { reason } => chunk.status = ChunkStatus::Unconfirmed { reason },
+            Response::Failed(trouble) => chunk.status = ChunkStatus::Failed(trouble),
+            Response::Unconfirmed(trouble) => chunk.status = ChunkStatus::Unconfirmed(trouble),
             Response::Unauthorized => {
                 // Not the chunk's fault: it goes again once signed in, without using a try.
                 chunk.attempts -= 1;
@@ -165,17 +180,14 @@ impl Planner {
                 }
             }
             Response::Retryable {
-                status,
+                mut trouble,
                 retry_after_ms,
-                reason,
             } => {
                 let attempts = chunk.attempts;
+                let status = trouble.status;
                 if attempts >= self.config.max_attempts.max(1) {
-                    let chunk = &mut self.chunks[id.0];
-                    chunk.status = ChunkStatus::Failed {
-                        status,
-                        reason: format!("{reason} (gave up after {attempts} tries)"),
-                    };
+                    trouble.reason = format!("{} (gave up after {attempts} tries)", trouble.reason);
+                    self.chunks[id.0].status = ChunkStatus::Failed(trouble);
                 } else if self.cancelled {
                     self.chunks[id.0].status = ChunkStatus::Cancelled;
                 } else {

@@ -28,9 +28,8 @@ fn config(chunk_size: usize) -> PlannerConfig {
 
 fn retryable(status: u16, retry_after_ms: Option<Millis>) -> Response {
     Response::Retryable {
-        status: Some(status),
+        trouble: Trouble::new(Some(status), format!("HTTP {status}")),
         retry_after_ms,
-        reason: format!("HTTP {status}"),
     }
 }
 
@@ -97,11 +96,17 @@ fn retries_with_backoff_honouring_retry_after_then_gives_up() {
     assert_eq!(planner.next_action(until + 7_000), Action::Send(ChunkId(0)));
     planner.on_response(ChunkId(0), retryable(504, None), until + 7_100);
     assert_eq!(planner.next_action(until + 7_100), Action::Done);
-    let ChunkStatus::Failed { status, reason } = &planner.chunks()[0].status else {
+    let ChunkStatus::Failed(trouble) = &planner.chunks()[0].status else {
         panic!("expected failed");
     };
-    assert_eq!(*status, Some(504));
-    assert!(reason.contains("gave up after 3 tries"), "{reason}");
+    assert_eq!(trouble.status, Some(504));
+    assert!(
+        trouble.reason.contains("gave up after 3 tries"),
+        "{trouble:?}"
+    );
+    let outcome = planner.chunk_outcome(ChunkId(0)).unwrap();
+    assert_eq!(outcome.kind, crate::core::multistatus::OutcomeKind::Failed);
+    assert_eq!(outcome.status, Some(504));
 }
 
 #[test]
@@ -118,27 +123,35 @@ fn other_failures_are_not_retried_and_unreadable_answers_are_unconfirmed() {
     let mut planner = Planner::new(config(1), rows(2));
     planner.next_action(0);
     planner.next_action(50);
-    let reason = "Bad request".to_string();
-    planner.on_response(
-        ChunkId(0),
-        Response::Failed {
-            status: Some(400),
-            reason,
-        },
-        60,
-    );
+    let refused = Trouble {
+        activity_id: Some("A:9".into()),
+        ..Trouble::new(Some(400), "Bad request")
+    };
+    planner.on_response(ChunkId(0), Response::Failed(refused), 60);
     planner.on_response(
         ChunkId(1),
-        Response::Unconfirmed {
-            reason: "not JSON".into(),
-        },
+        Response::Unconfirmed(Trouble::new(Some(207), "not JSON")),
         60,
     );
     assert_eq!(planner.next_action(60), Action::Done);
     assert!(matches!(
         planner.chunks()[1].status,
-        ChunkStatus::Unconfirmed { .. }
+        ChunkStatus::Unconfirmed(_)
     ));
+    let failed = planner.chunk_outcome(ChunkId(0)).unwrap();
+    assert_eq!(
+        (
+            failed.status,
+            failed.message.as_str(),
+            failed.activity_id.as_deref()
+        ),
+        (Some(400), "Bad request", Some("A:9"))
+    );
+    let unsure = planner.chunk_outcome(ChunkId(1)).unwrap();
+    assert_eq!(
+        unsure.kind,
+        crate::core::multistatus::OutcomeKind::Unconfirmed
+    );
     assert_eq!(planner.progress().rows_answered, 2);
 }
 
