@@ -1,5 +1,15 @@
-//! The pure core: records, configuration and (later) validation, parsing, matching and
-//! planning. Nothing here touches `web_sys`, signals or I/O, so it is tested natively.
+//! The pure core: records, columns, validation, drafts, pasted text and CSV, the
+//! multi-status matcher and the batch planner. Nothing here touches `web_sys`, signals or
+//! I/O, so it is tested natively.
 
+pub mod clipboard;
+pub mod columns;
 pub mod config;
+pub mod csv_io;
+pub mod draft;
+pub mod envelope;
+pub mod keys;
+pub mod multistatus;
+pub mod planner;
 pub mod record;
+pub mod validate;

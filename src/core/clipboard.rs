@@ -1,0 +1,297 @@
+//! Clipboard text as Excel and Google Sheets write it: cells separated by tabs, rows by CRLF
+//! or LF, a cell holding a tab, a line break or a quote wrapped in double quotes (inner quotes
+//! doubled), and the trailing line break Excel adds. And the writer back, safe to paste
+//! into a spreadsheet (see [`escape_formula`]).
+
+use std::fmt::Write as _;
+use std::ops::Range;
+
+/// Rows of cells, all text in one buffer: a 100,000-row paste makes a handful of
+/// allocations, not one per cell.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Grid {
+    text: String,
+    /// Each cell's place in `text`.
+    cells: Vec<Range<usize>>,
+    /// Each row's end in `cells` (its start is the previous row's end).
+    row_ends: Vec<usize>,
+}
+
+impl Grid {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn row_count(&self) -> usize {
+        self.row_ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.row_ends.is_empty()
+    }
+
+    /// The widest row's cell count.
+    pub fn width(&self) -> usize {
+        self.rows().map(|r| r.len()).max().unwrap_or(0)
+    }
+
+    /// One row's cells; rows may differ in length.
+    pub fn row(&self, index: usize) -> Option<Row<'_>> {
+        let end = *self.row_ends.get(index)?;
+        let start = if index == 0 {
+            0
+        } else {
+            self.row_ends[index - 1]
+        };
+        Some(Row {
+            text: &self.text,
+            cells: &self.cells[start..end],
+        })
+    }
+
+    pub fn rows(&self) -> impl Iterator<Item = Row<'_>> + '_ {
+        (0..self.row_count()).filter_map(|i| self.row(i))
+    }
+
+    /// A cell's text; `None` beyond the row's end.
+    pub fn cell(&self, row: usize, column: usize) -> Option<&str> {
+        self.row(row)?.get(column)
+    }
+
+    /// Appends a row of cells.
+    pub fn push_row<S: AsRef<str>>(&mut self, cells: impl IntoIterator<Item = S>) {
+        for cell in cells {
+            let start = self.text.len();
+            self.text.push_str(cell.as_ref());
+            self.cells.push(start..self.text.len());
+        }
+        self.row_ends.push(self.cells.len());
+    }
+
+    /// Cells are built up piece by piece by the parsers.
+    pub(crate) fn push_str(&mut self, text: &str) {
+        self.text.push_str(text);
+    }
+
+    pub(crate) fn end_cell(&mut self, start: usize) {
+        self.cells.push(start..self.text.len());
+    }
+
+    pub(crate) fn end_row(&mut self) {
+        self.row_ends.push(self.cells.len());
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.text.len()
+    }
+
+    /// Removes a leading formula escape from a cell that was just ended.
+    pub(crate) fn unescape_last_cell(&mut self) {
+        if let Some(cell) = self.cells.last_mut()
+            && is_escaped(&self.text[cell.clone()])
+        {
+            cell.start += 1;
+        }
+    }
+}
+
+/// A row of a [`Grid`].
+#[derive(Debug, Clone, Copy)]
+pub struct Row<'a> {
+    text: &'a str,
+    cells: &'a [Range<usize>],
+}
+
+impl<'a> Row<'a> {
+    pub fn len(&self) -> usize {
+        self.cells.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.cells.is_empty()
+    }
+
+    pub fn get(&self, column: usize) -> Option<&'a str> {
+        self.cells.get(column).map(|r| &self.text[r.clone()])
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &'a str> + 'a {
+        let text = self.text;
+        self.cells.iter().map(move |r| &text[r.clone()])
+    }
+
+    /// True when every cell is blank (spreadsheets copy empty trailing rows).
+    pub fn is_blank(&self) -> bool {
+        self.iter().all(|c| c.trim().is_empty())
+    }
+}
+
+/// Characters a spreadsheet may read as the start of a formula.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Makes a cell safe to open in a spreadsheet: one starting like a formula gets a leading
+/// apostrophe, which spreadsheets read as "this is text". Plain numbers such as "-12.50"
+/// are left alone (they are not formulas and must stay numbers). A cell that already
+/// starts with an apostrophe before such a character gets one more, so [`unescape_formula`]
+/// gives back exactly what was written.
+pub fn escape_formula(cell: &str) -> std::borrow::Cow<'_, str> {
+    if needs_escape(cell) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+/// The reverse of [`escape_formula`], applied to every cell read from a clipboard or file.
+pub fn unescape_formula(cell: &str) -> &str {
+    if is_escaped(cell) { &cell[1..] } else { cell }
+}
+
+fn needs_escape(cell: &str) -> bool {
+    let mut chars = cell.chars();
+    match chars.next() {
+        Some(c) if FORMULA_STARTS.contains(&c) => !is_plain_number(cell),
+        Some('\'') => chars
+            .next()
+            .is_some_and(|c| c == '\'' || FORMULA_STARTS.contains(&c)),
+        _ => false,
+    }
+}
+
+fn is_escaped(cell: &str) -> bool {
+    let mut chars = cell.chars();
+    chars.next() == Some('\'')
+        && chars
+            .next()
+            .is_some_and(|c| c == '\'' || FORMULA_STARTS.contains(&c))
+}
+
+/// `[+-]digits[.digits]`: safe, and must stay a number when pasted.
+fn is_plain_number(cell: &str) -> bool {
+    let body = cell.strip_prefix(['+', '-']).unwrap_or(cell);
+    let (int, frac) = body.split_once('.').unwrap_or((body, "0"));
+    !int.is_empty()
+        && !frac.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Parses clipboard text into rows of cells. Never fails: text that breaks the quoting
+/// rules is taken literally.
+pub fn parse_tsv(text: &str) -> Grid {
+    let mut grid = Grid {
+        text: String::with_capacity(text.len()),
+        cells: Vec::new(),
+        row_ends: Vec::new(),
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.is_empty() {
+        return grid;
+    }
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    loop {
+        let start = grid.len();
+        // A quoted cell: only when well formed, that is when the closing quote is followed
+        // by a tab, a line break or the end. Otherwise the quote is part of the text.
+        let quoted = (bytes.get(at) == Some(&b'"'))
+            .then(|| quoted_cell_end(bytes, at))
+            .flatten();
+        let next = match quoted {
+            Some(close) => {
+                let inner = &text[at + 1..close];
+                let mut pieces = inner.split("\"\"");
+                if let Some(first) = pieces.next() {
+                    grid.push_str(first);
+                }
+                for piece in pieces {
+                    grid.push_str("\"");
+                    grid.push_str(piece);
+                }
+                close + 1
+            }
+            None => {
+                let end = bytes[at..]
+                    .iter()
+                    .position(|&b| matches!(b, b'\t' | b'\n' | b'\r'))
+                    .map_or(bytes.len(), |p| at + p);
+                grid.push_str(&text[at..end]);
+                end
+            }
+        };
+        grid.end_cell(start);
+        grid.unescape_last_cell();
+        match bytes.get(next) {
+            Some(b'\t') => at = next + 1,
+            Some(b'\r' | b'\n') => {
+                grid.end_row();
+                at = next
+                    + if bytes[next..].starts_with(b"\r\n") {
+                        2
+                    } else {
+                        1
+                    };
+                // The line break after the last row ends it; no empty row follows.
+                if at >= bytes.len() {
+                    return grid;
+                }
+            }
+            _ => {
+                grid.end_row();
+                return grid;
+            }
+        }
+    }
+}
+
+/// Where the closing quote of a quoted cell opening at `open` is, if the cell is well formed.
+fn quoted_cell_end(bytes: &[u8], open: usize) -> Option<usize> {
+    let mut i = open + 1;
+    while i < bytes.len() {
+        if bytes[i] == b'"' {
+            if bytes.get(i + 1) == Some(&b'"') {
+                i += 2;
+                continue;
+            }
+            return match bytes.get(i + 1) {
+                None | Some(b'\t' | b'\n' | b'\r') => Some(i),
+                _ => None,
+            };
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Writes rows as clipboard text that Excel and Google Sheets paste back cell for cell:
+/// CRLF after every row, as Excel does.
+pub fn write_tsv<R, C, S>(rows: R) -> String
+where
+    R: IntoIterator<Item = C>,
+    C: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let mut out = String::new();
+    for row in rows {
+        for (i, cell) in row.into_iter().enumerate() {
+            if i > 0 {
+                out.push('\t');
+            }
+            let cell = escape_formula(cell.as_ref());
+            if cell.contains(['\t', '\n', '\r', '"']) {
+                out.push('"');
+                // Infallible: writing to a String.
+                let _ = write!(out, "{}", cell.replace('"', "\"\""));
+                out.push('"');
+            } else {
+                out.push_str(&cell);
+            }
+        }
+        out.push_str("\r\n");
+    }
+    out
+}
+
+#[cfg(test)]
+#[path = "clipboard_tests.rs"]
+mod tests;

@@ -1,0 +1,338 @@
+//! A row as the user is editing it: their text per cell, kept apart from the record it
+//! parses to, so nothing typed is lost to a parse error. Its life is one [`RowState`].
+
+use serde::{Deserialize, Serialize};
+
+use crate::core::columns::{CellValue, EDITABLE_COUNT, Field};
+use crate::core::multistatus::{OutcomeKind, RowOutcome};
+use crate::core::record::Tolerance;
+use crate::core::validate::{self, Problem, ProblemKind};
+
+/// A row's stable client-side identity; never its index in the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct RowId(pub u64);
+
+/// Where a row is in its life; the view matches on this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum RowState {
+    /// Not on the server yet; will be sent.
+    New,
+    /// As loaded (or last saved); will not be sent.
+    Clean,
+    /// Differs from what the server has; will be sent.
+    Modified,
+    /// Some cell has a problem; blocks Submit.
+    Invalid,
+    /// Sent, waiting for the answer.
+    Pending,
+    /// The last submit created it, and it has not been edited since.
+    Created,
+    /// The last submit updated it, and it has not been edited since.
+    Updated,
+    /// The server refused it; will be sent again.
+    Failed,
+    /// Sent, but the answer did not say; may or may not be saved; will be sent again.
+    Unconfirmed,
+}
+
+impl RowState {
+    /// Text shown beside the state's icon (never color alone).
+    pub fn label(self) -> &'static str {
+        match self {
+            RowState::New => "New",
+            RowState::Clean => "Unchanged",
+            RowState::Modified => "Changed",
+            RowState::Invalid => "Has problems",
+            RowState::Pending => "Sending",
+            RowState::Created => "Created",
+            RowState::Updated => "Updated",
+            RowState::Failed => "Failed",
+            RowState::Unconfirmed => "Unconfirmed",
+        }
+    }
+}
+
+/// What an edit did to the row's key, for [`crate::core::keys::KeyIndex::change`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyChange {
+    pub before: Option<i32>,
+    pub after: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RowDraft {
+    id: RowId,
+    /// The user's text per editable column, in [`Field::EDITABLE`] order.
+    cells: [String; EDITABLE_COUNT],
+    /// Cached per cell, refreshed on each edit.
+    problems: [Option<ProblemKind>; EDITABLE_COUNT],
+    /// Set by the table from its key index.
+    duplicate_key: bool,
+    key: Option<i32>,
+    changed: bool,
+    /// The record as the server last had it; `None` for a row never saved.
+    original: Option<Tolerance>,
+    pending: bool,
+    outcome: Option<RowOutcome>,
+    /// Whether `outcome` is about the text as it is now (false once edited).
+    outcome_current: bool,
+}
+
+impl RowDraft {
+    /// An empty new row.
+    pub fn new(id: RowId) -> Self {
+        Self::from_cells(id, Default::default())
+    }
+
+    /// A new row from text (typed, pasted or imported).
+    pub fn from_cells(id: RowId, cells: [String; EDITABLE_COUNT]) -> Self {
+        let mut draft = RowDraft {
+            id,
+            cells,
+            problems: Default::default(),
+            duplicate_key: false,
+            key: None,
+            changed: true,
+            original: None,
+            pending: false,
+            outcome: None,
+            outcome_current: false,
+        };
+        draft.refresh();
+        draft
+    }
+
+    /// A clean row showing a record loaded from the server.
+    pub fn from_record(id: RowId, record: Tolerance) -> Self {
+        let cells = record_cells(&record);
+        let mut draft = Self::from_cells(id, cells);
+        draft.original = Some(record);
+        draft.refresh();
+        draft
+    }
+
+    pub fn id(&self) -> RowId {
+        self.id
+    }
+
+    /// The text shown in a cell: the user's for editable columns, the server's otherwise.
+    pub fn text(&self, field: Field) -> &str {
+        if field.is_editable() {
+            return &self.cells[field.index()];
+        }
+        let original = self.original.as_ref();
+        let value = match field {
+            Field::EntryDate => original.and_then(|r| r.entry_date.as_deref()),
+            Field::EntryUser => original.and_then(|r| r.entry_user.as_deref()),
+            Field::UpdateDate => original.and_then(|r| r.update_date.as_deref()),
+            Field::UpdateUser => original.and_then(|r| r.update_user.as_deref()),
+            _ => None,
+        };
+        value.unwrap_or("")
+    }
+
+    pub fn cells(&self) -> &[String; EDITABLE_COUNT] {
+        &self.cells
+    }
+
+    /// Replaces an editable cell's text (read-only fields are ignored and report no change).
+    /// Returns the key change when the key cell now reads differently.
+    pub fn set_text(&mut self, field: Field, text: impl Into<String>) -> Option<KeyChange> {
+        if !field.is_editable() {
+            return None;
+        }
+        let before = self.key;
+        self.cells[field.index()] = text.into();
+        self.outcome_current = false;
+        self.refresh();
+        (before != self.key).then_some(KeyChange {
+            before,
+            after: self.key,
+        })
+    }
+
+    /// The key, when the key cell reads as one.
+    pub fn key(&self) -> Option<i32> {
+        self.key
+    }
+
+    pub fn set_duplicate_key(&mut self, duplicate: bool) {
+        self.duplicate_key = duplicate;
+    }
+
+    /// The problem shown beside a cell, if any.
+    pub fn problem(&self, field: Field) -> Option<Problem> {
+        if field == Field::Key
+            && self.duplicate_key
+            && self.problems[0].is_none()
+            && let Some(key) = self.key
+        {
+            return Some(Problem::new(field, ProblemKind::DuplicateKey(key)));
+        }
+        let kind = self.problems.get(field.index())?.clone()?;
+        Some(Problem::new(field, kind))
+    }
+
+    pub fn problems(&self) -> impl Iterator<Item = Problem> + '_ {
+        Field::EDITABLE.into_iter().filter_map(|f| self.problem(f))
+    }
+
+    pub fn has_problems(&self) -> bool {
+        self.duplicate_key || self.problems.iter().any(Option::is_some)
+    }
+
+    /// Whether the row's values differ from what the server has (always true for new rows).
+    pub fn is_changed(&self) -> bool {
+        self.changed
+    }
+
+    pub fn original(&self) -> Option<&Tolerance> {
+        self.original.as_ref()
+    }
+
+    /// The last submit's outcome for this row, kept after edits so the message stays visible.
+    pub fn outcome(&self) -> Option<&RowOutcome> {
+        self.outcome.as_ref()
+    }
+
+    pub fn state(&self) -> RowState {
+        if self.pending {
+            return RowState::Pending;
+        }
+        if self.has_problems() {
+            return RowState::Invalid;
+        }
+        if let (Some(outcome), true) = (&self.outcome, self.outcome_current) {
+            match outcome.kind {
+                OutcomeKind::Failed => return RowState::Failed,
+                OutcomeKind::Unconfirmed => return RowState::Unconfirmed,
+                OutcomeKind::Created if !self.changed => return RowState::Created,
+                OutcomeKind::Updated if !self.changed => return RowState::Updated,
+                _ => {}
+            }
+        }
+        match (&self.original, self.changed) {
+            (None, _) => RowState::New,
+            (Some(_), true) => RowState::Modified,
+            (Some(_), false) => RowState::Clean,
+        }
+    }
+
+    /// New, changed, failed and unconfirmed rows without problems are sent on Submit.
+    pub fn needs_sending(&self) -> bool {
+        !self.pending
+            && !self.has_problems()
+            && (self.changed
+                || (self.outcome_current
+                    && self.outcome.as_ref().is_some_and(|o| !o.kind.is_saved())))
+    }
+
+    /// The record to send: the cells parsed, the server-set fields as last loaded.
+    pub fn to_record(&self) -> Result<Tolerance, Problem> {
+        if let Some(problem) = self.problems().next() {
+            return Err(problem);
+        }
+        let parse = |field: Field| {
+            field
+                .column()
+                .parse(&self.cells[field.index()])
+                .map_err(|kind| Problem::new(field, kind))
+        };
+        let (CellValue::Key(key), CellValue::Amount(amount)) =
+            (parse(Field::Key)?, parse(Field::Amount)?)
+        else {
+            return Err(Problem::new(Field::Key, ProblemKind::NotANumber));
+        };
+        let text = |field: Field| match parse(field) {
+            Ok(CellValue::Text(text)) => Ok(text),
+            Ok(_) => Ok(None),
+            Err(problem) => Err(problem),
+        };
+        let base = self.original.clone();
+        Ok(Tolerance {
+            key,
+            amount,
+            group_id: text(Field::GroupId)?,
+            payment_method: text(Field::PaymentMethod)?,
+            entry_date: base.as_ref().and_then(|r| r.entry_date.clone()),
+            entry_user: base.as_ref().and_then(|r| r.entry_user.clone()),
+            update_date: base.as_ref().and_then(|r| r.update_date.clone()),
+            update_user: base.and_then(|r| r.update_user),
+        })
+    }
+
+    pub fn mark_pending(&mut self) {
+        self.pending = true;
+    }
+
+    /// The submit stopped before this row was sent (cancel): back as it was.
+    pub fn cancel_pending(&mut self) {
+        self.pending = false;
+    }
+
+    /// Records the answer about `sent`, the record that went out for this row. A saved row
+    /// becomes clean against `sent`; anything else keeps its changes to send again.
+    pub fn apply_outcome(&mut self, sent: &Tolerance, outcome: RowOutcome) {
+        self.pending = false;
+        if outcome.kind.is_saved() {
+            self.original = Some(sent.clone());
+        }
+        self.outcome = Some(outcome);
+        self.refresh();
+        // Edited while in flight? Then the outcome is about older text.
+        self.outcome_current = self.to_record().is_ok_and(|now| now == *sent);
+    }
+
+    /// Puts back the server's values (a new row becomes empty).
+    pub fn revert(&mut self) {
+        self.cells = match &self.original {
+            Some(record) => record_cells(record),
+            None => Default::default(),
+        };
+        self.outcome_current = false;
+        self.refresh();
+    }
+
+    fn refresh(&mut self) {
+        for (i, field) in Field::EDITABLE.into_iter().enumerate() {
+            self.problems[i] = field.column().check(&self.cells[i]).err();
+        }
+        self.key = validate::parse_key(&self.cells[0]).ok();
+        self.changed = match &self.original {
+            None => true,
+            Some(original) => !self.same_values_as(original),
+        };
+    }
+
+    /// Compares what the cells mean, not their text: "5.00" equals 5.
+    fn same_values_as(&self, record: &Tolerance) -> bool {
+        let same_text = |cell: &str, value: &Option<String>| {
+            cell.trim() == value.as_deref().unwrap_or("").trim()
+        };
+        self.key == Some(record.key)
+            && validate::parse_amount(&self.cells[1]).ok() == Some(record.amount)
+            && same_text(&self.cells[2], &record.group_id)
+            && same_text(&self.cells[3], &record.payment_method)
+    }
+}
+
+fn record_cells(record: &Tolerance) -> [String; EDITABLE_COUNT] {
+    [
+        record.key.to_string(),
+        record.amount.to_string(),
+        record.group_id.clone().unwrap_or_default(),
+        record.payment_method.clone().unwrap_or_default(),
+    ]
+}
+
+/// The rows a Submit sends, with the record for each, in table order.
+pub fn rows_to_send<'a>(rows: impl IntoIterator<Item = &'a RowDraft>) -> Vec<(RowId, Tolerance)> {
+    rows.into_iter()
+        .filter(|row| row.needs_sending())
+        .filter_map(|row| Some((row.id, row.to_record().ok()?)))
+        .collect()
+}
+
+#[cfg(test)]
+#[path = "draft_tests.rs"]
+mod tests;

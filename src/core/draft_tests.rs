@@ -1,0 +1,174 @@
+use super::*;
+
+fn record(key: i32, amount: f64) -> Tolerance {
+    Tolerance {
+        key,
+        amount,
+        group_id: Some("GRP001".into()),
+        payment_method: None,
+        entry_date: Some("2024-01-15T09:30:00Z".into()),
+        entry_user: Some("JSMITH".into()),
+        update_date: None,
+        update_user: None,
+    }
+}
+
+fn outcome(kind: OutcomeKind) -> RowOutcome {
+    RowOutcome {
+        kind,
+        status: Some(if kind == OutcomeKind::Failed {
+            400
+        } else {
+            200
+        }),
+        message: kind.label().into(),
+        activity_id: Some("A:1".into()),
+    }
+}
+
+#[test]
+fn a_loaded_row_is_clean_until_its_meaning_changes() {
+    let mut row = RowDraft::from_record(RowId(1), record(7, 5.0));
+    assert_eq!(row.state(), RowState::Clean);
+    assert_eq!(row.text(Field::Amount), "5");
+    assert_eq!(row.text(Field::EntryUser), "JSMITH");
+    assert!(!row.needs_sending());
+
+    assert_eq!(row.set_text(Field::Amount, " $5.00 "), None);
+    assert_eq!(row.state(), RowState::Clean, "same value, other text");
+    row.set_text(Field::GroupId, "GRP002");
+    assert_eq!(row.state(), RowState::Modified);
+    assert!(row.needs_sending());
+    row.set_text(Field::GroupId, " GRP001");
+    assert_eq!(row.state(), RowState::Clean);
+}
+
+#[test]
+fn bad_text_is_kept_with_its_problem_beside_it() {
+    let mut row = RowDraft::new(RowId(2));
+    assert_eq!(
+        row.state(),
+        RowState::Invalid,
+        "an empty row lacks key and amount"
+    );
+    row.set_text(Field::Key, "12");
+    row.set_text(Field::Amount, "1,5");
+    assert_eq!(row.text(Field::Amount), "1,5");
+    assert_eq!(row.state(), RowState::Invalid);
+    let problem = row.problem(Field::Amount).unwrap();
+    assert_eq!(problem.kind, ProblemKind::DecimalComma);
+    assert!(row.to_record().is_err());
+    assert!(!row.needs_sending());
+    row.set_text(Field::Amount, "1.5");
+    assert_eq!(row.state(), RowState::New);
+    assert_eq!(row.to_record().unwrap().amount, 1.5);
+}
+
+#[test]
+fn key_edits_report_the_change_and_duplicates_show_on_the_key() {
+    let mut row = RowDraft::new(RowId(3));
+    let change = row.set_text(Field::Key, "4").unwrap();
+    assert_eq!((change.before, change.after), (None, Some(4)));
+    assert_eq!(row.set_text(Field::Key, "4.0"), None);
+    row.set_text(Field::Amount, "1");
+    row.set_duplicate_key(true);
+    assert_eq!(row.state(), RowState::Invalid);
+    assert_eq!(
+        row.problem(Field::Key).unwrap().kind,
+        ProblemKind::DuplicateKey(4)
+    );
+    row.set_duplicate_key(false);
+    assert_eq!(row.state(), RowState::New);
+}
+
+#[test]
+fn a_saved_row_becomes_clean_against_what_was_sent() {
+    let mut row = RowDraft::from_record(RowId(4), record(7, 5.0));
+    row.set_text(Field::Amount, "6");
+    let sent = row.to_record().unwrap();
+    assert_eq!(
+        sent.entry_user.as_deref(),
+        Some("JSMITH"),
+        "server fields go back as loaded"
+    );
+    row.mark_pending();
+    assert_eq!(row.state(), RowState::Pending);
+    assert!(!row.needs_sending());
+    row.apply_outcome(&sent, outcome(OutcomeKind::Updated));
+    assert_eq!(row.state(), RowState::Updated);
+    assert!(!row.needs_sending());
+    row.set_text(Field::Amount, "7");
+    assert_eq!(row.state(), RowState::Modified);
+    assert_eq!(
+        row.outcome().unwrap().kind,
+        OutcomeKind::Updated,
+        "kept for display"
+    );
+}
+
+#[test]
+fn failed_and_unconfirmed_rows_stay_marked_and_are_sent_again() {
+    for kind in [OutcomeKind::Failed, OutcomeKind::Unconfirmed] {
+        let mut row =
+            RowDraft::from_cells(RowId(5), ["9".into(), "1".into(), "".into(), "".into()]);
+        let sent = row.to_record().unwrap();
+        row.mark_pending();
+        row.apply_outcome(&sent, outcome(kind));
+        assert_eq!(
+            row.state(),
+            if kind == OutcomeKind::Failed {
+                RowState::Failed
+            } else {
+                RowState::Unconfirmed
+            }
+        );
+        assert!(row.needs_sending());
+        assert_eq!(row.original(), None, "never treated as saved");
+    }
+}
+
+#[test]
+fn an_edit_during_the_flight_is_not_hidden_by_the_answer() {
+    let mut row = RowDraft::from_cells(RowId(6), ["9".into(), "1".into(), "".into(), "".into()]);
+    let sent = row.to_record().unwrap();
+    row.mark_pending();
+    row.set_text(Field::Amount, "2");
+    row.apply_outcome(&sent, outcome(OutcomeKind::Created));
+    assert_eq!(row.state(), RowState::Modified);
+    assert!(row.needs_sending());
+}
+
+#[test]
+fn cancel_and_revert_put_things_back() {
+    let mut row = RowDraft::from_record(RowId(7), record(1, 2.0));
+    row.set_text(Field::PaymentMethod, "ACH");
+    row.mark_pending();
+    row.cancel_pending();
+    assert_eq!(row.state(), RowState::Modified);
+    row.revert();
+    assert_eq!(row.state(), RowState::Clean);
+    assert_eq!(row.text(Field::PaymentMethod), "");
+}
+
+#[test]
+fn rows_to_send_takes_only_new_and_changed_valid_rows_in_order() {
+    let clean = RowDraft::from_record(RowId(1), record(1, 1.0));
+    let mut changed = RowDraft::from_record(RowId(2), record(2, 1.0));
+    changed.set_text(Field::Amount, "3");
+    let new = RowDraft::from_cells(RowId(3), ["3".into(), "4".into(), "".into(), "".into()]);
+    let invalid = RowDraft::from_cells(RowId(4), ["x".into(), "4".into(), "".into(), "".into()]);
+    let sent = rows_to_send([&clean, &changed, &new, &invalid]);
+    let ids: Vec<_> = sent.iter().map(|(id, _)| *id).collect();
+    assert_eq!(ids, [RowId(2), RowId(3)]);
+    assert_eq!(sent[1].1.group_id, None);
+}
+
+#[test]
+fn a_draft_survives_a_round_trip_through_json_for_local_saving() {
+    let mut row = RowDraft::from_record(RowId(8), record(1, 2.0));
+    row.set_text(Field::Amount, "oops");
+    let json = serde_json::to_string(&row).unwrap();
+    let back: RowDraft = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, row);
+    assert_eq!(back.text(Field::Amount), "oops");
+}

@@ -1,0 +1,152 @@
+//! Which rows share a tolerance key. Kept up to date one edit at a time, so a key typed in a
+//! 100,000-row table flags its duplicates without rescanning the table.
+
+use std::collections::HashMap;
+
+use crate::core::draft::RowId;
+
+#[derive(Debug, Clone, Default)]
+pub struct KeyIndex {
+    rows: HashMap<i32, Holders>,
+}
+
+/// Most keys belong to one row: that case allocates nothing beyond the map entry.
+#[derive(Debug, Clone)]
+enum Holders {
+    One(RowId),
+    Many(Vec<RowId>),
+}
+
+impl KeyIndex {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Builds the index of a whole table; rows without a valid key are skipped.
+    pub fn build(rows: impl IntoIterator<Item = (RowId, Option<i32>)>) -> Self {
+        let mut index = KeyIndex::new();
+        for (row, key) in rows {
+            if let Some(key) = key {
+                index.insert(key, row);
+            }
+        }
+        index
+    }
+
+    /// True when more than one row holds `key`.
+    pub fn is_duplicate(&self, key: i32) -> bool {
+        matches!(self.rows.get(&key), Some(Holders::Many(_)))
+    }
+
+    /// The rows holding `key`, in the order they got it.
+    pub fn rows_with(&self, key: i32) -> &[RowId] {
+        match self.rows.get(&key) {
+            Some(Holders::One(row)) => std::slice::from_ref(row),
+            Some(Holders::Many(rows)) => rows,
+            None => &[],
+        }
+    }
+
+    /// Keys held by more than one row.
+    pub fn duplicate_keys(&self) -> impl Iterator<Item = i32> + '_ {
+        self.rows
+            .iter()
+            .filter(|(_, h)| matches!(h, Holders::Many(_)))
+            .map(|(k, _)| *k)
+    }
+
+    /// Records that `row`'s key went from `before` to `after` (either may be absent: a new,
+    /// deleted or invalid row). Returns every row whose duplicate flag must be set anew,
+    /// with the flag: the edited row and the rows it now shares, or no longer shares, a key with.
+    pub fn change(
+        &mut self,
+        row: RowId,
+        before: Option<i32>,
+        after: Option<i32>,
+    ) -> Vec<(RowId, bool)> {
+        if before == after {
+            return Vec::new();
+        }
+        let mut affected = Vec::new();
+        if let Some(key) = before {
+            self.remove(key, row);
+            affected.extend(
+                self.rows_with(key)
+                    .iter()
+                    .map(|r| (*r, self.is_duplicate(key))),
+            );
+        }
+        if let Some(key) = after {
+            self.insert(key, row);
+            let duplicate = self.is_duplicate(key);
+            affected.extend(self.rows_with(key).iter().map(|r| (*r, duplicate)));
+        } else {
+            affected.push((row, false));
+        }
+        affected
+    }
+
+    fn insert(&mut self, key: i32, row: RowId) {
+        match self.rows.get_mut(&key) {
+            None => {
+                self.rows.insert(key, Holders::One(row));
+            }
+            Some(Holders::One(first)) => {
+                let first = *first;
+                self.rows.insert(key, Holders::Many(vec![first, row]));
+            }
+            Some(Holders::Many(rows)) => rows.push(row),
+        }
+    }
+
+    fn remove(&mut self, key: i32, row: RowId) {
+        match self.rows.get_mut(&key) {
+            Some(Holders::One(only)) if *only == row => {
+                self.rows.remove(&key);
+            }
+            Some(Holders::Many(rows)) => {
+                rows.retain(|r| *r != row);
+                if let [last] = rows[..] {
+                    self.rows.insert(key, Holders::One(last));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_rows_are_flagged_and_both_unflagged_when_one_moves_away() {
+        let (a, b, c) = (RowId(1), RowId(2), RowId(3));
+        let mut index = KeyIndex::build([(a, Some(7)), (b, Some(8)), (c, None)]);
+        assert!(!index.is_duplicate(7));
+
+        let mut flags = index.change(b, Some(8), Some(7));
+        flags.sort();
+        assert_eq!(flags, [(a, true), (b, true)]);
+        assert!(index.is_duplicate(7));
+        assert_eq!(index.duplicate_keys().collect::<Vec<_>>(), [7]);
+
+        let mut flags = index.change(a, Some(7), None);
+        flags.sort();
+        assert_eq!(flags, [(a, false), (b, false)]);
+        assert_eq!(index.rows_with(7), [b]);
+        assert!(index.change(c, None, None).is_empty());
+    }
+
+    #[test]
+    fn three_rows_on_one_key_stay_flagged_until_one_is_left() {
+        let rows = [RowId(1), RowId(2), RowId(3)];
+        let mut index = KeyIndex::build(rows.iter().map(|r| (*r, Some(5))));
+        assert_eq!(index.rows_with(5), rows);
+        let flags = index.change(RowId(1), Some(5), Some(6));
+        assert!(flags.contains(&(RowId(2), true)) && flags.contains(&(RowId(1), false)));
+        let flags = index.change(RowId(2), Some(5), None);
+        assert!(flags.contains(&(RowId(3), false)));
+        assert!(!index.is_duplicate(5) && !index.is_duplicate(6));
+    }
+}

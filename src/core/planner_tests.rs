@@ -1,0 +1,232 @@
+use super::*;
+
+fn rows(n: usize) -> Vec<(RowId, Tolerance)> {
+    (0..n)
+        .map(|i| {
+            let record = Tolerance {
+                key: i as i32,
+                amount: 1.0,
+                group_id: None,
+                payment_method: None,
+                entry_date: None,
+                entry_user: None,
+                update_date: None,
+                update_user: None,
+            };
+            (RowId(i as u64), record)
+        })
+        .collect()
+}
+
+fn config(chunk_size: usize) -> PlannerConfig {
+    PlannerConfig {
+        chunk_size,
+        jitter_seed: 7,
+        ..PlannerConfig::default()
+    }
+}
+
+fn retryable(status: u16, retry_after_ms: Option<Millis>) -> Response {
+    Response::Retryable {
+        trouble: Trouble::new(Some(status), format!("HTTP {status}")),
+        retry_after_ms,
+    }
+}
+
+#[test]
+fn splits_into_chunks_of_the_configured_size_in_order() {
+    let planner = Planner::new(config(500), rows(1201));
+    let sizes: Vec<_> = planner.chunks().iter().map(|c| c.rows.len()).collect();
+    assert_eq!(sizes, [500, 500, 201]);
+    assert_eq!(planner.chunk(ChunkId(2)).unwrap().rows[0], RowId(1000));
+    assert_eq!(planner.chunk(ChunkId(1)).unwrap().keys()[0], 500);
+    assert_eq!(planner.progress().rows_total, 1201);
+    let mut empty = Planner::new(config(500), Vec::new());
+    assert_eq!(empty.next_action(0), Action::Done);
+}
+
+#[test]
+fn paces_requests_and_bounds_concurrency() {
+    let mut planner = Planner::new(
+        PlannerConfig {
+            max_in_flight: 2,
+            ..config(1)
+        },
+        rows(4),
+    );
+    assert_eq!(planner.next_action(0), Action::Send(ChunkId(0)));
+    // 20 requests/s: the next may start 50 ms later.
+    assert_eq!(planner.next_action(10), Action::Wait { until: 50 });
+    assert_eq!(planner.next_action(50), Action::Send(ChunkId(1)));
+    assert_eq!(planner.next_action(500), Action::Idle, "two in flight");
+    assert!(planner.on_response(ChunkId(0), Response::Answered, 510));
+    assert!(
+        !planner.on_response(ChunkId(0), Response::Answered, 511),
+        "reported twice"
+    );
+    assert_eq!(planner.next_action(510), Action::Send(ChunkId(2)));
+    let progress = planner.progress();
+    assert_eq!((progress.rows_answered, progress.in_flight), (1, 2));
+}
+
+#[test]
+fn retries_with_backoff_honouring_retry_after_then_gives_up() {
+    let mut planner = Planner::new(
+        PlannerConfig {
+            max_attempts: 3,
+            ..config(10)
+        },
+        rows(1),
+    );
+    assert_eq!(planner.next_action(0), Action::Send(ChunkId(0)));
+    planner.on_response(ChunkId(0), retryable(503, None), 100);
+    // First retry: 500 ms backoff, half of it jittered: 250..=500 ms.
+    let Action::Wait { until } = planner.next_action(100) else {
+        panic!("expected a wait");
+    };
+    assert!((350..=600).contains(&until), "{until}");
+    assert_eq!(planner.next_action(until), Action::Send(ChunkId(0)));
+    planner.on_response(ChunkId(0), retryable(429, Some(7_000)), until);
+    assert_eq!(
+        planner.next_action(until),
+        Action::Wait {
+            until: until + 7_000
+        }
+    );
+    assert_eq!(planner.next_action(until + 7_000), Action::Send(ChunkId(0)));
+    planner.on_response(ChunkId(0), retryable(504, None), until + 7_100);
+    assert_eq!(planner.next_action(until + 7_100), Action::Done);
+    let ChunkStatus::Failed(trouble) = &planner.chunks()[0].status else {
+        panic!("expected failed");
+    };
+    assert_eq!(trouble.status, Some(504));
+    assert!(
+        trouble.reason.contains("gave up after 3 tries"),
+        "{trouble:?}"
+    );
+    let outcome = planner.chunk_outcome(ChunkId(0)).unwrap();
+    assert_eq!(outcome.kind, crate::core::multistatus::OutcomeKind::Failed);
+    assert_eq!(outcome.status, Some(504));
+}
+
+#[test]
+fn retry_after_is_capped_and_a_429_holds_every_chunk() {
+    let mut planner = Planner::new(config(1), rows(2));
+    planner.next_action(0);
+    planner.on_response(ChunkId(0), retryable(429, Some(3_600_000)), 10);
+    // Chunk 1 was ready, but the limit is per key: it waits too, at most the cap.
+    assert_eq!(planner.next_action(20), Action::Wait { until: 60_010 });
+}
+
+#[test]
+fn other_failures_are_not_retried_and_unreadable_answers_are_unconfirmed() {
+    let mut planner = Planner::new(config(1), rows(2));
+    planner.next_action(0);
+    planner.next_action(50);
+    let refused = Trouble {
+        activity_id: Some("A:9".into()),
+        ..Trouble::new(Some(400), "Bad request")
+    };
+    planner.on_response(ChunkId(0), Response::Failed(refused), 60);
+    planner.on_response(
+        ChunkId(1),
+        Response::Unconfirmed(Trouble::new(Some(207), "not JSON")),
+        60,
+    );
+    assert_eq!(planner.next_action(60), Action::Done);
+    assert!(matches!(
+        planner.chunks()[1].status,
+        ChunkStatus::Unconfirmed(_)
+    ));
+    let failed = planner.chunk_outcome(ChunkId(0)).unwrap();
+    assert_eq!(
+        (
+            failed.status,
+            failed.message.as_str(),
+            failed.activity_id.as_deref()
+        ),
+        (Some(400), "Bad request", Some("A:9"))
+    );
+    let unsure = planner.chunk_outcome(ChunkId(1)).unwrap();
+    assert_eq!(
+        unsure.kind,
+        crate::core::multistatus::OutcomeKind::Unconfirmed
+    );
+    assert_eq!(planner.progress().rows_answered, 2);
+}
+
+#[test]
+fn a_401_refreshes_once_then_asks_to_sign_in_and_resumes() {
+    let mut planner = Planner::new(config(1), rows(3));
+    assert_eq!(planner.next_action(0), Action::Send(ChunkId(0)));
+    assert_eq!(planner.next_action(50), Action::Send(ChunkId(1)));
+    planner.on_response(ChunkId(0), Response::Unauthorized, 60);
+    assert_eq!(planner.next_action(60), Action::RefreshToken);
+    assert_eq!(
+        planner.next_action(61),
+        Action::Idle,
+        "nothing goes out while refreshing"
+    );
+    // A request sent with the old token fails too: no second refresh.
+    planner.on_response(ChunkId(1), Response::Unauthorized, 62);
+    planner.on_token_refreshed(true);
+    assert_eq!(planner.next_action(100), Action::Send(ChunkId(0)));
+    assert_eq!(
+        planner.chunks()[0].attempts,
+        1,
+        "a 401 does not use up a try"
+    );
+    planner.on_response(ChunkId(0), Response::Unauthorized, 120);
+    assert_eq!(planner.next_action(120), Action::AskSignIn);
+    assert_eq!(planner.next_action(121), Action::Idle);
+    planner.on_signed_in();
+    assert_eq!(planner.next_action(200), Action::Send(ChunkId(0)));
+    planner.on_response(ChunkId(0), Response::Answered, 210);
+    assert_eq!(planner.next_action(250), Action::Send(ChunkId(1)));
+}
+
+#[test]
+fn a_failed_refresh_asks_to_sign_in() {
+    let mut planner = Planner::new(config(1), rows(1));
+    planner.next_action(0);
+    planner.on_response(ChunkId(0), Response::Unauthorized, 10);
+    assert_eq!(planner.next_action(10), Action::RefreshToken);
+    planner.on_token_refreshed(false);
+    assert_eq!(planner.next_action(11), Action::AskSignIn);
+}
+
+#[test]
+fn cancel_stops_further_chunks_and_lets_flights_land() {
+    let mut planner = Planner::new(config(2), rows(7));
+    assert_eq!(planner.next_action(0), Action::Send(ChunkId(0)));
+    planner.cancel();
+    assert_eq!(
+        planner.next_action(100),
+        Action::Idle,
+        "one still in flight"
+    );
+    planner.on_response(ChunkId(0), Response::Answered, 150);
+    assert_eq!(planner.next_action(150), Action::Done);
+    let unsent: Vec<_> = planner.unsent_rows().collect();
+    assert_eq!(unsent, (2..7).map(RowId).collect::<Vec<_>>());
+    let progress = planner.progress();
+    assert_eq!((progress.rows_answered, progress.rows_cancelled), (2, 5));
+}
+
+#[test]
+fn the_same_seed_gives_the_same_run() {
+    let run = |seed| {
+        let mut planner = Planner::new(
+            PlannerConfig {
+                jitter_seed: seed,
+                ..config(1)
+            },
+            rows(1),
+        );
+        planner.next_action(0);
+        planner.on_response(ChunkId(0), retryable(502, None), 0);
+        planner.next_action(0)
+    };
+    assert_eq!(run(1), run(1));
+    assert_ne!(run(1), run(2));
+}

@@ -1,0 +1,448 @@
+//! Reading a cell as a person means it, and saying plainly what is wrong when it cannot be.
+//!
+//! Numbers are read the way they arrive from Excel in an en-US workbook: surrounding spaces,
+//! commas between thousands, a leading currency sign. What could mean two things ("1,5",
+//! "1.234,56") is refused with the reason rather than guessed.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::core::columns::Field;
+
+/// The contract's limit for group IDs, payment methods and user names.
+pub const MAX_TEXT_CHARS: usize = 20;
+
+/// What is wrong with one cell. [`Problem`] adds the column, for the message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ProblemKind {
+    Required,
+    /// Not readable as a number at all.
+    NotANumber,
+    /// A key with decimals.
+    NotWholeNumber,
+    /// A key beyond what the API stores (int32).
+    OutOfRange,
+    /// An amount so large it is not a finite number.
+    TooLarge,
+    /// One comma not followed by three digits, as in "1,5": a decimal comma?
+    DecimalComma,
+    /// A point before a comma, as in "1.234,56": the European way round.
+    EuropeanFormat,
+    /// Commas not every three digits, as in "12,34.5".
+    MisplacedComma,
+    TooLong {
+        chars: usize,
+    },
+    NotADate,
+    /// Another row has the same key; both rows are flagged.
+    DuplicateKey(i32),
+}
+
+/// A problem in a named column, as shown next to the cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub field: Field,
+    pub kind: ProblemKind,
+}
+
+impl Problem {
+    pub fn new(field: Field, kind: ProblemKind) -> Self {
+        Problem { field, kind }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let title = self.field.title();
+        let example = if self.field == Field::Key {
+            "a whole number, like 17"
+        } else {
+            "a number, like 12.50"
+        };
+        match &self.kind {
+            ProblemKind::Required => write!(f, "{title} is required."),
+            ProblemKind::NotANumber => write!(f, "{title} must be {example}."),
+            ProblemKind::NotWholeNumber => {
+                write!(
+                    f,
+                    "{title} must be a whole number, like 17, without decimals."
+                )
+            }
+            ProblemKind::OutOfRange => write!(
+                f,
+                "{title} must be between -2,147,483,648 and 2,147,483,647."
+            ),
+            ProblemKind::TooLarge => write!(f, "{title} is too large."),
+            ProblemKind::DecimalComma => write!(
+                f,
+                "{title} is unclear: is the comma a decimal comma? Use a point for decimals, \
+                 like 1.5, and commas only between thousands, like 1,234.50."
+            ),
+            ProblemKind::EuropeanFormat => write!(
+                f,
+                "{title} is written the European way (a point before a comma). Use a point \
+                 for decimals and commas only between thousands, like 1,234.56."
+            ),
+            ProblemKind::MisplacedComma => write!(
+                f,
+                "{title} has a comma in an odd place. Commas may only separate thousands, \
+                 like 1,234.56."
+            ),
+            ProblemKind::TooLong { chars } => write!(
+                f,
+                "{title} can be at most {MAX_TEXT_CHARS} characters; this one has {chars}."
+            ),
+            ProblemKind::NotADate => write!(
+                f,
+                "{title} must be a date and time like 2024-08-24T14:15:22Z."
+            ),
+            ProblemKind::DuplicateKey(key) => write!(
+                f,
+                "{title} {key} is used by more than one row; each key must be unique."
+            ),
+        }
+    }
+}
+
+/// Reads a tolerance key: a whole number within int32. "1,234" and "17.00" are accepted
+/// (Excel shows formatted numbers that way); a currency sign is not.
+pub fn parse_key(text: &str) -> Result<i32, ProblemKind> {
+    let value = read_number(text, false)?;
+    if value.fract() != 0.0 {
+        return Err(ProblemKind::NotWholeNumber);
+    }
+    if !(f64::from(i32::MIN)..=f64::from(i32::MAX)).contains(&value) {
+        return Err(ProblemKind::OutOfRange);
+    }
+    // In range and whole, so the conversion is exact.
+    Ok(value as i32)
+}
+
+/// Reads a tolerance amount: a finite number, with an optional leading currency sign.
+pub fn parse_amount(text: &str) -> Result<f64, ProblemKind> {
+    read_number(text, true)
+}
+
+/// Optional short text: trimmed; blank means absent (`null` on the wire).
+pub fn parse_short_text(text: &str) -> Result<Option<String>, ProblemKind> {
+    check_short_text(text)?;
+    let trimmed = text.trim();
+    Ok((!trimmed.is_empty()).then(|| trimmed.to_string()))
+}
+
+pub fn check_short_text(text: &str) -> Result<(), ProblemKind> {
+    let chars = text.trim().chars().count();
+    if chars > MAX_TEXT_CHARS {
+        return Err(ProblemKind::TooLong { chars });
+    }
+    Ok(())
+}
+
+/// Optional ISO 8601 date-time, kept as the text the server understands.
+pub fn parse_date_time(text: &str) -> Result<Option<String>, ProblemKind> {
+    check_date_time(text)?;
+    let trimmed = text.trim();
+    Ok((!trimmed.is_empty()).then(|| trimmed.to_string()))
+}
+
+pub fn check_date_time(text: &str) -> Result<(), ProblemKind> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() || is_iso8601(trimmed) {
+        Ok(())
+    } else {
+        Err(ProblemKind::NotADate)
+    }
+}
+
+const CURRENCY_SIGNS: &[char] = &['$', '€', '£', '¥', '₹', '₩', '₪', '₱', '₽', '¢'];
+
+/// The shared number reader. Linear in the text, allocates only when commas must go.
+fn read_number(text: &str, allow_currency: bool) -> Result<f64, ProblemKind> {
+    let mut rest = text.trim();
+    if rest.is_empty() {
+        return Err(ProblemKind::Required);
+    }
+    let mut negative = false;
+    if let Some(r) = rest.strip_prefix(['-', '+']) {
+        negative = rest.starts_with('-');
+        rest = r.trim_start();
+    }
+    if allow_currency && let Some(r) = rest.strip_prefix(CURRENCY_SIGNS) {
+        rest = r.trim_start();
+        // "$-12.50" as well as "-$12.50".
+        if rest.starts_with(['-', '+']) {
+            if negative || text.trim().starts_with('+') {
+                return Err(ProblemKind::NotANumber);
+            }
+            negative = rest.starts_with('-');
+            rest = &rest[1..];
+        }
+    }
+    let (mantissa, exponent) = match rest.find(['e', 'E']) {
+        Some(at) => (&rest[..at], Some(&rest[at + 1..])),
+        None => (rest, None),
+    };
+    if let Some(exp) = exponent {
+        let digits = exp.strip_prefix(['-', '+']).unwrap_or(exp);
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(ProblemKind::NotANumber);
+        }
+    }
+    check_mantissa(mantissa)?;
+    let value: f64 = if mantissa.contains(',') {
+        let mut plain: String = mantissa.chars().filter(|&c| c != ',').collect();
+        if let Some(exp) = exponent {
+            plain.push('e');
+            plain.push_str(exp);
+        }
+        plain.parse().map_err(|_| ProblemKind::NotANumber)?
+    } else {
+        rest.parse().map_err(|_| ProblemKind::NotANumber)?
+    };
+    if !value.is_finite() {
+        return Err(ProblemKind::TooLarge);
+    }
+    Ok(if negative { -value } else { value })
+}
+
+/// Digits with at most one decimal point and commas between thousands only.
+fn check_mantissa(mantissa: &str) -> Result<(), ProblemKind> {
+    let bytes = mantissa.as_bytes();
+    if !bytes.iter().any(u8::is_ascii_digit)
+        || !bytes
+            .iter()
+            .all(|b| b.is_ascii_digit() || *b == b',' || *b == b'.')
+    {
+        return Err(ProblemKind::NotANumber);
+    }
+    let dots = bytes.iter().filter(|&&b| b == b'.').count();
+    let commas = bytes.iter().filter(|&&b| b == b',').count();
+    let first_dot = mantissa.find('.');
+    let last_comma = mantissa.rfind(',');
+    if dots > 1 {
+        // "1.234.567" is European thousands; anything else with two points is nonsense.
+        let european = commas == 0 && mantissa.split('.').skip(1).all(|g| g.len() == 3);
+        let european_decimal = last_comma.is_some_and(|c| Some(c) > mantissa.rfind('.'));
+        return Err(if european || european_decimal {
+            ProblemKind::EuropeanFormat
+        } else {
+            ProblemKind::NotANumber
+        });
+    }
+    if commas == 0 {
+        return Ok(());
+    }
+    if let (Some(dot), Some(comma)) = (first_dot, last_comma)
+        && comma > dot
+    {
+        return Err(ProblemKind::EuropeanFormat);
+    }
+    let integer = &mantissa[..first_dot.unwrap_or(mantissa.len())];
+    let mut groups = integer.split(',');
+    let lead = groups.next().unwrap_or("");
+    let grouped = (1..=3).contains(&lead.len()) && groups.all(|g| g.len() == 3);
+    if grouped {
+        Ok(())
+    } else if commas == 1 && first_dot.is_none() {
+        Err(ProblemKind::DecimalComma)
+    } else {
+        Err(ProblemKind::MisplacedComma)
+    }
+}
+
+/// `YYYY-MM-DD`, optionally `THH:MM[:SS[.fraction]]` and `Z` or `±HH:MM`.
+pub fn is_iso8601(text: &str) -> bool {
+    let b = text.as_bytes();
+    let digits = |from: usize, len: usize| -> Option<u32> {
+        let part = b.get(from..from + len)?;
+        part.iter()
+            .all(u8::is_ascii_digit)
+            .then(|| part.iter().fold(0, |n, d| n * 10 + u32::from(d - b'0')))
+    };
+    let (Some(year), Some(month), Some(day)) = (digits(0, 4), digits(5, 2), digits(8, 2)) else {
+        return false;
+    };
+    if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+        return false;
+    }
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    if day == 0 || day > days {
+        return false;
+    }
+    if b.len() == 10 {
+        return true;
+    }
+    if !matches!(b[10], b'T' | b't') {
+        return false;
+    }
+    let (Some(hour), Some(minute)) = (digits(11, 2), digits(14, 2)) else {
+        return false;
+    };
+    if b.get(13) != Some(&b':') || hour > 23 || minute > 59 {
+        return false;
+    }
+    let mut at = 16;
+    if b.get(at) == Some(&b':') {
+        match digits(at + 1, 2) {
+            Some(second) if second <= 60 => at += 3,
+            _ => return false,
+        }
+        if b.get(at) == Some(&b'.') {
+            let fraction = b[at + 1..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit())
+                .count();
+            if fraction == 0 {
+                return false;
+            }
+            at += 1 + fraction;
+        }
+    }
+    match &b[at..] {
+        [] | [b'Z' | b'z'] => true,
+        [b'+' | b'-', ..] => {
+            let (Some(h), Some(m)) = (digits(at + 1, 2), digits(at + 4, 2)) else {
+                return false;
+            };
+            b.len() == at + 6 && b[at + 3] == b':' && h <= 23 && m <= 59
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_read_as_excel_shows_them() {
+        for (text, want) in [
+            ("12.50", 12.5),
+            ("  12.5 ", 12.5),
+            ("\u{a0}7\u{a0}", 7.0),
+            ("$1,234.56", 1234.56),
+            ("€ 3", 3.0),
+            ("-$4.25", -4.25),
+            ("$-4.25", -4.25),
+            ("+0.5", 0.5),
+            (".5", 0.5),
+            ("1,234,567", 1_234_567.0),
+            ("1,000", 1000.0),
+            ("1.5E+03", 1500.0),
+            ("0", 0.0),
+        ] {
+            assert_eq!(parse_amount(text), Ok(want), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn ambiguous_and_wrong_amounts_are_refused_with_the_reason() {
+        for (text, want) in [
+            ("", ProblemKind::Required),
+            ("   ", ProblemKind::Required),
+            ("1,5", ProblemKind::DecimalComma),
+            ("12,50", ProblemKind::DecimalComma),
+            ("1.234,56", ProblemKind::EuropeanFormat),
+            ("1.234.567", ProblemKind::EuropeanFormat),
+            ("12,34.5", ProblemKind::MisplacedComma),
+            ("1,2,3", ProblemKind::MisplacedComma),
+            ("abc", ProblemKind::NotANumber),
+            ("NaN", ProblemKind::NotANumber),
+            ("inf", ProblemKind::NotANumber),
+            ("1.2.3", ProblemKind::NotANumber),
+            ("--1", ProblemKind::NotANumber),
+            ("-$-1", ProblemKind::NotANumber),
+            ("12 50", ProblemKind::NotANumber),
+            ("1e999", ProblemKind::TooLarge),
+            ("e5", ProblemKind::NotANumber),
+            ("5e", ProblemKind::NotANumber),
+        ] {
+            assert_eq!(parse_amount(text), Err(want), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn keys_are_whole_numbers_within_int32() {
+        assert_eq!(parse_key("17"), Ok(17));
+        assert_eq!(parse_key(" 1,234 "), Ok(1234));
+        assert_eq!(parse_key("17.00"), Ok(17));
+        assert_eq!(parse_key("2147483647"), Ok(i32::MAX));
+        assert_eq!(parse_key("-2147483648"), Ok(i32::MIN));
+        assert_eq!(parse_key("2147483648"), Err(ProblemKind::OutOfRange));
+        assert_eq!(parse_key("17.5"), Err(ProblemKind::NotWholeNumber));
+        assert_eq!(parse_key("$17"), Err(ProblemKind::NotANumber));
+        assert_eq!(parse_key(""), Err(ProblemKind::Required));
+    }
+
+    #[test]
+    fn short_text_is_trimmed_blank_is_null_and_length_counts_characters() {
+        assert_eq!(parse_short_text(" ACH "), Ok(Some("ACH".into())));
+        assert_eq!(parse_short_text(""), Ok(None));
+        assert_eq!(parse_short_text(&"é".repeat(20)), Ok(Some("é".repeat(20))));
+        assert_eq!(
+            parse_short_text("GROUP-ID-THAT-IS-WAY-TOO-LONG"),
+            Err(ProblemKind::TooLong { chars: 29 })
+        );
+    }
+
+    #[test]
+    fn dates_follow_iso_8601() {
+        for good in [
+            "2019-08-24T14:15:22Z",
+            "2024-02-29",
+            "2024-01-15T09:30:00",
+            "2024-01-15T09:30",
+            "2024-01-15T09:30:00.1234567+02:00",
+            "2024-01-15T09:30:00-05:30",
+        ] {
+            assert!(is_iso8601(good), "{good}");
+        }
+        for bad in [
+            "2023-02-29",
+            "2024-13-01",
+            "2024-1-5",
+            "24/08/2019",
+            "2019-08-24 14:15:22",
+            "2019-08-24T25:00:00Z",
+            "2019-08-24T14:15:22.Z",
+            "2019-08-24T14:15:22+0200",
+            "2019-08-24T14:15:22ZZ",
+            "",
+        ] {
+            assert!(!is_iso8601(bad), "{bad}");
+        }
+        assert_eq!(check_date_time(" "), Ok(()));
+        assert_eq!(check_date_time("yesterday"), Err(ProblemKind::NotADate));
+    }
+
+    #[test]
+    fn messages_speak_to_a_business_user() {
+        let msg = |field, kind| Problem::new(field, kind).to_string();
+        assert_eq!(
+            msg(Field::Amount, ProblemKind::NotANumber),
+            "Tolerance amount must be a number, like 12.50."
+        );
+        assert_eq!(
+            msg(Field::Key, ProblemKind::NotANumber),
+            "Tolerance key must be a whole number, like 17."
+        );
+        assert_eq!(
+            msg(Field::Key, ProblemKind::Required),
+            "Tolerance key is required."
+        );
+        assert_eq!(
+            msg(Field::GroupId, ProblemKind::TooLong { chars: 29 }),
+            "Group ID can be at most 20 characters; this one has 29."
+        );
+        assert!(msg(Field::Amount, ProblemKind::DecimalComma).contains("like 1.5"));
+        assert!(msg(Field::Key, ProblemKind::DuplicateKey(4)).contains("Tolerance key 4"));
+    }
+}
