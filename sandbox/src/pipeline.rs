@@ -73,10 +73,11 @@ pub async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
                         &call.body,
                     );
                 }
-                if via_gateway && !call.headers.contains_key("x-api-key") {
-                    if let Ok(key) = HeaderValue::from_str(&app.tenant.api_keys[0]) {
-                        call.headers.insert("x-api-key", key);
-                    }
+                if via_gateway
+                    && !call.headers.contains_key("x-api-key")
+                    && let Ok(key) = HeaderValue::from_str(&app.tenant.api_keys[0])
+                {
+                    call.headers.insert("x-api-key", key);
                 }
                 run_api(&app, &call).await
             }
@@ -124,10 +125,10 @@ async fn run_api(app: &App, call: &Call) -> Response {
         }
     }
     let mut result = routes::dispatch(app, call).await;
-    if call.path == "/tolerances-batch" {
-        if let Ok(answer) = &mut result {
-            faults::rewrite_items(&mut answer.data, &actions);
-        }
+    if call.path == "/tolerances-batch"
+        && let Ok(answer) = &mut result
+    {
+        faults::rewrite_items(&mut answer.data, &actions);
     }
     let mut keep = None;
     for action in &actions {
