@@ -4,8 +4,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use crate::Settings;
+use crate::rate_limit::RateLimit;
 
-pub const USAGE: &str = "usage: vbapi-sandbox [--addr 127.0.0.1:PORT] [--static DIR]";
+pub const USAGE: &str = "usage: vbapi-sandbox [--addr 127.0.0.1:PORT] [--static DIR] \
+    [--db PATH|:memory:] [--faults] [--tenant FILE] [--cors-origin ORIGIN] \
+    [--rate-limit off|RATE/BURST]";
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -31,6 +34,11 @@ impl Options {
                     })?;
                 }
                 "--static" => settings.static_dir = Some(PathBuf::from(value("--static")?)),
+                "--db" => settings.db = value("--db")?,
+                "--faults" => settings.faults = true,
+                "--tenant" => settings.tenant_file = Some(PathBuf::from(value("--tenant")?)),
+                "--cors-origin" => settings.cors_origin = Some(value("--cors-origin")?),
+                "--rate-limit" => settings.rate_limit = RateLimit::parse(&value("--rate-limit")?)?,
                 "-h" | "--help" => return Err(USAGE.to_string()),
                 other => return Err(format!("unknown option {other:?}\n{USAGE}")),
             }
@@ -52,6 +60,35 @@ mod tests {
         let options = parse(&[]).unwrap();
         assert_eq!(options.addr.to_string(), "127.0.0.1:8080");
         assert!(options.settings.static_dir.is_none());
+        assert!(options.settings.db.ends_with("sandbox.sqlite3"));
+        assert!(!options.settings.faults);
+        assert_eq!(options.settings.rate_limit, RateLimit::default());
+    }
+
+    #[test]
+    fn reads_every_flag() {
+        let options = parse(&[
+            "--db",
+            ":memory:",
+            "--faults",
+            "--tenant",
+            "t.toml",
+            "--cors-origin",
+            "http://localhost:5173",
+            "--rate-limit",
+            "off",
+        ])
+        .unwrap();
+        let settings = options.settings;
+        assert_eq!(settings.db, ":memory:");
+        assert!(settings.faults);
+        assert_eq!(settings.tenant_file, Some(PathBuf::from("t.toml")));
+        assert_eq!(
+            settings.cors_origin.as_deref(),
+            Some("http://localhost:5173")
+        );
+        assert_eq!(settings.rate_limit, RateLimit::Off);
+        assert!(parse(&["--rate-limit", "lots"]).is_err());
     }
 
     #[test]

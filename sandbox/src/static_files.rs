@@ -127,7 +127,7 @@ fn safe_relative(path: &str) -> Option<PathBuf> {
     Some(relative)
 }
 
-fn is_api_path(path: &str) -> bool {
+pub fn is_api_path(path: &str) -> bool {
     let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
     API_SEGMENTS.contains(&first)
 }

@@ -1,0 +1,234 @@
+//! The one shape of every VBAPI answer: `{ data, error, debug: { activityID } }`, with
+//! `error` as RFC 7807 problem details. Handlers return an [`Answer`] or an [`ApiError`];
+//! the pipeline renders either with the request's fresh activity ID.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use axum::body::Body;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use axum::response::Response;
+use serde_json::{Value, json};
+
+use crate::store::StoreError;
+
+/// Hands out activity IDs shaped like the vendor's (`0HN7V6B3Q5L2A:00000001`): a per-process
+/// prefix, so IDs from two runs never collide in a support ticket, and a counter.
+#[derive(Debug)]
+pub struct ActivityIds {
+    prefix: String,
+    next: AtomicU64,
+}
+
+impl ActivityIds {
+    pub fn new() -> Self {
+        const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUV";
+        let prefix = crate::auth::random_bytes::<13>()
+            .iter()
+            .map(|b| char::from(ALPHABET[usize::from(b % 32)]))
+            .collect();
+        ActivityIds {
+            prefix,
+            next: AtomicU64::new(1),
+        }
+    }
+
+    pub fn next(&self) -> String {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        format!("{}:{n:08X}", self.prefix)
+    }
+}
+
+impl Default for ActivityIds {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A successful answer: status, extra headers, and the envelope's `data`.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub data: Value,
+    /// The batch endpoint is documented as `text/plain`; everything else is JSON.
+    pub plain_text: bool,
+}
+
+impl Answer {
+    pub fn ok(data: Value) -> Self {
+        Answer {
+            status: StatusCode::OK,
+            headers: HeaderMap::new(),
+            data,
+            plain_text: false,
+        }
+    }
+
+    pub fn with_header(mut self, name: HeaderName, value: &str) -> Self {
+        if let Ok(value) = HeaderValue::from_str(value) {
+            self.headers.insert(name, value);
+        }
+        self
+    }
+}
+
+/// Every way a request can fail, each with the status VBAPI answers.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    Validation(String),
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("The account is locked. Ask your administrator to unlock it.")]
+    AccountLocked,
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    MethodNotAllowed(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    TooLarge(String),
+    #[error("{detail}")]
+    TooManyRequests { detail: String, retry_after: u64 },
+    #[error("the sandbox's database failed: {0}")]
+    Store(#[from] StoreError),
+    /// A status chosen by an injected fault.
+    #[error("{detail}")]
+    Injected {
+        status: StatusCode,
+        detail: String,
+        retry_after: Option<u64>,
+    },
+}
+
+impl ApiError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::Validation(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) | ApiError::AccountLocked => StatusCode::FORBIDDEN,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Injected { status, .. } => *status,
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        match self {
+            ApiError::Validation(_) => "One or more validation errors occurred.",
+            ApiError::AccountLocked => "Account locked",
+            other => other.status().canonical_reason().unwrap_or("Error"),
+        }
+    }
+
+    fn problem_type(&self) -> &'static str {
+        match self {
+            // The vendor's validation errors name the RFC section; the rest say nothing more.
+            ApiError::Validation(_) => "https://tools.ietf.org/html/rfc7231#section-6.5.1",
+            ApiError::AccountLocked => "urn:vbapi-sandbox:account-locked",
+            _ => "about:blank",
+        }
+    }
+
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            ApiError::TooManyRequests { retry_after, .. } => Some(*retry_after),
+            ApiError::Injected { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
+    /// The envelope's `error` member.
+    pub fn problem(&self, instance: &str) -> Value {
+        json!({
+            "type": self.problem_type(),
+            "title": self.title(),
+            "status": self.status().as_u16(),
+            "detail": self.to_string(),
+            "instance": instance,
+        })
+    }
+}
+
+/// The envelope JSON for a result.
+pub fn envelope(result: &Result<Answer, ApiError>, activity_id: &str, instance: &str) -> Value {
+    let (data, error) = match result {
+        Ok(answer) => (answer.data.clone(), Value::Null),
+        Err(err) => (Value::Null, err.problem(instance)),
+    };
+    json!({ "data": data, "error": error, "debug": { "activityID": activity_id } })
+}
+
+/// Renders a result as the HTTP response, its body cut to `keep` bytes when a fault asks.
+pub fn render(
+    result: Result<Answer, ApiError>,
+    activity_id: &str,
+    instance: &str,
+    keep: Option<f64>,
+) -> Response {
+    let mut body = envelope(&result, activity_id, instance)
+        .to_string()
+        .into_bytes();
+    if let Some(fraction) = keep {
+        body.truncate((body.len() as f64 * fraction) as usize);
+    }
+    let (status, mut headers, content_type) = match result {
+        Ok(answer) => {
+            let content_type = if answer.plain_text {
+                "text/plain; charset=utf-8"
+            } else {
+                "application/json; charset=utf-8"
+            };
+            (answer.status, answer.headers, content_type)
+        }
+        Err(err) => {
+            let mut headers = HeaderMap::new();
+            if let Some(seconds) = err.retry_after() {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+            }
+            if let ApiError::Store(store) = &err {
+                eprintln!("{activity_id}: {store}");
+            }
+            (err.status(), headers, "application/json; charset=utf-8")
+        }
+    };
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = status;
+    response.headers_mut().extend(headers);
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn activity_ids_are_fresh_and_vendor_shaped() {
+        let ids = ActivityIds::new();
+        let (a, b) = (ids.next(), ids.next());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), "0HN7V6B3Q5L2A:00000001".len());
+        assert!(a.ends_with(":00000001"));
+    }
+
+    #[test]
+    fn errors_render_as_problem_details() {
+        let err: Result<Answer, ApiError> =
+            Err(ApiError::Unauthorized("The ID token has expired.".into()));
+        let value = envelope(&err, "X:1", "/tolerances-batch");
+        assert_eq!(value["data"], Value::Null);
+        assert_eq!(value["error"]["status"], 401);
+        assert_eq!(value["error"]["title"], "Unauthorized");
+        assert_eq!(value["error"]["type"], "about:blank");
+        assert_eq!(value["error"]["instance"], "/tolerances-batch");
+        assert_eq!(value["debug"]["activityID"], "X:1");
+    }
+}

@@ -1,0 +1,293 @@
+//! Fault injection (`--faults` only): rules that make the next calls to a path fail the ways a
+//! real network and a real VBAPI fail, so the app's retry and "not confirmed" paths can be
+//! tested on purpose. Rules are JSON (see the README), kept in order, each used `times` times.
+
+use std::sync::Mutex;
+
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::Response;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Rule {
+    /// An API path (`/tolerances-batch`), a prefix ending in `*`, or `*`/absent for all.
+    #[serde(default)]
+    pub path: Option<String>,
+    /// An HTTP method, or absent for all.
+    #[serde(default)]
+    pub method: Option<String>,
+    /// How many matching requests the rule applies to; absent: all until cleared.
+    #[serde(default)]
+    pub times: Option<u32>,
+    #[serde(flatten)]
+    pub action: Action,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "do", rename_all = "snake_case")]
+pub enum Action {
+    /// Answer `status` instead of running the request.
+    Status {
+        status: u16,
+        #[serde(default)]
+        body: FaultBody,
+        #[serde(default)]
+        retry_after: Option<u64>,
+        #[serde(default)]
+        detail: Option<String>,
+    },
+    /// Wait before running the request.
+    Delay { ms: u64 },
+    /// Close the connection without a usable answer; with `after_apply`, only once the
+    /// request has been carried out (the write happened, the client never hears of it).
+    Drop {
+        #[serde(default)]
+        after_apply: bool,
+    },
+    /// Run the request, then cut its answer to `keep` (0..1) of its bytes.
+    Truncate {
+        #[serde(default = "half")]
+        keep: f64,
+    },
+    /// Leave the 207 items for these keys out.
+    OmitItems { keys: Vec<i64> },
+    /// Add a 207 item for a key that was not sent.
+    AddItem {
+        key: i64,
+        #[serde(default = "updated")]
+        status: u16,
+        #[serde(default)]
+        body: Option<String>,
+    },
+    /// Send the 207 items' id values as strings, key spelled `Tolerance_Key`.
+    IdsAsStrings,
+    /// Expire every ID token now (refresh tokens too with `refresh_too`).
+    ExpireTokens {
+        #[serde(default)]
+        refresh_too: bool,
+    },
+}
+
+fn half() -> f64 {
+    0.5
+}
+
+fn updated() -> u16 {
+    200
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultBody {
+    #[default]
+    Envelope,
+    /// A proxy's HTML error page.
+    Html,
+    /// An envelope cut in half.
+    Truncated,
+}
+
+/// Accepts one rule or a list of them.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Rules {
+    Many(Vec<Rule>),
+    One(Rule),
+}
+
+impl Rules {
+    pub fn into_vec(self) -> Vec<Rule> {
+        match self {
+            Rules::Many(rules) => rules,
+            Rules::One(rule) => vec![rule],
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Faults {
+    rules: Mutex<Vec<(Rule, Option<u32>)>>,
+}
+
+impl Faults {
+    fn rules(&self) -> std::sync::MutexGuard<'_, Vec<(Rule, Option<u32>)>> {
+        self.rules
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub fn add(&self, rules: Vec<Rule>) -> usize {
+        let mut armed = self.rules();
+        armed.extend(rules.into_iter().map(|rule| {
+            let times = rule.times;
+            (rule, times)
+        }));
+        armed.len()
+    }
+
+    pub fn clear(&self) {
+        self.rules().clear();
+    }
+
+    /// The actions of every rule matching this request, in order, each rule's count used once.
+    pub fn take(&self, method: &str, path: &str) -> Vec<Action> {
+        let mut armed = self.rules();
+        let mut actions = Vec::new();
+        for (rule, remaining) in armed.iter_mut() {
+            if !matches(rule, method, path) || *remaining == Some(0) {
+                continue;
+            }
+            if let Some(left) = remaining {
+                *left -= 1;
+            }
+            actions.push(rule.action.clone());
+        }
+        armed.retain(|(_, remaining)| *remaining != Some(0));
+        actions
+    }
+}
+
+fn matches(rule: &Rule, method: &str, path: &str) -> bool {
+    let method_ok = rule
+        .method
+        .as_deref()
+        .is_none_or(|m| m.eq_ignore_ascii_case(method));
+    let path_ok = match rule.path.as_deref() {
+        None | Some("*") => true,
+        Some(pattern) => match pattern.strip_suffix('*') {
+            Some(prefix) => path.starts_with(prefix),
+            None => pattern.trim_end_matches('/') == path.trim_end_matches('/'),
+        },
+    };
+    method_ok && path_ok
+}
+
+/// Changes a 207 answer's items as the rules ask.
+pub fn rewrite_items(data: &mut Value, actions: &[Action]) {
+    let Some(items) = data.as_array_mut() else {
+        return;
+    };
+    for action in actions {
+        match action {
+            Action::OmitItems { keys } => items.retain(|item| {
+                let value = &item["id"][0]["value"];
+                !keys.iter().any(|key| value == key)
+            }),
+            Action::AddItem { key, status, body } => {
+                let reason = StatusCode::from_u16(*status)
+                    .ok()
+                    .and_then(|s| s.canonical_reason())
+                    .unwrap_or("Updated");
+                let body = body.clone().unwrap_or_else(|| match status {
+                    200 => "Updated".into(),
+                    201 => "Created".into(),
+                    _ => reason.into(),
+                });
+                items.push(json!({
+                    "id": [{"key": "tolerance_Key", "value": key}],
+                    "status": status,
+                    "body": body,
+                }));
+            }
+            Action::IdsAsStrings => {
+                for item in items.iter_mut() {
+                    let value = item["id"][0]["value"].clone();
+                    let text = match value {
+                        Value::String(text) => text,
+                        other => other.to_string(),
+                    };
+                    item["id"] = json!([{"key": "Tolerance_Key", "value": text}]);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A proxy-style HTML error page, as a gateway in front of VBAPI might answer.
+pub fn html_page(status: StatusCode) -> Response {
+    let title = format!(
+        "{} {}",
+        status.as_u16(),
+        status.canonical_reason().unwrap_or("Error")
+    );
+    let page = format!(
+        "<!DOCTYPE html>\n<html><head><title>{title}</title></head>\
+         <body><h1>{title}</h1><p>The server could not answer (vbapi-sandbox fault).</p>\
+         </body></html>\n"
+    );
+    let mut response = Response::new(Body::from(page));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    response
+}
+
+/// A response whose body fails at once: hyper then closes the connection mid-answer, which
+/// the client sees as a dropped connection.
+pub fn dropped() -> Response {
+    let failing = futures_util::stream::once(async {
+        Err::<Bytes, std::io::Error>(std::io::Error::new(
+            std::io::ErrorKind::ConnectionAborted,
+            "connection dropped by a sandbox fault",
+        ))
+    });
+    Response::new(Body::from_stream(failing))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules(text: &str) -> Vec<Rule> {
+        serde_json::from_str::<Rules>(text).unwrap().into_vec()
+    }
+
+    #[test]
+    fn rules_apply_in_order_and_run_out() {
+        let faults = Faults::default();
+        faults.add(rules(
+            r#"[{"path":"/tolerances-batch","times":1,"do":"status","status":503,"body":"html"},
+                {"path":"/tolerances*","method":"PUT","times":2,"do":"delay","ms":5}]"#,
+        ));
+        let first = faults.take("PUT", "/tolerances-batch");
+        assert!(matches!(
+            first[..],
+            [
+                Action::Status {
+                    status: 503,
+                    body: FaultBody::Html,
+                    ..
+                },
+                Action::Delay { ms: 5 }
+            ]
+        ));
+        assert_eq!(faults.take("GET", "/tolerances").len(), 0);
+        assert_eq!(faults.take("PUT", "/tolerances/3").len(), 1);
+        assert_eq!(faults.take("PUT", "/tolerances-batch").len(), 0);
+    }
+
+    #[test]
+    fn items_are_rewritten() {
+        let mut data = json!([
+            {"id":[{"key":"tolerance_Key","value":1}],"status":200,"body":"Updated"},
+            {"id":[{"key":"tolerance_Key","value":3}],"status":201,"body":"Created"}]);
+        let actions = rules(
+            r#"[{"do":"omit_items","keys":[3]},{"do":"add_item","key":99},{"do":"ids_as_strings"}]"#,
+        )
+        .into_iter()
+        .map(|r| r.action)
+        .collect::<Vec<_>>();
+        rewrite_items(&mut data, &actions);
+        assert_eq!(
+            data,
+            json!([
+                {"id":[{"key":"Tolerance_Key","value":"1"}],"status":200,"body":"Updated"},
+                {"id":[{"key":"Tolerance_Key","value":"99"}],"status":200,"body":"Updated"}])
+        );
+    }
+}

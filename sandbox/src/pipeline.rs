@@ -1,0 +1,206 @@
+//! The path of every request: CORS preflight, the `/vbapi/` gateway, the app's static files,
+//! then for the API a fresh activity ID, the request log, fault rules, the endpoint, and one
+//! log line on stderr.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::to_bytes;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::Response;
+
+use crate::App;
+use crate::envelope::{self, ApiError};
+use crate::faults::{self, Action, FaultBody};
+use crate::routes::{self, Call};
+use crate::static_files;
+
+/// The same-origin gateway prefix: `/vbapi/tolerances` is `/tolerances` with the tenant's API
+/// key added, as the CDN in front of a real deployment would do.
+pub const GATEWAY_PREFIX: &str = "/vbapi";
+
+/// Bodies over this are refused (10,000 tolerances are about 1.5 MB).
+const MAX_BODY: usize = 64 * 1024 * 1024;
+
+pub async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
+    let started = Instant::now();
+    if let Some(response) = app.cors.preflight(request.method(), request.headers()) {
+        return response;
+    }
+    let full_path = request.uri().path().to_string();
+    let (path, via_gateway) = match strip_gateway(&full_path) {
+        Some(rest) => (rest.to_string(), true),
+        None => (full_path.clone(), false),
+    };
+    if !via_gateway && !static_files::is_api_path(&path) {
+        return match &app.settings.static_dir {
+            Some(dir) => static_files::serve(dir, request.method(), &path).await,
+            None => static_files::not_found().await,
+        };
+    }
+
+    let activity = app.activity_ids.next();
+    let (parts, body) = request.into_parts();
+    let method = parts.method.clone();
+    let query = parts.uri.query().map(str::to_string);
+    let request_headers = parts.headers.clone();
+    let response = match to_bytes(body, MAX_BODY).await {
+        Err(_) => {
+            let err = ApiError::TooLarge(format!("The request body is over {MAX_BODY} bytes."));
+            envelope::render(Err(err), &activity, &path, None)
+        }
+        Ok(body) => {
+            let mut call = Call {
+                method,
+                path,
+                query,
+                headers: parts.headers,
+                body,
+                activity: activity.clone(),
+            };
+            if call.path.starts_with("/__sandbox") {
+                let result = routes::control::handle(&app, &call).await;
+                envelope::render(result, &activity, &call.path, None)
+            } else {
+                if app.settings.faults {
+                    app.requests.record(
+                        &activity,
+                        call.method.as_str(),
+                        &full_path,
+                        call.query.as_deref(),
+                        &call.headers,
+                        &call.body,
+                    );
+                }
+                if via_gateway
+                    && !call.headers.contains_key("x-api-key")
+                    && let Ok(key) = HeaderValue::from_str(&app.tenant.api_keys[0])
+                {
+                    call.headers.insert("x-api-key", key);
+                }
+                run_api(&app, &call).await
+            }
+        }
+    };
+    finish(
+        &app,
+        &parts.method,
+        &full_path,
+        &activity,
+        started,
+        &request_headers,
+        response,
+    )
+}
+
+fn strip_gateway(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix(GATEWAY_PREFIX)?;
+    match rest {
+        "" => Some("/"),
+        _ if rest.starts_with('/') => Some(rest),
+        _ => None,
+    }
+}
+
+/// Runs one API call under the fault rules that match it.
+async fn run_api(app: &App, call: &Call) -> Response {
+    let actions = if app.settings.faults {
+        app.faults.take(call.method.as_str(), &call.path)
+    } else {
+        Vec::new()
+    };
+    for action in &actions {
+        match action {
+            Action::ExpireTokens { refresh_too } => app.sessions.expire_all(*refresh_too),
+            Action::Delay { ms } => tokio::time::sleep(std::time::Duration::from_millis(*ms)).await,
+            Action::Drop { after_apply: false } => return faults::dropped(),
+            Action::Status {
+                status,
+                body,
+                retry_after,
+                detail,
+            } => return injected(call, *status, *body, *retry_after, detail.clone()),
+            _ => {}
+        }
+    }
+    let mut result = routes::dispatch(app, call).await;
+    if call.path == "/tolerances-batch"
+        && let Ok(answer) = &mut result
+    {
+        faults::rewrite_items(&mut answer.data, &actions);
+    }
+    let mut keep = None;
+    for action in &actions {
+        match action {
+            Action::Drop { after_apply: true } => return faults::dropped(),
+            Action::Truncate { keep: fraction } => keep = Some(fraction.clamp(0.0, 1.0)),
+            _ => {}
+        }
+    }
+    envelope::render(result, &call.activity, &call.path, keep)
+}
+
+fn injected(
+    call: &Call,
+    status: u16,
+    body: FaultBody,
+    retry_after: Option<u64>,
+    detail: Option<String>,
+) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = if body == FaultBody::Html {
+        faults::html_page(status)
+    } else {
+        let err = ApiError::Injected {
+            status,
+            detail: detail.unwrap_or_else(|| "Injected by a sandbox fault rule.".into()),
+            retry_after,
+        };
+        let keep = (body == FaultBody::Truncated).then_some(0.5);
+        envelope::render(Err(err), &call.activity, &call.path, keep)
+    };
+    if let Some(seconds) = retry_after {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    response
+}
+
+/// CORS and nosniff on every API answer, and the one log line per request.
+fn finish(
+    app: &App,
+    method: &Method,
+    path: &str,
+    activity: &str,
+    started: Instant,
+    request_headers: &axum::http::HeaderMap,
+    mut response: Response,
+) -> Response {
+    let headers = response.headers_mut();
+    app.cors.decorate(request_headers, headers);
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    eprintln!(
+        "{method} {path} {} {:.1}ms activityID={activity}",
+        response.status().as_u16(),
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_gateway_prefix_is_a_whole_segment() {
+        assert_eq!(strip_gateway("/vbapi/tolerances"), Some("/tolerances"));
+        assert_eq!(strip_gateway("/vbapi"), Some("/"));
+        assert_eq!(strip_gateway("/vbapifoo"), None);
+        assert_eq!(strip_gateway("/tolerances"), None);
+    }
+}

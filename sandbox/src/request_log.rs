@@ -1,0 +1,118 @@
+//! What the API received (`--faults` only), so tests can prove what the app sent: method,
+//! path, headers with secrets masked, and the body.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Mutex;
+
+use axum::http::HeaderMap;
+use serde::Serialize;
+
+/// Headers whose values are secrets: the log shows that they were sent, not what they were.
+const SECRET_HEADERS: &[&str] = &[
+    "authorization",
+    "x-api-key",
+    "refresh-token",
+    "expired-id-token",
+    "cookie",
+];
+
+/// The log keeps the newest entries only, so a long session cannot fill the memory.
+const MAX_ENTRIES: usize = 1000;
+const MAX_BODY: usize = 4 * 1024 * 1024;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    #[serde(rename = "activityID")]
+    pub activity_id: String,
+    pub method: String,
+    pub path: String,
+    pub query: Option<String>,
+    pub headers: BTreeMap<String, String>,
+    pub body: String,
+}
+
+#[derive(Debug, Default)]
+pub struct RequestLog {
+    entries: Mutex<VecDeque<Entry>>,
+}
+
+impl RequestLog {
+    fn entries(&self) -> std::sync::MutexGuard<'_, VecDeque<Entry>> {
+        self.entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub fn record(
+        &self,
+        activity_id: &str,
+        method: &str,
+        path: &str,
+        query: Option<&str>,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) {
+        let mut shown = BTreeMap::new();
+        for (name, value) in headers {
+            let text = if SECRET_HEADERS.contains(&name.as_str()) {
+                "[redacted]".to_string()
+            } else {
+                String::from_utf8_lossy(value.as_bytes()).into_owned()
+            };
+            shown
+                .entry(name.as_str().to_string())
+                .and_modify(|joined: &mut String| {
+                    joined.push_str(", ");
+                    joined.push_str(&text)
+                })
+                .or_insert(text);
+        }
+        let body = String::from_utf8_lossy(&body[..body.len().min(MAX_BODY)]).into_owned();
+        let mut entries = self.entries();
+        if entries.len() == MAX_ENTRIES {
+            entries.pop_front();
+        }
+        entries.push_back(Entry {
+            activity_id: activity_id.to_string(),
+            method: method.to_string(),
+            path: path.to_string(),
+            query: query.map(str::to_string),
+            headers: shown,
+            body,
+        });
+    }
+
+    pub fn all(&self) -> Vec<Entry> {
+        self.entries().iter().cloned().collect()
+    }
+
+    pub fn clear(&self) {
+        self.entries().clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn secrets_are_masked_but_their_presence_shows() {
+        let log = RequestLog::default();
+        let mut headers = HeaderMap::new();
+        headers.insert("x-api-key", HeaderValue::from_static("demo-api-key"));
+        headers.insert("authorization", HeaderValue::from_static("Bearer abc"));
+        headers.insert(
+            "vbasoftware-database",
+            HeaderValue::from_static("DEMO_TEST"),
+        );
+        log.record("A:1", "PUT", "/tolerances-batch", None, &headers, b"[]");
+        let entry = &log.all()[0];
+        assert_eq!(entry.headers["x-api-key"], "[redacted]");
+        assert_eq!(entry.headers["authorization"], "[redacted]");
+        assert_eq!(entry.headers["vbasoftware-database"], "DEMO_TEST");
+        assert_eq!(entry.body, "[]");
+        log.clear();
+        assert!(log.all().is_empty());
+    }
+}

@@ -1,0 +1,97 @@
+//! The order of the checks on every data endpoint, and the envelope on every answer.
+
+use std::collections::HashSet;
+
+use crate::common::*;
+use vbapi_sandbox::Settings;
+
+#[test]
+fn checks_run_in_the_vendors_order() {
+    let base = start(Settings {
+        tenant_file: Some(tenant_file(TWO_USERS)),
+        ..settings()
+    });
+    let ann = Client::signed_in(&base, "ann", "ann-pw", "DEMO_TEST");
+    let token = ann
+        .headers
+        .iter()
+        .find(|(n, _)| n == "authorization")
+        .unwrap()
+        .1
+        .clone();
+
+    // Nothing at all: the API key is checked first.
+    let bare = Client::bare(&base);
+    let reply = bare.get("/tolerances");
+    assert_eq!(reply.status, 401);
+    assert_eq!(reply.detail(), "The x-api-key header is missing.");
+
+    let mut client = Client::bare(&base);
+    client.set("x-api-key", "not-a-key");
+    client.set("authorization", &token);
+    let reply = client.get("/tolerances");
+    assert_eq!(reply.status, 401);
+    assert_eq!(reply.detail(), "The API key is not valid.");
+
+    // Second key of the tenant works too; no bearer token is the next failure.
+    client.set("x-api-key", "second-key");
+    client.unset("authorization");
+    let reply = client.get("/tolerances");
+    assert_eq!(reply.status, 401);
+    assert!(reply.detail().contains("bearer"), "{}", reply.detail());
+
+    client.set("authorization", "Bearer made.up.token");
+    let reply = client.get("/tolerances");
+    assert_eq!(reply.status, 401);
+    assert_eq!(reply.detail(), "The ID token is not valid.");
+
+    client.set("authorization", &token);
+    let reply = client.get("/tolerances");
+    assert_eq!(reply.status, 400);
+    assert_eq!(
+        reply.detail(),
+        "The vbasoftware-database header is required."
+    );
+
+    client.set("vbasoftware-database", "DEMO_LIVE");
+    let reply = client.get("/tolerances");
+    assert_eq!(reply.status, 403);
+    assert_eq!(
+        reply.detail(),
+        "User ann has no access to database DEMO_LIVE."
+    );
+
+    client.set("vbasoftware-database", "DEMO_TEST");
+    assert_eq!(client.get("/tolerances").status, 200);
+}
+
+#[test]
+fn every_answer_carries_the_envelope_with_a_fresh_activity_id() {
+    let base = start(settings());
+    let demo = Client::demo(&base, "DEMO_LIVE");
+    let replies = [
+        demo.get("/tolerances"),
+        demo.get("/tolerances/1"),
+        demo.get("/tolerances/999999"),
+        demo.put("/tolerances-batch", "{}"),
+        demo.put("/tolerances-batch", "[]"),
+        demo.get("/tolerances/1/history"),
+        demo.delete("/groups"),
+        Client::bare(&base).get("/groups"),
+        demo.get("/vbapi/payment-methods"),
+    ];
+    let statuses: Vec<u16> = replies.iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [200, 200, 404, 400, 207, 404, 405, 401, 200]);
+    let mut seen = HashSet::new();
+    for reply in &replies {
+        let body = reply.json();
+        let object = body.as_object().unwrap();
+        assert_eq!(object.len(), 3, "data, error, debug: {}", reply.text);
+        assert!(object.contains_key("data") && object.contains_key("error"));
+        assert_eq!(reply.header("x-content-type-options"), Some("nosniff"));
+        assert!(seen.insert(reply.activity_id()), "activity IDs are fresh");
+    }
+    let error = &replies[2].json()["error"];
+    assert_eq!(error["status"], 404);
+    assert_eq!(error["instance"], "/tolerances/999999");
+}
