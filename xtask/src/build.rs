@@ -95,7 +95,11 @@ pub fn print_sizes(dist: &Path) -> Result<(), String> {
         let gzip = gzip_size(file)?;
         raw_total += raw;
         gzip_total += gzip;
-        let name = file.strip_prefix(dist).unwrap_or(file).display().to_string();
+        let name = file
+            .strip_prefix(dist)
+            .unwrap_or(file)
+            .display()
+            .to_string();
         println!("{name:<48} {raw:>10} {gzip:>10}");
     }
     println!("{:<48} {raw_total:>10} {gzip_total:>10}", "total");

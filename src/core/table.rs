@@ -1,0 +1,371 @@
+//! The table as the editor holds it: row drafts in display order, the key index that flags
+//! duplicate keys, and the undo history. Every edit goes through here, so uniqueness,
+//! change tracking and undo cannot drift apart; the view only renders what this says.
+
+use std::collections::HashMap;
+
+use crate::core::columns::Field;
+use crate::core::draft::{KeyChange, RowDraft, RowId, RowState};
+use crate::core::history::{History, Step};
+use crate::core::keys::KeyIndex;
+use crate::core::multistatus::RowOutcome;
+use crate::core::record::Tolerance;
+
+/// Which rows an operation changed, so the view refreshes only those.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Touched {
+    /// The same rows in the same order; these rows' contents changed.
+    Rows(Vec<RowId>),
+    /// Rows were added, removed or moved.
+    Structure,
+}
+
+/// Counts for the status line and the Submit button.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub rows: usize,
+    pub new: usize,
+    pub changed: usize,
+    pub invalid: usize,
+    /// Cells with a problem (a row can have several).
+    pub problems: usize,
+    pub failed: usize,
+    pub unconfirmed: usize,
+    pub pending: usize,
+    /// Rows a Submit would send now.
+    pub to_send: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    rows: Vec<RowDraft>,
+    positions: HashMap<RowId, usize>,
+    keys: KeyIndex,
+    next_id: u64,
+    history: History,
+}
+
+impl Table {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A table showing `records` as loaded from the server: all clean, no history.
+    pub fn from_records(records: impl IntoIterator<Item = Tolerance>) -> Self {
+        let mut table = Table::new();
+        table.rows = records
+            .into_iter()
+            .enumerate()
+            .map(|(i, record)| RowDraft::from_record(RowId(i as u64), record))
+            .collect();
+        table.next_id = table.rows.len() as u64;
+        table.reindex();
+        table
+    }
+
+    /// A table restored from saved drafts (history is not saved).
+    pub fn from_drafts(rows: Vec<RowDraft>) -> Self {
+        let mut table = Table::new();
+        table.next_id = rows.iter().map(|r| r.id().0 + 1).max().unwrap_or(0);
+        table.rows = rows;
+        table.reindex();
+        table
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    pub fn rows(&self) -> &[RowDraft] {
+        &self.rows
+    }
+
+    pub fn row_at(&self, index: usize) -> Option<&RowDraft> {
+        self.rows.get(index)
+    }
+
+    pub fn row(&self, id: RowId) -> Option<&RowDraft> {
+        self.position(id).map(|i| &self.rows[i])
+    }
+
+    pub fn position(&self, id: RowId) -> Option<usize> {
+        self.positions.get(&id).copied()
+    }
+
+    pub fn can_undo(&self) -> bool {
+        self.history.can_undo()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        self.history.can_redo()
+    }
+
+    /// Sets one cell's text, as one undo step.
+    pub fn set_text(&mut self, id: RowId, field: Field, text: String) -> Touched {
+        self.set_texts(vec![(id, field, text)])
+    }
+
+    /// Sets many cells at once (a paste, a fill, a clear) as one undo step.
+    pub fn set_texts(&mut self, edits: Vec<(RowId, Field, String)>) -> Touched {
+        let (before, touched) = self.apply_texts(edits);
+        if !before.is_empty() {
+            self.history.record(Step::Texts(before));
+        }
+        Touched::Rows(touched)
+    }
+
+    /// Adds an empty new row at `index` (clamped to the end), as one undo step.
+    pub fn insert_new(&mut self, index: usize) -> RowId {
+        let id = self.fresh_id();
+        self.insert_rows(vec![(index, RowDraft::new(id))]);
+        id
+    }
+
+    /// Adds new rows made of text (a paste past the last row, an import) at the end.
+    pub fn append_cells(&mut self, rows: Vec<[String; 4]>) -> Vec<RowId> {
+        let start = self.rows.len();
+        let drafts: Vec<_> = rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, cells)| (start + i, RowDraft::from_cells(self.fresh_id(), cells)))
+            .collect();
+        let ids = drafts.iter().map(|(_, d)| d.id()).collect();
+        self.insert_rows(drafts);
+        ids
+    }
+
+    /// Copies a row's text into a new row just below it, as one undo step.
+    pub fn duplicate(&mut self, id: RowId) -> Option<RowId> {
+        let index = self.position(id)?;
+        let copy = RowDraft::from_cells(self.fresh_id(), self.rows[index].cells().clone());
+        let new_id = copy.id();
+        self.insert_rows(vec![(index + 1, copy)]);
+        Some(new_id)
+    }
+
+    /// Removes rows from the table (not from the server), as one undo step.
+    pub fn delete(&mut self, ids: &[RowId]) -> Touched {
+        let removed = self.remove_rows(ids);
+        if !removed.is_empty() {
+            self.history.record(Step::Removed(removed));
+        }
+        Touched::Structure
+    }
+
+    pub fn undo(&mut self) -> Option<Touched> {
+        let step = self.history.take_undo()?;
+        let (redo, touched) = self.apply_step(step);
+        self.history.push_redo(redo);
+        Some(touched)
+    }
+
+    pub fn redo(&mut self) -> Option<Touched> {
+        let step = self.history.take_redo()?;
+        let (undo, touched) = self.apply_step(step);
+        self.history.push_undo(undo);
+        Some(touched)
+    }
+
+    pub fn summary(&self) -> Summary {
+        let mut summary = Summary {
+            rows: self.rows.len(),
+            ..Summary::default()
+        };
+        for row in &self.rows {
+            match row.state() {
+                RowState::New => summary.new += 1,
+                RowState::Modified => summary.changed += 1,
+                RowState::Invalid => summary.invalid += 1,
+                RowState::Failed => summary.failed += 1,
+                RowState::Unconfirmed => summary.unconfirmed += 1,
+                RowState::Pending => summary.pending += 1,
+                RowState::Clean | RowState::Created | RowState::Updated => {}
+            }
+            summary.problems += row.problems().count();
+            summary.to_send += usize::from(row.needs_sending());
+        }
+        summary
+    }
+
+    /// The first cell with a problem, in table order, for "move focus to the first".
+    pub fn first_problem(&self) -> Option<(usize, Field)> {
+        self.rows
+            .iter()
+            .enumerate()
+            .find_map(|(i, row)| row.problems().next().map(|p| (i, p.field)))
+    }
+
+    /// The rows a Submit sends, with the record for each, in table order; `only_failed`
+    /// keeps just the failed and unconfirmed ones ("Resend failed").
+    pub fn rows_to_send(&self, only_failed: bool) -> Vec<(RowId, Tolerance)> {
+        self.rows
+            .iter()
+            .filter(|row| row.needs_sending())
+            .filter(|row| {
+                !only_failed || matches!(row.state(), RowState::Failed | RowState::Unconfirmed)
+            })
+            .filter_map(|row| Some((row.id(), row.to_record().ok()?)))
+            .collect()
+    }
+
+    pub fn mark_pending(&mut self, ids: &[RowId]) -> Touched {
+        self.for_each_row(ids, RowDraft::mark_pending)
+    }
+
+    pub fn cancel_pending(&mut self, ids: &[RowId]) -> Touched {
+        self.for_each_row(ids, RowDraft::cancel_pending)
+    }
+
+    /// Records the server's answer for rows that were sent.
+    pub fn apply_outcomes(&mut self, answers: Vec<(RowId, Tolerance, RowOutcome)>) -> Touched {
+        let mut touched = Vec::with_capacity(answers.len());
+        for (id, sent, outcome) in answers {
+            if let Some(index) = self.position(id) {
+                self.rows[index].apply_outcome(&sent, outcome);
+                touched.push(id);
+            }
+        }
+        Touched::Rows(touched)
+    }
+
+    fn for_each_row(&mut self, ids: &[RowId], mut f: impl FnMut(&mut RowDraft)) -> Touched {
+        for id in ids {
+            if let Some(index) = self.position(*id) {
+                f(&mut self.rows[index]);
+            }
+        }
+        Touched::Rows(ids.to_vec())
+    }
+
+    fn fresh_id(&mut self) -> RowId {
+        let id = RowId(self.next_id);
+        self.next_id += 1;
+        id
+    }
+
+    fn insert_rows(&mut self, rows: Vec<(usize, RowDraft)>) {
+        let ids: Vec<_> = rows.iter().map(|(_, d)| d.id()).collect();
+        self.place_rows(rows);
+        self.history.record(Step::Inserted(ids));
+    }
+
+    /// Puts rows back at the indexes they are to have, then refreshes positions and keys.
+    /// A merge, so putting back 100,000 deleted rows is linear, not quadratic.
+    fn place_rows(&mut self, mut rows: Vec<(usize, RowDraft)>) {
+        rows.sort_by_key(|(index, _)| *index);
+        let mut merged = Vec::with_capacity(self.rows.len() + rows.len());
+        let mut existing = std::mem::take(&mut self.rows).into_iter();
+        let mut incoming = rows.into_iter().peekable();
+        loop {
+            if incoming
+                .peek()
+                .is_some_and(|(index, _)| *index <= merged.len())
+            {
+                merged.extend(incoming.next().map(|(_, row)| row));
+                continue;
+            }
+            match existing.next() {
+                Some(row) => merged.push(row),
+                None => {
+                    merged.extend(incoming.map(|(_, row)| row));
+                    break;
+                }
+            }
+        }
+        self.rows = merged;
+        self.reindex();
+    }
+
+    /// Takes rows out, returning them with the index each had, for undo.
+    fn remove_rows(&mut self, ids: &[RowId]) -> Vec<(usize, RowDraft)> {
+        let mut indexes: Vec<usize> = ids.iter().filter_map(|id| self.position(*id)).collect();
+        indexes.sort_unstable();
+        indexes.dedup();
+        let mut removed = Vec::with_capacity(indexes.len());
+        let mut doomed = indexes.iter().peekable();
+        let mut kept = Vec::with_capacity(self.rows.len() - indexes.len());
+        for (index, row) in std::mem::take(&mut self.rows).into_iter().enumerate() {
+            if doomed.peek() == Some(&&index) {
+                doomed.next();
+                removed.push((index, row));
+            } else {
+                kept.push(row);
+            }
+        }
+        self.rows = kept;
+        self.reindex();
+        removed
+    }
+
+    /// Writes texts and returns what each cell held before, plus the rows whose look
+    /// changed (the edited ones and those whose duplicate-key flag flipped).
+    fn apply_texts(
+        &mut self,
+        edits: Vec<(RowId, Field, String)>,
+    ) -> (Vec<(RowId, Field, String)>, Vec<RowId>) {
+        let mut before = Vec::with_capacity(edits.len());
+        let mut touched = Vec::with_capacity(edits.len());
+        for (id, field, text) in edits {
+            let Some(index) = self.position(id) else {
+                continue;
+            };
+            let row = &mut self.rows[index];
+            if row.text(field) == text {
+                continue;
+            }
+            before.push((id, field, row.text(field).to_string()));
+            let change = row.set_text(field, text);
+            touched.push(id);
+            if let Some(KeyChange { before, after }) = change {
+                for (other, duplicate) in self.keys.change(id, before, after) {
+                    if let Some(i) = self.position(other) {
+                        self.rows[i].set_duplicate_key(duplicate);
+                        touched.push(other);
+                    }
+                }
+            }
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        (before, touched)
+    }
+
+    /// Applies an undo or redo step; returns its inverse and what it touched.
+    fn apply_step(&mut self, step: Step) -> (Step, Touched) {
+        match step {
+            Step::Texts(texts) => {
+                let (before, touched) = self.apply_texts(texts);
+                (Step::Texts(before), Touched::Rows(touched))
+            }
+            Step::Inserted(ids) => (Step::Removed(self.remove_rows(&ids)), Touched::Structure),
+            Step::Removed(rows) => {
+                let ids = rows.iter().map(|(_, d)| d.id()).collect();
+                self.place_rows(rows);
+                (Step::Inserted(ids), Touched::Structure)
+            }
+        }
+    }
+
+    /// Rebuilds positions and the key index after rows were added, removed or moved.
+    fn reindex(&mut self) {
+        self.positions = self
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, row)| (row.id(), i))
+            .collect();
+        self.keys = KeyIndex::build(self.rows.iter().map(|r| (r.id(), r.key())));
+        for row in &mut self.rows {
+            let duplicate = row.key().is_some_and(|k| self.keys.is_duplicate(k));
+            row.set_duplicate_key(duplicate);
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "table_tests.rs"]
+mod tests;

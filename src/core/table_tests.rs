@@ -1,0 +1,178 @@
+use super::*;
+
+fn record(key: i32, amount: f64) -> Tolerance {
+    Tolerance {
+        key,
+        amount,
+        group_id: Some("GRP001".into()),
+        payment_method: Some("ACH".into()),
+        entry_date: None,
+        entry_user: None,
+        update_date: None,
+        update_user: None,
+    }
+}
+
+fn texts(table: &Table, field: Field) -> Vec<String> {
+    table
+        .rows()
+        .iter()
+        .map(|r| r.text(field).to_string())
+        .collect()
+}
+
+#[test]
+fn loaded_rows_are_clean_and_nothing_is_to_send() {
+    let table = Table::from_records([record(1, 5.0), record(2, 0.5)]);
+    let summary = table.summary();
+    assert_eq!(summary.rows, 2);
+    assert_eq!(summary.to_send, 0);
+    assert!(!table.can_undo());
+}
+
+#[test]
+fn an_edit_marks_the_row_changed_and_undo_puts_the_text_back() {
+    let mut table = Table::from_records([record(1, 5.0), record(2, 0.5)]);
+    let id = table.row_at(1).unwrap().id();
+    let touched = table.set_text(id, Field::Amount, "7.25".into());
+    assert_eq!(touched, Touched::Rows(vec![id]));
+    assert_eq!(table.row(id).unwrap().state(), RowState::Modified);
+    assert_eq!(table.summary().to_send, 1);
+
+    table.undo().unwrap();
+    assert_eq!(table.row(id).unwrap().text(Field::Amount), "0.5");
+    assert_eq!(table.row(id).unwrap().state(), RowState::Clean);
+    table.redo().unwrap();
+    assert_eq!(table.row(id).unwrap().text(Field::Amount), "7.25");
+}
+
+#[test]
+fn a_duplicate_key_flags_both_rows_and_clears_when_fixed() {
+    let mut table = Table::from_records([record(1, 5.0), record(2, 0.5)]);
+    let second = table.row_at(1).unwrap().id();
+    let first = table.row_at(0).unwrap().id();
+    let Touched::Rows(touched) = table.set_text(second, Field::Key, "1".into()) else {
+        panic!("an edit touches rows");
+    };
+    assert!(touched.contains(&first) && touched.contains(&second));
+    for id in [first, second] {
+        assert_eq!(table.row(id).unwrap().state(), RowState::Invalid);
+    }
+    assert_eq!(table.summary().problems, 2);
+    assert_eq!(table.first_problem(), Some((0, Field::Key)));
+
+    table.set_text(second, Field::Key, "3".into());
+    assert_eq!(table.summary().problems, 0);
+    assert_eq!(table.row(first).unwrap().state(), RowState::Clean);
+}
+
+#[test]
+fn delete_is_undone_with_rows_back_in_place() {
+    let mut table = Table::from_records((1..=6).map(|k| record(k, 1.0)));
+    let doomed: Vec<_> = [1, 3, 4]
+        .iter()
+        .map(|i| table.row_at(*i).unwrap().id())
+        .collect();
+    table.delete(&doomed);
+    assert_eq!(texts(&table, Field::Key), ["1", "3", "6"]);
+    table.undo().unwrap();
+    assert_eq!(texts(&table, Field::Key), ["1", "2", "3", "4", "5", "6"]);
+    table.redo().unwrap();
+    assert_eq!(texts(&table, Field::Key), ["1", "3", "6"]);
+}
+
+#[test]
+fn new_and_duplicated_rows_are_new_and_undoable() {
+    let mut table = Table::from_records([record(1, 5.0)]);
+    let original = table.row_at(0).unwrap().id();
+    let copy = table.duplicate(original).unwrap();
+    assert_eq!(table.position(copy), Some(1));
+    assert_eq!(table.row(copy).unwrap().text(Field::Amount), "5");
+    // Same key as the original: both flagged until the copy gets its own.
+    assert_eq!(table.summary().invalid, 2);
+    let added = table.insert_new(0);
+    assert_eq!(table.position(added), Some(0));
+    assert_eq!(
+        table.row(added).unwrap().state(),
+        RowState::Invalid,
+        "an empty row lacks its key"
+    );
+    table.undo().unwrap();
+    table.undo().unwrap();
+    assert_eq!(table.len(), 1);
+    assert_eq!(table.summary().invalid, 0);
+}
+
+#[test]
+fn a_paste_is_one_undo_step() {
+    let mut table = Table::new();
+    let ids = table.append_cells(vec![
+        ["10".into(), "1.5".into(), "G".into(), "ACH".into()],
+        ["11".into(), "x".into(), "".into(), "".into()],
+    ]);
+    assert_eq!(table.summary().new, 1);
+    assert_eq!(table.summary().invalid, 1);
+    table.set_texts(vec![
+        (ids[0], Field::GroupId, "A".into()),
+        (ids[1], Field::Amount, "2".into()),
+    ]);
+    assert_eq!(table.summary().new, 2);
+    table.undo().unwrap();
+    assert_eq!(texts(&table, Field::GroupId), ["G", ""]);
+    assert_eq!(texts(&table, Field::Amount), ["1.5", "x"]);
+}
+
+#[test]
+fn rows_to_send_are_the_new_and_changed_ones_and_resend_picks_the_failed() {
+    let mut table = Table::from_records([record(1, 5.0), record(2, 0.5), record(3, 1.0)]);
+    let ids: Vec<_> = table.rows().iter().map(|r| r.id()).collect();
+    table.set_text(ids[0], Field::Amount, "6".into());
+    table.set_text(ids[2], Field::Amount, "2".into());
+    let sending = table.rows_to_send(false);
+    assert_eq!(
+        sending.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
+        [ids[0], ids[2]]
+    );
+
+    let (sent_a, sent_c) = (sending[0].1.clone(), sending[1].1.clone());
+    table.mark_pending(&[ids[0], ids[2]]);
+    assert_eq!(table.summary().pending, 2);
+    table.apply_outcomes(vec![
+        (
+            ids[0],
+            sent_a,
+            RowOutcome {
+                kind: crate::core::multistatus::OutcomeKind::Updated,
+                status: Some(200),
+                message: "Updated".into(),
+                activity_id: None,
+            },
+        ),
+        (
+            ids[2],
+            sent_c,
+            RowOutcome::failed(Some(400), "nope", Some("A1".into())),
+        ),
+    ]);
+    assert_eq!(table.row(ids[0]).unwrap().state(), RowState::Updated);
+    assert_eq!(table.row(ids[2]).unwrap().state(), RowState::Failed);
+    let resend = table.rows_to_send(true);
+    assert_eq!(
+        resend.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
+        [ids[2]]
+    );
+}
+
+#[test]
+fn history_keeps_at_most_its_limit() {
+    let mut table = Table::from_records([record(1, 5.0)]);
+    let id = table.row_at(0).unwrap().id();
+    for n in 0..(crate::core::history::HISTORY_LIMIT + 20) {
+        table.set_text(id, Field::Amount, n.to_string());
+    }
+    let mut undone = 0;
+    while table.undo().is_some() {
+        undone += 1;
+    }
+    assert_eq!(undone, crate::core::history::HISTORY_LIMIT);
+}
