@@ -1,0 +1,94 @@
+//! Carries a [`RequestSpec`] over `fetch` (gloo-net) with the contract's 30-second timeout:
+//! an `AbortController` that a timer aborts. The only part of the client that needs a browser.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use gloo_net::http::{Method as HttpMethod, RequestBuilder};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+
+use super::error::{ApiError, TIMEOUT_MS};
+use super::wire::{Method, RawResponse, RequestSpec};
+
+pub(crate) async fn execute(spec: &RequestSpec) -> Result<RawResponse, ApiError> {
+    let controller = web_sys::AbortController::new()
+        .map_err(|err| ApiError::Request(format!("no AbortController: {err:?}")))?;
+    let timed_out = Rc::new(Cell::new(false));
+    // Dropped on every way out of this function, which clears the timer.
+    let _timer = {
+        let controller = controller.clone();
+        let timed_out = timed_out.clone();
+        Timer::start(TIMEOUT_MS, move || {
+            timed_out.set(true);
+            controller.abort();
+        })?
+    };
+    let method = match spec.method {
+        Method::Get => HttpMethod::GET,
+        Method::Post => HttpMethod::POST,
+        Method::Put => HttpMethod::PUT,
+    };
+    let signal = controller.signal();
+    let mut builder = RequestBuilder::new(&spec.url)
+        .method(method)
+        .abort_signal(Some(&signal));
+    for (name, value) in &spec.headers {
+        builder = builder.header(name, value);
+    }
+    let request = match &spec.body {
+        Some(body) => builder.body(body.as_str()),
+        None => builder.build(),
+    }
+    .map_err(|err| ApiError::Request(err.to_string()))?;
+    let failed = |err: gloo_net::Error| {
+        if timed_out.get() {
+            ApiError::Timeout
+        } else {
+            ApiError::Network(err.to_string())
+        }
+    };
+    let response = request.send().await.map_err(failed)?;
+    let headers = response.headers();
+    // The body is read under the same timer: a stalled body times out too.
+    let body = response.text().await.map_err(failed)?;
+    Ok(RawResponse {
+        status: response.status(),
+        body,
+        retry_after: headers.get("retry-after"),
+        pagination: headers.get("x-pagination"),
+    })
+}
+
+/// A `setTimeout` cleared when dropped, so its callback never runs after the request is over
+/// (nor after the closure is freed).
+struct Timer {
+    handle: i32,
+    _callback: Closure<dyn FnMut()>,
+}
+
+impl Timer {
+    fn start(ms: u32, callback: impl FnMut() + 'static) -> Result<Timer, ApiError> {
+        let window =
+            web_sys::window().ok_or_else(|| ApiError::Request("no window to time with".into()))?;
+        let callback = Closure::<dyn FnMut()>::new(callback);
+        let handle = window
+            .set_timeout_with_callback_and_timeout_and_arguments_0(
+                callback.as_ref().unchecked_ref(),
+                i32::try_from(ms).unwrap_or(i32::MAX),
+            )
+            .map_err(|err| ApiError::Request(format!("no timer: {err:?}")))?;
+        Ok(Timer {
+            handle,
+            _callback: callback,
+        })
+    }
+}
+
+impl Drop for Timer {
+    fn drop(&mut self) {
+        if let Some(window) = web_sys::window() {
+            window.clear_timeout_with_handle(self.handle);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! The VBAPI client. Components call these functions and get typed records or a typed
+//! [`ApiError`]; they never build a URL or read JSON. Requests are described in [`wire`]
+//! (pure, tested natively) and carried by [`http`] (gloo-net, browser only).
+
+mod error;
+mod http;
+pub mod wire;
+
+pub use error::{ApiError, SignInProblem, TIMEOUT_MS};
+pub use wire::{Connection, Group, Pagination, PaymentMethod, SignInOutcome, Tokens};
+
+use serde::de::DeserializeOwned;
+
+use crate::core::envelope::{self, BodyError};
+use crate::core::multistatus::{self, BatchAnswer};
+use crate::core::record::Tolerance;
+use wire::{RequestSpec, expect_status};
+
+/// How far a multi-page load has come, for the progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListProgress {
+    pub loaded: usize,
+    /// From `x-pagination`, once the first page is in.
+    pub total: Option<u64>,
+}
+
+/// Signs in with user name and password (`POST /user-authentication`).
+pub async fn sign_in(
+    conn: &Connection,
+    user: &str,
+    password: &str,
+) -> Result<SignInOutcome, ApiError> {
+    let raw = http::execute(&conn.sign_in_request(user, password)).await?;
+    wire::read_sign_in(&expect_status(raw, &[200])?.body)
+}
+
+/// New tokens for expired ones (`POST /user-refresh-tokens`).
+pub async fn refresh_tokens(conn: &Connection, tokens: &Tokens) -> Result<Tokens, ApiError> {
+    let raw = http::execute(&conn.refresh_request(tokens)).await?;
+    wire::read_tokens(&expect_status(raw, &[200])?.body)
+}
+
+/// The customer's database names (`GET /client-environments`), where the API answers it.
+pub async fn list_databases(conn: &Connection) -> Result<Vec<String>, ApiError> {
+    let raw = http::execute(&conn.environments_request()).await?;
+    wire::read_environments(&expect_status(raw, &[200])?.body)
+}
+
+/// Every tolerance of the connection's database, page after page.
+pub async fn list_tolerances(
+    conn: &Connection,
+    tokens: &Tokens,
+    on_progress: impl FnMut(ListProgress),
+) -> Result<Vec<Tolerance>, ApiError> {
+    list_all(conn, tokens, "tolerances", "tolerance_Key", on_progress).await
+}
+
+/// Every group, for suggestions while typing a Group ID.
+pub async fn list_groups(conn: &Connection, tokens: &Tokens) -> Result<Vec<Group>, ApiError> {
+    list_all(conn, tokens, "groups", "group_ID", |_| {}).await
+}
+
+/// Every payment method, for suggestions while typing one.
+pub async fn list_payment_methods(
+    conn: &Connection,
+    tokens: &Tokens,
+) -> Result<Vec<PaymentMethod>, ApiError> {
+    list_all(conn, tokens, "payment-methods", "payment_Method", |_| {}).await
+}
+
+/// Sends one chunk (`PUT /tolerances-batch`) and reads its 207 answer, whatever its
+/// Content-Type. Match it to the rows with [`multistatus::match_answer`].
+pub async fn send_chunk(
+    conn: &Connection,
+    tokens: &Tokens,
+    records: &[Tolerance],
+) -> Result<BatchAnswer, ApiError> {
+    let body = serde_json::to_string(records).map_err(|err| ApiError::Request(err.to_string()))?;
+    let raw = http::execute(&conn.batch_request(body, tokens)).await?;
+    // 200 is not the contract's, but a gateway may normalise it; the body decides.
+    let raw = expect_status(raw, &[207, 200])?;
+    Ok(multistatus::parse_batch_answer(&raw.body)?)
+}
+
+async fn list_all<T: DeserializeOwned>(
+    conn: &Connection,
+    tokens: &Tokens,
+    path: &str,
+    sort_by: &str,
+    mut on_progress: impl FnMut(ListProgress),
+) -> Result<Vec<T>, ApiError> {
+    let mut all = Vec::new();
+    let mut page = 1;
+    loop {
+        let spec: RequestSpec = conn.page_request(path, sort_by, page, tokens);
+        let raw = expect_status(http::execute(&spec).await?, &[200])?;
+        let (rows, _): (Vec<T>, _) = envelope::parse_data(&raw.body)?;
+        let pagination = wire::parse_pagination(raw.pagination.as_deref());
+        let got = rows.len();
+        all.extend(rows);
+        on_progress(ListProgress {
+            loaded: all.len(),
+            total: pagination.map(|p| p.total_count),
+        });
+        if !wire::more_pages(pagination, page, got) {
+            return Ok(all);
+        }
+        page = page
+            .checked_add(1)
+            .ok_or_else(|| BodyError::new("too many pages", &raw.body))?;
+    }
+}
