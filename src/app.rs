@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::CONFIG_URL;
-use crate::components::{ConfigProblem, DatabasePicker};
+use crate::components::{ConfigProblem, EditorPage};
 use crate::config_loader::load_config;
 
 /// The whole app, reading its configuration from `config.json` beside `index.html`.
@@ -26,7 +26,7 @@ pub fn AppShell(config_url: &'static str) -> impl IntoView {
                     config
                         .get()
                         .map(|loaded| match loaded {
-                            Ok(config) => view! { <DatabasePicker databases=config.databases /> }.into_any(),
+                            Ok(config) => view! { <EditorPage config /> }.into_any(),
                             Err(error) => view! { <ConfigProblem error /> }.into_any(),
                         })
                 }}

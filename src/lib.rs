@@ -7,6 +7,7 @@ pub mod api;
 pub mod components;
 pub mod config_loader;
 pub mod core;
+pub mod editor;
 
 mod app;
 

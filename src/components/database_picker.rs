@@ -1,12 +1,33 @@
 use leptos::prelude::*;
 
-/// The target database every request goes to, chosen from the configuration's list.
+use crate::editor::session::Session;
+
+/// The target database every request goes to, chosen from the configuration's list. A
+/// change can be refused by `confirm_switch` (unsent edits in the current one).
 #[component]
-pub fn DatabasePicker(databases: Vec<String>) -> impl IntoView {
+pub fn DatabasePicker(
+    session: Session,
+    #[prop(optional_no_strip)] confirm_switch: Option<Callback<String, bool>>,
+) -> impl IntoView {
+    let databases = session.config().databases;
     view! {
         <div class="database-picker">
             <label for="target-database">"Target database"</label>
-            <select id="target-database" name="target-database">
+            <select
+                id="target-database"
+                name="target-database"
+                prop:value=move || session.database.get()
+                on:change=move |ev| {
+                    let wanted = event_target_value(&ev);
+                    let allowed = confirm_switch.is_none_or(|confirm| confirm.run(wanted.clone()));
+                    if allowed {
+                        session.database.set(wanted);
+                    } else {
+                        // Put the select back on the database still in use.
+                        session.database.notify();
+                    }
+                }
+            >
                 {databases
                     .into_iter()
                     .map(|name| {

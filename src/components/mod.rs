@@ -2,6 +2,21 @@
 
 mod config_problem;
 mod database_picker;
+mod editor_page;
+mod editor_toolbar;
+mod grid_columns;
+mod grid_row;
+mod reauth_dialog;
+mod sign_in_form;
+mod submit_bar;
+mod tolerance_grid;
 
 pub use config_problem::ConfigProblem;
 pub use database_picker::DatabasePicker;
+pub use editor_page::EditorPage;
+pub use editor_toolbar::EditorToolbar;
+pub use grid_row::{GridRow, cell_dom_id};
+pub use reauth_dialog::ReauthDialog;
+pub use sign_in_form::SignInForm;
+pub use submit_bar::SubmitBar;
+pub use tolerance_grid::{ROW_HEIGHT, ToleranceGrid};

@@ -43,6 +43,8 @@ pub struct Table {
     keys: KeyIndex,
     next_id: u64,
     history: History,
+    /// The cell being typed into: its keystrokes since focus are one undo step.
+    typing: Option<(RowId, Field)>,
 }
 
 impl Table {
@@ -63,10 +65,12 @@ impl Table {
         table
     }
 
-    /// A table restored from saved drafts (history is not saved).
-    pub fn from_drafts(rows: Vec<RowDraft>) -> Self {
+    /// A table restored from saved drafts (history is not saved). Rows that were being sent
+    /// when the page went away are back to what they were: their answer never arrived here.
+    pub fn from_drafts(mut rows: Vec<RowDraft>) -> Self {
         let mut table = Table::new();
         table.next_id = rows.iter().map(|r| r.id().0 + 1).max().unwrap_or(0);
+        rows.iter_mut().for_each(RowDraft::cancel_pending);
         table.rows = rows;
         table.reindex();
         table
@@ -109,8 +113,26 @@ impl Table {
         self.set_texts(vec![(id, field, text)])
     }
 
+    /// A keystroke in a cell: validated at once, and undone together with the keystrokes
+    /// before it in the same cell, as a user expects from a spreadsheet.
+    pub fn type_text(&mut self, id: RowId, field: Field, text: String) -> Touched {
+        let same_cell = self.typing == Some((id, field));
+        let (before, touched) = self.apply_texts(vec![(id, field, text)]);
+        if !before.is_empty() && !same_cell {
+            self.history.record(Step::Texts(before));
+        }
+        self.typing = Some((id, field));
+        Touched::Rows(touched)
+    }
+
+    /// The user left the cell: the next keystroke anywhere starts a new undo step.
+    pub fn end_typing(&mut self) {
+        self.typing = None;
+    }
+
     /// Sets many cells at once (a paste, a fill, a clear) as one undo step.
     pub fn set_texts(&mut self, edits: Vec<(RowId, Field, String)>) -> Touched {
+        self.typing = None;
         let (before, touched) = self.apply_texts(edits);
         if !before.is_empty() {
             self.history.record(Step::Texts(before));
@@ -149,6 +171,7 @@ impl Table {
 
     /// Removes rows from the table (not from the server), as one undo step.
     pub fn delete(&mut self, ids: &[RowId]) -> Touched {
+        self.typing = None;
         let removed = self.remove_rows(ids);
         if !removed.is_empty() {
             self.history.record(Step::Removed(removed));
@@ -157,6 +180,7 @@ impl Table {
     }
 
     pub fn undo(&mut self) -> Option<Touched> {
+        self.typing = None;
         let step = self.history.take_undo()?;
         let (redo, touched) = self.apply_step(step);
         self.history.push_redo(redo);
@@ -164,6 +188,7 @@ impl Table {
     }
 
     pub fn redo(&mut self) -> Option<Touched> {
+        self.typing = None;
         let step = self.history.take_redo()?;
         let (undo, touched) = self.apply_step(step);
         self.history.push_undo(undo);
@@ -248,6 +273,7 @@ impl Table {
     }
 
     fn insert_rows(&mut self, rows: Vec<(usize, RowDraft)>) {
+        self.typing = None;
         let ids: Vec<_> = rows.iter().map(|(_, d)| d.id()).collect();
         self.place_rows(rows);
         self.history.record(Step::Inserted(ids));

@@ -176,3 +176,20 @@ fn history_keeps_at_most_its_limit() {
     }
     assert_eq!(undone, crate::core::history::HISTORY_LIMIT);
 }
+
+#[test]
+fn keystrokes_in_one_cell_are_one_undo_step_until_the_cell_is_left() {
+    let mut table = Table::from_records([record(1, 5.0)]);
+    let id = table.row_at(0).unwrap().id();
+    for text in ["1", "12", "12.", "12.5"] {
+        table.type_text(id, Field::Amount, text.into());
+    }
+    table.end_typing();
+    table.type_text(id, Field::GroupId, "G2".into());
+    table.undo().unwrap();
+    assert_eq!(table.row(id).unwrap().text(Field::GroupId), "GRP001");
+    assert_eq!(table.row(id).unwrap().text(Field::Amount), "12.5");
+    table.undo().unwrap();
+    assert_eq!(table.row(id).unwrap().text(Field::Amount), "5");
+    assert!(!table.can_undo());
+}

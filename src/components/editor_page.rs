@@ -1,0 +1,193 @@
+use std::time::Duration;
+
+use leptos::ev;
+use leptos::prelude::*;
+
+use crate::components::{EditorToolbar, ReauthDialog, SignInForm, SubmitBar, ToleranceGrid, cell_dom_id};
+use crate::core::columns::Field;
+use crate::core::config::RuntimeConfig;
+use crate::core::draft::RowId;
+use crate::core::table::Table;
+use crate::editor::draft_storage;
+use crate::editor::session::Session;
+use crate::editor::store::TableStore;
+use crate::editor::submit::SubmitControl;
+use crate::editor::time::now_ms;
+
+/// How long after the last change the draft is written to local storage.
+const SAVE_DELAY: Duration = Duration::from_millis(400);
+
+/// Everything after start-up: sign-in, then the table for the chosen database.
+#[component]
+pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
+    let session = Session::new(config);
+    let store = TableStore::new(Table::new());
+    let submit = SubmitControl::new();
+    let active = RwSignal::new(None::<(RowId, usize)>);
+    let reveal = RwSignal::new(None::<usize>);
+    let notice = RwSignal::new(None::<String>);
+    let suggestions = RwSignal::new((Vec::<String>::new(), Vec::<String>::new()));
+    // The database the table belongs to: rows never move between databases.
+    let table_database = RwSignal::new(None::<String>);
+
+    let has_unsent = move || {
+        let s = store.summary().get();
+        s.to_send + s.invalid + s.pending > 0
+    };
+
+    // Show the chosen database's own draft (or an empty table) whenever it changes.
+    Effect::new(move |_| {
+        let database = session.database.get();
+        if table_database.get_untracked().as_deref() == Some(database.as_str()) {
+            return;
+        }
+        match draft_storage::load(&database) {
+            Some(draft) => {
+                let rows = draft.rows.len();
+                store.replace(Table::from_drafts(draft.rows));
+                notice.set(Some(format!(
+                    "Restored your draft for {database} ({rows} rows, saved {}).",
+                    saved_when(draft.saved_at)
+                )));
+            }
+            None => {
+                store.replace(Table::new());
+                notice.set(None);
+            }
+        }
+        table_database.set(Some(database));
+    });
+
+    // Keep the draft in local storage as the user works.
+    let save_generation = StoredValue::new(0_u64);
+    let save_now = move || {
+        if let Some(database) = table_database.get_untracked() {
+            let result = store.with(|t| draft_storage::save(&database, now_ms(), t.rows()));
+            if let Err(err) = result {
+                notice.set(Some(format!("Your draft could not be kept in this browser: {err}.")));
+            }
+        }
+    };
+    Effect::new(move |first: Option<()>| {
+        store.track_any();
+        if first.is_none() {
+            return;
+        }
+        save_generation.update_value(|g| *g += 1);
+        let generation = save_generation.get_value();
+        set_timeout(
+            move || {
+                if save_generation.get_value() == generation {
+                    save_now();
+                }
+            },
+            SAVE_DELAY,
+        );
+    });
+
+    // Leaving the page with unsent edits asks first (the draft is kept either way).
+    let unload = window_event_listener(ev::beforeunload, move |ev| {
+        save_now();
+        if has_unsent() {
+            ev.prevent_default();
+            ev.set_return_value("You have edits that are not sent yet.");
+        }
+    });
+    on_cleanup(move || unload.remove());
+
+    let confirm_switch = Callback::new(move |wanted: String| {
+        let summary = store.summary().get_untracked();
+        let unsent = summary.to_send + summary.invalid;
+        if unsent == 0 {
+            return true;
+        }
+        save_now();
+        let current = session.database.get_untracked();
+        let question = format!(
+            "{current} has {unsent} rows with edits not sent yet. They stay kept as a draft for {current}. Switch to {wanted}?"
+        );
+        window().confirm_with_message(&question).unwrap_or(false)
+    });
+
+    let focus_first_problem = move || {
+        if let Some((index, field)) = store.with(|t| t.first_problem()) {
+            focus_cell(store, reveal, index, field);
+        }
+    };
+
+    view! {
+        <div class="session-bar">
+            <span class="current-database">
+                "Database: " <strong>{move || session.database.get()}</strong>
+            </span>
+            <Show when=move || session.is_signed_in()>
+                <span class="signed-in-as">"Signed in as " {move || session.user.get()}</span>
+                <button type="button" on:click=move |_| session.sign_out()>"Sign out"</button>
+            </Show>
+        </div>
+        <Show
+            when=move || session.is_signed_in() || session.reauth_needed.get()
+            fallback=move || view! { <SignInForm session confirm_switch /> }
+        >
+            <EditorToolbar session store submit active reveal notice suggestions confirm_switch />
+            <Show when=move || notice.with(Option::is_some)>
+                <p class="notice" role="status">{move || notice.get()}</p>
+            </Show>
+            <ProblemLine store active />
+            <ToleranceGrid store active reveal />
+            <SubmitBar session store submit focus_first_problem=Callback::new(move |()| focus_first_problem()) />
+        </Show>
+        <ReauthDialog session submit />
+        <datalist id="group-suggestions">
+            {move || suggestions.with(|(groups, _)| groups.iter().map(|g| view! { <option value=g.clone()></option> }).collect_view())}
+        </datalist>
+        <datalist id="payment-suggestions">
+            {move || suggestions.with(|(_, methods)| methods.iter().map(|m| view! { <option value=m.clone()></option> }).collect_view())}
+        </datalist>
+    }
+}
+
+/// The problem of the cell the user is in, in words, under the toolbar.
+#[component]
+fn ProblemLine(store: TableStore, active: RwSignal<Option<(RowId, usize)>>) -> impl IntoView {
+    let message = move || {
+        let (id, index) = active.get()?;
+        store.track_row(id);
+        let field = Field::EDITABLE.get(index).copied()?;
+        store.with(|t| {
+            let position = t.position(id)?;
+            let problem = t.row(id)?.problem(field)?;
+            Some(format!("Row {}: {problem}", position + 1))
+        })
+    };
+    view! {
+        <p class="problem-line" aria-hidden="true">
+            {move || message().unwrap_or_default()}
+        </p>
+    }
+}
+
+/// Scrolls row `index` into view and puts the keyboard focus in its `field` cell.
+pub fn focus_cell(store: TableStore, reveal: RwSignal<Option<usize>>, index: usize, field: Field) {
+    let Some(id) = store.with(|t| t.row_at(index).map(|r| r.id())) else {
+        return;
+    };
+    reveal.set(Some(index));
+    let dom_id = cell_dom_id(id, field);
+    // The row is rendered on the next frame, once the grid has scrolled to it.
+    request_animation_frame(move || {
+        request_animation_frame(move || {
+            if let Some(el) = document().get_element_by_id(&dom_id) {
+                use wasm_bindgen::JsCast;
+                if let Ok(input) = el.dyn_into::<web_sys::HtmlElement>() {
+                    let _ = input.focus();
+                }
+            }
+        })
+    });
+}
+
+fn saved_when(saved_at: u64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(saved_at as f64));
+    String::from(date.to_locale_string("en-US", &wasm_bindgen::JsValue::UNDEFINED))
+}

@@ -1,0 +1,199 @@
+use leptos::prelude::*;
+
+use crate::api::{self, ListProgress};
+use crate::components::editor_page::focus_cell;
+use crate::core::columns::Field;
+use crate::core::draft::RowId;
+use crate::core::table::Table;
+use crate::editor::draft_storage;
+use crate::editor::session::Session;
+use crate::editor::store::TableStore;
+use crate::editor::submit::SubmitControl;
+
+/// Loading, adding, duplicating, deleting rows, and undo.
+#[component]
+pub fn EditorToolbar(
+    session: Session,
+    store: TableStore,
+    submit: SubmitControl,
+    active: RwSignal<Option<(RowId, usize)>>,
+    reveal: RwSignal<Option<usize>>,
+    notice: RwSignal<Option<String>>,
+    suggestions: RwSignal<(Vec<String>, Vec<String>)>,
+    confirm_switch: Callback<String, bool>,
+) -> impl IntoView {
+    let progress = RwSignal::new(None::<ListProgress>);
+    let busy = move || submit.running.get();
+
+    let load = Action::new_local(move |(): &()| {
+        let database = session.database.get_untracked();
+        async move {
+            let Some(tokens) = session.tokens.get_untracked() else {
+                return;
+            };
+            let conn = session.connection();
+            progress.set(Some(ListProgress { loaded: 0, total: None }));
+            let result = api::list_tolerances(&conn, &tokens, |p| progress.set(Some(p))).await;
+            progress.set(None);
+            match result {
+                Ok(records) => {
+                    let count = records.len();
+                    store.replace(Table::from_records(records));
+                    notice.set(Some(format!("Loaded {count} tolerances from {database}.")));
+                }
+                Err(err) => {
+                    notice.set(Some(format!("The tolerances could not be loaded: {}", err.user_message())));
+                    return;
+                }
+            }
+            // Suggestions help typing; without them the table still works.
+            let groups = api::list_groups(&conn, &tokens).await;
+            let methods = api::list_payment_methods(&conn, &tokens).await;
+            match (groups, methods) {
+                (Ok(groups), Ok(methods)) => suggestions.set((
+                    groups.into_iter().map(|g| g.id).collect(),
+                    methods.into_iter().map(|m| m.code).collect(),
+                )),
+                (Err(err), _) | (_, Err(err)) => notice.set(Some(format!(
+                    "Loaded the tolerances, but not the suggestions for groups and payment methods: {}",
+                    err.user_message()
+                ))),
+            }
+        }
+    });
+
+    // Replacing the table asks first when it holds edits not sent yet.
+    let may_replace = move || {
+        let current = session.database.get_untracked();
+        confirm_switch.run(current)
+    };
+
+    let add_row = move |_| {
+        let index = store.with(Table::len);
+        store.update(|t| {
+            t.insert_new(index);
+            crate::core::table::Touched::Structure
+        });
+        focus_cell(store, reveal, index, Field::Key);
+    };
+    let duplicate_row = move |_| {
+        let Some((id, _)) = active.get_untracked() else {
+            notice.set(Some("Click in a row first, then Duplicate row copies it.".into()));
+            return;
+        };
+        let mut copy = None;
+        store.update(|t| {
+            copy = t.duplicate(id);
+            crate::core::table::Touched::Structure
+        });
+        if let Some(index) = copy.and_then(|c| store.with(|t| t.position(c))) {
+            focus_cell(store, reveal, index, Field::Key);
+        }
+    };
+    let delete_row = move |_| {
+        let Some((id, _)) = active.get_untracked() else {
+            notice.set(Some("Click in a row first, then Delete row removes it.".into()));
+            return;
+        };
+        let position = store.with(|t| t.position(id)).unwrap_or(0);
+        store.update(|t| t.delete(&[id]));
+        active.set(None);
+        notice.set(Some(format!(
+            "Row {} deleted from the table (not from the database). Undo brings it back.",
+            position + 1
+        )));
+    };
+    let can_undo = move || {
+        store.track_any();
+        store.with(Table::can_undo)
+    };
+    let can_redo = move || {
+        store.track_any();
+        store.with(Table::can_redo)
+    };
+
+    view! {
+        <div class="toolbar" role="toolbar" aria-label="Table">
+            <button
+                type="button"
+                disabled=move || busy() || load.pending().get()
+                on:click=move |_| {
+                    if may_replace() {
+                        load.dispatch(());
+                    }
+                }
+            >
+                {move || format!("Load tolerances from {}", session.database.get())}
+            </button>
+            <button
+                type="button"
+                disabled=busy
+                on:click=move |_| {
+                    if may_replace() {
+                        store.replace(Table::new());
+                        notice.set(None);
+                    }
+                }
+            >
+                "Start empty"
+            </button>
+            <span class="toolbar-gap"></span>
+            <button type="button" disabled=busy on:click=add_row>"Add row"</button>
+            <button type="button" disabled=busy on:click=duplicate_row>"Duplicate row"</button>
+            <button type="button" disabled=busy on:click=delete_row>"Delete row"</button>
+            <button
+                type="button"
+                disabled=move || busy() || !can_undo()
+                on:click=move |_| {
+                    store.try_update(Table::undo);
+                }
+            >
+                "Undo"
+            </button>
+            <button
+                type="button"
+                disabled=move || busy() || !can_redo()
+                on:click=move |_| {
+                    store.try_update(Table::redo);
+                }
+            >
+                "Redo"
+            </button>
+            <span class="toolbar-gap"></span>
+            <button
+                type="button"
+                disabled=busy
+                on:click=move |_| {
+                    let database = session.database.get_untracked();
+                    let question = format!(
+                        "Discard the draft for {database}? Edits not sent are lost; the database itself is not changed."
+                    );
+                    if window().confirm_with_message(&question).unwrap_or(false) {
+                        draft_storage::discard(&database);
+                        store.replace(Table::new());
+                        notice.set(Some(format!("Draft for {database} discarded.")));
+                    }
+                }
+            >
+                "Discard draft"
+            </button>
+        </div>
+        <Show when=move || progress.with(Option::is_some)>
+            <div class="load-progress" role="status">
+                {move || {
+                    progress
+                        .get()
+                        .map(|p| match p.total {
+                            Some(total) => format!("Loading tolerances: {} of {total}…", p.loaded),
+                            None => "Loading tolerances…".to_string(),
+                        })
+                }}
+                <progress
+                    aria-label="Loading tolerances"
+                    max=move || progress.get().and_then(|p| p.total).unwrap_or(0) as f64
+                    value=move || progress.get().map_or(0, |p| p.loaded) as f64
+                ></progress>
+            </div>
+        </Show>
+    }
+}

@@ -1,0 +1,32 @@
+use leptos::html::Dialog;
+use leptos::prelude::*;
+
+use crate::components::SignInForm;
+use crate::editor::session::Session;
+use crate::editor::submit::SubmitControl;
+
+/// Opens over the table when a submit meets an expired session; signing in lets the submit
+/// carry on where it stopped.
+#[component]
+pub fn ReauthDialog(session: Session, submit: SubmitControl) -> impl IntoView {
+    let dialog = NodeRef::<Dialog>::new();
+    Effect::new(move |_| {
+        let open = session.reauth_needed.get();
+        if let Some(el) = dialog.get() {
+            if open && !el.open() {
+                let _ = el.show_modal();
+            } else if !open && el.open() {
+                el.close();
+            }
+        }
+    });
+    view! {
+        <dialog node_ref=dialog class="reauth" aria-labelledby="reauth-title" on:cancel=move |ev: web_sys::Event| ev.prevent_default()>
+            <h2 id="reauth-title">"Sign in again"</h2>
+            <Show when=move || session.reauth_needed.get()>
+                <SignInForm session reauth=true />
+            </Show>
+            <button type="button" on:click=move |_| submit.cancel()>"Stop the submit"</button>
+        </dialog>
+    }
+}

@@ -1,0 +1,140 @@
+use leptos::prelude::*;
+
+use crate::api::{self, SignInOutcome, SignInProblem};
+use crate::components::DatabasePicker;
+use crate::editor::session::Session;
+
+/// Sign-in with user name and password (and the API key in direct mode). Used on the
+/// first screen and, `reauth`, in the dialog that resumes a submit after the session expired.
+#[component]
+pub fn SignInForm(
+    session: Session,
+    #[prop(optional)] reauth: bool,
+    /// Asked before the database changes (unsent edits); `true` lets it change.
+    #[prop(optional)]
+    confirm_switch: Option<Callback<String, bool>>,
+) -> impl IntoView {
+    let user = RwSignal::new(session.user.get_untracked().unwrap_or_default());
+    let password = RwSignal::new(String::new());
+    let api_key = RwSignal::new(String::new());
+    let direct = session.is_direct();
+    let error = RwSignal::new(None::<String>);
+
+    let sign_in = Action::new_local(move |(): &()| {
+        let name = user.get_untracked().trim().to_string();
+        let secret = password.get_untracked();
+        let key = direct.then(|| api_key.get_untracked().trim().to_string());
+        async move {
+            if name.is_empty() || secret.is_empty() {
+                error.set(Some("Enter your user name and password.".into()));
+                return;
+            }
+            if key.as_deref() == Some("") {
+                error.set(Some("Enter the API key your administrator gave you.".into()));
+                return;
+            }
+            let conn = session.connection_with_key(key.clone());
+            match api::sign_in(&conn, &name, &secret).await {
+                Ok(SignInOutcome::SignedIn(tokens)) => {
+                    error.set(None);
+                    password.set(String::new());
+                    session.signed_in(name, tokens, key);
+                }
+                Ok(SignInOutcome::NewPasswordRequired { .. }) => error.set(Some(
+                    "Your password must be changed before you can sign in. Change it in VBA, then sign in here with the new one."
+                        .into(),
+                )),
+                Ok(SignInOutcome::Challenge { name, .. }) => error.set(Some(format!(
+                    "VBA asks for a sign-in step this app does not support ({name}). Sign in to VBA once, then try again."
+                ))),
+                Err(err) => error.set(Some(sign_in_message(&err, &conn.database))),
+            }
+        }
+    });
+
+    view! {
+        <form
+            class="sign-in"
+            aria-label=if reauth { "Sign in again" } else { "Sign in" }
+            on:submit=move |ev| {
+                ev.prevent_default();
+                sign_in.dispatch(());
+            }
+        >
+            {if reauth {
+                view! {
+                    <p class="sign-in-note">
+                        "Your session has expired. Sign in again and the submit carries on where it stopped; nothing you typed is lost."
+                    </p>
+                }
+                .into_any()
+            } else {
+                view! { <DatabasePicker session confirm_switch /> }.into_any()
+            }}
+            <label>
+                "User name"
+                <input
+                    type="text"
+                    name="username"
+                    autocomplete="username"
+                    prop:value=move || user.get()
+                    on:input=move |ev| user.set(event_target_value(&ev))
+                />
+            </label>
+            <label>
+                "Password"
+                <input
+                    type="password"
+                    name="password"
+                    autocomplete="current-password"
+                    prop:value=move || password.get()
+                    on:input=move |ev| password.set(event_target_value(&ev))
+                />
+            </label>
+            <Show when=move || direct>
+                <label>
+                    "API key"
+                    <input
+                        type="password"
+                        name="api-key"
+                        autocomplete="off"
+                        prop:value=move || api_key.get()
+                        on:input=move |ev| api_key.set(event_target_value(&ev))
+                    />
+                </label>
+            </Show>
+            <Show when=move || error.with(Option::is_some)>
+                <p class="form-error" role="alert">{move || error.get()}</p>
+            </Show>
+            <button type="submit" class="primary" disabled=move || sign_in.pending().get()>
+                {move || if sign_in.pending().get() { "Signing in…" } else { "Sign in" }}
+            </button>
+        </form>
+    }
+}
+
+/// One plain message per way a sign-in fails.
+fn sign_in_message(err: &api::ApiError, database: &str) -> String {
+    let text = match err.sign_in_problem() {
+        SignInProblem::WrongCredentials => {
+            "The user name or password is not right. Check them and try again.".to_string()
+        }
+        SignInProblem::AccountLocked => {
+            "This account is locked. Ask your VBA administrator to unlock it.".to_string()
+        }
+        SignInProblem::NotAllowed => {
+            format!("This account may not use the database {database}. Pick another, or ask your administrator.")
+        }
+        SignInProblem::TooManyAttempts => {
+            "Too many sign-in attempts in a short time. Wait a minute, then try again.".to_string()
+        }
+        SignInProblem::Unreachable => {
+            "The VBA API cannot be reached. Check your network connection; if it is fine, the API may be down.".to_string()
+        }
+        SignInProblem::Other => return err.user_message(),
+    };
+    match err.activity_id() {
+        Some(id) => format!("{text} Activity ID: {id}"),
+        None => text,
+    }
+}

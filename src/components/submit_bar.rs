@@ -1,0 +1,101 @@
+use leptos::prelude::*;
+
+use crate::editor::session::Session;
+use crate::editor::store::TableStore;
+use crate::editor::submit::SubmitControl;
+
+/// What will be sent, Submit and Resend failed, the progress of a submit and its summary.
+#[component]
+pub fn SubmitBar(
+    session: Session,
+    store: TableStore,
+    submit: SubmitControl,
+    focus_first_problem: Callback<()>,
+) -> impl IntoView {
+    let summary = store.summary();
+    let refusal = RwSignal::new(None::<String>);
+    let control = submit;
+
+    let start = move |only_failed: bool| {
+        let problems = summary.get_untracked().problems;
+        if problems > 0 {
+            refusal.set(Some(format!(
+                "Nothing was sent: {problems} {} must be fixed first. The first one has the focus.",
+                if problems == 1 { "problem" } else { "problems" }
+            )));
+            focus_first_problem.run(());
+            return;
+        }
+        refusal.set(None);
+        leptos::task::spawn_local(crate::editor::submit::submit(session, store, control, only_failed));
+    };
+
+    let counter = move || {
+        let s = summary.get();
+        let mut parts = vec![format!("{} new", s.new), format!("{} changed", s.changed)];
+        if s.failed + s.unconfirmed > 0 {
+            parts.push(format!("{} to resend", s.failed + s.unconfirmed));
+        }
+        if s.invalid > 0 {
+            parts.push(format!("{} with problems", s.invalid));
+        }
+        format!(
+            "{} {} will be sent ({}).",
+            s.to_send,
+            if s.to_send == 1 { "row" } else { "rows" },
+            parts.join(", ")
+        )
+    };
+
+    view! {
+        <section class="submit-bar" aria-label="Submit">
+            <p class="send-counter" aria-live="polite">{counter}</p>
+            <button
+                type="button"
+                class="primary"
+                disabled=move || control.running.get() || summary.get().to_send + summary.get().problems == 0
+                on:click=move |_| start(false)
+            >
+                "Submit"
+            </button>
+            <Show when=move || { let s = summary.get(); s.failed + s.unconfirmed > 0 }>
+                <button type="button" disabled=move || control.running.get() on:click=move |_| start(true)>
+                    "Resend failed"
+                </button>
+            </Show>
+            <Show when=move || control.running.get()>
+                <button type="button" on:click=move |_| control.cancel()>"Cancel"</button>
+                <label class="submit-progress">
+                    {move || {
+                        let p = control.progress.get();
+                        format!("Answered {} of {} rows", p.rows_answered, p.rows_total)
+                    }}
+                    <progress
+                        max=move || control.progress.get().rows_total as f64
+                        value=move || control.progress.get().rows_answered as f64
+                    ></progress>
+                </label>
+            </Show>
+            <Show when=move || refusal.with(Option::is_some)>
+                <p class="form-error" role="alert">{move || refusal.get()}</p>
+            </Show>
+            <Show when=move || control.last.with(Option::is_some)>
+                <p class="submit-summary" role="status">
+                    {move || control.last.get().map(|r| {
+                        let mut text = format!(
+                            "Last submit: {} created, {} updated, {} failed, {} unconfirmed.",
+                            r.created, r.updated, r.failed, r.unconfirmed
+                        );
+                        if r.not_sent > 0 {
+                            text.push_str(&format!(" {} not sent (cancelled).", r.not_sent));
+                        }
+                        text
+                    })}
+                </p>
+                <ul class="strays">
+                    {move || control.last.get().map(|r| r.strays.into_iter().map(|s| view! { <li>{s}</li> }).collect_view())}
+                </ul>
+            </Show>
+        </section>
+    }
+}

@@ -1,0 +1,78 @@
+//! Who is signed in, where to, and with what: kept in memory only. Nothing here is ever
+//! written to localStorage; signing out forgets it.
+
+use leptos::prelude::*;
+
+use crate::api::{Connection, Tokens};
+use crate::core::config::{ApiMode, RuntimeConfig};
+
+/// A Copy handle to the session, shared through context.
+#[derive(Clone, Copy)]
+pub struct Session {
+    config: StoredValue<RuntimeConfig>,
+    /// The target database: every request carries it.
+    pub database: RwSignal<String>,
+    pub tokens: RwSignal<Option<Tokens>>,
+    pub user: RwSignal<Option<String>>,
+    /// Direct mode only: the key the user typed, for this tab's life.
+    api_key: RwSignal<Option<String>>,
+    /// A submit stopped on an expired session and waits for the user to sign in again.
+    pub reauth_needed: RwSignal<bool>,
+}
+
+impl Session {
+    pub fn new(config: RuntimeConfig) -> Self {
+        let first = config.databases.first().cloned().unwrap_or_default();
+        Session {
+            config: StoredValue::new(config),
+            database: RwSignal::new(first),
+            tokens: RwSignal::new(None),
+            user: RwSignal::new(None),
+            api_key: RwSignal::new(None),
+            reauth_needed: RwSignal::new(false),
+        }
+    }
+
+    pub fn config(&self) -> RuntimeConfig {
+        self.config.get_value()
+    }
+
+    pub fn is_direct(&self) -> bool {
+        self.config.with_value(|c| c.mode == ApiMode::Direct)
+    }
+
+    /// Where requests go now, for the chosen database.
+    pub fn connection(&self) -> Connection {
+        let database = self.database.get_untracked();
+        let api_key = self.api_key.get_untracked();
+        self.config
+            .with_value(|config| Connection::new(config, &database, api_key))
+    }
+
+    /// The connection a sign-in would use, with the key just typed (direct mode).
+    pub fn connection_with_key(&self, api_key: Option<String>) -> Connection {
+        let database = self.database.get_untracked();
+        self.config
+            .with_value(|config| Connection::new(config, &database, api_key))
+    }
+
+    pub fn signed_in(&self, user: String, tokens: Tokens, api_key: Option<String>) {
+        self.user.set(Some(user));
+        self.tokens.set(Some(tokens));
+        if api_key.is_some() {
+            self.api_key.set(api_key);
+        }
+        self.reauth_needed.set(false);
+    }
+
+    pub fn sign_out(&self) {
+        self.tokens.set(None);
+        self.user.set(None);
+        self.api_key.set(None);
+        self.reauth_needed.set(false);
+    }
+
+    pub fn is_signed_in(&self) -> bool {
+        self.tokens.with(Option::is_some)
+    }
+}

@@ -1,0 +1,125 @@
+//! The table as the view sees it: the plain [`Table`] behind a handle whose notifications
+//! are per row. Typing in a cell wakes that row's cells and the summary, never the whole
+//! list, so a 100,000-row table stays as quick as a 10-row one.
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+
+use crate::core::draft::RowId;
+use crate::core::table::{Summary, Table, Touched};
+
+/// A Copy handle to the editor's table, shared through context.
+#[derive(Clone, Copy)]
+pub struct TableStore {
+    table: StoredValue<Table>,
+    /// Bumped when rows are added, removed, reordered or replaced.
+    structure: RwSignal<u64>,
+    /// Bumped on every change (the summary depends on all rows).
+    revision: RwSignal<u64>,
+    /// One trigger per row that a view has subscribed to.
+    rows: StoredValue<HashMap<RowId, ArcTrigger>>,
+    summary: Memo<Summary>,
+}
+
+impl TableStore {
+    pub fn new(table: Table) -> Self {
+        let table = StoredValue::new(table);
+        let revision = RwSignal::new(0);
+        let summary = Memo::new(move |_| {
+            revision.track();
+            table.with_value(Table::summary)
+        });
+        TableStore {
+            table,
+            structure: RwSignal::new(0),
+            revision,
+            rows: StoredValue::new(HashMap::new()),
+            summary,
+        }
+    }
+
+    /// Replaces the whole table (a load, a restored draft, a discard).
+    pub fn replace(&self, table: Table) {
+        self.table.set_value(table);
+        self.rows.update_value(HashMap::clear);
+        self.structure.update(|n| *n += 1);
+        self.revision.update(|n| *n += 1);
+    }
+
+    /// Reads the table without subscribing; pair with [`Self::track_row`] or
+    /// [`Self::track_structure`] in views.
+    pub fn with<R>(&self, f: impl FnOnce(&Table) -> R) -> R {
+        self.table.with_value(f)
+    }
+
+    /// Changes the table and wakes exactly what the change touched.
+    pub fn update(&self, f: impl FnOnce(&mut Table) -> Touched) -> Touched {
+        let touched = self.table.try_update_value(f).unwrap_or(Touched::Rows(Vec::new()));
+        self.notify(&touched);
+        touched
+    }
+
+    /// Like [`Self::update`] for changes that may do nothing (undo with nothing to undo).
+    pub fn try_update(&self, f: impl FnOnce(&mut Table) -> Option<Touched>) -> bool {
+        match self.table.try_update_value(f).flatten() {
+            Some(touched) => {
+                self.notify(&touched);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn notify(&self, touched: &Touched) {
+        match touched {
+            Touched::Structure => self.structure.update(|n| *n += 1),
+            Touched::Rows(ids) => self.rows.with_value(|rows| {
+                for id in ids {
+                    if let Some(trigger) = rows.get(id) {
+                        trigger.notify();
+                    }
+                }
+            }),
+        }
+        self.revision.update(|n| *n += 1);
+    }
+
+    /// The user left a cell: the next keystroke starts a new undo step. Nothing to redraw.
+    pub fn end_typing(&self) {
+        self.table.update_value(Table::end_typing);
+    }
+
+    /// Subscribes the running effect to changes of one row.
+    pub fn track_row(&self, id: RowId) {
+        let trigger = self.rows.try_update_value(|rows| rows.entry(id).or_default().clone());
+        if let Some(trigger) = trigger {
+            trigger.track();
+        }
+        // Undo of a delete, a sort… move rows: their positions come from the structure.
+        self.structure.track();
+    }
+
+    pub fn track_structure(&self) {
+        self.structure.track();
+    }
+
+    /// Subscribes to any change at all (for saving the draft, the undo buttons).
+    pub fn track_any(&self) {
+        self.revision.track();
+    }
+
+    pub fn summary(&self) -> Memo<Summary> {
+        self.summary
+    }
+
+    /// How many rows, subscribing to additions and removals.
+    pub fn len(&self) -> usize {
+        self.structure.track();
+        self.with(Table::len)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}

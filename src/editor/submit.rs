@@ -1,0 +1,252 @@
+//! Drives a submit: asks the core's [`Planner`] what to do, sends chunks with the API
+//! client, and writes each row's outcome into the table as answers arrive.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use futures::future::{Either, LocalBoxFuture, select};
+use futures::stream::{FuturesUnordered, StreamExt};
+use leptos::prelude::*;
+
+use crate::api::{self, ApiError};
+use crate::core::draft::RowId;
+use crate::core::multistatus::{BatchAnswer, OutcomeKind, RowOutcome, match_answer};
+use crate::core::planner::{Action, ChunkId, ChunkStatus, Planner, PlannerConfig, Progress, Response};
+use crate::core::record::Tolerance;
+use crate::core::table::Touched;
+use crate::editor::session::Session;
+use crate::editor::store::TableStore;
+use crate::editor::time::{now_ms, sleep};
+
+/// How often a waiting driver looks at Cancel and at the sign-in dialog.
+const POLL_MS: u64 = 100;
+
+/// What the submit bar shows; a Copy handle shared through context.
+#[derive(Clone, Copy)]
+pub struct SubmitControl {
+    pub running: RwSignal<bool>,
+    pub progress: RwSignal<Progress>,
+    cancel_requested: RwSignal<bool>,
+    /// The last submit's counts, for the summary line.
+    pub last: RwSignal<Option<SubmitReport>>,
+}
+
+/// What one submit came to.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SubmitReport {
+    pub sent: usize,
+    pub created: usize,
+    pub updated: usize,
+    pub failed: usize,
+    pub unconfirmed: usize,
+    /// Rows a Cancel left unsent.
+    pub not_sent: usize,
+    /// Answers about keys that were not sent, reported but applied to no row.
+    pub strays: Vec<String>,
+}
+
+impl SubmitControl {
+    pub fn new() -> Self {
+        SubmitControl {
+            running: RwSignal::new(false),
+            progress: RwSignal::new(Progress::default()),
+            cancel_requested: RwSignal::new(false),
+            last: RwSignal::new(None),
+        }
+    }
+
+    pub fn cancel(&self) {
+        self.cancel_requested.set(true);
+    }
+}
+
+impl Default for SubmitControl {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+type Sent = (ChunkId, Result<BatchAnswer, ApiError>);
+
+/// Sends the new and changed rows (or, with `only_failed`, just the failed and unconfirmed
+/// ones) and returns when every chunk is answered, failed or cancelled.
+pub async fn submit(session: Session, store: TableStore, control: SubmitControl, only_failed: bool) {
+    let rows = store.with(|t| t.rows_to_send(only_failed));
+    if rows.is_empty() || control.running.get_untracked() {
+        return;
+    }
+    let config = PlannerConfig {
+        chunk_size: session.config().batch_size,
+        jitter_seed: now_ms() ^ 0x0005_DEEC_E66D,
+        ..PlannerConfig::default()
+    };
+    let ids: Vec<RowId> = rows.iter().map(|(id, _)| *id).collect();
+    let planner = Rc::new(RefCell::new(Planner::new(config, rows)));
+    store.update(|t| t.mark_pending(&ids));
+    control.cancel_requested.set(false);
+    control.running.set(true);
+    control.progress.set(planner.borrow().progress());
+    let mut report = SubmitReport {
+        sent: ids.len(),
+        ..SubmitReport::default()
+    };
+    let mut in_flight: FuturesUnordered<LocalBoxFuture<'static, Sent>> = FuturesUnordered::new();
+
+    loop {
+        if control.cancel_requested.get_untracked() && !planner.borrow().is_cancelled() {
+            planner.borrow_mut().cancel();
+            session.reauth_needed.set(false);
+        }
+        let action = planner.borrow_mut().next_action(now_ms());
+        let woke = match action {
+            Action::Send(id) => {
+                in_flight.push(send(session, &planner, id));
+                None
+            }
+            Action::RefreshToken => {
+                let ok = refresh(session).await;
+                planner.borrow_mut().on_token_refreshed(ok);
+                None
+            }
+            Action::AskSignIn => {
+                session.reauth_needed.set(true);
+                None
+            }
+            Action::Wait { until } => {
+                wait(&mut in_flight, until.saturating_sub(now_ms()).min(POLL_MS)).await
+            }
+            Action::Idle => {
+                if planner_waits_for_sign_in(session) {
+                    sleep(POLL_MS).await;
+                    if !session.reauth_needed.get_untracked() && session.is_signed_in() {
+                        planner.borrow_mut().on_signed_in();
+                    }
+                    None
+                } else {
+                    wait(&mut in_flight, POLL_MS).await
+                }
+            }
+            Action::Done => break,
+        };
+        if let Some((id, result)) = woke {
+            settle(store, &planner, id, result, &mut report);
+        }
+        control.progress.set(planner.borrow().progress());
+    }
+
+    let unsent: Vec<RowId> = planner.borrow().unsent_rows().collect();
+    report.not_sent = unsent.len();
+    store.update(|t| t.cancel_pending(&unsent));
+    control.last.set(Some(report));
+    control.running.set(false);
+}
+
+fn planner_waits_for_sign_in(session: Session) -> bool {
+    session.reauth_needed.get_untracked()
+}
+
+fn send(session: Session, planner: &Rc<RefCell<Planner>>, id: ChunkId) -> LocalBoxFuture<'static, Sent> {
+    let records: Vec<Tolerance> = planner
+        .borrow()
+        .chunk(id)
+        .map(|c| c.records.clone())
+        .unwrap_or_default();
+    let conn = session.connection();
+    let tokens = session.tokens.get_untracked();
+    Box::pin(async move {
+        let result = match tokens {
+            Some(tokens) => api::send_chunk(&conn, &tokens, &records).await,
+            None => Err(ApiError::Status {
+                status: 401,
+                problem: None,
+                activity_id: None,
+                retry_after_ms: None,
+            }),
+        };
+        (id, result)
+    })
+}
+
+async fn refresh(session: Session) -> bool {
+    let Some(tokens) = session.tokens.get_untracked() else {
+        return false;
+    };
+    match api::refresh_tokens(&session.connection(), &tokens).await {
+        Ok(fresh) => {
+            session.tokens.set(Some(fresh));
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+/// Waits for the next answer or `ms`, whichever comes first.
+async fn wait(in_flight: &mut FuturesUnordered<LocalBoxFuture<'static, Sent>>, ms: u64) -> Option<Sent> {
+    if in_flight.is_empty() {
+        sleep(ms).await;
+        return None;
+    }
+    match select(in_flight.next(), Box::pin(sleep(ms))).await {
+        Either::Left((answer, _)) => answer,
+        Either::Right(_) => None,
+    }
+}
+
+/// Reports an answer to the planner and writes the rows' outcomes into the table.
+fn settle(
+    store: TableStore,
+    planner: &Rc<RefCell<Planner>>,
+    id: ChunkId,
+    result: Result<BatchAnswer, ApiError>,
+    report: &mut SubmitReport,
+) {
+    let now = now_ms();
+    let response = match &result {
+        Ok(_) => Response::Answered,
+        Err(err) => err.planner_response(),
+    };
+    let mut planner = planner.borrow_mut();
+    if !planner.on_response(id, response, now) {
+        return;
+    }
+    let Some(chunk) = planner.chunk(id) else {
+        return;
+    };
+    let outcomes: Vec<RowOutcome> = match (&result, &chunk.status) {
+        (Ok(answer), _) => {
+            let matched = match_answer(&chunk.keys(), answer);
+            report.strays.extend(matched.strays.iter().map(|stray| {
+                format!(
+                    "The server answered about key {} ({}), which was not sent: {}",
+                    stray.item.key_text,
+                    stray.item.status.map(|s| s.to_string()).unwrap_or_default(),
+                    stray.item.body
+                )
+            }));
+            matched.rows
+        }
+        (Err(_), ChunkStatus::Failed(_) | ChunkStatus::Unconfirmed(_)) => {
+            let outcome = planner.chunk_outcome(id).unwrap_or_else(|| RowOutcome::unconfirmed("No answer", None));
+            vec![outcome; chunk.rows.len()]
+        }
+        // Retrying or waiting for a sign-in: the rows stay pending.
+        (Err(_), _) => return,
+    };
+    for outcome in &outcomes {
+        match outcome.kind {
+            OutcomeKind::Created => report.created += 1,
+            OutcomeKind::Updated => report.updated += 1,
+            OutcomeKind::Failed => report.failed += 1,
+            OutcomeKind::Unconfirmed => report.unconfirmed += 1,
+        }
+    }
+    let answers: Vec<_> = chunk
+        .rows
+        .iter()
+        .zip(&chunk.records)
+        .zip(outcomes)
+        .map(|((row, record), outcome)| (*row, record.clone(), outcome))
+        .collect();
+    drop(planner);
+    let _: Touched = store.update(|t| t.apply_outcomes(answers));
+}
