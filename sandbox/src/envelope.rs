@@ -22,7 +22,7 @@ pub struct ActivityIds {
 impl ActivityIds {
     pub fn new() -> Self {
         const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUV";
-        let prefix = crate::auth::random_bytes::<13>()
+        let prefix = crate::random::random_bytes::<13>()
             .iter()
             .map(|b| char::from(ALPHABET[usize::from(b % 32)]))
             .collect();
@@ -85,7 +85,8 @@ pub enum ApiError {
     AccountLocked,
     #[error("{0}")]
     NotFound(String),
-    #[error("{0}")]
+    /// Carries the methods the endpoint does answer, for the `Allow` header.
+    #[error("This endpoint answers {0} only.")]
     MethodNotAllowed(String),
     #[error("{0}")]
     Conflict(String),
@@ -192,6 +193,11 @@ pub fn render(
             let mut headers = HeaderMap::new();
             if let Some(seconds) = err.retry_after() {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+            }
+            if let ApiError::MethodNotAllowed(methods) = &err
+                && let Ok(value) = HeaderValue::from_str(methods)
+            {
+                headers.insert(header::ALLOW, value);
             }
             if let ApiError::Store(store) = &err {
                 eprintln!("{activity_id}: {store}");
