@@ -63,7 +63,7 @@ impl Store {
         database: &str,
         request: &PageRequest,
     ) -> Result<Page, StoreError> {
-        let conn = self.lock()?;
+        let conn = self.lock();
         let total: i64 = conn.query_row(
             &format!("SELECT COUNT(*) FROM {} WHERE database = ?1", spec.table),
             params![database],

@@ -30,8 +30,6 @@ pub enum StoreError {
     },
     #[error("a database task stopped: {0}")]
     Task(String),
-    #[error("an earlier database task panicked")]
-    Poisoned,
 }
 
 const SCHEMA: &str = "
@@ -93,14 +91,18 @@ impl Store {
         })
     }
 
-    fn lock(&self) -> Result<MutexGuard<'_, Connection>, StoreError> {
-        self.conn.lock().map_err(|_| StoreError::Poisoned)
+    /// A panic inside a job drops its transaction, which rolls back: the connection is
+    /// still sound, so a poisoned lock is taken over rather than failing every later call.
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Seeds each of the tenant's databases once per data file: later runs keep what users
     /// changed.
     pub fn seed(&self, tenant: &Tenant, now: &str) -> Result<(), StoreError> {
-        let mut conn = self.lock()?;
+        let mut conn = self.lock();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         for db in &tenant.databases {
             let inserted = tx.execute(
@@ -174,7 +176,7 @@ impl Store {
         user: &str,
         now: &str,
     ) -> Result<Vec<bool>, StoreError> {
-        let mut conn = self.lock()?;
+        let mut conn = self.lock();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut created = Vec::with_capacity(rows.len());
         {
@@ -216,7 +218,7 @@ impl Store {
     }
 
     pub fn get(&self, database: &str, key: i32) -> Result<Option<Value>, StoreError> {
-        let conn = self.lock()?;
+        let conn = self.lock();
         get_with(&conn, database, key)
     }
 
@@ -228,7 +230,7 @@ impl Store {
         user: &str,
         now: &str,
     ) -> Result<Option<Value>, StoreError> {
-        let conn = self.lock()?;
+        let conn = self.lock();
         let inserted = conn.execute(
             &format!(
                 "INSERT INTO tolerances (database, {TOLERANCE_COLUMNS}) \
@@ -259,7 +261,7 @@ impl Store {
         user: &str,
         now: &str,
     ) -> Result<Option<Value>, StoreError> {
-        let conn = self.lock()?;
+        let conn = self.lock();
         let updated = conn.execute(
             "UPDATE tolerances SET tolerance1 = ?3, group_id = ?4, payment_method = ?5, \
              update_date = ?6, update_user = ?7 WHERE database = ?1 AND tolerance_key = ?2",
@@ -280,7 +282,7 @@ impl Store {
     }
 
     pub fn delete(&self, database: &str, key: i32) -> Result<bool, StoreError> {
-        let conn = self.lock()?;
+        let conn = self.lock();
         let deleted = conn.execute(
             "DELETE FROM tolerances WHERE database = ?1 AND tolerance_key = ?2",
             params![database, key],
