@@ -51,7 +51,7 @@ pub async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
             envelope::render(Err(err), &activity, &path, None)
         }
         Ok(body) => {
-            let mut call = Call {
+            let call = Call {
                 method,
                 path,
                 query,
@@ -59,28 +59,7 @@ pub async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
                 body,
                 activity: activity.clone(),
             };
-            if call.path.starts_with("/__sandbox") {
-                let result = routes::control::handle(&app, &call).await;
-                envelope::render(result, &activity, &call.path, None)
-            } else {
-                if app.settings.faults {
-                    app.requests.record(
-                        &activity,
-                        call.method.as_str(),
-                        &full_path,
-                        call.query.as_deref(),
-                        &call.headers,
-                        &call.body,
-                    );
-                }
-                if via_gateway
-                    && !call.headers.contains_key("x-api-key")
-                    && let Ok(key) = HeaderValue::from_str(&app.tenant.api_keys[0])
-                {
-                    call.headers.insert("x-api-key", key);
-                }
-                run_api(&app, &call).await
-            }
+            answer(&app, call, &full_path, via_gateway).await
         }
     };
     finish(
@@ -92,6 +71,32 @@ pub async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
         &request_headers,
         response,
     )
+}
+
+/// A sandbox control, or an API call as the gateway and the fault rules shape it.
+async fn answer(app: &App, mut call: Call, full_path: &str, via_gateway: bool) -> Response {
+    if call.path.starts_with("/__sandbox") {
+        let result = routes::control::handle(app, &call).await;
+        return envelope::render(result, &call.activity, &call.path, None);
+    }
+    if app.settings.faults {
+        // As the client sent it: before the gateway adds the key.
+        app.requests.record(
+            &call.activity,
+            call.method.as_str(),
+            full_path,
+            call.query.as_deref(),
+            &call.headers,
+            &call.body,
+        );
+    }
+    if via_gateway
+        && !call.headers.contains_key("x-api-key")
+        && let Ok(key) = HeaderValue::from_str(&app.tenant.api_keys[0])
+    {
+        call.headers.insert("x-api-key", key);
+    }
+    run_api(app, &call).await
 }
 
 fn strip_gateway(path: &str) -> Option<&str> {
