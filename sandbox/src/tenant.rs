@@ -270,6 +270,14 @@ mod tests {
     }
 
     #[test]
+    fn the_documented_example_loads() {
+        let tenant = Tenant::from_toml(include_str!("../tenant.example.toml")).unwrap();
+        assert_eq!(tenant.api_keys[0], "acme-key");
+        assert_eq!(tenant.databases[0].demo_tolerances, 300);
+        assert_eq!(tenant.databases[1].payment_methods[0].code, "ACH");
+    }
+
+    #[test]
     fn says_what_is_wrong_with_a_tenant_file() {
         let err = Tenant::from_toml(
             r#"
