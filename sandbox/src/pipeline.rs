@@ -129,10 +129,26 @@ async fn run_api(app: &App, call: &Call) -> Response {
             _ => {}
         }
     }
-    let mut result = routes::dispatch(app, call).await;
-    if call.path == "/tolerances-batch"
-        && let Ok(answer) = &mut result
-    {
+    let is_batch = call.path == "/tolerances-batch";
+    let withheld = if is_batch {
+        faults::withhold_rows(&call.body, &actions)
+    } else {
+        None
+    };
+    let mut result = match &withheld {
+        Some((body, _)) => {
+            let trimmed = Call {
+                body: body.clone().into(),
+                ..call.clone()
+            };
+            routes::dispatch(app, &trimmed).await
+        }
+        None => routes::dispatch(app, call).await,
+    };
+    if is_batch && let Ok(answer) = &mut result {
+        if let Some((_, rows)) = &withheld {
+            faults::put_back(&mut answer.data, rows);
+        }
         faults::rewrite_items(&mut answer.data, &actions);
     }
     let mut keep = None;

@@ -18,7 +18,7 @@ use crate::envelope::{Answer, ApiError};
 use crate::store::{Store, StoreError};
 
 /// One API request, its gateway prefix already removed.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Call {
     pub method: Method,
     pub path: String,

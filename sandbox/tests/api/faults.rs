@@ -162,6 +162,39 @@ fn items_can_be_omitted_invented_and_sent_with_string_ids() {
 }
 
 #[test]
+fn failed_items_are_not_written() {
+    let base = start(Settings {
+        tenant_file: Some(tenant_file(TWO_USERS)),
+        ..settings()
+    });
+    let demo = Client::demo(&base, "DEMO_TEST");
+    arm(
+        &demo,
+        json!({"path": "/tolerances-batch", "times": 1, "do": "fail_items", "keys": [1]}),
+    );
+    let body = json!([
+        {"tolerance_Key": 2, "tolerance1": 0.5},
+        {"tolerance_Key": 1, "tolerance1": 9.0},
+    ]);
+    let reply = demo.put("/tolerances-batch", &body.to_string());
+    // The shared fixture's deadlock item, in the place of the row it answers.
+    let deadlock = fixture_json("batch-207-loose-ids.json")["data"][1].clone();
+    assert_eq!(
+        reply.json()["data"],
+        json!([
+            {"id": [{"key": "tolerance_Key", "value": 2}], "status": 201, "body": "Created"},
+            deadlock,
+        ])
+    );
+    assert_eq!(
+        demo.get("/tolerances/1").json()["data"]["tolerance1"],
+        5.0,
+        "not written"
+    );
+    assert_eq!(demo.get("/tolerances/2").status, 200);
+}
+
+#[test]
 fn expiring_every_token_forces_a_refresh() {
     let base = start(settings());
     let mut client = Client::bare(&base);
