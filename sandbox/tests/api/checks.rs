@@ -3,14 +3,10 @@
 use std::collections::HashSet;
 
 use crate::common::*;
-use vbapi_sandbox::Settings;
 
 #[test]
 fn checks_run_in_the_vendors_order() {
-    let base = start(Settings {
-        tenant_file: Some(tenant_file(TWO_USERS)),
-        ..settings()
-    });
+    let base = start_with_tenant(TWO_USERS, settings());
     let ann = Client::signed_in(&base, "ann", "ann-pw", "DEMO_TEST");
     let token = ann
         .headers

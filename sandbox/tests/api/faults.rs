@@ -133,10 +133,7 @@ fn delays_and_dropped_connections() {
 
 #[test]
 fn items_can_be_omitted_invented_and_sent_with_string_ids() {
-    let base = start(Settings {
-        tenant_file: Some(tenant_file(TWO_USERS)),
-        ..settings()
-    });
+    let base = start_with_tenant(TWO_USERS, settings());
     let demo = Client::demo(&base, "DEMO_TEST");
     arm(
         &demo,
@@ -163,10 +160,7 @@ fn items_can_be_omitted_invented_and_sent_with_string_ids() {
 
 #[test]
 fn failed_items_are_not_written() {
-    let base = start(Settings {
-        tenant_file: Some(tenant_file(TWO_USERS)),
-        ..settings()
-    });
+    let base = start_with_tenant(TWO_USERS, settings());
     let demo = Client::demo(&base, "DEMO_TEST");
     arm(
         &demo,

@@ -6,11 +6,13 @@ use vbapi_sandbox::rate_limit::RateLimit;
 
 #[test]
 fn a_burst_over_fifty_gets_429_with_retry_after_per_key() {
-    let base = start(Settings {
-        rate_limit: RateLimit::default(),
-        tenant_file: Some(tenant_file(TWO_USERS)),
-        ..settings()
-    });
+    let base = start_with_tenant(
+        TWO_USERS,
+        Settings {
+            rate_limit: RateLimit::default(),
+            ..settings()
+        },
+    );
     let demo = Client::demo(&base, "DEMO_LIVE"); // the sign-in took one token
     // Call until refused, however slow this machine is, and check the count against the
     // bucket's arithmetic: 49 tokens left from the burst plus 25 a second since.

@@ -73,7 +73,8 @@ fn total(client: &Client) -> u64 {
 
 #[test]
 fn data_written_before_sigterm_is_there_after_a_restart() {
-    let db = temp_path("restart.sqlite3").display().to_string();
+    let dir = TempDir::new();
+    let db = dir.file("restart.sqlite3").display().to_string();
     let first = spawn(&db);
     let port = first.base.rsplit(':').next().unwrap().to_string();
     assert_eq!(
@@ -126,7 +127,8 @@ fn data_written_before_sigterm_is_there_after_a_restart() {
 /// Sends a 10,000-row batch, stops the sandbox with `signal` after `wait_ms`, restarts it on
 /// the same file, and answers what the client heard and how many rows were kept.
 fn stop_during_a_batch(signal_name: &str, wait_ms: u64) -> (Option<u16>, u64) {
-    let db = temp_path("half.sqlite3").display().to_string();
+    let dir = TempDir::new();
+    let db = dir.file("half.sqlite3").display().to_string();
     let mut first = spawn(&db);
     let demo = Client::demo(&first.base, "DEMO_TEST");
     let rows: Vec<Value> = (1..=10_000)
@@ -180,7 +182,9 @@ fn bad_flags_and_tenant_files_stop_it_with_a_reason() {
     assert_eq!(unknown.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("--frobnicate"));
 
-    let tenant = tenant_file("client_id = \"only this\"\n");
+    let dir = TempDir::new();
+    let tenant = dir.file("tenant.toml");
+    std::fs::write(&tenant, "client_id = \"only this\"\n").unwrap();
     let shown = tenant.display().to_string();
     let bad = run(&[
         "--addr",
