@@ -7,13 +7,13 @@ use std::sync::Mutex;
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 mod items;
 
 pub use items::{WithheldRow, put_back, rewrite_items, withhold_rows};
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Rule {
     /// An API path (`/tolerances-batch`), a prefix ending in `*`, or `*`/absent for all.
     #[serde(default)]
@@ -28,7 +28,7 @@ pub struct Rule {
     pub action: Action,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(tag = "do", rename_all = "snake_case")]
 pub enum Action {
     /// Answer `status` instead of running the request.
@@ -97,7 +97,7 @@ fn deadlock() -> String {
     "Deadlock victim; transaction rolled back".into()
 }
 
-#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq)]
 #[serde(rename_all = "snake_case")]
 pub enum FaultBody {
     #[default]
@@ -148,6 +148,17 @@ impl Faults {
 
     pub fn clear(&self) {
         self.rules().clear();
+    }
+
+    /// The armed rules, each with `times` showing the uses left.
+    pub fn armed(&self) -> Vec<Rule> {
+        self.rules()
+            .iter()
+            .map(|(rule, remaining)| Rule {
+                times: *remaining,
+                ..rule.clone()
+            })
+            .collect()
     }
 
     /// The actions of every rule matching this request, in order, each rule's count used once.

@@ -40,6 +40,9 @@ fn status_rules_answer_envelope_html_or_truncated_bodies_and_run_out() {
         json!([{"path": "/tolerances-batch", "times": 2, "do": "status", "status": 503,
                 "retry_after": 2}]),
     );
+    let armed = demo.get("/__sandbox/faults").json()["data"].clone();
+    assert_eq!(armed[0]["times"], 2);
+    assert_eq!(armed[0]["do"], "status");
     for _ in 0..2 {
         let reply = demo.put("/tolerances-batch", ONE_ROW);
         assert_eq!(reply.status, 503);
