@@ -12,23 +12,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::json;
 
-/// `N` bytes from the OS's random source. Should the OS refuse, std's per-process random
-/// hash keys and the clock still make the bytes unpredictable from outside.
-pub fn random_bytes<const N: usize>() -> [u8; N] {
-    let mut bytes = [0u8; N];
-    if getrandom::fill(&mut bytes).is_err() {
-        use std::hash::{BuildHasher, Hasher};
-        let state = std::collections::hash_map::RandomState::new();
-        for (i, chunk) in bytes.chunks_mut(8).enumerate() {
-            let mut hasher = state.build_hasher();
-            hasher.write_usize(i);
-            hasher.write_u128(Instant::now().elapsed().as_nanos());
-            let word = hasher.finish().to_le_bytes();
-            chunk.copy_from_slice(&word[..chunk.len()]);
-        }
-    }
-    bytes
-}
+use crate::random::random_bytes;
 
 /// What a successful sign-in or refresh hands out.
 #[derive(Debug, Clone)]

@@ -22,7 +22,7 @@ pub struct ActivityIds {
 impl ActivityIds {
     pub fn new() -> Self {
         const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUV";
-        let prefix = crate::auth::random_bytes::<13>()
+        let prefix = crate::random::random_bytes::<13>()
             .iter()
             .map(|b| char::from(ALPHABET[usize::from(b % 32)]))
             .collect();
@@ -85,7 +85,8 @@ pub enum ApiError {
     AccountLocked,
     #[error("{0}")]
     NotFound(String),
-    #[error("{0}")]
+    /// Carries the methods the endpoint does answer, for the `Allow` header.
+    #[error("This endpoint answers {0} only.")]
     MethodNotAllowed(String),
     #[error("{0}")]
     Conflict(String),
@@ -157,12 +158,8 @@ impl ApiError {
     }
 }
 
-/// The envelope JSON for a result.
-pub fn envelope(result: &Result<Answer, ApiError>, activity_id: &str, instance: &str) -> Value {
-    let (data, error) = match result {
-        Ok(answer) => (answer.data.clone(), Value::Null),
-        Err(err) => (Value::Null, err.problem(instance)),
-    };
+/// The envelope: `{ data, error, debug: { activityID } }`.
+pub fn envelope(data: Value, error: Value, activity_id: &str) -> Value {
     json!({ "data": data, "error": error, "debug": { "activityID": activity_id } })
 }
 
@@ -173,32 +170,48 @@ pub fn render(
     instance: &str,
     keep: Option<f64>,
 ) -> Response {
-    let mut body = envelope(&result, activity_id, instance)
-        .to_string()
-        .into_bytes();
-    if let Some(fraction) = keep {
-        body.truncate((body.len() as f64 * fraction) as usize);
-    }
-    let (status, mut headers, content_type) = match result {
+    let (status, mut headers, content_type, data, error) = match result {
         Ok(answer) => {
             let content_type = if answer.plain_text {
                 "text/plain; charset=utf-8"
             } else {
                 "application/json; charset=utf-8"
             };
-            (answer.status, answer.headers, content_type)
+            (
+                answer.status,
+                answer.headers,
+                content_type,
+                answer.data,
+                Value::Null,
+            )
         }
         Err(err) => {
             let mut headers = HeaderMap::new();
             if let Some(seconds) = err.retry_after() {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
             }
+            if let ApiError::MethodNotAllowed(methods) = &err
+                && let Ok(value) = HeaderValue::from_str(methods)
+            {
+                headers.insert(header::ALLOW, value);
+            }
             if let ApiError::Store(store) = &err {
                 eprintln!("{activity_id}: {store}");
             }
-            (err.status(), headers, "application/json; charset=utf-8")
+            let problem = err.problem(instance);
+            (
+                err.status(),
+                headers,
+                "application/json; charset=utf-8",
+                Value::Null,
+                problem,
+            )
         }
     };
+    let mut body = envelope(data, error, activity_id).to_string().into_bytes();
+    if let Some(fraction) = keep {
+        body.truncate((body.len() as f64 * fraction) as usize);
+    }
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     let mut response = Response::new(Body::from(body));
     *response.status_mut() = status;
@@ -221,9 +234,8 @@ mod tests {
 
     #[test]
     fn errors_render_as_problem_details() {
-        let err: Result<Answer, ApiError> =
-            Err(ApiError::Unauthorized("The ID token has expired.".into()));
-        let value = envelope(&err, "X:1", "/tolerances-batch");
+        let err = ApiError::Unauthorized("The ID token has expired.".into());
+        let value = envelope(Value::Null, err.problem("/tolerances-batch"), "X:1");
         assert_eq!(value["data"], Value::Null);
         assert_eq!(value["error"]["status"], 401);
         assert_eq!(value["error"]["title"], "Unauthorized");

@@ -12,6 +12,7 @@ pub mod datetime;
 pub mod envelope;
 pub mod faults;
 pub mod pipeline;
+pub mod random;
 pub mod rate_limit;
 pub mod record;
 pub mod request_log;

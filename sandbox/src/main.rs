@@ -3,6 +3,9 @@ use std::process::ExitCode;
 use vbapi_sandbox::App;
 use vbapi_sandbox::cli::Options;
 
+/// How long a stop waits for requests in flight.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let options = match Options::parse(std::env::args().skip(1)) {
@@ -36,15 +39,30 @@ async fn main() -> ExitCode {
     // Tests and `cargo xtask` wait for exactly this line.
     println!("listening on http://{addr}");
     let router = app.router();
-    // Graceful: in-flight requests finish; a batch is one SQLite transaction either way.
-    if let Err(err) = axum::serve(listener, router)
-        .with_graceful_shutdown(stop_signal())
-        .await
-    {
-        eprintln!("server stopped: {err}");
-        return ExitCode::FAILURE;
+    // Graceful: requests in flight finish. A client that never finishes cannot hold the
+    // stop for ever; a batch cut short is still rolled back whole by SQLite.
+    let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = axum::serve(listener, router).with_graceful_shutdown(async move {
+        stop_signal().await;
+        let _ = stopping.send(());
+    });
+    let grace = async move {
+        if stopped.await.is_ok() {
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        } else {
+            std::future::pending::<()>().await;
+        }
+    };
+    tokio::select! {
+        result = server => {
+            if let Err(err) = result {
+                eprintln!("server stopped: {err}");
+                return ExitCode::FAILURE;
+            }
+            eprintln!("stopped");
+        }
+        () = grace => eprintln!("stopped with requests still open after {SHUTDOWN_GRACE:?}"),
     }
-    eprintln!("stopped");
     ExitCode::SUCCESS
 }
 

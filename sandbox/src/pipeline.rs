@@ -51,7 +51,7 @@ pub async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
             envelope::render(Err(err), &activity, &path, None)
         }
         Ok(body) => {
-            let mut call = Call {
+            let call = Call {
                 method,
                 path,
                 query,
@@ -59,28 +59,7 @@ pub async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
                 body,
                 activity: activity.clone(),
             };
-            if call.path.starts_with("/__sandbox") {
-                let result = routes::control::handle(&app, &call).await;
-                envelope::render(result, &activity, &call.path, None)
-            } else {
-                if app.settings.faults {
-                    app.requests.record(
-                        &activity,
-                        call.method.as_str(),
-                        &full_path,
-                        call.query.as_deref(),
-                        &call.headers,
-                        &call.body,
-                    );
-                }
-                if via_gateway
-                    && !call.headers.contains_key("x-api-key")
-                    && let Ok(key) = HeaderValue::from_str(&app.tenant.api_keys[0])
-                {
-                    call.headers.insert("x-api-key", key);
-                }
-                run_api(&app, &call).await
-            }
+            answer(&app, call, &full_path, via_gateway).await
         }
     };
     finish(
@@ -92,6 +71,32 @@ pub async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
         &request_headers,
         response,
     )
+}
+
+/// A sandbox control, or an API call as the gateway and the fault rules shape it.
+async fn answer(app: &App, mut call: Call, full_path: &str, via_gateway: bool) -> Response {
+    if call.path.starts_with("/__sandbox") {
+        let result = routes::control::handle(app, &call).await;
+        return envelope::render(result, &call.activity, &call.path, None);
+    }
+    if app.settings.faults {
+        // As the client sent it: before the gateway adds the key.
+        app.requests.record(
+            &call.activity,
+            call.method.as_str(),
+            full_path,
+            call.query.as_deref(),
+            &call.headers,
+            &call.body,
+        );
+    }
+    if via_gateway
+        && !call.headers.contains_key("x-api-key")
+        && let Ok(key) = HeaderValue::from_str(&app.tenant.api_keys[0])
+    {
+        call.headers.insert("x-api-key", key);
+    }
+    run_api(app, &call).await
 }
 
 fn strip_gateway(path: &str) -> Option<&str> {
@@ -124,10 +129,26 @@ async fn run_api(app: &App, call: &Call) -> Response {
             _ => {}
         }
     }
-    let mut result = routes::dispatch(app, call).await;
-    if call.path == "/tolerances-batch"
-        && let Ok(answer) = &mut result
-    {
+    let is_batch = call.path == "/tolerances-batch";
+    let withheld = if is_batch {
+        faults::withhold_rows(&call.body, &actions)
+    } else {
+        None
+    };
+    let mut result = match &withheld {
+        Some((body, _)) => {
+            let trimmed = Call {
+                body: body.clone().into(),
+                ..call.clone()
+            };
+            routes::dispatch(app, &trimmed).await
+        }
+        None => routes::dispatch(app, call).await,
+    };
+    if is_batch && let Ok(answer) = &mut result {
+        if let Some((_, rows)) = &withheld {
+            faults::put_back(&mut answer.data, rows);
+        }
         faults::rewrite_items(&mut answer.data, &actions);
     }
     let mut keep = None;

@@ -55,6 +55,15 @@ pub fn check(value: &Value) -> Checked {
             None
         }
         Some(value) => match value.as_i64() {
+            // Whole but past i64: still a range problem, not a type problem.
+            None if value.is_u64() => {
+                broken.push(format!(
+                    "tolerance_Key must be between {} and {}",
+                    i32::MIN,
+                    i32::MAX
+                ));
+                None
+            }
             None => {
                 broken.push("tolerance_Key must be an integer".to_string());
                 None

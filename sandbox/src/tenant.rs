@@ -111,8 +111,10 @@ fn default_token_lifetime() -> u64 {
     24 * 60 * 60
 }
 
+/// Generous enough for an end-to-end suite that signs in once per test, low enough that a
+/// loop that signs in on every call meets the 429.
 fn default_logins_per_minute() -> u32 {
-    10
+    60
 }
 
 impl Tenant {
@@ -265,6 +267,14 @@ mod tests {
         assert_eq!(tenant.token_lifetime_seconds, 60);
         assert!(tenant.user("ann").unwrap().locked);
         assert_eq!(tenant.databases[0].tolerances[0].key, 1);
+    }
+
+    #[test]
+    fn the_documented_example_loads() {
+        let tenant = Tenant::from_toml(include_str!("../tenant.example.toml")).unwrap();
+        assert_eq!(tenant.api_keys[0], "acme-key");
+        assert_eq!(tenant.databases[0].demo_tolerances, 300);
+        assert_eq!(tenant.databases[1].payment_methods[0].code, "ACH");
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! `/__sandbox/…`: the test-only controls, present only with `--faults`.
-//! `POST/DELETE /__sandbox/faults`, `GET/DELETE /__sandbox/requests`.
+//! `GET/POST/DELETE /__sandbox/faults`, `GET/DELETE /__sandbox/requests`.
 
 use axum::http::Method;
 use serde_json::{Value, json};
@@ -22,6 +22,10 @@ pub async fn handle(app: &App, call: &Call) -> Result<Answer, ApiError> {
             })?;
             let armed = app.faults.add(rules.into_vec());
             Ok(Answer::ok(json!({ "rules": armed })))
+        }
+        (Method::GET, "/__sandbox/faults") => {
+            let rules = serde_json::to_value(app.faults.armed()).unwrap_or(Value::Null);
+            Ok(Answer::ok(rules))
         }
         (Method::DELETE, "/__sandbox/faults") => {
             app.faults.clear();

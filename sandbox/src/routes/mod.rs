@@ -18,7 +18,7 @@ use crate::envelope::{Answer, ApiError};
 use crate::store::{Store, StoreError};
 
 /// One API request, its gateway prefix already removed.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Call {
     pub method: Method,
     pub path: String,
@@ -46,6 +46,12 @@ pub struct Caller {
 }
 
 pub async fn dispatch(app: &App, call: &Call) -> Result<Answer, ApiError> {
+    // The vendor's edge refuses requests without a User-Agent before anything else.
+    if call.header("user-agent").is_none() {
+        return Err(ApiError::Forbidden(
+            "A User-Agent header is required.".into(),
+        ));
+    }
     let trimmed = call.path.trim_matches('/');
     let segments: Vec<&str> = trimmed.split('/').collect();
     let method = &call.method;
@@ -103,10 +109,7 @@ fn allow(method: &Method, allowed: &[Method]) -> Result<(), ApiError> {
         return Ok(());
     }
     let names: Vec<&str> = allowed.iter().map(Method::as_str).collect();
-    Err(ApiError::MethodNotAllowed(format!(
-        "This endpoint answers {} only.",
-        names.join(", ")
-    )))
+    Err(ApiError::MethodNotAllowed(names.join(", ")))
 }
 
 /// The first check of every endpoint: a known `x-api-key`, within its rate limit.

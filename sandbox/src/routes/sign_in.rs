@@ -79,7 +79,7 @@ pub fn sign_in(app: &App, call: &Call) -> Result<Answer, ApiError> {
         )));
     }
     if user.new_password_required {
-        let session = crate::auth::random_bytes::<24>();
+        let session = crate::random::random_bytes::<24>();
         return Ok(Answer::ok(json!({
             "authenticationResult": null,
             "challengeName": "NEW_PASSWORD_REQUIRED",

@@ -1,13 +1,9 @@
 //! Sign-in, token expiry and refresh, locked accounts, sign-in throttling.
 
 use crate::common::*;
-use vbapi_sandbox::Settings;
 
 fn two_users() -> (String, Client) {
-    let base = start(Settings {
-        tenant_file: Some(tenant_file(TWO_USERS)),
-        ..settings()
-    });
+    let base = start_with_tenant(TWO_USERS, settings());
     let mut client = Client::bare(&base);
     client.set("x-api-key", KEY);
     (base, client)
@@ -99,13 +95,13 @@ fn signing_in_too_often_is_rate_limited() {
 
 #[test]
 fn tokens_expire_and_refresh_once_renews_them() {
-    let base = start(Settings {
-        tenant_file: Some(tenant_file(&TWO_USERS.replace(
+    let base = start_with_tenant(
+        &TWO_USERS.replace(
             "logins_per_minute = 3",
             "logins_per_minute = 3\ntoken_lifetime_seconds = 1",
-        ))),
-        ..settings()
-    });
+        ),
+        settings(),
+    );
     let mut client = Client::bare(&base);
     client.set("x-api-key", KEY);
     let signed = client.sign_in("demo", "demo", "DEMO_TEST").json();

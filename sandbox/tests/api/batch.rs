@@ -3,17 +3,13 @@
 use serde_json::{Value, json};
 
 use crate::common::*;
-use vbapi_sandbox::Settings;
 
 fn items(reply: &Reply) -> Vec<Value> {
     reply.json()["data"].as_array().unwrap().clone()
 }
 
 fn two_users() -> String {
-    start(Settings {
-        tenant_file: Some(tenant_file(TWO_USERS)),
-        ..settings()
-    })
+    start_with_tenant(TWO_USERS, settings())
 }
 
 #[test]

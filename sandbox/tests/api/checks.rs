@@ -3,14 +3,10 @@
 use std::collections::HashSet;
 
 use crate::common::*;
-use vbapi_sandbox::Settings;
 
 #[test]
 fn checks_run_in_the_vendors_order() {
-    let base = start(Settings {
-        tenant_file: Some(tenant_file(TWO_USERS)),
-        ..settings()
-    });
+    let base = start_with_tenant(TWO_USERS, settings());
     let ann = Client::signed_in(&base, "ann", "ann-pw", "DEMO_TEST");
     let token = ann
         .headers
@@ -91,7 +87,31 @@ fn every_answer_carries_the_envelope_with_a_fresh_activity_id() {
         assert_eq!(reply.header("x-content-type-options"), Some("nosniff"));
         assert!(seen.insert(reply.activity_id()), "activity IDs are fresh");
     }
+    assert_eq!(replies[6].header("allow"), Some("GET"));
     let error = &replies[2].json()["error"];
     assert_eq!(error["status"], 404);
     assert_eq!(error["instance"], "/tolerances/999999");
+}
+
+#[test]
+fn a_request_without_user_agent_is_refused_first() {
+    let base = start(settings());
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .user_agent(ureq::config::AutoHeaderValue::None)
+        .build()
+        .into();
+    let response = agent
+        .get(format!("{base}/tolerances"))
+        .header("x-api-key", KEY)
+        .call()
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 403);
+    let body: serde_json::Value =
+        serde_json::from_str(&response.into_body().read_to_string().unwrap()).unwrap();
+    assert_eq!(body["error"]["detail"], "A User-Agent header is required.");
+    // The same request with one gets as far as the missing bearer token.
+    let mut client = Client::bare(&base);
+    client.set("x-api-key", KEY);
+    assert_eq!(client.get("/tolerances").status, 401);
 }

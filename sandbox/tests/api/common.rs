@@ -35,22 +35,39 @@ pub fn settings() -> Settings {
     }
 }
 
-/// A file under the system's temp folder, unique to this test run.
-pub fn temp_path(name: &str) -> PathBuf {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    let dir =
-        std::env::temp_dir().join(format!("vbapi-sandbox-test-{}-{nanos}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
+/// A folder under the system's temp folder, unique to this test, removed when dropped.
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    pub fn new() -> Self {
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir =
+            std::env::temp_dir().join(format!("vbapi-sandbox-test-{}-{n}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    pub fn file(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
 }
 
-pub fn tenant_file(toml: &str) -> PathBuf {
-    let path = temp_path("tenant.toml");
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Starts a sandbox with the tenant file `toml` (read at start, removed after).
+pub fn start_with_tenant(toml: &str, settings: Settings) -> String {
+    let dir = TempDir::new();
+    let path = dir.file("tenant.toml");
     std::fs::write(&path, toml).unwrap();
-    path
+    start(Settings {
+        tenant_file: Some(path),
+        ..settings
+    })
 }
 
 /// Starts the sandbox in this process on 127.0.0.1:0 and returns its base URL. The server

@@ -72,8 +72,9 @@ fn statuses(reply: &Reply) -> Vec<(i64, u64)> {
 #[test]
 fn eight_clients_ten_thousand_rows_each_nothing_lost_nothing_doubled() {
     let started = Instant::now();
+    let dir = TempDir::new();
     let base = start(Settings {
-        db: temp_path("concurrency.sqlite3").display().to_string(),
+        db: dir.file("concurrency.sqlite3").display().to_string(),
         ..settings()
     });
     let clients: Vec<Client> = (0..CLIENTS)

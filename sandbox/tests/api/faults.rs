@@ -40,6 +40,9 @@ fn status_rules_answer_envelope_html_or_truncated_bodies_and_run_out() {
         json!([{"path": "/tolerances-batch", "times": 2, "do": "status", "status": 503,
                 "retry_after": 2}]),
     );
+    let armed = demo.get("/__sandbox/faults").json()["data"].clone();
+    assert_eq!(armed[0]["times"], 2);
+    assert_eq!(armed[0]["do"], "status");
     for _ in 0..2 {
         let reply = demo.put("/tolerances-batch", ONE_ROW);
         assert_eq!(reply.status, 503);
@@ -133,10 +136,7 @@ fn delays_and_dropped_connections() {
 
 #[test]
 fn items_can_be_omitted_invented_and_sent_with_string_ids() {
-    let base = start(Settings {
-        tenant_file: Some(tenant_file(TWO_USERS)),
-        ..settings()
-    });
+    let base = start_with_tenant(TWO_USERS, settings());
     let demo = Client::demo(&base, "DEMO_TEST");
     arm(
         &demo,
@@ -159,6 +159,36 @@ fn items_can_be_omitted_invented_and_sent_with_string_ids() {
     // Rules ran out: the next answer is whole again.
     let again = demo.put("/tolerances-batch", &fixture("batch-request.json"));
     assert_eq!(again.json()["data"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn failed_items_are_not_written() {
+    let base = start_with_tenant(TWO_USERS, settings());
+    let demo = Client::demo(&base, "DEMO_TEST");
+    arm(
+        &demo,
+        json!({"path": "/tolerances-batch", "times": 1, "do": "fail_items", "keys": [1]}),
+    );
+    let body = json!([
+        {"tolerance_Key": 2, "tolerance1": 0.5},
+        {"tolerance_Key": 1, "tolerance1": 9.0},
+    ]);
+    let reply = demo.put("/tolerances-batch", &body.to_string());
+    // The shared fixture's deadlock item, in the place of the row it answers.
+    let deadlock = fixture_json("batch-207-loose-ids.json")["data"][1].clone();
+    assert_eq!(
+        reply.json()["data"],
+        json!([
+            {"id": [{"key": "tolerance_Key", "value": 2}], "status": 201, "body": "Created"},
+            deadlock,
+        ])
+    );
+    assert_eq!(
+        demo.get("/tolerances/1").json()["data"]["tolerance1"],
+        5.0,
+        "not written"
+    );
+    assert_eq!(demo.get("/tolerances/2").status, 200);
 }
 
 #[test]

@@ -51,13 +51,17 @@ fn spawn(db: &str) -> Running {
     }
 }
 
-fn terminate(mut running: Running) {
+fn signal(running: &mut Running, name: &str) -> std::process::ExitStatus {
     let status = Command::new("kill")
-        .args(["-TERM", &running.child.id().to_string()])
+        .args([name, &running.child.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
-    let exit = running.child.wait().unwrap();
+    running.child.wait().unwrap()
+}
+
+fn terminate(mut running: Running) {
+    let exit = signal(&mut running, "-TERM");
     assert!(exit.success(), "a SIGTERM is a clean stop: {exit}");
 }
 
@@ -69,7 +73,8 @@ fn total(client: &Client) -> u64 {
 
 #[test]
 fn data_written_before_sigterm_is_there_after_a_restart() {
-    let db = temp_path("restart.sqlite3").display().to_string();
+    let dir = TempDir::new();
+    let db = dir.file("restart.sqlite3").display().to_string();
     let first = spawn(&db);
     let port = first.base.rsplit(':').next().unwrap().to_string();
     assert_eq!(
@@ -119,10 +124,12 @@ fn data_written_before_sigterm_is_there_after_a_restart() {
     terminate(second);
 }
 
-#[test]
-fn a_sigterm_during_a_batch_never_leaves_half_of_it() {
-    let db = temp_path("half.sqlite3").display().to_string();
-    let first = spawn(&db);
+/// Sends a 10,000-row batch, stops the sandbox with `signal` after `wait_ms`, restarts it on
+/// the same file, and answers what the client heard and how many rows were kept.
+fn stop_during_a_batch(signal_name: &str, wait_ms: u64) -> (Option<u16>, u64) {
+    let dir = TempDir::new();
+    let db = dir.file("half.sqlite3").display().to_string();
+    let mut first = spawn(&db);
     let demo = Client::demo(&first.base, "DEMO_TEST");
     let rows: Vec<Value> = (1..=10_000)
         .map(|key| json!({"tolerance_Key": key, "tolerance1": 1.0}))
@@ -131,16 +138,64 @@ fn a_sigterm_during_a_batch_never_leaves_half_of_it() {
     let sender = demo.clone();
     let batch =
         std::thread::spawn(move || sender.try_with("PUT", "/tolerances-batch", &[], Some(&body)));
-    std::thread::sleep(std::time::Duration::from_millis(40));
-    terminate(first);
+    std::thread::sleep(std::time::Duration::from_millis(wait_ms));
+    signal(&mut first, signal_name);
     let answered = batch.join().unwrap().map(|reply| reply.status).ok();
 
     let second = spawn(&db);
     let demo = Client::demo(&second.base, "DEMO_TEST");
     let count = total(&demo);
+    terminate(second);
+    eprintln!("{signal_name} during a batch: answered {answered:?}, {count} rows kept");
+    (answered, count)
+}
+
+#[test]
+fn a_sigterm_during_a_batch_lets_it_finish_whole() {
+    let (answered, count) = stop_during_a_batch("-TERM", 40);
     assert!(count == 0 || count == 10_000, "half a batch: {count}");
     if answered == Some(207) {
         assert_eq!(count, 10_000, "an answered batch is kept");
     }
-    terminate(second);
+}
+
+#[test]
+fn even_a_kill_during_a_batch_never_leaves_half_of_it() {
+    for wait_ms in [150, 300] {
+        let (answered, count) = stop_during_a_batch("-KILL", wait_ms);
+        assert!(count == 0 || count == 10_000, "half a batch: {count}");
+        if answered == Some(207) {
+            assert_eq!(count, 10_000, "an answered batch is kept");
+        }
+    }
+}
+
+#[test]
+fn bad_flags_and_tenant_files_stop_it_with_a_reason() {
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_vbapi-sandbox"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let unknown = run(&["--frobnicate"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("--frobnicate"));
+
+    let dir = TempDir::new();
+    let tenant = dir.file("tenant.toml");
+    std::fs::write(&tenant, "client_id = \"only this\"\n").unwrap();
+    let shown = tenant.display().to_string();
+    let bad = run(&[
+        "--addr",
+        "127.0.0.1:0",
+        "--db",
+        ":memory:",
+        "--tenant",
+        &shown,
+    ]);
+    assert_eq!(bad.status.code(), Some(1));
+    let message = String::from_utf8_lossy(&bad.stderr);
+    assert!(message.contains(&shown), "{message}");
+    assert!(bad.stdout.is_empty(), "never claims to listen");
 }

@@ -41,7 +41,8 @@ fn the_gateway_adds_the_api_key_the_browser_never_has() {
 
 #[test]
 fn the_built_app_is_served_with_its_headers_and_fallback() {
-    let dist = temp_path("dist");
+    let dir = TempDir::new();
+    let dist = dir.file("dist");
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(dist.join("index.html"), "<!DOCTYPE html><title>app</title>").unwrap();
     std::fs::write(dist.join("app-1a2b_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();

@@ -7,10 +7,13 @@ use std::sync::Mutex;
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Deserialize)]
+mod items;
+
+pub use items::{WithheldRow, put_back, rewrite_items, withhold_rows};
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Rule {
     /// An API path (`/tolerances-batch`), a prefix ending in `*`, or `*`/absent for all.
     #[serde(default)]
@@ -25,7 +28,7 @@ pub struct Rule {
     pub action: Action,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(tag = "do", rename_all = "snake_case")]
 pub enum Action {
     /// Answer `status` instead of running the request.
@@ -61,6 +64,14 @@ pub enum Action {
         #[serde(default)]
         body: Option<String>,
     },
+    /// Do not write these keys' rows; answer each with a failure item in its place.
+    FailItems {
+        keys: Vec<i64>,
+        #[serde(default = "server_error")]
+        status: u16,
+        #[serde(default = "deadlock")]
+        body: String,
+    },
     /// Send the 207 items' id values as strings, key spelled `Tolerance_Key`.
     IdsAsStrings,
     /// Expire every ID token now (refresh tokens too with `refresh_too`).
@@ -78,7 +89,15 @@ fn updated() -> u16 {
     200
 }
 
-#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq)]
+fn server_error() -> u16 {
+    500
+}
+
+fn deadlock() -> String {
+    "Deadlock victim; transaction rolled back".into()
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq)]
 #[serde(rename_all = "snake_case")]
 pub enum FaultBody {
     #[default]
@@ -131,6 +150,17 @@ impl Faults {
         self.rules().clear();
     }
 
+    /// The armed rules, each with `times` showing the uses left.
+    pub fn armed(&self) -> Vec<Rule> {
+        self.rules()
+            .iter()
+            .map(|(rule, remaining)| Rule {
+                times: *remaining,
+                ..rule.clone()
+            })
+            .collect()
+    }
+
     /// The actions of every rule matching this request, in order, each rule's count used once.
     pub fn take(&self, method: &str, path: &str) -> Vec<Action> {
         let mut armed = self.rules();
@@ -162,48 +192,6 @@ fn matches(rule: &Rule, method: &str, path: &str) -> bool {
         },
     };
     method_ok && path_ok
-}
-
-/// Changes a 207 answer's items as the rules ask.
-pub fn rewrite_items(data: &mut Value, actions: &[Action]) {
-    let Some(items) = data.as_array_mut() else {
-        return;
-    };
-    for action in actions {
-        match action {
-            Action::OmitItems { keys } => items.retain(|item| {
-                let value = &item["id"][0]["value"];
-                !keys.iter().any(|key| value == key)
-            }),
-            Action::AddItem { key, status, body } => {
-                let reason = StatusCode::from_u16(*status)
-                    .ok()
-                    .and_then(|s| s.canonical_reason())
-                    .unwrap_or("Updated");
-                let body = body.clone().unwrap_or_else(|| match status {
-                    200 => "Updated".into(),
-                    201 => "Created".into(),
-                    _ => reason.into(),
-                });
-                items.push(json!({
-                    "id": [{"key": "tolerance_Key", "value": key}],
-                    "status": status,
-                    "body": body,
-                }));
-            }
-            Action::IdsAsStrings => {
-                for item in items.iter_mut() {
-                    let value = item["id"][0]["value"].clone();
-                    let text = match value {
-                        Value::String(text) => text,
-                        other => other.to_string(),
-                    };
-                    item["id"] = json!([{"key": "Tolerance_Key", "value": text}]);
-                }
-            }
-            _ => {}
-        }
-    }
 }
 
 /// A proxy-style HTML error page, as a gateway in front of VBAPI might answer.
@@ -269,25 +257,5 @@ mod tests {
         assert_eq!(faults.take("GET", "/tolerances").len(), 0);
         assert_eq!(faults.take("PUT", "/tolerances/3").len(), 1);
         assert_eq!(faults.take("PUT", "/tolerances-batch").len(), 0);
-    }
-
-    #[test]
-    fn items_are_rewritten() {
-        let mut data = json!([
-            {"id":[{"key":"tolerance_Key","value":1}],"status":200,"body":"Updated"},
-            {"id":[{"key":"tolerance_Key","value":3}],"status":201,"body":"Created"}]);
-        let actions = rules(
-            r#"[{"do":"omit_items","keys":[3]},{"do":"add_item","key":99},{"do":"ids_as_strings"}]"#,
-        )
-        .into_iter()
-        .map(|r| r.action)
-        .collect::<Vec<_>>();
-        rewrite_items(&mut data, &actions);
-        assert_eq!(
-            data,
-            json!([
-                {"id":[{"key":"Tolerance_Key","value":"1"}],"status":200,"body":"Updated"},
-                {"id":[{"key":"Tolerance_Key","value":"99"}],"status":200,"body":"Updated"}])
-        );
     }
 }

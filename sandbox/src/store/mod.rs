@@ -8,9 +8,13 @@
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
-use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
-use serde_json::{Map, Value};
+use serde_json::Value;
+
+mod list;
+
+use list::row_to_json;
+pub use list::{GROUPS, ListSpec, PAYMENT_METHODS, Page, PageRequest, TOLERANCES};
 
 use crate::record::NewTolerance;
 use crate::tenant::Tenant;
@@ -26,58 +30,6 @@ pub enum StoreError {
     },
     #[error("a database task stopped: {0}")]
     Task(String),
-    #[error("an earlier database task panicked")]
-    Poisoned,
-}
-
-/// A listable table: its JSON field names and the columns they live in. Sorting and paging
-/// only ever name columns from here, so no request text reaches the SQL.
-#[derive(Debug)]
-pub struct ListSpec {
-    pub table: &'static str,
-    pub columns: &'static [(&'static str, &'static str)],
-}
-
-pub const TOLERANCES: ListSpec = ListSpec {
-    table: "tolerances",
-    columns: &[
-        ("tolerance_Key", "tolerance_key"),
-        ("entry_Date", "entry_date"),
-        ("entry_User", "entry_user"),
-        ("group_ID", "group_id"),
-        ("payment_Method", "payment_method"),
-        ("tolerance1", "tolerance1"),
-        ("update_Date", "update_date"),
-        ("update_User", "update_user"),
-    ],
-};
-
-pub const GROUPS: ListSpec = ListSpec {
-    table: "groups",
-    columns: &[("group_ID", "group_id"), ("group_Name", "group_name")],
-};
-
-pub const PAYMENT_METHODS: ListSpec = ListSpec {
-    table: "payment_methods",
-    columns: &[
-        ("payment_Method", "payment_method"),
-        ("description", "description"),
-    ],
-};
-
-/// One page of a list: the requested columns (index into the spec) and directions.
-#[derive(Debug, Clone)]
-pub struct PageRequest {
-    pub page: u32,
-    pub page_size: u32,
-    /// (column index in the spec, descending)
-    pub sort: Vec<(usize, bool)>,
-}
-
-#[derive(Debug)]
-pub struct Page {
-    pub rows: Vec<Value>,
-    pub total: u64,
 }
 
 const SCHEMA: &str = "
@@ -139,14 +91,18 @@ impl Store {
         })
     }
 
-    fn lock(&self) -> Result<MutexGuard<'_, Connection>, StoreError> {
-        self.conn.lock().map_err(|_| StoreError::Poisoned)
+    /// A panic inside a job drops its transaction, which rolls back: the connection is
+    /// still sound, so a poisoned lock is taken over rather than failing every later call.
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Seeds each of the tenant's databases once per data file: later runs keep what users
     /// changed.
     pub fn seed(&self, tenant: &Tenant, now: &str) -> Result<(), StoreError> {
-        let mut conn = self.lock()?;
+        let mut conn = self.lock();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         for db in &tenant.databases {
             let inserted = tx.execute(
@@ -220,7 +176,7 @@ impl Store {
         user: &str,
         now: &str,
     ) -> Result<Vec<bool>, StoreError> {
-        let mut conn = self.lock()?;
+        let mut conn = self.lock();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut created = Vec::with_capacity(rows.len());
         {
@@ -262,7 +218,7 @@ impl Store {
     }
 
     pub fn get(&self, database: &str, key: i32) -> Result<Option<Value>, StoreError> {
-        let conn = self.lock()?;
+        let conn = self.lock();
         get_with(&conn, database, key)
     }
 
@@ -274,7 +230,7 @@ impl Store {
         user: &str,
         now: &str,
     ) -> Result<Option<Value>, StoreError> {
-        let conn = self.lock()?;
+        let conn = self.lock();
         let inserted = conn.execute(
             &format!(
                 "INSERT INTO tolerances (database, {TOLERANCE_COLUMNS}) \
@@ -305,7 +261,7 @@ impl Store {
         user: &str,
         now: &str,
     ) -> Result<Option<Value>, StoreError> {
-        let conn = self.lock()?;
+        let conn = self.lock();
         let updated = conn.execute(
             "UPDATE tolerances SET tolerance1 = ?3, group_id = ?4, payment_method = ?5, \
              update_date = ?6, update_user = ?7 WHERE database = ?1 AND tolerance_key = ?2",
@@ -326,54 +282,12 @@ impl Store {
     }
 
     pub fn delete(&self, database: &str, key: i32) -> Result<bool, StoreError> {
-        let conn = self.lock()?;
+        let conn = self.lock();
         let deleted = conn.execute(
             "DELETE FROM tolerances WHERE database = ?1 AND tolerance_key = ?2",
             params![database, key],
         )?;
         Ok(deleted == 1)
-    }
-
-    pub fn list(
-        &self,
-        spec: &ListSpec,
-        database: &str,
-        request: &PageRequest,
-    ) -> Result<Page, StoreError> {
-        let conn = self.lock()?;
-        let total: i64 = conn.query_row(
-            &format!("SELECT COUNT(*) FROM {} WHERE database = ?1", spec.table),
-            params![database],
-            |row| row.get(0),
-        )?;
-        let columns: Vec<&str> = spec.columns.iter().map(|(_, column)| *column).collect();
-        let mut order: Vec<String> = request
-            .sort
-            .iter()
-            .map(|(index, desc)| {
-                let dir = if *desc { "DESC" } else { "ASC" };
-                format!("{} {dir}", columns[*index])
-            })
-            .collect();
-        // The identity last, so equal sort values still page in a stable order.
-        order.push(format!("{} ASC", columns[0]));
-        let sql = format!(
-            "SELECT {} FROM {} WHERE database = ?1 ORDER BY {} LIMIT ?2 OFFSET ?3",
-            columns.join(", "),
-            spec.table,
-            order.join(", ")
-        );
-        let offset = i64::from(request.page - 1) * i64::from(request.page_size);
-        let mut statement = conn.prepare(&sql)?;
-        let rows = statement
-            .query_map(params![database, request.page_size, offset], |row| {
-                row_to_json(row, spec)
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Page {
-            rows,
-            total: total.unsigned_abs(),
-        })
     }
 }
 
@@ -386,21 +300,6 @@ fn get_with(conn: &Connection, database: &str, key: i32) -> Result<Option<Value>
             row_to_json(row, &TOLERANCES)
         })
         .optional()?)
-}
-
-fn row_to_json(row: &rusqlite::Row<'_>, spec: &ListSpec) -> rusqlite::Result<Value> {
-    let mut object = Map::new();
-    for (index, (field, _)) in spec.columns.iter().enumerate() {
-        let value = match row.get_ref(index)? {
-            ValueRef::Null => Value::Null,
-            ValueRef::Integer(n) => Value::from(n),
-            ValueRef::Real(x) => Value::from(x),
-            ValueRef::Text(text) => Value::from(String::from_utf8_lossy(text).into_owned()),
-            ValueRef::Blob(_) => Value::Null,
-        };
-        object.insert((*field).to_string(), value);
-    }
-    Ok(Value::Object(object))
 }
 
 /// Creates the data folder, with a `.gitignore` that ignores it, so a default run inside the
@@ -456,25 +355,5 @@ mod tests {
         assert_eq!(record["update_User"], "bob");
         assert_eq!(record["update_Date"], "2024-02-01T00:00:00Z");
         assert!(store.get("B", 1).unwrap().is_none(), "databases are apart");
-    }
-
-    #[test]
-    fn lists_sorted_and_paged() {
-        let store = Store::open(":memory:").unwrap();
-        let rows: Vec<_> = (1..=5).map(|k| row(k, f64::from(k % 3))).collect();
-        store.upsert_batch("A", &rows, "ann", "now").unwrap();
-        let request = PageRequest {
-            page: 1,
-            page_size: 2,
-            sort: vec![(5, true)],
-        };
-        let page = store.list(&TOLERANCES, "A", &request).unwrap();
-        assert_eq!(page.total, 5);
-        let keys: Vec<_> = page
-            .rows
-            .iter()
-            .map(|r| r["tolerance_Key"].clone())
-            .collect();
-        assert_eq!(keys, [2, 5]);
     }
 }
