@@ -3,7 +3,9 @@ use std::time::Duration;
 use leptos::ev;
 use leptos::prelude::*;
 
-use crate::components::{EditorToolbar, ReauthDialog, SignInForm, SubmitBar, ToleranceGrid, cell_dom_id};
+use crate::components::{
+    DatabasePicker, EditorToolbar, ReauthDialog, SignInForm, SubmitBar, ToleranceGrid, cell_dom_id,
+};
 use crate::core::columns::Field;
 use crate::core::config::RuntimeConfig;
 use crate::core::draft::RowId;
@@ -64,7 +66,9 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
         if let Some(database) = table_database.get_untracked() {
             let result = store.with(|t| draft_storage::save(&database, now_ms(), t.rows()));
             if let Err(err) = result {
-                notice.set(Some(format!("Your draft could not be kept in this browser: {err}.")));
+                notice.set(Some(format!(
+                    "Your draft could not be kept in this browser: {err}."
+                )));
             }
         }
     };
@@ -117,9 +121,7 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
 
     view! {
         <div class="session-bar">
-            <span class="current-database">
-                "Database: " <strong>{move || session.database.get()}</strong>
-            </span>
+            <DatabasePicker session confirm_switch=Some(confirm_switch) />
             <Show when=move || session.is_signed_in()>
                 <span class="signed-in-as">"Signed in as " {move || session.user.get()}</span>
                 <button type="button" on:click=move |_| session.sign_out()>"Sign out"</button>
@@ -127,7 +129,7 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
         </div>
         <Show
             when=move || session.is_signed_in() || session.reauth_needed.get()
-            fallback=move || view! { <SignInForm session confirm_switch /> }
+            fallback=move || view! { <SignInForm session /> }
         >
             <EditorToolbar session store submit active reveal notice suggestions confirm_switch />
             <Show when=move || notice.with(Option::is_some)>

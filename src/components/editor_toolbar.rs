@@ -32,7 +32,10 @@ pub fn EditorToolbar(
                 return;
             };
             let conn = session.connection();
-            progress.set(Some(ListProgress { loaded: 0, total: None }));
+            progress.set(Some(ListProgress {
+                loaded: 0,
+                total: None,
+            }));
             let result = api::list_tolerances(&conn, &tokens, |p| progress.set(Some(p))).await;
             progress.set(None);
             match result {
@@ -42,7 +45,10 @@ pub fn EditorToolbar(
                     notice.set(Some(format!("Loaded {count} tolerances from {database}.")));
                 }
                 Err(err) => {
-                    notice.set(Some(format!("The tolerances could not be loaded: {}", err.user_message())));
+                    notice.set(Some(format!(
+                        "The tolerances could not be loaded: {}",
+                        err.user_message()
+                    )));
                     return;
                 }
             }
@@ -78,7 +84,9 @@ pub fn EditorToolbar(
     };
     let duplicate_row = move |_| {
         let Some((id, _)) = active.get_untracked() else {
-            notice.set(Some("Click in a row first, then Duplicate row copies it.".into()));
+            notice.set(Some(
+                "Click in a row first, then Duplicate row copies it.".into(),
+            ));
             return;
         };
         let mut copy = None;
@@ -92,7 +100,9 @@ pub fn EditorToolbar(
     };
     let delete_row = move |_| {
         let Some((id, _)) = active.get_untracked() else {
-            notice.set(Some("Click in a row first, then Delete row removes it.".into()));
+            notice.set(Some(
+                "Click in a row first, then Delete row removes it.".into(),
+            ));
             return;
         };
         let position = store.with(|t| t.position(id)).unwrap_or(0);

@@ -12,7 +12,11 @@ pub struct GridColumn {
 }
 
 const fn fixed(title: &'static str, class: &'static str) -> GridColumn {
-    GridColumn { title, class, field: None }
+    GridColumn {
+        title,
+        class,
+        field: None,
+    }
 }
 
 fn editable(field: Field, class: &'static str) -> GridColumn {

@@ -84,7 +84,13 @@ impl RowView {
     fn of(row: &RowDraft) -> Self {
         let original = row.original();
         let audit = |date: Option<&String>, user: Option<&String>| {
-            let date = date.map(|d| d.replace('T', " ").trim_end_matches('Z').chars().take(16).collect::<String>());
+            let date = date.map(|d| {
+                d.replace('T', " ")
+                    .trim_end_matches('Z')
+                    .chars()
+                    .take(16)
+                    .collect::<String>()
+            });
             match (date, user) {
                 (Some(d), Some(u)) => format!("{d} · {u}"),
                 (Some(d), None) => d,
@@ -177,7 +183,12 @@ fn EditableCell(
 #[component]
 fn OutcomeCell(row: Memo<Option<(usize, RowView)>>) -> impl IntoView {
     let outcome = move || row.with(|r| r.as_ref().and_then(|(_, v)| v.outcome.clone()));
-    let pending = move || row.with(|r| r.as_ref().is_some_and(|(_, v)| v.state == RowState::Pending));
+    let pending = move || {
+        row.with(|r| {
+            r.as_ref()
+                .is_some_and(|(_, v)| v.state == RowState::Pending)
+        })
+    };
     view! {
         <div class="grid-cell col-outcome" role="gridcell">
             {move || {

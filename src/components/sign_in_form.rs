@@ -1,19 +1,12 @@
 use leptos::prelude::*;
 
 use crate::api::{self, SignInOutcome, SignInProblem};
-use crate::components::DatabasePicker;
 use crate::editor::session::Session;
 
 /// Sign-in with user name and password (and the API key in direct mode). Used on the
 /// first screen and, `reauth`, in the dialog that resumes a submit after the session expired.
 #[component]
-pub fn SignInForm(
-    session: Session,
-    #[prop(optional)] reauth: bool,
-    /// Asked before the database changes (unsent edits); `true` lets it change.
-    #[prop(optional)]
-    confirm_switch: Option<Callback<String, bool>>,
-) -> impl IntoView {
+pub fn SignInForm(session: Session, #[prop(optional)] reauth: bool) -> impl IntoView {
     let user = RwSignal::new(session.user.get_untracked().unwrap_or_default());
     let password = RwSignal::new(String::new());
     let api_key = RwSignal::new(String::new());
@@ -30,7 +23,9 @@ pub fn SignInForm(
                 return;
             }
             if key.as_deref() == Some("") {
-                error.set(Some("Enter the API key your administrator gave you.".into()));
+                error.set(Some(
+                    "Enter the API key your administrator gave you.".into(),
+                ));
                 return;
             }
             let conn = session.connection_with_key(key.clone());
@@ -61,16 +56,11 @@ pub fn SignInForm(
                 sign_in.dispatch(());
             }
         >
-            {if reauth {
-                view! {
-                    <p class="sign-in-note">
-                        "Your session has expired. Sign in again and the submit carries on where it stopped; nothing you typed is lost."
-                    </p>
-                }
-                .into_any()
-            } else {
-                view! { <DatabasePicker session confirm_switch /> }.into_any()
-            }}
+            <Show when=move || reauth>
+                <p class="sign-in-note">
+                    "Your session has expired. Sign in again and the submit carries on where it stopped; nothing you typed is lost."
+                </p>
+            </Show>
             <label>
                 "User name"
                 <input

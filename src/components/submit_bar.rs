@@ -27,7 +27,12 @@ pub fn SubmitBar(
             return;
         }
         refusal.set(None);
-        leptos::task::spawn_local(crate::editor::submit::submit(session, store, control, only_failed));
+        leptos::task::spawn_local(crate::editor::submit::submit(
+            session,
+            store,
+            control,
+            only_failed,
+        ));
     };
 
     let counter = move || {

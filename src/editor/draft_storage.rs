@@ -4,7 +4,6 @@
 
 use serde::{Deserialize, Serialize};
 
-
 use crate::core::draft::RowDraft;
 use crate::core::planner::Millis;
 

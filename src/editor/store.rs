@@ -55,7 +55,10 @@ impl TableStore {
 
     /// Changes the table and wakes exactly what the change touched.
     pub fn update(&self, f: impl FnOnce(&mut Table) -> Touched) -> Touched {
-        let touched = self.table.try_update_value(f).unwrap_or(Touched::Rows(Vec::new()));
+        let touched = self
+            .table
+            .try_update_value(f)
+            .unwrap_or(Touched::Rows(Vec::new()));
         self.notify(&touched);
         touched
     }
@@ -92,7 +95,9 @@ impl TableStore {
 
     /// Subscribes the running effect to changes of one row.
     pub fn track_row(&self, id: RowId) {
-        let trigger = self.rows.try_update_value(|rows| rows.entry(id).or_default().clone());
+        let trigger = self
+            .rows
+            .try_update_value(|rows| rows.entry(id).or_default().clone());
         if let Some(trigger) = trigger {
             trigger.track();
         }

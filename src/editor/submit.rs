@@ -11,7 +11,9 @@ use leptos::prelude::*;
 use crate::api::{self, ApiError};
 use crate::core::draft::RowId;
 use crate::core::multistatus::{BatchAnswer, OutcomeKind, RowOutcome, match_answer};
-use crate::core::planner::{Action, ChunkId, ChunkStatus, Planner, PlannerConfig, Progress, Response};
+use crate::core::planner::{
+    Action, ChunkId, ChunkStatus, Planner, PlannerConfig, Progress, Response,
+};
 use crate::core::record::Tolerance;
 use crate::core::table::Touched;
 use crate::editor::session::Session;
@@ -70,7 +72,12 @@ type Sent = (ChunkId, Result<BatchAnswer, ApiError>);
 
 /// Sends the new and changed rows (or, with `only_failed`, just the failed and unconfirmed
 /// ones) and returns when every chunk is answered, failed or cancelled.
-pub async fn submit(session: Session, store: TableStore, control: SubmitControl, only_failed: bool) {
+pub async fn submit(
+    session: Session,
+    store: TableStore,
+    control: SubmitControl,
+    only_failed: bool,
+) {
     let rows = store.with(|t| t.rows_to_send(only_failed));
     if rows.is_empty() || control.running.get_untracked() {
         return;
@@ -145,7 +152,11 @@ fn planner_waits_for_sign_in(session: Session) -> bool {
     session.reauth_needed.get_untracked()
 }
 
-fn send(session: Session, planner: &Rc<RefCell<Planner>>, id: ChunkId) -> LocalBoxFuture<'static, Sent> {
+fn send(
+    session: Session,
+    planner: &Rc<RefCell<Planner>>,
+    id: ChunkId,
+) -> LocalBoxFuture<'static, Sent> {
     let records: Vec<Tolerance> = planner
         .borrow()
         .chunk(id)
@@ -181,7 +192,10 @@ async fn refresh(session: Session) -> bool {
 }
 
 /// Waits for the next answer or `ms`, whichever comes first.
-async fn wait(in_flight: &mut FuturesUnordered<LocalBoxFuture<'static, Sent>>, ms: u64) -> Option<Sent> {
+async fn wait(
+    in_flight: &mut FuturesUnordered<LocalBoxFuture<'static, Sent>>,
+    ms: u64,
+) -> Option<Sent> {
     if in_flight.is_empty() {
         sleep(ms).await;
         return None;
@@ -226,7 +240,9 @@ fn settle(
             matched.rows
         }
         (Err(_), ChunkStatus::Failed(_) | ChunkStatus::Unconfirmed(_)) => {
-            let outcome = planner.chunk_outcome(id).unwrap_or_else(|| RowOutcome::unconfirmed("No answer", None));
+            let outcome = planner
+                .chunk_outcome(id)
+                .unwrap_or_else(|| RowOutcome::unconfirmed("No answer", None));
             vec![outcome; chunk.rows.len()]
         }
         // Retrying or waiting for a sign-in: the rows stay pending.

@@ -21,13 +21,14 @@ export const artifactsDir = () => {
 };
 
 /**
- * Starts the sandbox on 127.0.0.1 with a port the system picks, serving `staticDir`, and
- * resolves once it prints `listening on http://…`.
+ * Starts the sandbox on 127.0.0.1 with a port the system picks, serving `staticDir`, with a
+ * fresh in-memory database and fault injection on, and resolves once it prints
+ * `listening on http://…`.
  */
 export async function startSandbox({ staticDir = distDir(), extraArgs = [] } = {}) {
   const child = spawn(
     required("SANDBOX_BIN"),
-    ["--addr", "127.0.0.1:0", "--static", staticDir, ...extraArgs],
+    ["--addr", "127.0.0.1:0", "--static", staticDir, "--db", ":memory:", "--faults", ...extraArgs],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   const log = [];
@@ -44,9 +45,28 @@ export async function startSandbox({ staticDir = distDir(), extraArgs = [] } = {
       }
     });
   });
+  const api = async (method, path, body) => {
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers: body === undefined ? {} : { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${await response.text()}`);
+    const text = await response.text();
+    return text ? JSON.parse(text) : null;
+  };
   return {
     url,
     log,
+    /** Arms fault rules (see sandbox/README.md). */
+    faults: (rules) => api("POST", "/__sandbox/faults", rules),
+    clearFaults: () => api("DELETE", "/__sandbox/faults"),
+    /** The API requests the sandbox received, oldest first. */
+    requests: async () => {
+      const log = await api("GET", "/__sandbox/requests");
+      return Array.isArray(log) ? log : (log?.data ?? log?.requests ?? []);
+    },
+    clearRequests: () => api("DELETE", "/__sandbox/requests"),
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once("exit", resolve));

@@ -24,6 +24,10 @@ pub struct Rule {
     /// How many matching requests the rule applies to; absent: all until cleared.
     #[serde(default)]
     pub times: Option<u32>,
+    /// How many matching requests pass untouched before the rule starts applying, so a test
+    /// can break the second chunk of a batch, not the first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<u32>,
     #[serde(flatten)]
     pub action: Action,
 }
@@ -127,11 +131,12 @@ impl Rules {
 
 #[derive(Debug, Default)]
 pub struct Faults {
-    rules: Mutex<Vec<(Rule, Option<u32>)>>,
+    /// Each rule with its uses left and the matching requests still to let pass.
+    rules: Mutex<Vec<(Rule, Option<u32>, u32)>>,
 }
 
 impl Faults {
-    fn rules(&self) -> std::sync::MutexGuard<'_, Vec<(Rule, Option<u32>)>> {
+    fn rules(&self) -> std::sync::MutexGuard<'_, Vec<(Rule, Option<u32>, u32)>> {
         self.rules
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -140,8 +145,8 @@ impl Faults {
     pub fn add(&self, rules: Vec<Rule>) -> usize {
         let mut armed = self.rules();
         armed.extend(rules.into_iter().map(|rule| {
-            let times = rule.times;
-            (rule, times)
+            let (times, after) = (rule.times, rule.after.unwrap_or(0));
+            (rule, times, after)
         }));
         armed.len()
     }
@@ -154,8 +159,9 @@ impl Faults {
     pub fn armed(&self) -> Vec<Rule> {
         self.rules()
             .iter()
-            .map(|(rule, remaining)| Rule {
+            .map(|(rule, remaining, skip)| Rule {
                 times: *remaining,
+                after: (*skip > 0).then_some(*skip),
                 ..rule.clone()
             })
             .collect()
@@ -165,8 +171,12 @@ impl Faults {
     pub fn take(&self, method: &str, path: &str) -> Vec<Action> {
         let mut armed = self.rules();
         let mut actions = Vec::new();
-        for (rule, remaining) in armed.iter_mut() {
+        for (rule, remaining, skip) in armed.iter_mut() {
             if !matches(rule, method, path) || *remaining == Some(0) {
+                continue;
+            }
+            if *skip > 0 {
+                *skip -= 1;
                 continue;
             }
             if let Some(left) = remaining {
@@ -174,7 +184,7 @@ impl Faults {
             }
             actions.push(rule.action.clone());
         }
-        armed.retain(|(_, remaining)| *remaining != Some(0));
+        armed.retain(|(_, remaining, _)| *remaining != Some(0));
         actions
     }
 }
@@ -233,6 +243,33 @@ mod tests {
 
     fn rules(text: &str) -> Vec<Rule> {
         serde_json::from_str::<Rules>(text).unwrap().into_vec()
+    }
+
+    #[test]
+    fn after_lets_that_many_matching_requests_pass_first() {
+        let faults = Faults::default();
+        faults.add(rules(
+            r#"[{"path":"/tolerances-batch","after":1,"times":1,"do":"expire_tokens"}]"#,
+        ));
+        assert_eq!(
+            faults.take("GET", "/tolerances").len(),
+            0,
+            "not a match: not counted"
+        );
+        assert_eq!(
+            faults.take("PUT", "/tolerances-batch").len(),
+            0,
+            "the first passes"
+        );
+        assert_eq!(faults.armed()[0].after, None);
+        assert!(matches!(
+            faults.take("PUT", "/tolerances-batch")[..],
+            [Action::ExpireTokens { .. }]
+        ));
+        assert!(
+            faults.take("PUT", "/tolerances-batch").is_empty(),
+            "used up"
+        );
     }
 
     #[test]

@@ -1,0 +1,39 @@
+// A user's moves in the editor, found the way a person finds them: by label, role and text.
+
+/** The editable cell `title` of row `row` (1-based), scrolled into view first. */
+export async function cell(page, title, row) {
+  await page.evaluate((index) => {
+    const grid = document.querySelector("[role=grid]");
+    const top = index * 32;
+    if (top < grid.scrollTop || top > grid.scrollTop + grid.clientHeight - 96) {
+      grid.scrollTop = Math.max(0, top - 64);
+    }
+  }, row - 1);
+  const input = page.getByLabel(`${title} row ${row}`, { exact: true });
+  await input.waitFor();
+  return input;
+}
+
+export async function signIn(page, { user = "demo", password = "demo", database } = {}) {
+  if (database) await page.getByLabel("Target database").selectOption(database);
+  await page.getByLabel("User name").fill(user);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+export async function loadTable(page) {
+  await page.getByRole("button", { name: /^Load tolerances from/ }).click();
+  await page.getByText(/^Loaded \d+ tolerances from/).waitFor();
+}
+
+/** The text of row `row`'s Outcome cell. */
+export async function outcome(page, row) {
+  const input = await cell(page, "Tolerance key", row);
+  return input.locator("xpath=ancestor::*[@role='row']").locator(".col-outcome").innerText();
+}
+
+/** The state shown in row `row`'s header cell ("Changed", "New", …). */
+export async function rowState(page, row) {
+  const input = await cell(page, "Tolerance key", row);
+  return (await input.locator("xpath=ancestor::*[@role='row']").locator(".row-state").innerText()).trim();
+}

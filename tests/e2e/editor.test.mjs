@@ -1,0 +1,239 @@
+// The editor's main path against the sandbox: sign in, load, edit, submit, outcomes per row,
+// an expired session mid-batch, a reload, a database switch.
+import assert from "node:assert/strict";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, afterEach, before, beforeEach, describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { artifactsDir, distDir, launchBrowser, startSandbox, waitForApp, watchedPage } from "./harness.mjs";
+import { cell, loadTable, outcome, rowState, signIn } from "./editor.js";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const tenant = path.join(here, "tenant.toml");
+
+/** A copy of the built app whose config.json sends `batchSize` rows per request. */
+function distWithBatchSize(batchSize) {
+  const dir = mkdtempSync(path.join(tmpdir(), "dist-batch-"));
+  cpSync(distDir(), dir, { recursive: true });
+  const config = JSON.parse(readFileSync(path.join(dir, "config.json"), "utf8"));
+  writeFileSync(path.join(dir, "config.json"), JSON.stringify({ ...config, batchSize }));
+  return dir;
+}
+
+describe("the editor", () => {
+  let sandbox;
+  let browser;
+  let page;
+  let context;
+  let problems;
+  let dist;
+
+  before(async () => {
+    dist = distWithBatchSize(2);
+    [sandbox, browser] = await Promise.all([
+      startSandbox({ staticDir: dist, extraArgs: ["--tenant", tenant] }),
+      launchBrowser(),
+    ]);
+  });
+  after(async () => {
+    await browser?.close();
+    await sandbox?.stop();
+    rmSync(dist, { recursive: true, force: true });
+  });
+  beforeEach(async () => {
+    await sandbox.clearFaults();
+    ({ page, context, problems } = await watchedPage(browser));
+    await page.goto(sandbox.url);
+    await waitForApp(page);
+  });
+  afterEach(async () => {
+    assert.deepEqual(problems.cspViolations, []);
+    assert.deepEqual(problems.pageErrors, []);
+    await context.close();
+  });
+
+  test("sign-in explains a wrong password and a locked account, and keeps no token in localStorage", async () => {
+    await signIn(page, { password: "wrong" });
+    await page.getByRole("alert").filter({ hasText: "user name or password is not right" }).waitFor();
+
+    await signIn(page, { user: "locked", password: "locked" });
+    await page.getByRole("alert").filter({ hasText: "This account is locked" }).waitFor();
+
+    await page.screenshot({ path: path.join(artifactsDir(), "sign-in.png") });
+
+    await signIn(page);
+    await page.getByText("Signed in as demo").waitFor();
+    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }));
+    assert.doesNotMatch(stored, /idToken|refreshToken|eyJ|demo-api-key|"demo"/);
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Sign in" }).waitFor();
+    assert.equal(await page.getByLabel("Password").inputValue(), "");
+  });
+
+  test("an API that cannot be reached gets its own message", async () => {
+    // A second sandbox serves the page, then goes away: the API is unreachable.
+    const gone = await startSandbox({ staticDir: dist });
+    const { page: lonely, context: lonelyContext } = await watchedPage(browser);
+    await lonely.goto(gone.url);
+    await waitForApp(lonely);
+    await gone.stop();
+    await signIn(lonely);
+    await lonely.getByRole("alert").filter({ hasText: "The VBA API cannot be reached" }).waitFor();
+    await lonelyContext.close();
+  });
+
+  test("a submit sends only new and changed rows and shows created, updated and rejected on their rows", async () => {
+    await signIn(page);
+    await loadTable(page);
+    assert.match(await page.getByText(/will be sent/).innerText(), /^0 rows will be sent/);
+
+    await (await cell(page, "Tolerance amount", 2)).fill("9.99");
+    assert.equal(await rowState(page, 2), "✎ Changed");
+    for (const [key, amount] of [["9001", "1.25"], ["9002", "2.50"]]) {
+      await page.getByRole("button", { name: "Add row" }).click();
+      const row = (await page.getByRole("grid").getAttribute("aria-rowcount")) - 1;
+      await (await cell(page, "Tolerance key", row)).fill(key);
+      await (await cell(page, "Tolerance amount", row)).fill(amount);
+      await (await cell(page, "Payment method", row)).fill("ACH");
+    }
+    assert.equal(await rowState(page, 301), "＋ New");
+    assert.match(await page.getByText(/will be sent/).innerText(), /^3 rows will be sent \(2 new, 1 changed\)/);
+
+    await sandbox.clearRequests();
+    await sandbox.faults([{ path: "/tolerances-batch", do: "fail_items", keys: [9002], status: 400, body: "payment_Method ACH is not allowed for this group" }]);
+    await page.getByRole("button", { name: "Submit" }).click();
+    await page.getByText(/^Last submit:/).waitFor();
+    assert.equal(
+      await page.getByText(/^Last submit:/).innerText(),
+      "Last submit: 1 created, 1 updated, 1 failed, 0 unconfirmed.",
+    );
+    assert.match(await outcome(page, 2), /Updated/);
+    assert.match(await outcome(page, 301), /Created/);
+    const rejected = await outcome(page, 302);
+    assert.match(rejected, /400: payment_Method ACH is not allowed for this group \(activity ID \S+\)/);
+    assert.equal(await rowState(page, 2), "✓ Updated");
+    assert.equal(await rowState(page, 302), "✗ Failed");
+    await page.screenshot({ path: path.join(artifactsDir(), "mixed-submit.png") });
+
+    // What went over the wire: two chunks of at most two rows, the chosen database on each,
+    // and none of the 297 unchanged rows.
+    const batches = (await sandbox.requests()).filter((r) => r.path.endsWith("/tolerances-batch"));
+    assert.equal(batches.length, 2);
+    const sent = batches.flatMap((r) => JSON.parse(r.body).map((t) => t.tolerance_Key)).sort((a, b) => a - b);
+    assert.deepEqual(sent, [2, 9001, 9002]);
+    for (const request of batches) {
+      assert.equal(request.headers["vbasoftware-database"], "DEMO_LIVE");
+      assert.equal(request.headers["authorization"], "[redacted]");
+      assert.equal(request.headers["x-api-key"], undefined, "gateway mode: the browser sends no API key");
+    }
+
+    // Resend failed sends just the failed row.
+    await sandbox.clearFaults();
+    await sandbox.clearRequests();
+    await page.getByRole("button", { name: "Resend failed" }).click();
+    await page.getByText("Last submit: 1 created, 0 updated, 0 failed, 0 unconfirmed.").waitFor();
+    const resent = (await sandbox.requests()).filter((r) => r.path.endsWith("/tolerances-batch"));
+    assert.deepEqual(resent.flatMap((r) => JSON.parse(r.body).map((t) => t.tolerance_Key)), [9002]);
+    assert.match(await page.getByText(/will be sent/).innerText(), /^0 rows will be sent/);
+  });
+
+  test("Submit is refused while a cell has a problem, and the focus goes to the first one", async () => {
+    await signIn(page);
+    await loadTable(page);
+    await (await cell(page, "Tolerance amount", 3)).fill("12,5");
+    await (await cell(page, "Tolerance key", 5)).fill("4");
+    await (await cell(page, "Group ID", 7)).fill("GROUP-ID-THAT-IS-WAY-TOO-LONG");
+    const amount = await cell(page, "Tolerance amount", 3);
+    assert.equal(await amount.getAttribute("aria-invalid"), "true");
+    const description = await page.locator(`#${await amount.getAttribute("aria-describedby")}`).innerText();
+    assert.match(description, /Tolerance amount is unclear/);
+
+    await page.getByRole("button", { name: "Submit" }).click();
+    await page.getByRole("alert").filter({ hasText: "Nothing was sent: 4 problems must be fixed first." }).waitFor();
+    const focused = await page.evaluate(() => document.activeElement?.getAttribute("aria-label"));
+    assert.equal(focused, "Tolerance amount row 3");
+    assert.match(await page.locator(".problem-line").innerText(), /^Row 3: Tolerance amount is unclear/);
+  });
+
+  test("an expired session mid-batch asks to sign in again, then the batch carries on", async () => {
+    await signIn(page);
+    await loadTable(page);
+    for (const row of [1, 2, 3, 4, 5, 6]) {
+      await (await cell(page, "Tolerance amount", row)).fill(`${row}.75`);
+    }
+    await sandbox.clearRequests();
+    // The second chunk finds every token expired, and refreshing does not help.
+    await sandbox.faults([
+      { path: "/tolerances-batch", after: 1, times: 1, do: "expire_tokens", refresh_too: true },
+    ]);
+    await page.getByRole("button", { name: "Submit" }).click();
+    const dialog = page.getByRole("dialog", { name: "Sign in again" });
+    await dialog.waitFor();
+    await dialog.getByLabel("Password").fill("demo");
+    await dialog.getByRole("button", { name: "Sign in" }).click();
+    await page.getByText("Last submit: 0 created, 6 updated, 0 failed, 0 unconfirmed.").waitFor();
+    const sends = (await sandbox.requests())
+      .filter((r) => r.path.endsWith("/tolerances-batch"))
+      .map((r) => JSON.parse(r.body).map((t) => t.tolerance_Key).join(","));
+    const count = (chunk) => sends.filter((s) => s === chunk).length;
+    // Chunk 1 went through before the session expired and is not sent again; chunk 2 was
+    // refused (401) and sent again after signing in; chunk 3 went once or, if it was already
+    // in flight when the session expired, twice.
+    assert.equal(count("1,2"), 1, sends.join(" | "));
+    assert.equal(count("3,4"), 2, sends.join(" | "));
+    assert.ok([1, 2].includes(count("5,6")), sends.join(" | "));
+    for (const row of [1, 2, 3, 4, 5, 6]) assert.match(await outcome(page, row), /Updated/);
+  });
+
+  test("a reload keeps every edit, and switching database asks first and keeps each one's rows apart", async () => {
+    await signIn(page);
+    await loadTable(page);
+    await (await cell(page, "Tolerance amount", 4)).fill("abc");
+    await (await cell(page, "Group ID", 5)).fill("GRP777");
+    await page.waitForTimeout(600); // the draft is written 400 ms after the last change
+
+    // Leaving with unsent edits asks first; the test says "leave".
+    let leaving = "";
+    page.once("dialog", (d) => {
+      leaving = d.type();
+      d.accept();
+    });
+    await page.reload();
+    assert.equal(leaving, "beforeunload");
+    await waitForApp(page);
+    await signIn(page);
+    await page.getByText(/^Restored your draft for DEMO_LIVE \(\d+ rows, saved /).waitFor();
+    assert.equal(await (await cell(page, "Tolerance amount", 4)).inputValue(), "abc");
+    assert.equal(await rowState(page, 4), "⚠ Has problems");
+    assert.equal(await (await cell(page, "Group ID", 5)).inputValue(), "GRP777");
+    assert.equal(await rowState(page, 5), "✎ Changed");
+
+    // Switching with unsent edits asks; saying no keeps DEMO_LIVE and its rows.
+    const picker = page.getByLabel("Target database");
+    let asked = "";
+    page.once("dialog", (d) => {
+      asked = d.message();
+      d.dismiss();
+    });
+    await picker.selectOption("DEMO_TEST");
+    assert.match(asked, /^DEMO_LIVE has 2 rows with edits not sent yet/);
+    assert.equal(await picker.inputValue(), "DEMO_LIVE");
+    assert.equal(await (await cell(page, "Group ID", 5)).inputValue(), "GRP777");
+
+    // Saying yes shows DEMO_TEST's own (empty) table; DEMO_LIVE's rows do not come along.
+    page.once("dialog", (d) => d.accept());
+    await picker.selectOption("DEMO_TEST");
+    await page.getByText(/^No rows yet/).waitFor();
+    await sandbox.clearRequests();
+    await loadTable(page);
+    const loads = (await sandbox.requests()).filter((r) => r.path.includes("/tolerances"));
+    assert.ok(loads.length > 0 && loads.every((r) => r.headers["vbasoftware-database"] === "DEMO_TEST"));
+
+    // And back: DEMO_LIVE's draft is still there.
+    await picker.selectOption("DEMO_LIVE");
+    await page.getByText(/^Restored your draft for DEMO_LIVE/).waitFor();
+    assert.equal(await (await cell(page, "Group ID", 5)).inputValue(), "GRP777");
+  });
+});
