@@ -84,13 +84,8 @@ impl RowView {
     fn of(row: &RowDraft) -> Self {
         let original = row.original();
         let audit = |date: Option<&String>, user: Option<&String>| {
-            let date = date.map(|d| {
-                d.replace('T', " ")
-                    .trim_end_matches('Z')
-                    .chars()
-                    .take(16)
-                    .collect::<String>()
-            });
+            // The day is enough in a dense table.
+            let date = date.map(|d| d.chars().take(10).collect::<String>());
             match (date, user) {
                 (Some(d), Some(u)) => format!("{d} · {u}"),
                 (Some(d), None) => d,
