@@ -100,3 +100,98 @@ async fn a_good_config_fills_the_target_database_picker() {
         .collect();
     assert_eq!(options, ["LIVE", "TEST"]);
 }
+
+mod grid {
+    use super::*;
+    use tolerance_editor::components::ToleranceGrid;
+    use tolerance_editor::core::draft::RowId;
+    use tolerance_editor::core::record::Tolerance;
+    use tolerance_editor::core::table::Table;
+    use tolerance_editor::editor::store::TableStore;
+    use web_sys::HtmlInputElement;
+
+    fn records(count: i32) -> Vec<Tolerance> {
+        (1..=count)
+            .map(|key| Tolerance {
+                key,
+                amount: 1.5,
+                group_id: Some("GRP001".into()),
+                payment_method: None,
+                entry_date: None,
+                entry_user: None,
+                update_date: None,
+                update_user: None,
+            })
+            .collect()
+    }
+
+    fn mount_grid(
+        count: i32,
+    ) -> (
+        HtmlElement,
+        TableStore,
+        leptos::mount::UnmountHandle<impl Mountable>,
+    ) {
+        let host = host();
+        let store = TableStore::new(Table::from_records(records(count)));
+        let active = RwSignal::new(None::<(RowId, usize)>);
+        let reveal = RwSignal::new(None::<usize>);
+        let handle = leptos::mount::mount_to(host.clone(), move || {
+            view! { <ToleranceGrid store active reveal /> }
+        });
+        (host, store, handle)
+    }
+
+    fn input_labelled(host: &Element, label: &str) -> Option<HtmlInputElement> {
+        all(host, "input")
+            .into_iter()
+            .find(|el| el.get_attribute("aria-label").as_deref() == Some(label))
+            .map(|el| el.unchecked_into())
+    }
+
+    #[wasm_bindgen_test]
+    async fn renders_only_the_rows_in_view_of_ten_thousand() {
+        let (host, _store, _handle) = mount_grid(10_000);
+        let grid = eventually(|| all(&host, "[role=grid]").into_iter().next()).await;
+        assert_eq!(
+            grid.get_attribute("aria-rowcount").as_deref(),
+            Some("10001")
+        );
+        let rendered = all(&host, "[role=row]").len();
+        assert!(rendered > 5 && rendered < 80, "{rendered} rows in the page");
+        assert!(input_labelled(&host, "Tolerance amount row 1").is_some());
+        assert!(input_labelled(&host, "Tolerance amount row 5000").is_none());
+    }
+
+    #[wasm_bindgen_test]
+    async fn typing_a_bad_amount_marks_the_cell_and_names_the_problem() {
+        let (host, store, _handle) = mount_grid(20);
+        let input = eventually(|| input_labelled(&host, "Tolerance amount row 2")).await;
+        input.set_value("12,5");
+        input
+            .dispatch_event(&web_sys::Event::new("input").unwrap())
+            .unwrap();
+        sleep_ms(20).await;
+        assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
+        let described = input
+            .get_attribute("aria-describedby")
+            .expect("described by its problem");
+        let document = web_sys::window().unwrap().document().unwrap();
+        let message = document
+            .get_element_by_id(&described)
+            .unwrap()
+            .text_content()
+            .unwrap();
+        assert!(
+            message.starts_with("Tolerance amount is unclear"),
+            "{message}"
+        );
+        assert_eq!(store.summary().get_untracked().problems, 1);
+        // Other rows did not change.
+        let other = input_labelled(&host, "Tolerance amount row 3").unwrap();
+        assert_eq!(
+            other.get_attribute("aria-invalid").as_deref(),
+            Some("false")
+        );
+    }
+}
