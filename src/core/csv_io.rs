@@ -179,6 +179,7 @@ where
 {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
+        .flexible(true)
         .from_writer(Vec::from("\u{feff}".as_bytes()));
     let write_err = |err: csv::Error| CsvError::Write(err.to_string());
     writer.write_record(header).map_err(write_err)?;
