@@ -294,10 +294,12 @@ impl RowDraft {
     }
 
     fn refresh(&mut self) {
-        for (i, field) in Field::EDITABLE.into_iter().enumerate() {
+        let key = validate::parse_key(&self.cells[0]);
+        self.problems[0] = key.as_ref().err().cloned();
+        self.key = key.ok();
+        for (i, field) in Field::EDITABLE.into_iter().enumerate().skip(1) {
             self.problems[i] = field.column().check(&self.cells[i]).err();
         }
-        self.key = validate::parse_key(&self.cells[0]).ok();
         self.changed = match &self.original {
             None => true,
             Some(original) => !self.same_values_as(original),

@@ -191,12 +191,20 @@ fn read_number(text: &str, allow_currency: bool) -> Result<f64, ProblemKind> {
     }
     check_mantissa(mantissa)?;
     let value: f64 = if mantissa.contains(',') {
-        let mut plain: String = mantissa.chars().filter(|&c| c != ',').collect();
-        if let Some(exp) = exponent {
-            plain.push('e');
-            plain.push_str(exp);
+        // Commas go; `rest` is ASCII by now. A stack buffer spares an allocation per cell
+        // on a 100,000-row paste of formatted numbers.
+        let mut buffer = [0u8; 64];
+        let mut len = 0;
+        let plain = rest.bytes().filter(|&b| b != b',');
+        if rest.len() <= buffer.len() {
+            for b in plain {
+                buffer[len] = b;
+                len += 1;
+            }
+            parse_ascii(&buffer[..len])?
+        } else {
+            parse_ascii(&plain.collect::<Vec<u8>>())?
         }
-        plain.parse().map_err(|_| ProblemKind::NotANumber)?
     } else {
         rest.parse().map_err(|_| ProblemKind::NotANumber)?
     };
@@ -204,6 +212,13 @@ fn read_number(text: &str, allow_currency: bool) -> Result<f64, ProblemKind> {
         return Err(ProblemKind::TooLarge);
     }
     Ok(if negative { -value } else { value })
+}
+
+fn parse_ascii(bytes: &[u8]) -> Result<f64, ProblemKind> {
+    std::str::from_utf8(bytes)
+        .ok()
+        .and_then(|text| text.parse().ok())
+        .ok_or(ProblemKind::NotANumber)
 }
 
 /// Digits with at most one decimal point and commas between thousands only.
