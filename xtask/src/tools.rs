@@ -93,14 +93,13 @@ pub fn locked_wasm_bindgen_version() -> Result<String, String> {
         .map_err(|err| format!("cannot read Cargo.lock: {err}"))?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
-        if line == r#"name = "wasm-bindgen""# {
-            if let Some(version) = lines
+        if line == r#"name = "wasm-bindgen""#
+            && let Some(version) = lines
                 .next()
                 .and_then(|l| l.strip_prefix("version = \""))
                 .and_then(|l| l.strip_suffix('"'))
-            {
-                return Ok(version.to_string());
-            }
+        {
+            return Ok(version.to_string());
         }
     }
     Err("Cargo.lock has no wasm-bindgen package".into())
