@@ -248,7 +248,9 @@ impl RowDraft {
             Ok(_) => Ok(None),
             Err(problem) => Err(problem),
         };
-        let base = self.original.clone();
+        // The server's stamps belong to the record with that key: a row whose key was
+        // changed is another record, so it goes without them.
+        let base = self.original.as_ref().filter(|r| r.key == key).cloned();
         Ok(Tolerance {
             key,
             amount,

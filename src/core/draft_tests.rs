@@ -172,3 +172,17 @@ fn a_draft_survives_a_round_trip_through_json_for_local_saving() {
     assert_eq!(back, row);
     assert_eq!(back.text(Field::Amount), "oops");
 }
+
+#[test]
+fn a_changed_key_sends_a_new_record_without_the_old_stamps() {
+    let mut row = RowDraft::from_record(RowId(9), record(1, 2.0));
+    row.set_text(Field::Key, "2");
+    assert_eq!(row.state(), RowState::Modified);
+    let sent = row.to_record().unwrap();
+    assert_eq!((sent.key, sent.entry_user.as_deref()), (2, None));
+    row.set_text(Field::Key, "1");
+    assert_eq!(
+        row.to_record().unwrap().entry_user.as_deref(),
+        Some("JSMITH")
+    );
+}
