@@ -81,6 +81,32 @@ proptest! {
     }
 
     #[test]
+    fn near_dates_and_near_numbers_never_panic(
+        date in "[0-9]{4}-[0-9]{1,2}-[0-9]{1,3}([Tt ][0-9:.]{0,12}([Zz]|[+-][0-9:]{0,6})?)?",
+        number in "[-+]?[$€]?[-+]?[0-9,.]{0,12}([eE][-+]?[0-9]{0,3})?",
+    ) {
+        let _ = is_iso8601(&date);
+        let _ = parse_amount(&number);
+        let _ = parse_key(&number);
+    }
+
+    #[test]
+    fn money_as_excel_formats_it_reads_back(cents in 0u64..100_000_000_000_000, negative in any::<bool>()) {
+        let whole = (cents / 100).to_string();
+        let mut grouped = String::new();
+        for (i, digit) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(digit);
+        }
+        let sign = if negative { "-" } else { "" };
+        let text = format!(" {sign}${grouped}.{:02} ", cents % 100);
+        let plain: f64 = format!("{sign}{}.{:02}", cents / 100, cents % 100).parse().unwrap();
+        prop_assert_eq!(parse_amount(&text), Ok(plain), "{}", text);
+    }
+
+    #[test]
     fn numbers_written_plainly_read_back_exactly(value in any::<f64>().prop_filter("finite", |v| v.is_finite()), key in any::<i32>()) {
         prop_assert_eq!(parse_amount(&value.to_string()), Ok(value));
         prop_assert_eq!(parse_key(&key.to_string()), Ok(key));
