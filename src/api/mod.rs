@@ -1,6 +1,6 @@
 //! The VBAPI client. Components call these functions and get typed records or a typed
 //! [`ApiError`]; they never build a URL or read JSON. Requests are described in [`wire`]
-//! (pure, tested natively) and carried by [`http`] (gloo-net, browser only).
+//! (pure, tested natively) and carried by `http` (gloo-net, browser only).
 //!
 //! The flow: build a [`Connection`] from the runtime config, the chosen database and (direct
 //! mode only) the API key; [`sign_in`] gives [`Tokens`] or a challenge; [`list_tolerances`]
