@@ -1,6 +1,13 @@
 //! The VBAPI client. Components call these functions and get typed records or a typed
 //! [`ApiError`]; they never build a URL or read JSON. Requests are described in [`wire`]
-//! (pure, tested natively) and carried by [`http`] (gloo-net, browser only).
+//! (pure, tested natively) and carried by `http` (gloo-net, browser only).
+//!
+//! The flow: build a [`Connection`] from the runtime config, the chosen database and (direct
+//! mode only) the API key; [`sign_in`] gives [`Tokens`] or a challenge; [`list_tolerances`]
+//! loads the table. A Submit drives a [`crate::core::planner::Planner`]: each
+//! `Action::Send` is one [`send_chunk`], whose `Ok` is matched to the chunk's rows with
+//! [`multistatus::match_answer`] and reported as `Response::Answered`, and whose `Err` is
+//! reported as [`ApiError::planner_response`]; `Action::RefreshToken` is [`refresh_tokens`].
 
 mod error;
 mod http;

@@ -1,5 +1,5 @@
 //! The requests VBAPI expects and the reading of its answers, as plain data: built and
-//! checked natively in tests; [`super::http`] only carries them.
+//! checked natively in tests; `http` only carries them.
 
 use std::fmt;
 

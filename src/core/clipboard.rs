@@ -184,7 +184,6 @@ pub fn parse_tsv(text: &str) -> Grid {
         cells: Vec::new(),
         row_ends: Vec::new(),
     };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.is_empty() {
         return grid;
     }

@@ -4,7 +4,7 @@
 
 use thiserror::Error;
 
-use crate::core::clipboard::{Grid, Row, escape_formula};
+use crate::core::clipboard::{Grid, Row, escape_formula, unescape_formula};
 use crate::core::columns::{EDITABLE_COUNT, Field};
 use crate::core::draft::RowDraft;
 use crate::core::multistatus::RowOutcome;
@@ -41,48 +41,39 @@ pub fn read_csv(text: &str) -> Result<CsvFile, CsvError> {
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let mut grid = Grid::new();
+    let read_err = |err: csv::Error| CsvError::Read(err.to_string());
     let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {
-                for field in record.iter() {
-                    let start = grid.len();
-                    grid.push_str(field);
-                    grid.end_cell(start);
-                    grid.unescape_last_cell();
-                }
-                grid.end_row();
-            }
-            Ok(false) => break,
-            Err(err) => return Err(CsvError::Read(err.to_string())),
+    let mut grid = Grid::new();
+    // The first record decides: a header (it names a column) or already data.
+    let mut header = None;
+    let mut mapping = Vec::new();
+    if reader.read_record(&mut record).map_err(read_err)? {
+        let cells: Vec<&str> = record.iter().map(unescape_formula).collect();
+        let guessed: Vec<Option<Field>> = cells.iter().map(|c| Field::from_header(c)).collect();
+        if guessed.iter().any(Option::is_some) {
+            header = Some(cells.iter().map(|c| c.to_string()).collect());
+            mapping = dedupe(guessed);
+        } else {
+            grid.push_row(cells);
         }
     }
-    let first = grid.row(0);
-    let guessed: Vec<Option<Field>> = first
-        .map(|row| row.iter().map(Field::from_header).collect())
-        .unwrap_or_default();
-    if guessed.iter().any(Option::is_some) {
-        let header = first
-            .map(|row| row.iter().map(str::to_string).collect())
-            .unwrap_or_default();
-        let mut rows = Grid::new();
-        for row in grid.rows().skip(1) {
-            rows.push_row(row.iter());
+    while reader.read_record(&mut record).map_err(read_err)? {
+        for field in record.iter() {
+            let start = grid.len();
+            grid.push_str(field);
+            grid.end_cell(start);
+            grid.unescape_last_cell();
         }
-        return Ok(CsvFile {
-            header: Some(header),
-            mapping: dedupe(guessed),
-            rows,
-            delimiter,
-        });
+        grid.end_row();
     }
-    let width = grid.width();
-    Ok(CsvFile {
-        header: None,
-        mapping: (0..width)
+    if header.is_none() {
+        mapping = (0..grid.width())
             .map(|i| Field::EDITABLE.get(i).copied())
-            .collect(),
+            .collect();
+    }
+    Ok(CsvFile {
+        header,
+        mapping,
         rows: grid,
         delimiter,
     })
@@ -179,6 +170,7 @@ where
 {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
+        .flexible(true)
         .from_writer(Vec::from("\u{feff}".as_bytes()));
     let write_err = |err: csv::Error| CsvError::Write(err.to_string());
     writer.write_record(header).map_err(write_err)?;

@@ -138,13 +138,27 @@ impl RowDraft {
     /// Replaces an editable cell's text (read-only fields are ignored and report no change).
     /// Returns the key change when the key cell now reads differently.
     pub fn set_text(&mut self, field: Field, text: impl Into<String>) -> Option<KeyChange> {
-        if !field.is_editable() {
-            return None;
-        }
+        self.set_texts([(field, text.into())])
+    }
+
+    /// Replaces several cells at once (a pasted row), checking each once.
+    pub fn set_texts(
+        &mut self,
+        edits: impl IntoIterator<Item = (Field, String)>,
+    ) -> Option<KeyChange> {
         let before = self.key;
-        self.cells[field.index()] = text.into();
-        self.outcome_current = false;
-        self.refresh();
+        let mut edited = false;
+        for (field, text) in edits {
+            if field.is_editable() {
+                self.cells[field.index()] = text;
+                self.refresh_cell(field.index());
+                edited = true;
+            }
+        }
+        if edited {
+            self.outcome_current = false;
+            self.refresh_changed();
+        }
         (before != self.key).then_some(KeyChange {
             before,
             after: self.key,
@@ -248,7 +262,9 @@ impl RowDraft {
             Ok(_) => Ok(None),
             Err(problem) => Err(problem),
         };
-        let base = self.original.clone();
+        // The server's stamps belong to the record with that key: a row whose key was
+        // changed is another record, so it goes without them.
+        let base = self.original.as_ref().filter(|r| r.key == key).cloned();
         Ok(Tolerance {
             key,
             amount,
@@ -294,10 +310,25 @@ impl RowDraft {
     }
 
     fn refresh(&mut self) {
-        for (i, field) in Field::EDITABLE.into_iter().enumerate() {
-            self.problems[i] = field.column().check(&self.cells[i]).err();
+        for i in 0..EDITABLE_COUNT {
+            self.refresh_cell(i);
         }
-        self.key = validate::parse_key(&self.cells[0]).ok();
+        self.refresh_changed();
+    }
+
+    /// Re-checks one cell: an edit costs one cell's check, not the row's.
+    fn refresh_cell(&mut self, index: usize) {
+        if index == 0 {
+            let key = validate::parse_key(&self.cells[0]);
+            self.problems[0] = key.as_ref().err().cloned();
+            self.key = key.ok();
+        } else {
+            let column = Field::EDITABLE[index].column();
+            self.problems[index] = column.check(&self.cells[index]).err();
+        }
+    }
+
+    fn refresh_changed(&mut self) {
         self.changed = match &self.original {
             None => true,
             Some(original) => !self.same_values_as(original),

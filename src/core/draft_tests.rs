@@ -172,3 +172,50 @@ fn a_draft_survives_a_round_trip_through_json_for_local_saving() {
     assert_eq!(back, row);
     assert_eq!(back.text(Field::Amount), "oops");
 }
+
+#[test]
+fn a_changed_key_sends_a_new_record_without_the_old_stamps() {
+    let mut row = RowDraft::from_record(RowId(9), record(1, 2.0));
+    row.set_text(Field::Key, "2");
+    assert_eq!(row.state(), RowState::Modified);
+    let sent = row.to_record().unwrap();
+    assert_eq!((sent.key, sent.entry_user.as_deref()), (2, None));
+    row.set_text(Field::Key, "1");
+    assert_eq!(
+        row.to_record().unwrap().entry_user.as_deref(),
+        Some("JSMITH")
+    );
+}
+
+#[test]
+fn several_cells_set_at_once_report_one_key_change_and_skip_read_only_fields() {
+    let mut row = RowDraft::from_record(RowId(10), record(1, 2.0));
+    let change = row.set_texts([
+        (Field::Key, "5".to_string()),
+        (Field::Amount, "3".to_string()),
+        (Field::EntryUser, "HACKER".to_string()),
+    ]);
+    assert_eq!(
+        change,
+        Some(KeyChange {
+            before: Some(1),
+            after: Some(5)
+        })
+    );
+    assert_eq!(
+        (row.text(Field::Amount), row.text(Field::EntryUser)),
+        ("3", "JSMITH")
+    );
+    assert_eq!(row.state(), RowState::Modified);
+    assert_eq!(row.set_texts([(Field::UpdateDate, "x".to_string())]), None);
+    assert_eq!(
+        row.set_texts([(Field::Key, "x".to_string())])
+            .unwrap()
+            .after,
+        None
+    );
+    assert_eq!(
+        row.problem(Field::Key).unwrap().kind,
+        ProblemKind::NotANumber
+    );
+}

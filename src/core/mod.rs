@@ -1,6 +1,6 @@
-//! The pure core: records, columns, validation, drafts, pasted text and CSV, the
-//! multi-status matcher and the batch planner. Nothing here touches `web_sys`, signals or
-//! I/O, so it is tested natively.
+//! The pure core: records, columns, validation, drafts, pasted text (and where it lands)
+//! and CSV, the multi-status matcher and the batch planner. Nothing here touches `web_sys`,
+//! signals or I/O, so it is tested natively.
 
 pub mod clipboard;
 pub mod columns;
@@ -11,6 +11,7 @@ pub mod envelope;
 pub mod history;
 pub mod keys;
 pub mod multistatus;
+pub mod paste;
 pub mod planner;
 pub mod record;
 pub mod table;

@@ -164,7 +164,7 @@ impl Planner {
             Response::Unconfirmed(trouble) => chunk.status = ChunkStatus::Unconfirmed(trouble),
             Response::Unauthorized => {
                 // Not the chunk's fault: it goes again once signed in, without using a try.
-                chunk.attempts -= 1;
+                chunk.attempts = chunk.attempts.saturating_sub(1);
                 let stale = chunk.generation != self.generation;
                 chunk.status = if self.cancelled {
                     ChunkStatus::Cancelled

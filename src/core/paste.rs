@@ -1,0 +1,173 @@
+//! Where a pasted block lands: which cells of which rows it overwrites, how many rows it
+//! adds, and how many of its cells have a problem. Pure, so the editor applies the plan as
+//! one undo step and reports the counts without re-reading anything.
+
+use crate::core::clipboard::Grid;
+use crate::core::columns::{EDITABLE_COUNT, Field};
+
+/// The active cell: a row index in the table's current order and an editable column
+/// (an index into [`Field::EDITABLE`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CellPos {
+    pub row: usize,
+    pub column: usize,
+}
+
+/// The selected range, from the active cell, at least 1×1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Extent {
+    pub rows: usize,
+    pub columns: usize,
+}
+
+impl Extent {
+    pub const ONE: Extent = Extent {
+        rows: 1,
+        columns: 1,
+    };
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PastePlan {
+    /// Cells of existing rows to overwrite: row index, field, new text.
+    pub edits: Vec<(usize, Field, String)>,
+    /// Rows to add after the last one, text per editable column ("" where the block does
+    /// not reach).
+    pub new_rows: Vec<[String; EDITABLE_COUNT]>,
+    /// Cells written, in `edits` and `new_rows`.
+    pub cells: usize,
+    /// Written cells whose text has a problem (duplicate keys are found by the table after).
+    pub problems: usize,
+    /// Cells beyond the last editable column, left out.
+    pub clipped: usize,
+}
+
+/// Plans pasting `grid` at `at` into a table of `row_count` rows. A single value pasted
+/// into a larger selection fills the selection, as in Excel; otherwise the block is laid
+/// out from the active cell, adding rows as needed.
+pub fn plan_paste(grid: &Grid, at: CellPos, selection: Extent, row_count: usize) -> PastePlan {
+    let mut plan = PastePlan::default();
+    if grid.is_empty() || at.column >= EDITABLE_COUNT {
+        return plan;
+    }
+    let single = grid.row_count() == 1 && grid.width() == 1;
+    if single && (selection.rows > 1 || selection.columns > 1) {
+        let text = grid.cell(0, 0).unwrap_or("");
+        let last_column = (at.column + selection.columns).min(EDITABLE_COUNT);
+        let last_row = (at.row + selection.rows).min(row_count);
+        for row in at.row..last_row {
+            for column in at.column..last_column {
+                plan.put(row, column, text, row_count);
+            }
+        }
+        return plan;
+    }
+    for (offset, cells) in grid.rows().enumerate() {
+        let row = at.row + offset;
+        if row >= row_count {
+            plan.new_rows.push(Default::default());
+        }
+        for (i, text) in cells.iter().enumerate() {
+            let column = at.column + i;
+            if column >= EDITABLE_COUNT {
+                plan.clipped += 1;
+            } else {
+                plan.put(row, column, text, row_count);
+            }
+        }
+    }
+    plan
+}
+
+impl PastePlan {
+    fn put(&mut self, row: usize, column: usize, text: &str, row_count: usize) {
+        let field = Field::EDITABLE[column];
+        self.cells += 1;
+        if field.column().check(text).is_err() {
+            self.problems += 1;
+        }
+        match row.checked_sub(row_count) {
+            None => self.edits.push((row, field, text.to_string())),
+            Some(new) => {
+                if let Some(cells) = self.new_rows.get_mut(new) {
+                    cells[column] = text.to_string();
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::clipboard::parse_tsv;
+
+    fn at(row: usize, column: usize) -> CellPos {
+        CellPos { row, column }
+    }
+
+    #[test]
+    fn a_block_overwrites_then_adds_rows_and_counts_problems() {
+        let grid = parse_tsv("1\t5.00\r\n2\t1,5\r\n3\tx\r\n");
+        let plan = plan_paste(&grid, at(1, 0), Extent::ONE, 2);
+        assert_eq!(
+            plan.edits,
+            [
+                (1, Field::Key, "1".to_string()),
+                (1, Field::Amount, "5.00".to_string())
+            ]
+        );
+        assert_eq!(
+            plan.new_rows,
+            [
+                ["2".to_string(), "1,5".into(), String::new(), String::new()],
+                ["3".to_string(), "x".into(), String::new(), String::new()],
+            ]
+        );
+        assert_eq!((plan.cells, plan.problems, plan.clipped), (6, 2, 0));
+    }
+
+    #[test]
+    fn columns_past_the_last_editable_one_are_clipped() {
+        let grid = parse_tsv("G1\tACH\textra\r\n");
+        let plan = plan_paste(&grid, at(0, 2), Extent::ONE, 1);
+        assert_eq!(
+            plan.edits,
+            [
+                (0, Field::GroupId, "G1".to_string()),
+                (0, Field::PaymentMethod, "ACH".to_string())
+            ]
+        );
+        assert_eq!((plan.cells, plan.clipped), (2, 1));
+        assert_eq!(
+            plan_paste(&grid, at(0, 4), Extent::ONE, 1),
+            PastePlan::default()
+        );
+    }
+
+    #[test]
+    fn one_value_fills_the_selection_within_the_table() {
+        let grid = parse_tsv("ACH\r\n");
+        let plan = plan_paste(
+            &grid,
+            at(1, 3),
+            Extent {
+                rows: 5,
+                columns: 3,
+            },
+            3,
+        );
+        assert_eq!(
+            plan.edits,
+            [
+                (1, Field::PaymentMethod, "ACH".to_string()),
+                (2, Field::PaymentMethod, "ACH".to_string())
+            ]
+        );
+        assert!(plan.new_rows.is_empty());
+        assert_eq!((plan.cells, plan.problems), (2, 0));
+        let single = plan_paste(&grid, at(0, 3), Extent::ONE, 0);
+        assert_eq!(single.new_rows.len(), 1);
+        assert_eq!(single.new_rows[0][3], "ACH");
+    }
+}

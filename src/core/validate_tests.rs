@@ -1,0 +1,125 @@
+use super::*;
+
+#[test]
+fn amounts_read_as_excel_shows_them() {
+    for (text, want) in [
+        ("12.50", 12.5),
+        ("  12.5 ", 12.5),
+        ("\u{a0}7\u{a0}", 7.0),
+        ("$1,234.56", 1234.56),
+        ("€ 3", 3.0),
+        ("-$4.25", -4.25),
+        ("$-4.25", -4.25),
+        ("+0.5", 0.5),
+        (".5", 0.5),
+        ("1,234,567", 1_234_567.0),
+        ("1,000", 1000.0),
+        ("1.5E+03", 1500.0),
+        ("0", 0.0),
+    ] {
+        assert_eq!(parse_amount(text), Ok(want), "{text:?}");
+    }
+}
+
+#[test]
+fn ambiguous_and_wrong_amounts_are_refused_with_the_reason() {
+    for (text, want) in [
+        ("", ProblemKind::Required),
+        ("   ", ProblemKind::Required),
+        ("1,5", ProblemKind::DecimalComma),
+        ("12,50", ProblemKind::DecimalComma),
+        ("1.234,56", ProblemKind::EuropeanFormat),
+        ("1.234.567", ProblemKind::EuropeanFormat),
+        ("12,34.5", ProblemKind::MisplacedComma),
+        ("1,2,3", ProblemKind::MisplacedComma),
+        ("abc", ProblemKind::NotANumber),
+        ("NaN", ProblemKind::NotANumber),
+        ("inf", ProblemKind::NotANumber),
+        ("1.2.3", ProblemKind::NotANumber),
+        ("--1", ProblemKind::NotANumber),
+        ("-$-1", ProblemKind::NotANumber),
+        ("12 50", ProblemKind::NotANumber),
+        ("1e999", ProblemKind::TooLarge),
+        ("e5", ProblemKind::NotANumber),
+        ("5e", ProblemKind::NotANumber),
+    ] {
+        assert_eq!(parse_amount(text), Err(want), "{text:?}");
+    }
+}
+
+#[test]
+fn keys_are_whole_numbers_within_int32() {
+    assert_eq!(parse_key("17"), Ok(17));
+    assert_eq!(parse_key(" 1,234 "), Ok(1234));
+    assert_eq!(parse_key("17.00"), Ok(17));
+    assert_eq!(parse_key("2147483647"), Ok(i32::MAX));
+    assert_eq!(parse_key("-2147483648"), Ok(i32::MIN));
+    assert_eq!(parse_key("2147483648"), Err(ProblemKind::OutOfRange));
+    assert_eq!(parse_key("17.5"), Err(ProblemKind::NotWholeNumber));
+    assert_eq!(parse_key("$17"), Err(ProblemKind::NotANumber));
+    assert_eq!(parse_key(""), Err(ProblemKind::Required));
+}
+
+#[test]
+fn short_text_is_trimmed_blank_is_null_and_length_counts_characters() {
+    assert_eq!(parse_short_text(" ACH "), Ok(Some("ACH".into())));
+    assert_eq!(parse_short_text(""), Ok(None));
+    assert_eq!(parse_short_text(&"é".repeat(20)), Ok(Some("é".repeat(20))));
+    assert_eq!(
+        parse_short_text("GROUP-ID-THAT-IS-WAY-TOO-LONG"),
+        Err(ProblemKind::TooLong { chars: 29 })
+    );
+}
+
+#[test]
+fn dates_follow_iso_8601() {
+    for good in [
+        "2019-08-24T14:15:22Z",
+        "2024-02-29",
+        "2024-01-15T09:30:00",
+        "2024-01-15T09:30",
+        "2024-01-15T09:30:00.1234567+02:00",
+        "2024-01-15T09:30:00-05:30",
+    ] {
+        assert!(is_iso8601(good), "{good}");
+    }
+    for bad in [
+        "2023-02-29",
+        "2024-13-01",
+        "2024-1-5",
+        "24/08/2019",
+        "2019-08-24 14:15:22",
+        "2019-08-24T25:00:00Z",
+        "2019-08-24T14:15:22.Z",
+        "2019-08-24T14:15:22+0200",
+        "2019-08-24T14:15:22ZZ",
+        "",
+    ] {
+        assert!(!is_iso8601(bad), "{bad}");
+    }
+    assert_eq!(check_date_time(" "), Ok(()));
+    assert_eq!(check_date_time("yesterday"), Err(ProblemKind::NotADate));
+}
+
+#[test]
+fn messages_speak_to_a_business_user() {
+    let msg = |field, kind| Problem::new(field, kind).to_string();
+    assert_eq!(
+        msg(Field::Amount, ProblemKind::NotANumber),
+        "Tolerance amount must be a number, like 12.50."
+    );
+    assert_eq!(
+        msg(Field::Key, ProblemKind::NotANumber),
+        "Tolerance key must be a whole number, like 17."
+    );
+    assert_eq!(
+        msg(Field::Key, ProblemKind::Required),
+        "Tolerance key is required."
+    );
+    assert_eq!(
+        msg(Field::GroupId, ProblemKind::TooLong { chars: 29 }),
+        "Group ID can be at most 20 characters; this one has 29."
+    );
+    assert!(msg(Field::Amount, ProblemKind::DecimalComma).contains("like 1.5"));
+    assert!(msg(Field::Key, ProblemKind::DuplicateKey(4)).contains("Tolerance key 4"));
+}

@@ -1,0 +1,313 @@
+//! Property tests: round trips for any cell content, parsers that never panic, a matcher
+//! that never calls a row saved without a 200/201 item for it, and a planner that never
+//! sends a row twice nor drops one, whatever the server does.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::collections::{HashMap, HashSet};
+
+use proptest::prelude::*;
+use tolerance_editor::core::clipboard::{parse_tsv, write_tsv};
+use tolerance_editor::core::csv_io::{read_csv, write_csv};
+use tolerance_editor::core::draft::RowId;
+use tolerance_editor::core::multistatus::{match_answer, parse_batch_answer};
+use tolerance_editor::core::planner::{
+    Action, ChunkId, ChunkStatus, Planner, PlannerConfig, Response, Trouble,
+};
+use tolerance_editor::core::record::Tolerance;
+use tolerance_editor::core::validate::{is_iso8601, parse_amount, parse_key};
+
+/// No regression files are written into the source tree; a failure prints its input.
+fn config(cases: u32) -> ProptestConfig {
+    ProptestConfig {
+        failure_persistence: None,
+        ..ProptestConfig::with_cases(cases)
+    }
+}
+
+/// Cells that stress the formats: separators, quotes, line breaks, formula starters,
+/// apostrophes, and any other text.
+fn cell() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[\t\n\r\",;'=+@ -]{0,6}",
+        "['=+@-]?[a-z0-9 .,]{0,8}",
+        ".{0,12}",
+        any::<String>(),
+    ]
+}
+
+fn grid() -> impl Strategy<Value = Vec<Vec<String>>> {
+    prop::collection::vec(prop::collection::vec(cell(), 1..6), 0..8)
+}
+
+proptest! {
+    #![proptest_config(config(400))]
+
+    #[test]
+    fn clipboard_text_round_trips_any_cells(rows in grid()) {
+        let text = write_tsv(&rows);
+        let back: Vec<Vec<String>> = parse_tsv(&text)
+            .rows()
+            .map(|r| r.iter().map(str::to_string).collect())
+            .collect();
+        prop_assert_eq!(back, rows);
+    }
+
+    #[test]
+    fn csv_round_trips_any_cells(rows in grid()) {
+        let header = ["Tolerance key", "Tolerance amount", "Group ID", "Payment method"];
+        let text = write_csv(&header, &rows).unwrap();
+        let file = read_csv(&text).unwrap();
+        prop_assert_eq!(file.header.unwrap(), header);
+        let back: Vec<Vec<String>> = file
+            .rows
+            .rows()
+            .map(|r| r.iter().map(str::to_string).collect())
+            .collect();
+        prop_assert_eq!(back, rows);
+    }
+
+    #[test]
+    fn no_text_makes_a_parser_panic(text in any::<String>(), noise in "[\t\r\n\",;'{}\\[\\]:0-9a-zA-Z]{0,40}") {
+        for input in [text.as_str(), noise.as_str()] {
+            let _ = parse_tsv(input);
+            let _ = read_csv(input);
+            let _ = parse_batch_answer(input);
+            let _ = parse_amount(input);
+            let _ = parse_key(input);
+            let _ = is_iso8601(input);
+            let _ = tolerance_editor::api::wire::read_sign_in(input);
+            let _ = tolerance_editor::core::envelope::parse_envelope(input);
+        }
+    }
+
+    #[test]
+    fn near_dates_and_near_numbers_never_panic(
+        date in "[0-9]{4}-[0-9]{1,2}-[0-9]{1,3}([Tt ][0-9:.]{0,12}([Zz]|[+-][0-9:]{0,6})?)?",
+        number in "[-+]?[$€]?[-+]?[0-9,.]{0,12}([eE][-+]?[0-9]{0,3})?",
+    ) {
+        let _ = is_iso8601(&date);
+        let _ = parse_amount(&number);
+        let _ = parse_key(&number);
+    }
+
+    #[test]
+    fn money_as_excel_formats_it_reads_back(cents in 0u64..100_000_000_000_000, negative in any::<bool>()) {
+        let whole = (cents / 100).to_string();
+        let mut grouped = String::new();
+        for (i, digit) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(digit);
+        }
+        let sign = if negative { "-" } else { "" };
+        let text = format!(" {sign}${grouped}.{:02} ", cents % 100);
+        let plain: f64 = format!("{sign}{}.{:02}", cents / 100, cents % 100).parse().unwrap();
+        prop_assert_eq!(parse_amount(&text), Ok(plain), "{}", text);
+    }
+
+    #[test]
+    fn numbers_written_plainly_read_back_exactly(value in any::<f64>().prop_filter("finite", |v| v.is_finite()), key in any::<i32>()) {
+        prop_assert_eq!(parse_amount(&value.to_string()), Ok(value));
+        prop_assert_eq!(parse_key(&key.to_string()), Ok(key));
+    }
+
+    #[test]
+    fn the_matcher_never_saves_a_row_without_a_200_or_201_item_for_its_key(
+        sent in prop::collection::vec(0i32..6, 0..10),
+        items in prop::collection::vec(item(), 0..12),
+        data_null in any::<bool>(),
+    ) {
+        let body = if data_null {
+            r#"{"data":null,"error":{"status":400,"title":"bad"}}"#.to_string()
+        } else {
+            format!(r#"{{"data":[{}],"error":null}}"#, items.iter().map(|i| i.json.clone()).collect::<Vec<_>>().join(","))
+        };
+        let answer = parse_batch_answer(&body).unwrap();
+        let matched = match_answer(&sent, &answer);
+        prop_assert_eq!(matched.rows.len(), sent.len());
+        // Per key: rows reported saved never outnumber the 200/201 items naming that key.
+        let mut saved_items: HashMap<i32, usize> = HashMap::new();
+        if !data_null {
+            for item in items.iter().filter(|i| matches!(i.status, Some(200 | 201))) {
+                if let Some(key) = item.key {
+                    *saved_items.entry(key).or_default() += 1;
+                }
+            }
+        }
+        let mut saved_rows: HashMap<i32, usize> = HashMap::new();
+        for (key, outcome) in sent.iter().zip(&matched.rows) {
+            if outcome.kind.is_saved() {
+                *saved_rows.entry(*key).or_default() += 1;
+            }
+        }
+        for (key, count) in saved_rows {
+            prop_assert!(count <= saved_items.get(&key).copied().unwrap_or(0), "key {}", key);
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Item {
+    key: Option<i32>,
+    status: Option<u16>,
+    json: String,
+}
+
+/// An item whose key is a number, a numeric string, junk or absent, in any key case.
+fn item() -> impl Strategy<Value = Item> {
+    (
+        0i32..8,
+        0u8..4,
+        prop::sample::select(vec!["tolerance_Key", "TOLERANCE_KEY", "id"]),
+        prop::option::of(prop::sample::select(vec![200u16, 201, 204, 400, 500])),
+    )
+        .prop_map(|(key, form, name, status)| {
+            let (value, readable) = match form {
+                0 => (key.to_string(), true),
+                1 => (format!("\"{key}\""), true),
+                2 => ("\"x\"".to_string(), false),
+                _ => ("null".to_string(), false),
+            };
+            let readable = readable && name != "id";
+            let status_json = status.map_or("null".to_string(), |s| s.to_string());
+            Item {
+                key: readable.then_some(key),
+                status,
+                json: format!(
+                    r#"{{"id":[{{"key":"{name}","value":{value}}}],"status":{status_json},"body":"b"}}"#
+                ),
+            }
+        })
+}
+
+fn record(key: i32) -> Tolerance {
+    Tolerance {
+        key,
+        amount: 1.0,
+        group_id: None,
+        payment_method: None,
+        entry_date: None,
+        entry_user: None,
+        update_date: None,
+        update_user: None,
+    }
+}
+
+fn response(choice: u8, retry_after: u16) -> Response {
+    let trouble = Trouble::new(Some(503), "busy");
+    match choice % 7 {
+        0 | 1 => Response::Answered,
+        2 => Response::Unauthorized,
+        3 => Response::Retryable {
+            trouble,
+            retry_after_ms: Some(u64::from(retry_after)),
+        },
+        4 => Response::Retryable {
+            trouble,
+            retry_after_ms: None,
+        },
+        5 => Response::Failed(Trouble::new(Some(400), "no")),
+        _ => Response::Unconfirmed(Trouble::new(Some(207), "?")),
+    }
+}
+
+proptest! {
+    #![proptest_config(config(300))]
+
+    #[test]
+    fn the_planner_never_sends_a_row_twice_nor_drops_one(
+        row_count in 0usize..40,
+        chunk_size in 1usize..8,
+        max_in_flight in 1usize..4,
+        max_attempts in 1u32..4,
+        script in prop::collection::vec((any::<u8>(), any::<u16>()), 1..64),
+    ) {
+        let rows: Vec<(RowId, Tolerance)> =
+            (0..row_count).map(|i| (RowId(i as u64), record(i as i32))).collect();
+        let planner_config = PlannerConfig {
+            chunk_size,
+            max_in_flight,
+            max_attempts,
+            jitter_seed: 3,
+            ..PlannerConfig::default()
+        };
+        let mut planner = Planner::new(planner_config, rows);
+        let mut now = 0u64;
+        let mut in_flight: Vec<ChunkId> = Vec::new();
+        let mut flying_rows: HashSet<RowId> = HashSet::new();
+        let mut finished_rows: HashSet<RowId> = HashSet::new();
+        let mut step = 0usize;
+        let mut done = false;
+        while step < 20_000 {
+            let (choice, extra) = script[step % script.len()];
+            let choice = choice.wrapping_add((step / script.len()) as u8);
+            step += 1;
+            // Past a while, the server behaves, so every run ends.
+            let calm = step > 5_000;
+            if !in_flight.is_empty() && choice % 3 == 0 {
+                let id = in_flight.remove(usize::from(extra) % in_flight.len());
+                let reply = if calm { Response::Answered } else { response(choice / 3, extra) };
+                let must_end = matches!(reply, Response::Answered | Response::Failed(_) | Response::Unconfirmed(_));
+                prop_assert!(planner.on_response(id, reply, now));
+                let chunk = planner.chunk(id).unwrap();
+                // A retryable failure may also end the chunk: its last try.
+                let ended = chunk.status.is_final() && chunk.status != ChunkStatus::Cancelled;
+                prop_assert!(!must_end || ended);
+                let chunk_rows = chunk.rows.clone();
+                for row in chunk_rows {
+                    flying_rows.remove(&row);
+                    if ended {
+                        finished_rows.insert(row);
+                    }
+                }
+                continue;
+            }
+            if !calm && choice == 255 {
+                planner.cancel();
+            }
+            match planner.next_action(now) {
+                Action::Send(id) => {
+                    for row in &planner.chunk(id).unwrap().rows {
+                        prop_assert!(flying_rows.insert(*row), "row {:?} sent while in flight", row);
+                        prop_assert!(!finished_rows.contains(row), "row {:?} sent after its answer", row);
+                    }
+                    in_flight.push(id);
+                }
+                Action::Wait { until } => {
+                    prop_assert!(until > now);
+                    now = until;
+                }
+                Action::RefreshToken => planner.on_token_refreshed(calm || choice % 2 == 0),
+                Action::AskSignIn => {
+                    if !calm && choice % 5 == 0 {
+                        planner.cancel();
+                    } else {
+                        planner.on_signed_in();
+                    }
+                }
+                Action::Idle => prop_assert!(!in_flight.is_empty(), "idle with nothing in flight"),
+                Action::Done => {
+                    done = true;
+                    break;
+                }
+            }
+        }
+        prop_assert!(done, "the run did not end");
+        prop_assert!(in_flight.is_empty());
+        let mut seen = HashSet::new();
+        for chunk in planner.chunks() {
+            prop_assert!(chunk.status.is_final(), "{:?}", chunk.status);
+            for row in &chunk.rows {
+                prop_assert!(seen.insert(*row), "row in two chunks");
+                prop_assert_eq!(
+                    finished_rows.contains(row),
+                    chunk.status != ChunkStatus::Cancelled
+                );
+            }
+        }
+        prop_assert_eq!(seen.len(), row_count);
+        let progress = planner.progress();
+        prop_assert_eq!(progress.rows_answered + progress.rows_cancelled, row_count);
+    }
+}
