@@ -9,7 +9,6 @@ pub fn DatabasePicker(
     session: Session,
     #[prop(optional_no_strip)] confirm_switch: Option<Callback<String, bool>>,
 ) -> impl IntoView {
-    let databases = session.config().databases;
     view! {
         <div class="database-picker">
             <label for="target-database">"Target database"</label>
@@ -28,13 +27,14 @@ pub fn DatabasePicker(
                     }
                 }
             >
-                {databases
-                    .into_iter()
-                    .map(|name| {
+                <For
+                    each=move || session.databases.get()
+                    key=|name| name.clone()
+                    children=|name| {
                         let value = name.clone();
                         view! { <option value=value>{name}</option> }
-                    })
-                    .collect_view()}
+                    }
+                />
             </select>
         </div>
     }

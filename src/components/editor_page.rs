@@ -37,6 +37,21 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
         s.to_send + s.invalid + s.pending > 0
     };
 
+    // Offer the databases the API lists too, where it answers (in direct mode it needs the
+    // key typed at sign-in). Not answering is normal: config.json's list stands.
+    let environments_asked = StoredValue::new(false);
+    Effect::new(move |_| {
+        let ready = !session.is_direct() || session.is_signed_in();
+        if ready && !environments_asked.get_value() {
+            environments_asked.set_value(true);
+            leptos::task::spawn_local(async move {
+                if let Ok(listed) = crate::api::list_databases(&session.connection()).await {
+                    session.offer_databases(listed);
+                }
+            });
+        }
+    });
+
     // Show the chosen database's own draft (or an empty table) whenever it changes.
     Effect::new(move |_| {
         let database = session.database.get();

@@ -12,6 +12,8 @@ pub struct Session {
     config: StoredValue<RuntimeConfig>,
     /// The target database: every request carries it.
     pub database: RwSignal<String>,
+    /// The databases offered: config.json's, then any more `/client-environments` names.
+    pub databases: RwSignal<Vec<String>>,
     pub tokens: RwSignal<Option<Tokens>>,
     pub user: RwSignal<Option<String>>,
     /// Direct mode only: the key the user typed, for this tab's life.
@@ -24,6 +26,7 @@ impl Session {
     pub fn new(config: RuntimeConfig) -> Self {
         let first = config.databases.first().cloned().unwrap_or_default();
         Session {
+            databases: RwSignal::new(config.databases.clone()),
             config: StoredValue::new(config),
             database: RwSignal::new(first),
             tokens: RwSignal::new(None),
@@ -70,6 +73,17 @@ impl Session {
         self.user.set(None);
         self.api_key.set(None);
         self.reauth_needed.set(false);
+    }
+
+    /// Adds the databases the API lists that config.json does not, keeping config's order.
+    pub fn offer_databases(&self, listed: Vec<String>) {
+        self.databases.update(|offered| {
+            for name in listed {
+                if !name.trim().is_empty() && !offered.contains(&name) {
+                    offered.push(name);
+                }
+            }
+        });
     }
 
     pub fn is_signed_in(&self) -> bool {

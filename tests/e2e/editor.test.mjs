@@ -12,14 +12,19 @@ import { cell, loadTable, outcome, rowState, signIn } from "./editor.js";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const tenant = path.join(here, "tenant.toml");
 
-/** A copy of the built app whose config.json sends `batchSize` rows per request. */
-function distWithBatchSize(batchSize) {
-  const dir = mkdtempSync(path.join(tmpdir(), "dist-batch-"));
+/** A copy of the built app with some of config.json's settings changed. */
+function distWithConfig(changes) {
+  const dir = mkdtempSync(path.join(tmpdir(), "dist-config-"));
   cpSync(distDir(), dir, { recursive: true });
   const config = JSON.parse(readFileSync(path.join(dir, "config.json"), "utf8"));
-  writeFileSync(path.join(dir, "config.json"), JSON.stringify({ ...config, batchSize }));
+  writeFileSync(path.join(dir, "config.json"), JSON.stringify({ ...config, ...changes }));
   return dir;
 }
+
+const batchKeys = async (sandbox) =>
+  (await sandbox.requests())
+    .filter((r) => r.path.endsWith("/tolerances-batch"))
+    .map((r) => JSON.parse(r.body).map((t) => t.tolerance_Key).join(","));
 
 describe("the editor", () => {
   let sandbox;
@@ -30,7 +35,7 @@ describe("the editor", () => {
   let dist;
 
   before(async () => {
-    dist = distWithBatchSize(2);
+    dist = distWithConfig({ batchSize: 2 });
     [sandbox, browser] = await Promise.all([
       startSandbox({ staticDir: dist, extraArgs: ["--tenant", tenant] }),
       launchBrowser(),
@@ -174,9 +179,7 @@ describe("the editor", () => {
     await dialog.getByLabel("Password").fill("demo");
     await dialog.getByRole("button", { name: "Sign in" }).click();
     await page.getByText("Last submit: 0 created, 6 updated, 0 failed, 0 unconfirmed.").waitFor();
-    const sends = (await sandbox.requests())
-      .filter((r) => r.path.endsWith("/tolerances-batch"))
-      .map((r) => JSON.parse(r.body).map((t) => t.tolerance_Key).join(","));
+    const sends = await batchKeys(sandbox);
     const count = (chunk) => sends.filter((s) => s === chunk).length;
     // Chunk 1 went through before the session expired and is not sent again; chunk 2 was
     // refused (401) and sent again after signing in; chunk 3 went once or, if it was already
@@ -235,5 +238,114 @@ describe("the editor", () => {
     await picker.selectOption("DEMO_LIVE");
     await page.getByText(/^Restored your draft for DEMO_LIVE/).waitFor();
     assert.equal(await (await cell(page, "Group ID", 5)).inputValue(), "GRP777");
+  });
+  test("the database list adds what /client-environments names, and the chosen one shows at all times", async () => {
+    const picker = page.getByLabel("Target database");
+    await page.locator("#target-database option", { hasText: "DEMO_ARCHIVE" }).waitFor({ state: "attached" });
+    assert.deepEqual(await picker.locator("option").allTextContents(), ["DEMO_LIVE", "DEMO_TEST", "DEMO_ARCHIVE"]);
+    await signIn(page);
+    await loadTable(page);
+    assert.equal(await picker.inputValue(), "DEMO_LIVE", "the picker stays on screen after signing in");
+    // Suggestions for groups and payment methods come from the API.
+    assert.ok((await page.locator("#group-suggestions option").count()) >= 24);
+    assert.ok((await page.locator("#payment-suggestions option").count()) >= 4);
+    assert.equal(await (await cell(page, "Group ID", 1)).getAttribute("list"), "group-suggestions");
+  });
+
+  test("Cancel stops further chunks and leaves the unsent rows as they were", async () => {
+    await signIn(page);
+    await loadTable(page);
+    for (let row = 11; row <= 20; row++) await (await cell(page, "Tolerance amount", row)).fill(`${row}.10`);
+    await sandbox.clearRequests();
+    await sandbox.faults([{ path: "/tolerances-batch", do: "delay", ms: 1500 }]);
+    await page.getByRole("button", { name: "Submit" }).click();
+    await page.getByRole("progressbar").waitFor();
+    await page.getByRole("button", { name: "Cancel" }).click();
+    const summary = page.getByText(/^Last submit:/);
+    await summary.waitFor();
+    // The chunks already sent are answered (at most four are in flight at once); the rest
+    // never go, and their rows stay as they were, to be sent next time.
+    const sent = (await batchKeys(sandbox)).length;
+    assert.ok(sent >= 1 && sent <= 4, `${sent} chunks sent`);
+    const unsent = 10 - 2 * sent;
+    assert.equal(
+      await summary.innerText(),
+      `Last submit: 0 created, ${2 * sent} updated, 0 failed, 0 unconfirmed. ${unsent} not sent (cancelled).`,
+    );
+    assert.equal(await rowState(page, 19), "✎ Changed");
+    assert.equal(await (await cell(page, "Tolerance amount", 20)).inputValue(), "20.10");
+    assert.match(await page.getByText(/will be sent/).innerText(), new RegExp(`^${unsent} rows will be sent`));
+  });
+
+  test("503 and 429 are retried; a gateway that keeps failing is shown on the rows with its reason", async () => {
+    await signIn(page);
+    await loadTable(page);
+    await (await cell(page, "Tolerance amount", 30)).fill("3.30");
+    await sandbox.clearRequests();
+    await sandbox.faults([
+      { path: "/tolerances-batch", times: 1, do: "status", status: 503, retry_after: 1 },
+      { path: "/tolerances-batch", after: 1, times: 1, do: "status", status: 429, retry_after: 1 },
+    ]);
+    await page.getByRole("button", { name: "Submit" }).click();
+    await page.getByText("Last submit: 0 created, 1 updated, 0 failed, 0 unconfirmed.").waitFor();
+    assert.equal((await batchKeys(sandbox)).length, 3, "sent, 503, sent again, 429, sent again");
+
+    await (await cell(page, "Tolerance amount", 31)).fill("3.31");
+    await sandbox.faults([{ path: "/tolerances-batch", do: "status", status: 502, body: "html" }]);
+    await page.getByRole("button", { name: "Submit" }).click();
+    await page.getByText("Last submit: 0 created, 0 updated, 1 failed, 0 unconfirmed.").waitFor({ timeout: 60_000 });
+    assert.match(await outcome(page, 31), /^✗ 502: .*gave up after 5 tries/);
+    assert.equal(await rowState(page, 31), "✗ Failed");
+    assert.equal(await (await cell(page, "Tolerance amount", 31)).inputValue(), "3.31", "the edit is kept");
+  });
+
+  test("Discard draft empties the table and forgets the saved draft", async () => {
+    await signIn(page, { database: "DEMO_TEST" });
+    await page.getByRole("button", { name: "Add row" }).click();
+    await (await cell(page, "Tolerance key", 1)).fill("77");
+    await page.waitForTimeout(600);
+    assert.ok(await page.evaluate(() => localStorage.getItem("tolerance-editor.draft.v1.DEMO_TEST")));
+    page.once("dialog", (d) => d.accept());
+    await page.getByRole("button", { name: "Discard draft" }).click();
+    await page.getByText("Draft for DEMO_TEST discarded.").waitFor();
+    await page.getByText(/^No rows yet/).waitFor();
+    await page.waitForTimeout(600);
+    const kept = await page.evaluate(() => JSON.parse(localStorage.getItem("tolerance-editor.draft.v1.DEMO_TEST") ?? "{}").rows ?? []);
+    assert.deepEqual(kept, []);
+  });
+});
+
+describe("the editor in direct mode", () => {
+  let sandbox;
+  let browser;
+  let dist;
+
+  before(async () => {
+    dist = distWithConfig({ mode: "direct", apiBaseUrl: "/" });
+    [sandbox, browser] = await Promise.all([startSandbox({ staticDir: dist }), launchBrowser()]);
+  });
+  after(async () => {
+    await browser?.close();
+    await sandbox?.stop();
+    rmSync(dist, { recursive: true, force: true });
+  });
+
+  test("asks for the API key at sign-in, sends it itself, and keeps it out of storage", async () => {
+    const { page, context, problems } = await watchedPage(browser);
+    await page.goto(sandbox.url);
+    await waitForApp(page);
+    await signIn(page);
+    await page.getByRole("alert").filter({ hasText: "Enter the API key" }).waitFor();
+    await page.getByLabel("API key").fill("demo-api-key");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await sandbox.clearRequests();
+    await loadTable(page);
+    const loads = (await sandbox.requests()).filter((r) => r.path.startsWith("/tolerances"));
+    assert.ok(loads.length > 0);
+    for (const request of loads) assert.equal(request.headers["x-api-key"], "[redacted]");
+    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }));
+    assert.doesNotMatch(stored, /demo-api-key/);
+    assert.deepEqual(problems.cspViolations, []);
+    await context.close();
   });
 });
