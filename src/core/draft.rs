@@ -347,10 +347,22 @@ impl RowDraft {
     }
 }
 
+/// An amount as a spreadsheet shows money: at least two decimals ("5.00", "0.50"), more
+/// only when the value has them ("0.125"), never rounded.
+pub fn amount_text(amount: f64) -> String {
+    let mut text = amount.to_string();
+    match text.find('.') {
+        None => text.push_str(".00"),
+        Some(dot) if text.len() - dot == 2 => text.push('0'),
+        Some(_) => {}
+    }
+    text
+}
+
 fn record_cells(record: &Tolerance) -> [String; EDITABLE_COUNT] {
     [
         record.key.to_string(),
-        record.amount.to_string(),
+        amount_text(record.amount),
         record.group_id.clone().unwrap_or_default(),
         record.payment_method.clone().unwrap_or_default(),
     ]

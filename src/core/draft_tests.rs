@@ -30,7 +30,7 @@ fn outcome(kind: OutcomeKind) -> RowOutcome {
 fn a_loaded_row_is_clean_until_its_meaning_changes() {
     let mut row = RowDraft::from_record(RowId(1), record(7, 5.0));
     assert_eq!(row.state(), RowState::Clean);
-    assert_eq!(row.text(Field::Amount), "5");
+    assert_eq!(row.text(Field::Amount), "5.00");
     assert_eq!(row.text(Field::EntryUser), "JSMITH");
     assert!(!row.needs_sending());
 
@@ -218,4 +218,17 @@ fn several_cells_set_at_once_report_one_key_change_and_skip_read_only_fields() {
         row.problem(Field::Key).unwrap().kind,
         ProblemKind::NotANumber
     );
+}
+
+#[test]
+fn amounts_show_at_least_two_decimals_and_never_lose_digits() {
+    use crate::core::draft::amount_text;
+    assert_eq!(amount_text(5.0), "5.00");
+    assert_eq!(amount_text(0.5), "0.50");
+    assert_eq!(amount_text(12.75), "12.75");
+    assert_eq!(amount_text(0.125), "0.125");
+    assert_eq!(amount_text(-3.0), "-3.00");
+    for value in [0.1, 1234.5, 25.0, 1e-7] {
+        assert_eq!(amount_text(value).parse::<f64>().unwrap(), value);
+    }
 }

@@ -40,7 +40,7 @@ fn an_edit_marks_the_row_changed_and_undo_puts_the_text_back() {
     assert_eq!(table.summary().to_send, 1);
 
     table.undo().unwrap();
-    assert_eq!(table.row(id).unwrap().text(Field::Amount), "0.5");
+    assert_eq!(table.row(id).unwrap().text(Field::Amount), "0.50");
     assert_eq!(table.row(id).unwrap().state(), RowState::Clean);
     table.redo().unwrap();
     assert_eq!(table.row(id).unwrap().text(Field::Amount), "7.25");
@@ -87,7 +87,7 @@ fn new_and_duplicated_rows_are_new_and_undoable() {
     let original = table.row_at(0).unwrap().id();
     let copy = table.duplicate(original).unwrap();
     assert_eq!(table.position(copy), Some(1));
-    assert_eq!(table.row(copy).unwrap().text(Field::Amount), "5");
+    assert_eq!(table.row(copy).unwrap().text(Field::Amount), "5.00");
     // Same key as the original: both flagged until the copy gets its own.
     assert_eq!(table.summary().invalid, 2);
     let added = table.insert_new(0);
@@ -190,6 +190,6 @@ fn keystrokes_in_one_cell_are_one_undo_step_until_the_cell_is_left() {
     assert_eq!(table.row(id).unwrap().text(Field::GroupId), "GRP001");
     assert_eq!(table.row(id).unwrap().text(Field::Amount), "12.5");
     table.undo().unwrap();
-    assert_eq!(table.row(id).unwrap().text(Field::Amount), "5");
+    assert_eq!(table.row(id).unwrap().text(Field::Amount), "5.00");
     assert!(!table.can_undo());
 }

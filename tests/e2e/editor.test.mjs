@@ -94,8 +94,8 @@ describe("the editor", () => {
     await loadTable(page);
     assert.match(await page.getByText(/will be sent/).innerText(), /^0 rows will be sent/);
 
-    await (await cell(page, "Tolerance amount", 2)).fill("9.99");
-    assert.equal(await rowState(page, 2), "✎ Changed");
+    await (await cell(page, "Tolerance amount", 300)).fill("9.99");
+    assert.equal(await rowState(page, 300), "✎ Changed");
     for (const [key, amount] of [["9001", "1.25"], ["9002", "2.50"]]) {
       await page.getByRole("button", { name: "Add row" }).click();
       const row = (await page.getByRole("grid").getAttribute("aria-rowcount")) - 1;
@@ -114,11 +114,11 @@ describe("the editor", () => {
       await page.getByText(/^Last submit:/).innerText(),
       "Last submit: 1 created, 1 updated, 1 failed, 0 unconfirmed.",
     );
-    assert.match(await outcome(page, 2), /Updated/);
+    assert.match(await outcome(page, 300), /Updated/);
     assert.match(await outcome(page, 301), /Created/);
     const rejected = await outcome(page, 302);
     assert.match(rejected, /400: payment_Method ACH is not allowed for this group \(activity ID \S+\)/);
-    assert.equal(await rowState(page, 2), "✓ Updated");
+    assert.equal(await rowState(page, 300), "✓ Updated");
     assert.equal(await rowState(page, 302), "✗ Failed");
     await page.screenshot({ path: path.join(artifactsDir(), "mixed-submit.png") });
 
@@ -127,7 +127,7 @@ describe("the editor", () => {
     const batches = (await sandbox.requests()).filter((r) => r.path.endsWith("/tolerances-batch"));
     assert.equal(batches.length, 2);
     const sent = batches.flatMap((r) => JSON.parse(r.body).map((t) => t.tolerance_Key)).sort((a, b) => a - b);
-    assert.deepEqual(sent, [2, 9001, 9002]);
+    assert.deepEqual(sent, [300, 9001, 9002]);
     for (const request of batches) {
       assert.equal(request.headers["vbasoftware-database"], "DEMO_LIVE");
       assert.equal(request.headers["authorization"], "[redacted]");
@@ -188,6 +188,20 @@ describe("the editor", () => {
     assert.equal(count("3,4"), 2, sends.join(" | "));
     assert.ok([1, 2].includes(count("5,6")), sends.join(" | "));
     for (const row of [1, 2, 3, 4, 5, 6]) assert.match(await outcome(page, row), /Updated/);
+  });
+
+  test("an expired token is refreshed once without asking, and the batch goes on", async () => {
+    await signIn(page);
+    await loadTable(page);
+    for (const row of [41, 42, 43, 44]) await (await cell(page, "Tolerance amount", row)).fill(`${row}.5`);
+    await sandbox.clearRequests();
+    await sandbox.faults([{ path: "/tolerances-batch", after: 1, times: 1, do: "expire_tokens" }]);
+    await page.getByRole("button", { name: "Submit" }).click();
+    await page.getByText("Last submit: 0 created, 4 updated, 0 failed, 0 unconfirmed.").waitFor();
+    assert.equal(await page.getByRole("dialog", { name: "Sign in again" }).isVisible(), false);
+    const refreshes = (await sandbox.requests()).filter((r) => r.path.endsWith("/user-refresh-tokens"));
+    assert.equal(refreshes.length, 1);
+    assert.equal(refreshes[0].headers["refresh-token"], "[redacted]");
   });
 
   test("a reload keeps every edit, and switching database asks first and keeps each one's rows apart", async () => {
