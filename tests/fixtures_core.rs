@@ -71,7 +71,7 @@ fn batch_request_rows_validate_and_the_third_breaks_the_20_character_rule() {
         .collect();
     assert_eq!(rows[0].state(), RowState::Clean);
     assert_eq!(rows[1].text(Field::GroupId), "");
-    assert_eq!(rows[1].text(Field::Amount), "0.5");
+    assert_eq!(rows[1].text(Field::Amount), "0.50");
     assert_eq!(rows[2].state(), RowState::Invalid);
     let problem = rows[2].problem(Field::GroupId).unwrap();
     assert_eq!(problem.kind, ProblemKind::TooLong { chars: 29 });

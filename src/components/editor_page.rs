@@ -33,7 +33,7 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
     let table_database = RwSignal::new(None::<String>);
 
     let has_unsent = move || {
-        let s = store.summary().get();
+        let s = store.summary().get_untracked();
         s.to_send + s.invalid + s.pending > 0
     };
 
@@ -190,17 +190,23 @@ pub fn focus_cell(store: TableStore, reveal: RwSignal<Option<usize>>, index: usi
         return;
     };
     reveal.set(Some(index));
-    let dom_id = cell_dom_id(id, field);
-    // The row is rendered on the next frame, once the grid has scrolled to it.
+    focus_when_rendered(cell_dom_id(id, field), 30);
+}
+
+/// Focuses the element with `dom_id` once the grid has rendered it (it may take a few frames
+/// after scrolling), giving up after `frames_left` frames.
+fn focus_when_rendered(dom_id: String, frames_left: u32) {
     request_animation_frame(move || {
-        request_animation_frame(move || {
-            if let Some(el) = document().get_element_by_id(&dom_id) {
-                use wasm_bindgen::JsCast;
+        use wasm_bindgen::JsCast;
+        match document().get_element_by_id(&dom_id) {
+            Some(el) => {
                 if let Ok(input) = el.dyn_into::<web_sys::HtmlElement>() {
                     let _ = input.focus();
                 }
             }
-        })
+            None if frames_left > 0 => focus_when_rendered(dom_id, frames_left - 1),
+            None => {}
+        }
     });
 }
 
