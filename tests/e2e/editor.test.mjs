@@ -121,6 +121,9 @@ describe("the editor", () => {
     assert.equal(await rowState(page, 300), "✓ Updated");
     assert.equal(await rowState(page, 302), "✗ Failed");
     await page.screenshot({ path: path.join(artifactsDir(), "mixed-submit.png") });
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await page.screenshot({ path: path.join(artifactsDir(), "mixed-submit-1920.png") });
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     // What went over the wire: two chunks of at most two rows, the chosen database on each,
     // and none of the 297 unchanged rows.
@@ -310,6 +313,38 @@ describe("the editor", () => {
     assert.match(await outcome(page, 31), /^✗ 502: .*gave up after 5 tries/);
     assert.equal(await rowState(page, 31), "✗ Failed");
     assert.equal(await (await cell(page, "Tolerance amount", 31)).inputValue(), "3.31", "the edit is kept");
+  });
+
+  test("Add, Duplicate and Delete row; deleting is undone by Undo", async () => {
+    await signIn(page, { database: "DEMO_TEST" });
+    await page.getByRole("button", { name: "Add row" }).click();
+    const key = await cell(page, "Tolerance key", 1);
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("aria-label")), "Tolerance key row 1");
+    await key.fill("501");
+    await (await cell(page, "Tolerance amount", 1)).fill("4.00");
+    await (await cell(page, "Group ID", 1)).fill("GRP001");
+
+    await page.getByRole("button", { name: "Duplicate row" }).click();
+    assert.equal(await (await cell(page, "Group ID", 2)).inputValue(), "GRP001");
+    // The copy has the same key: both rows say so until it gets its own.
+    assert.equal(await rowState(page, 1), "⚠ Has problems");
+    assert.equal(await rowState(page, 2), "⚠ Has problems");
+    await (await cell(page, "Tolerance key", 2)).fill("502");
+    assert.equal(await rowState(page, 1), "＋ New");
+    assert.match(await page.getByText(/will be sent/).innerText(), /^2 rows will be sent \(2 new/);
+
+    await (await cell(page, "Tolerance key", 1)).click();
+    await page.getByRole("button", { name: "Delete row" }).click();
+    await page.getByText(/^Row 1 deleted from the table \(not from the database\)/).waitFor();
+    assert.equal(await page.getByRole("grid").getAttribute("aria-rowcount"), "2");
+    assert.equal(await (await cell(page, "Tolerance key", 1)).inputValue(), "502");
+
+    await page.getByRole("button", { name: "Undo" }).click();
+    assert.equal(await page.getByRole("grid").getAttribute("aria-rowcount"), "3");
+    assert.equal(await (await cell(page, "Tolerance key", 1)).inputValue(), "501");
+    assert.equal(await (await cell(page, "Tolerance key", 2)).inputValue(), "502");
+    await page.getByRole("button", { name: "Redo" }).click();
+    assert.equal(await page.getByRole("grid").getAttribute("aria-rowcount"), "2");
   });
 
   test("Discard draft empties the table and forgets the saved draft", async () => {
