@@ -16,7 +16,7 @@ use crate::editor::store::TableStore;
 use crate::editor::submit::SubmitControl;
 use crate::editor::time::now_ms;
 
-/// How long after the last change the draft is written to local storage.
+/// How long after the last change the draft is written to the browser's storage.
 const SAVE_DELAY: Duration = Duration::from_millis(400);
 
 /// Everything after start-up: sign-in, then the table for the chosen database.
@@ -58,8 +58,16 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
         if table_database.get_untracked().as_deref() == Some(database.as_str()) {
             return;
         }
-        match draft_storage::load(&database) {
-            Some(draft) => {
+        // Until its draft is read, the table belongs to no database: nothing is saved over it.
+        table_database.set(None);
+        store.replace(Table::new());
+        notice.set(None);
+        leptos::task::spawn_local(async move {
+            let draft = draft_storage::load(&database).await;
+            if session.database.get_untracked() != database {
+                return; // Switched again meanwhile: the later switch wins.
+            }
+            if let Some(draft) = draft {
                 let rows = draft.rows.len();
                 store.replace(Table::from_drafts(draft.rows));
                 notice.set(Some(format!(
@@ -67,25 +75,31 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
                     saved_when(draft.saved_at)
                 )));
             }
-            None => {
-                store.replace(Table::new());
-                notice.set(None);
-            }
-        }
-        table_database.set(Some(database));
+            table_database.set(Some(database));
+        });
     });
 
-    // Keep the draft in local storage as the user works.
+    // Keep the draft in the browser as the user works.
     let save_generation = StoredValue::new(0_u64);
     let save_now = move || {
-        if let Some(database) = table_database.get_untracked() {
-            let result = store.with(|t| draft_storage::save(&database, now_ms(), t.rows()));
-            if let Err(err) = result {
+        let Some(database) = table_database.get_untracked() else {
+            return;
+        };
+        // An empty table has no draft: nothing to restore (and Discard stays discarded).
+        let text =
+            store.with(|t| (!t.is_empty()).then(|| draft_storage::to_text(now_ms(), t.rows())));
+        leptos::task::spawn_local(async move {
+            let saved = match text {
+                Some(Ok(text)) => draft_storage::save(&database, text).await,
+                Some(Err(err)) => Err(err),
+                None => draft_storage::discard(&database).await,
+            };
+            if let Err(err) = saved {
                 notice.set(Some(format!(
                     "Your draft could not be kept in this browser: {err}."
                 )));
             }
-        }
+        });
     };
     Effect::new(move |first: Option<()>| {
         store.track_any();

@@ -179,9 +179,13 @@ pub fn EditorToolbar(
                         "Discard the draft for {database}? Edits not sent are lost; the database itself is not changed."
                     );
                     if window().confirm_with_message(&question).unwrap_or(false) {
-                        draft_storage::discard(&database);
                         store.replace(Table::new());
-                        notice.set(Some(format!("Draft for {database} discarded.")));
+                        leptos::task::spawn_local(async move {
+                            notice.set(Some(match draft_storage::discard(&database).await {
+                                Ok(()) => format!("Draft for {database} discarded."),
+                                Err(err) => format!("The draft for {database} could not be removed: {err}."),
+                            }));
+                        });
                     }
                 }
             >

@@ -37,3 +37,28 @@ export async function rowState(page, row) {
   const input = await cell(page, "Tolerance key", row);
   return (await input.locator("xpath=ancestor::*[@role='row']").locator(".row-state").innerText()).trim();
 }
+
+/** Everything the app keeps in the browser: localStorage, sessionStorage and its IndexedDB
+ * drafts (key → stored text). */
+export async function browserStorage(page) {
+  return page.evaluate(async () => {
+    const drafts = await new Promise((resolve) => {
+      const open = indexedDB.open("tolerance-editor");
+      open.onerror = () => resolve({});
+      open.onsuccess = () => {
+        const db = open.result;
+        if (!db.objectStoreNames.contains("drafts")) return resolve({});
+        const store = db.transaction("drafts").objectStore("drafts");
+        const all = {};
+        const cursor = store.openCursor();
+        cursor.onsuccess = () => {
+          const c = cursor.result;
+          if (!c) return resolve(all);
+          all[c.key] = c.value;
+          c.continue();
+        };
+      };
+    });
+    return { local: { ...localStorage }, session: { ...sessionStorage }, drafts };
+  });
+}

@@ -7,7 +7,7 @@ import path from "node:path";
 import { after, afterEach, before, beforeEach, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { artifactsDir, distDir, launchBrowser, startSandbox, waitForApp, watchedPage } from "./harness.mjs";
-import { cell, loadTable, outcome, rowState, signIn } from "./editor.js";
+import { browserStorage, cell, loadTable, outcome, rowState, signIn } from "./editor.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const tenant = path.join(here, "tenant.toml");
@@ -69,8 +69,12 @@ describe("the editor", () => {
 
     await signIn(page);
     await page.getByText("Signed in as demo").waitFor();
-    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }));
-    assert.doesNotMatch(stored, /idToken|refreshToken|eyJ|demo-api-key|"demo"/);
+    await page.getByRole("button", { name: "Add row" }).click();
+    await (await cell(page, "Tolerance key", 1)).fill("12345");
+    await page.waitForTimeout(600);
+    const stored = await browserStorage(page);
+    assert.match(stored.drafts["v1:DEMO_LIVE"], /12345/, "the draft is kept");
+    assert.doesNotMatch(JSON.stringify(stored), /idToken|refreshToken|eyJ|demo-api-key|password/);
 
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByRole("button", { name: "Sign in" }).waitFor();
@@ -352,14 +356,13 @@ describe("the editor", () => {
     await page.getByRole("button", { name: "Add row" }).click();
     await (await cell(page, "Tolerance key", 1)).fill("77");
     await page.waitForTimeout(600);
-    assert.ok(await page.evaluate(() => localStorage.getItem("tolerance-editor.draft.v1.DEMO_TEST")));
+    assert.match((await browserStorage(page)).drafts["v1:DEMO_TEST"], /"77"/);
     page.once("dialog", (d) => d.accept());
     await page.getByRole("button", { name: "Discard draft" }).click();
     await page.getByText("Draft for DEMO_TEST discarded.").waitFor();
     await page.getByText(/^No rows yet/).waitFor();
     await page.waitForTimeout(600);
-    const kept = await page.evaluate(() => JSON.parse(localStorage.getItem("tolerance-editor.draft.v1.DEMO_TEST") ?? "{}").rows ?? []);
-    assert.deepEqual(kept, []);
+    assert.equal((await browserStorage(page)).drafts["v1:DEMO_TEST"], undefined);
   });
 });
 
@@ -391,9 +394,54 @@ describe("the editor in direct mode", () => {
     const loads = (await sandbox.requests()).filter((r) => r.path.startsWith("/tolerances"));
     assert.ok(loads.length > 0);
     for (const request of loads) assert.equal(request.headers["x-api-key"], "[redacted]");
-    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }));
-    assert.doesNotMatch(stored, /demo-api-key/);
+    await (await cell(page, "Tolerance amount", 1)).fill("6.00");
+    await page.waitForTimeout(600);
+    const stored = await browserStorage(page);
+    assert.ok(stored.drafts["v1:DEMO_LIVE"], "the draft is kept");
+    assert.doesNotMatch(JSON.stringify(stored), /demo-api-key/);
     assert.deepEqual(problems.cspViolations, []);
+    await context.close();
+  });
+});
+
+describe("the editor at 100,000 rows", () => {
+  let sandbox;
+  let browser;
+
+  before(async () => {
+    [sandbox, browser] = await Promise.all([
+      startSandbox({ extraArgs: ["--tenant", path.join(here, "tenant-100k.toml")] }),
+      launchBrowser(),
+    ]);
+  });
+  after(async () => {
+    await browser?.close();
+    await sandbox?.stop();
+  });
+
+  test("loads every page, edits a far row, and keeps the whole table through a reload", async () => {
+    const { page, context, problems } = await watchedPage(browser);
+    await page.goto(sandbox.url);
+    await waitForApp(page);
+    await signIn(page);
+    await page.getByRole("button", { name: /^Load tolerances from/ }).click();
+    await page.getByText("Loaded 100000 tolerances from DEMO_LIVE.").waitFor({ timeout: 120_000 });
+    assert.equal(await page.getByRole("grid").getAttribute("aria-rowcount"), "100001");
+    assert.ok((await page.getByRole("row").count()) < 80, "only the rows in view are in the page");
+
+    await (await cell(page, "Tolerance amount", 99_999)).fill("4.44");
+    assert.equal(await rowState(page, 99_999), "✎ Changed");
+    assert.match(await page.getByText(/will be sent/).innerText(), /^1 row will be sent/);
+    await page.waitForTimeout(3_000); // serialising and storing a 100,000-row draft
+
+    page.once("dialog", (d) => d.accept());
+    await page.reload();
+    await waitForApp(page);
+    await signIn(page);
+    await page.getByText(/^Restored your draft for DEMO_LIVE \(100000 rows/).waitFor({ timeout: 60_000 });
+    assert.equal(await (await cell(page, "Tolerance amount", 99_999)).inputValue(), "4.44");
+    assert.equal(await rowState(page, 99_999), "✎ Changed");
+    assert.deepEqual(problems.pageErrors, []);
     await context.close();
   });
 });
