@@ -10,7 +10,7 @@
 //! reported as [`ApiError::planner_response`]; `Action::RefreshToken` is [`refresh_tokens`].
 
 mod error;
-mod http;
+pub(crate) mod http;
 pub mod wire;
 
 pub use error::{ApiError, SignInProblem, TIMEOUT_MS};
@@ -20,6 +20,7 @@ use serde::de::DeserializeOwned;
 
 use crate::core::envelope::{self, BodyError};
 use crate::core::multistatus::{self, BatchAnswer};
+use crate::core::planner::Response;
 use crate::core::record::Tolerance;
 use wire::{RequestSpec, expect_status};
 
@@ -89,6 +90,37 @@ pub async fn send_chunk(
     Ok(multistatus::parse_batch_answer(&raw.body)?)
 }
 
+/// Tries for a read (a page of a list) before giving up.
+const READ_ATTEMPTS: u32 = 5;
+const READ_BACKOFF_MS: u64 = 500;
+const READ_MAX_WAIT_MS: u64 = 30_000;
+
+/// A GET, tried again on 429, 502, 503, 504, a network error or a timeout (as the planner
+/// does for submits), honouring `Retry-After`: a 100-page load should not fail on one busy
+/// moment of the API.
+async fn read_with_retries(spec: &RequestSpec) -> Result<wire::RawResponse, ApiError> {
+    let mut attempt = 1;
+    loop {
+        let result = match http::execute(spec).await {
+            Ok(raw) => expect_status(raw, &[200]),
+            Err(err) => Err(err),
+        };
+        let err = match result {
+            Ok(raw) => return Ok(raw),
+            Err(err) => err,
+        };
+        let Response::Retryable { retry_after_ms, .. } = err.planner_response() else {
+            return Err(err);
+        };
+        if attempt >= READ_ATTEMPTS {
+            return Err(err);
+        }
+        let backoff = READ_BACKOFF_MS << (attempt - 1);
+        http::sleep(retry_after_ms.unwrap_or(backoff).min(READ_MAX_WAIT_MS)).await;
+        attempt += 1;
+    }
+}
+
 async fn list_all<T: DeserializeOwned>(
     conn: &Connection,
     tokens: &Tokens,
@@ -100,7 +132,7 @@ async fn list_all<T: DeserializeOwned>(
     let mut page = 1;
     loop {
         let spec: RequestSpec = conn.page_request(path, sort_by, page, tokens);
-        let raw = expect_status(http::execute(&spec).await?, &[200])?;
+        let raw = read_with_retries(&spec).await?;
         let (rows, _): (Vec<T>, _) = envelope::parse_data(&raw.body)?;
         let pagination = wire::parse_pagination(raw.pagination.as_deref());
         let got = rows.len();

@@ -272,6 +272,18 @@ describe("the editor", () => {
     assert.equal(await (await cell(page, "Group ID", 1)).getAttribute("list"), "group-suggestions");
   });
 
+  test("a busy API while loading is waited out, not shown as a failure", async () => {
+    await signIn(page);
+    await sandbox.clearRequests();
+    await sandbox.faults([
+      { path: "/tolerances", method: "GET", times: 1, do: "status", status: 429, retry_after: 1 },
+      { path: "/tolerances", method: "GET", after: 1, times: 1, do: "status", status: 503, body: "html" },
+    ]);
+    await loadTable(page);
+    const pages = (await sandbox.requests()).filter((r) => r.method === "GET" && r.path.endsWith("/tolerances"));
+    assert.equal(pages.length, 3, "429, then a gateway's 503 page, then the page itself");
+  });
+
   test("Cancel stops further chunks and leaves the unsent rows as they were", async () => {
     await signIn(page);
     await loadTable(page);
