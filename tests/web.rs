@@ -136,8 +136,9 @@ mod grid {
         let store = TableStore::new(Table::from_records(records(count)));
         let active = RwSignal::new(None::<(RowId, usize)>);
         let reveal = RwSignal::new(None::<usize>);
+        let notice = RwSignal::new(None::<String>);
         let handle = leptos::mount::mount_to(host.clone(), move || {
-            view! { <ToleranceGrid store active reveal /> }
+            view! { <ToleranceGrid store active reveal notice /> }
         });
         (host, store, handle)
     }

@@ -8,6 +8,9 @@ use crate::editor::session::Session;
 pub fn DatabasePicker(
     session: Session,
     #[prop(optional_no_strip)] confirm_switch: Option<Callback<String, bool>>,
+    /// Locked while a submit runs: its rows go to the database it started with.
+    #[prop(optional, into)]
+    locked: Signal<bool>,
 ) -> impl IntoView {
     view! {
         <div class="database-picker">
@@ -15,6 +18,7 @@ pub fn DatabasePicker(
             <select
                 id="target-database"
                 name="target-database"
+                disabled=move || locked.get()
                 prop:value=move || session.database.get()
                 on:change=move |ev| {
                     let wanted = event_target_value(&ev);

@@ -3,8 +3,9 @@ use std::time::Duration;
 use leptos::ev;
 use leptos::prelude::*;
 
+use crate::components::tolerance_grid::focus_cell;
 use crate::components::{
-    DatabasePicker, EditorToolbar, ReauthDialog, SignInForm, SubmitBar, ToleranceGrid, cell_dom_id,
+    DatabasePicker, EditorToolbar, ReauthDialog, SignInForm, SubmitBar, ToleranceGrid,
 };
 use crate::core::columns::Field;
 use crate::core::config::RuntimeConfig;
@@ -67,13 +68,17 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
             if session.database.get_untracked() != database {
                 return; // Switched again meanwhile: the later switch wins.
             }
-            if let Some(draft) = draft {
-                let rows = draft.rows.len();
-                store.replace(Table::from_drafts(draft.rows));
-                notice.set(Some(format!(
-                    "Restored your draft for {database} ({rows} rows, saved {}).",
-                    saved_when(draft.saved_at)
-                )));
+            match draft {
+                Ok(Some(draft)) => {
+                    let rows = draft.rows.len();
+                    store.replace(Table::from_drafts(draft.rows));
+                    notice.set(Some(format!(
+                        "Restored your draft for {database} ({rows} rows, saved {}).",
+                        saved_when(draft.saved_at)
+                    )));
+                }
+                Ok(None) => {}
+                Err(err) => notice.set(Some(format!("Your draft for {database}: {err}."))),
             }
             table_database.set(Some(database));
         });
@@ -150,22 +155,32 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
 
     view! {
         <div class="session-bar">
-            <DatabasePicker session confirm_switch=Some(confirm_switch) />
+            <DatabasePicker
+                session
+                confirm_switch=Some(confirm_switch)
+                locked=Signal::derive(move || submit.running.get())
+            />
             <Show when=move || session.is_signed_in()>
                 <span class="signed-in-as">"Signed in as " {move || session.user.get()}</span>
-                <button type="button" on:click=move |_| session.sign_out()>"Sign out"</button>
+                <button
+                    type="button"
+                    disabled=move || submit.running.get()
+                    on:click=move |_| session.sign_out()
+                >
+                    "Sign out"
+                </button>
             </Show>
         </div>
         <Show
             when=move || session.is_signed_in() || session.reauth_needed.get()
             fallback=move || view! { <SignInForm session /> }
         >
-            <EditorToolbar session store submit active reveal notice suggestions confirm_switch />
+            <EditorToolbar session store submit active reveal notice suggestions />
             <Show when=move || notice.with(Option::is_some)>
                 <p class="notice" role="status">{move || notice.get()}</p>
             </Show>
             <ProblemLine store active />
-            <ToleranceGrid store active reveal />
+            <ToleranceGrid store active reveal notice frozen=Signal::derive(move || submit.running.get()) />
             <SubmitBar session store submit focus_first_problem=Callback::new(move |()| focus_first_problem()) />
         </Show>
         <ReauthDialog session submit />
@@ -196,32 +211,6 @@ fn ProblemLine(store: TableStore, active: RwSignal<Option<(RowId, usize)>>) -> i
             {move || message().unwrap_or_default()}
         </p>
     }
-}
-
-/// Scrolls row `index` into view and puts the keyboard focus in its `field` cell.
-pub fn focus_cell(store: TableStore, reveal: RwSignal<Option<usize>>, index: usize, field: Field) {
-    let Some(id) = store.with(|t| t.row_at(index).map(|r| r.id())) else {
-        return;
-    };
-    reveal.set(Some(index));
-    focus_when_rendered(cell_dom_id(id, field), 30);
-}
-
-/// Focuses the element with `dom_id` once the grid has rendered it (it may take a few frames
-/// after scrolling), giving up after `frames_left` frames.
-fn focus_when_rendered(dom_id: String, frames_left: u32) {
-    request_animation_frame(move || {
-        use wasm_bindgen::JsCast;
-        match document().get_element_by_id(&dom_id) {
-            Some(el) => {
-                if let Ok(input) = el.dyn_into::<web_sys::HtmlElement>() {
-                    let _ = input.focus();
-                }
-            }
-            None if frames_left > 0 => focus_when_rendered(dom_id, frames_left - 1),
-            None => {}
-        }
-    });
 }
 
 fn saved_when(saved_at: u64) -> String {

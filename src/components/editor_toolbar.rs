@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::api::{self, ListProgress};
-use crate::components::editor_page::focus_cell;
+use crate::components::tolerance_grid::focus_cell;
 use crate::core::columns::Field;
 use crate::core::draft::RowId;
 use crate::core::table::Table;
@@ -20,7 +20,6 @@ pub fn EditorToolbar(
     reveal: RwSignal<Option<usize>>,
     notice: RwSignal<Option<String>>,
     suggestions: RwSignal<(Vec<String>, Vec<String>)>,
-    confirm_switch: Callback<String, bool>,
 ) -> impl IntoView {
     let progress = RwSignal::new(None::<ListProgress>);
     let busy = move || submit.running.get();
@@ -38,6 +37,9 @@ pub fn EditorToolbar(
             }));
             let result = api::list_tolerances(&conn, &tokens, |p| progress.set(Some(p))).await;
             progress.set(None);
+            if session.database.get_untracked() != database {
+                return; // Switched database meanwhile: these rows belong to the other one.
+            }
             match result {
                 Ok(records) => {
                     let count = records.len();
@@ -68,10 +70,17 @@ pub fn EditorToolbar(
         }
     });
 
-    // Replacing the table asks first when it holds edits not sent yet.
+    // Replacing the table asks first when it holds edits not sent yet: they would be lost.
     let may_replace = move || {
-        let current = session.database.get_untracked();
-        confirm_switch.run(current)
+        let summary = store.summary().get_untracked();
+        let unsent = summary.to_send + summary.invalid;
+        if unsent == 0 {
+            return true;
+        }
+        let question = format!(
+            "The table has {unsent} rows with edits not sent yet. Replacing it loses them. Replace the table anyway?"
+        );
+        window().confirm_with_message(&question).unwrap_or(false)
     };
 
     let add_row = move |_| {

@@ -9,7 +9,7 @@ mod grid_row;
 mod reauth_dialog;
 mod sign_in_form;
 mod submit_bar;
-mod tolerance_grid;
+pub(crate) mod tolerance_grid;
 
 pub use config_problem::ConfigProblem;
 pub use database_picker::DatabasePicker;

@@ -17,6 +17,9 @@ pub enum Step {
     Inserted(Vec<RowId>),
     /// Rows that were removed, with their indexes: reversing puts them back.
     Removed(Vec<(usize, RowDraft)>),
+    /// Several steps that reverse together (a paste that overwrites cells and adds rows),
+    /// in the order they are to be applied.
+    Group(Vec<Step>),
 }
 
 #[derive(Debug, Clone, Default)]

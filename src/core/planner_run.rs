@@ -187,7 +187,13 @@ impl Planner {
                 let status = trouble.status;
                 if attempts >= self.config.max_attempts.max(1) {
                     trouble.reason = format!("{} (gave up after {attempts} tries)", trouble.reason);
-                    self.chunks[id.0].status = ChunkStatus::Failed(trouble);
+                    // 429 and 503 say the request was not carried out; after a timeout, a
+                    // dropped connection, a 502 or a 504 it may have been: unconfirmed.
+                    self.chunks[id.0].status = if matches!(status, Some(429 | 503)) {
+                        ChunkStatus::Failed(trouble)
+                    } else {
+                        ChunkStatus::Unconfirmed(trouble)
+                    };
                 } else if self.cancelled {
                     self.chunks[id.0].status = ChunkStatus::Cancelled;
                 } else {

@@ -96,8 +96,9 @@ fn retries_with_backoff_honouring_retry_after_then_gives_up() {
     assert_eq!(planner.next_action(until + 7_000), Action::Send(ChunkId(0)));
     planner.on_response(ChunkId(0), retryable(504, None), until + 7_100);
     assert_eq!(planner.next_action(until + 7_100), Action::Done);
-    let ChunkStatus::Failed(trouble) = &planner.chunks()[0].status else {
-        panic!("expected failed");
+    // A gateway timeout may hide a write that happened: the rows are unconfirmed, not failed.
+    let ChunkStatus::Unconfirmed(trouble) = &planner.chunks()[0].status else {
+        panic!("expected unconfirmed");
     };
     assert_eq!(trouble.status, Some(504));
     assert!(
@@ -105,7 +106,10 @@ fn retries_with_backoff_honouring_retry_after_then_gives_up() {
         "{trouble:?}"
     );
     let outcome = planner.chunk_outcome(ChunkId(0)).unwrap();
-    assert_eq!(outcome.kind, crate::core::multistatus::OutcomeKind::Failed);
+    assert_eq!(
+        outcome.kind,
+        crate::core::multistatus::OutcomeKind::Unconfirmed
+    );
     assert_eq!(outcome.status, Some(504));
 }
 

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::core::columns::Field;
+use crate::core::columns::{EDITABLE_COUNT, Field};
 use crate::core::draft::{KeyChange, RowDraft, RowId, RowState};
 use crate::core::history::{History, Step};
 use crate::core::keys::KeyIndex;
@@ -120,14 +120,23 @@ impl Table {
         let (before, touched) = self.apply_texts(vec![(id, field, text)]);
         if !before.is_empty() && !same_cell {
             self.history.record(Step::Texts(before));
+            self.typing = Some((id, field));
         }
-        self.typing = Some((id, field));
         Touched::Rows(touched)
     }
 
     /// The user left the cell: the next keystroke anywhere starts a new undo step.
     pub fn end_typing(&mut self) {
         self.typing = None;
+    }
+
+    /// Escape in a cell: puts back the text it had before this round of typing, leaving no
+    /// trace in undo or redo. `None` when nothing was typed.
+    pub fn cancel_typing(&mut self) -> Option<Touched> {
+        self.typing.take()?;
+        let step = self.history.take_undo()?;
+        let (_, touched) = self.apply_step(step);
+        Some(touched)
     }
 
     /// Sets many cells at once (a paste, a fill, a clear) as one undo step.
@@ -158,6 +167,45 @@ impl Table {
         let ids = drafts.iter().map(|(_, d)| d.id()).collect();
         self.insert_rows(drafts);
         ids
+    }
+
+    /// A pasted block: cells overwritten (by row index, in the current order) and rows added
+    /// at the end, validated like typing, as one undo step.
+    pub fn paste(
+        &mut self,
+        edits: Vec<(usize, Field, String)>,
+        new_rows: Vec<[String; EDITABLE_COUNT]>,
+    ) -> Touched {
+        self.typing = None;
+        let edits = edits
+            .into_iter()
+            .filter_map(|(index, field, text)| Some((self.rows.get(index)?.id(), field, text)))
+            .collect();
+        let (before, touched) = self.apply_texts(edits);
+        // Stored in the order undo applies them: drop the added rows, then restore texts.
+        let mut undo = Vec::with_capacity(2);
+        let added = !new_rows.is_empty();
+        if added {
+            let start = self.rows.len();
+            let drafts: Vec<_> = new_rows
+                .into_iter()
+                .enumerate()
+                .map(|(i, cells)| (start + i, RowDraft::from_cells(self.fresh_id(), cells)))
+                .collect();
+            undo.push(Step::Inserted(drafts.iter().map(|(_, d)| d.id()).collect()));
+            self.place_rows(drafts);
+        }
+        if !before.is_empty() {
+            undo.push(Step::Texts(before));
+        }
+        if !undo.is_empty() {
+            self.history.record(Step::Group(undo));
+        }
+        if added {
+            Touched::Structure
+        } else {
+            Touched::Rows(touched)
+        }
     }
 
     /// Copies a row's text into a new row just below it, as one undo step.
@@ -372,6 +420,27 @@ impl Table {
                 let ids = rows.iter().map(|(_, d)| d.id()).collect();
                 self.place_rows(rows);
                 (Step::Inserted(ids), Touched::Structure)
+            }
+            Step::Group(steps) => {
+                let mut inverses = Vec::with_capacity(steps.len());
+                let mut rows = Vec::new();
+                let mut structure = false;
+                for step in steps {
+                    let (inverse, touched) = self.apply_step(step);
+                    match touched {
+                        Touched::Structure => structure = true,
+                        Touched::Rows(ids) => rows.extend(ids),
+                    }
+                    inverses.push(inverse);
+                }
+                // Reversing the group applies the inverses in the opposite order.
+                inverses.reverse();
+                let touched = if structure {
+                    Touched::Structure
+                } else {
+                    Touched::Rows(rows)
+                };
+                (Step::Group(inverses), touched)
             }
         }
     }

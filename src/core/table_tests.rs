@@ -193,3 +193,62 @@ fn keystrokes_in_one_cell_are_one_undo_step_until_the_cell_is_left() {
     assert_eq!(table.row(id).unwrap().text(Field::Amount), "5.00");
     assert!(!table.can_undo());
 }
+
+#[test]
+fn a_paste_that_overwrites_and_adds_rows_is_one_undo_step_both_ways() {
+    let mut table = Table::from_records([record(1, 5.0), record(2, 0.5)]);
+    let cells = |k: &str, a: &str| {
+        [
+            k.to_string(),
+            a.to_string(),
+            String::new(),
+            "ACH".to_string(),
+        ]
+    };
+    table.paste(
+        vec![
+            (1, Field::Amount, "9.00".into()),
+            (1, Field::GroupId, "G9".into()),
+        ],
+        vec![cells("3", "1.00"), cells("4", "oops")],
+    );
+    assert_eq!(texts(&table, Field::Key), ["1", "2", "3", "4"]);
+    assert_eq!(
+        table.summary().invalid,
+        1,
+        "the bad pasted cell is flagged at once"
+    );
+    table.undo().unwrap();
+    assert_eq!(texts(&table, Field::Key), ["1", "2"]);
+    assert_eq!(texts(&table, Field::Amount), ["5.00", "0.50"]);
+    assert_eq!(texts(&table, Field::GroupId), ["GRP001", "GRP001"]);
+    assert!(!table.can_undo());
+    table.redo().unwrap();
+    assert_eq!(texts(&table, Field::Key), ["1", "2", "3", "4"]);
+    assert_eq!(texts(&table, Field::GroupId), ["GRP001", "G9", "", ""]);
+    table.undo().unwrap();
+    assert_eq!(table.len(), 2);
+}
+
+#[test]
+fn escape_cancels_the_typing_in_a_cell_without_touching_history_before_it() {
+    let mut table = Table::from_records([record(1, 5.0), record(2, 0.5)]);
+    let (a, b) = (table.row_at(0).unwrap().id(), table.row_at(1).unwrap().id());
+    table.type_text(a, Field::Amount, "7".into());
+    table.end_typing();
+    assert!(
+        table.cancel_typing().is_none(),
+        "left the cell: nothing to cancel"
+    );
+    table.type_text(b, Field::Amount, "o".into());
+    table.type_text(b, Field::Amount, "oops".into());
+    table.cancel_typing().unwrap();
+    assert_eq!(table.row(b).unwrap().text(Field::Amount), "0.50");
+    assert!(!table.can_redo());
+    table.undo().unwrap();
+    assert_eq!(
+        table.row(a).unwrap().text(Field::Amount),
+        "5.00",
+        "the earlier edit is next"
+    );
+}

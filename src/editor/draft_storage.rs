@@ -38,6 +38,10 @@ pub enum DraftError {
     Unavailable,
     #[error("the browser refused to store the draft: {0}")]
     Refused(String),
+    #[error(
+        "the saved draft could not be read ({reason}); it is kept aside in this browser as \"{kept_as}\""
+    )]
+    Unreadable { reason: String, kept_as: String },
 }
 
 fn key(database: &str) -> JsValue {
@@ -60,13 +64,32 @@ pub async fn save(database: &str, text: String) -> Result<(), DraftError> {
     committed(&transaction).await
 }
 
-/// The saved draft for `database`; a draft that no longer reads is treated as none rather
-/// than stopping the app.
-pub async fn load(database: &str) -> Option<SavedDraft> {
-    let (_, store) = open_store(IdbTransactionMode::Readonly).await.ok()?;
-    let request = store.get(&key(database)).ok()?;
-    let value = settled(&request).await.ok()?;
-    serde_json::from_str(&value.as_string()?).ok()
+/// The saved draft for `database`, if there is one. A draft that no longer reads (say, from
+/// an older version of the app) is not lost: it is moved aside under another key and the
+/// error says so.
+pub async fn load(database: &str) -> Result<Option<SavedDraft>, DraftError> {
+    let (_, store) = open_store(IdbTransactionMode::Readonly).await?;
+    let request = store.get(&key(database)).map_err(refused)?;
+    let value = settled(&request).await?;
+    let Some(text) = value.as_string() else {
+        return Ok(None);
+    };
+    match serde_json::from_str(&text) {
+        Ok(draft) => Ok(Some(draft)),
+        Err(err) => {
+            let aside = format!("unreadable:{database}:{}", js_sys::Date::now() as u64);
+            let (transaction, store) = open_store(IdbTransactionMode::Readwrite).await?;
+            store
+                .put_with_key(&JsValue::from_str(&text), &JsValue::from_str(&aside))
+                .map_err(refused)?;
+            store.delete(&key(database)).map_err(refused)?;
+            committed(&transaction).await?;
+            Err(DraftError::Unreadable {
+                reason: err.to_string(),
+                kept_as: aside,
+            })
+        }
+    }
 }
 
 pub async fn discard(database: &str) -> Result<(), DraftError> {

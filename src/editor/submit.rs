@@ -8,7 +8,7 @@ use futures::future::{Either, LocalBoxFuture, select};
 use futures::stream::{FuturesUnordered, StreamExt};
 use leptos::prelude::*;
 
-use crate::api::{self, ApiError};
+use crate::api::{self, ApiError, Connection};
 use crate::core::draft::RowId;
 use crate::core::multistatus::{BatchAnswer, OutcomeKind, RowOutcome, match_answer};
 use crate::core::planner::{
@@ -87,6 +87,8 @@ pub async fn submit(
         jitter_seed: now_ms() ^ 0x0005_DEEC_E66D,
         ..PlannerConfig::default()
     };
+    // The database is fixed for the whole submit (the picker is locked while it runs).
+    let conn = session.connection();
     let ids: Vec<RowId> = rows.iter().map(|(id, _)| *id).collect();
     let planner = Rc::new(RefCell::new(Planner::new(config, rows)));
     store.update(|t| t.mark_pending(&ids));
@@ -107,11 +109,11 @@ pub async fn submit(
         let action = planner.borrow_mut().next_action(now_ms());
         let woke = match action {
             Action::Send(id) => {
-                in_flight.push(send(session, &planner, id));
+                in_flight.push(send(session, &conn, &planner, id));
                 None
             }
             Action::RefreshToken => {
-                let ok = refresh(session).await;
+                let ok = refresh(session, &conn).await;
                 planner.borrow_mut().on_token_refreshed(ok);
                 None
             }
@@ -154,6 +156,7 @@ fn planner_waits_for_sign_in(session: Session) -> bool {
 
 fn send(
     session: Session,
+    conn: &Connection,
     planner: &Rc<RefCell<Planner>>,
     id: ChunkId,
 ) -> LocalBoxFuture<'static, Sent> {
@@ -162,7 +165,7 @@ fn send(
         .chunk(id)
         .map(|c| c.records.clone())
         .unwrap_or_default();
-    let conn = session.connection();
+    let conn = conn.clone();
     let tokens = session.tokens.get_untracked();
     Box::pin(async move {
         let result = match tokens {
@@ -178,11 +181,11 @@ fn send(
     })
 }
 
-async fn refresh(session: Session) -> bool {
+async fn refresh(session: Session, conn: &Connection) -> bool {
     let Some(tokens) = session.tokens.get_untracked() else {
         return false;
     };
-    match api::refresh_tokens(&session.connection(), &tokens).await {
+    match api::refresh_tokens(conn, &tokens).await {
         Ok(fresh) => {
             session.tokens.set(Some(fresh));
             true

@@ -292,6 +292,8 @@ describe("the editor", () => {
     await sandbox.faults([{ path: "/tolerances-batch", do: "delay", ms: 1500 }]);
     await page.getByRole("button", { name: "Submit" }).click();
     await page.getByRole("progressbar").waitFor();
+    // While rows are on their way, the database cannot change under them.
+    assert.equal(await page.getByLabel("Target database").isDisabled(), true);
     await page.getByRole("button", { name: "Cancel" }).click();
     const summary = page.getByText(/^Last submit:/);
     await summary.waitFor();
@@ -309,7 +311,7 @@ describe("the editor", () => {
     assert.match(await page.getByText(/will be sent/).innerText(), new RegExp(`^${unsent} rows will be sent`));
   });
 
-  test("503 and 429 are retried; a gateway that keeps failing is shown on the rows with its reason", async () => {
+  test("503 and 429 are retried; an API that stays unavailable is shown on the rows with its reason", async () => {
     await signIn(page);
     await loadTable(page);
     await (await cell(page, "Tolerance amount", 30)).fill("3.30");
@@ -323,10 +325,10 @@ describe("the editor", () => {
     assert.equal((await batchKeys(sandbox)).length, 3, "sent, 503, sent again, 429, sent again");
 
     await (await cell(page, "Tolerance amount", 31)).fill("3.31");
-    await sandbox.faults([{ path: "/tolerances-batch", do: "status", status: 502, body: "html" }]);
+    await sandbox.faults([{ path: "/tolerances-batch", do: "status", status: 503, body: "html" }]);
     await page.getByRole("button", { name: "Submit" }).click();
     await page.getByText("Last submit: 0 created, 0 updated, 1 failed, 0 unconfirmed.").waitFor({ timeout: 60_000 });
-    assert.match(await outcome(page, 31), /^✗ 502: .*gave up after 5 tries/);
+    assert.match(await outcome(page, 31), /^✗ 503: .*gave up after 5 tries/);
     assert.equal(await rowState(page, 31), "✗ Failed");
     assert.equal(await (await cell(page, "Tolerance amount", 31)).inputValue(), "3.31", "the edit is kept");
   });
@@ -361,6 +363,29 @@ describe("the editor", () => {
     assert.equal(await (await cell(page, "Tolerance key", 2)).inputValue(), "502");
     await page.getByRole("button", { name: "Redo" }).click();
     assert.equal(await page.getByRole("grid").getAttribute("aria-rowcount"), "2");
+  });
+
+  test("a draft that cannot be read is kept aside, and the user is told", async () => {
+    await page.evaluate(
+      () =>
+        new Promise((resolve, reject) => {
+          const open = indexedDB.open("tolerance-editor", 1);
+          open.onupgradeneeded = () => open.result.createObjectStore("drafts");
+          open.onsuccess = () => {
+            const tx = open.result.transaction("drafts", "readwrite");
+            tx.objectStore("drafts").put("{not a draft", "v1:DEMO_TEST");
+            tx.oncomplete = resolve;
+            tx.onerror = reject;
+          };
+        }),
+    );
+    await page.getByLabel("Target database").selectOption("DEMO_TEST");
+    await signIn(page);
+    await page.getByText(/^Your draft for DEMO_TEST: the saved draft could not be read/).waitFor();
+    const { drafts } = await browserStorage(page);
+    const aside = Object.keys(drafts).filter((k) => k.startsWith("unreadable:DEMO_TEST:"));
+    assert.equal(aside.length, 1);
+    assert.equal(drafts[aside[0]], "{not a draft");
   });
 
   test("Discard draft empties the table and forgets the saved draft", async () => {

@@ -34,6 +34,11 @@ pub fn app_release() -> Result<PathBuf, String> {
         say("the app is up to date in dist/ (nothing it is built from changed)");
         return Ok(dist);
     }
+    // Trunk's --offline reaches cargo too: the crates must be on this machine first.
+    run(cmd(
+        "cargo",
+        ["fetch", "--target", "wasm32-unknown-unknown"],
+    ))?;
     let mut trunk = cmd("trunk", ["build", "--release", "--offline"]);
     trunk.env("PATH", path_with_tools());
     run(trunk)?;

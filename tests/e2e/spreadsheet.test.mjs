@@ -1,0 +1,113 @@
+// Spreadsheet moves in the editor through real keyboard and clipboard events: moving with
+// the keys, Escape, undo and redo, and pasting a block copied from a spreadsheet.
+import assert from "node:assert/strict";
+import { after, afterEach, before, beforeEach, describe, test } from "node:test";
+import { launchBrowser, startSandbox, waitForApp, watchedPage } from "./harness.mjs";
+import { cell, loadTable, rowState, signIn } from "./editor.js";
+
+/** Waits until the keyboard focus is in the cell labelled `label` (focus follows the grid's
+ * render, a frame or two after the key). */
+const expectFocus = (page, label) =>
+  page.waitForFunction((label) => document.activeElement?.getAttribute("aria-label") === label, label, {
+    timeout: 5_000,
+  });
+
+describe("spreadsheet keys and paste", () => {
+  let sandbox;
+  let browser;
+  let page;
+  let context;
+  let problems;
+
+  before(async () => {
+    [sandbox, browser] = await Promise.all([startSandbox(), launchBrowser()]);
+  });
+  after(async () => {
+    await browser?.close();
+    await sandbox?.stop();
+  });
+  beforeEach(async () => {
+    ({ page, context, problems } = await watchedPage(browser));
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: sandbox.url });
+    await page.goto(sandbox.url);
+    await waitForApp(page);
+    await signIn(page);
+    await loadTable(page);
+  });
+  afterEach(async () => {
+    assert.deepEqual(problems.pageErrors, []);
+    assert.deepEqual(problems.cspViolations, []);
+    await context.close();
+  });
+
+  test("arrows, Enter, Escape, Ctrl-End, and Ctrl-Z / Ctrl-Y on the table", async () => {
+    await (await cell(page, "Tolerance amount", 1)).click();
+    await page.keyboard.press("Control+A");
+    await page.keyboard.type("7.77");
+    await page.keyboard.press("Enter");
+    await expectFocus(page, "Tolerance amount row 2");
+    assert.equal(await rowState(page, 1), "✎ Changed");
+    await page.keyboard.press("ArrowDown");
+    await expectFocus(page, "Tolerance amount row 3");
+    await page.keyboard.press("ArrowUp");
+    await expectFocus(page, "Tolerance amount row 2");
+
+    // Typing then Escape puts the cell back as it was.
+    const before = await (await cell(page, "Tolerance amount", 2)).inputValue();
+    await page.keyboard.press("Control+A");
+    await page.keyboard.type("oops");
+    assert.equal(await rowState(page, 2), "⚠ Has problems");
+    await page.keyboard.press("Escape");
+    assert.equal(await (await cell(page, "Tolerance amount", 2)).inputValue(), before);
+    assert.equal(await rowState(page, 2), "· Unchanged");
+
+    // Left and Right move between cells only from the edge of the text.
+    await page.keyboard.press("End");
+    await page.keyboard.press("ArrowRight");
+    await expectFocus(page, "Group ID row 2");
+
+    // Undo and redo work on the table, whichever cell has the focus.
+    await page.keyboard.press("Control+Z");
+    assert.notEqual(await (await cell(page, "Tolerance amount", 1)).inputValue(), "7.77");
+    await page.keyboard.press("Control+Y");
+    assert.equal(await (await cell(page, "Tolerance amount", 1)).inputValue(), "7.77");
+
+    await (await cell(page, "Group ID", 5)).click();
+    await page.keyboard.press("Control+End");
+    await expectFocus(page, "Payment method row 300");
+    await page.keyboard.press("Control+Home");
+    await expectFocus(page, "Tolerance key row 1");
+  });
+
+  test("a 1,000-row block from a spreadsheet pastes, validates every cell, and undoes in one step", async () => {
+    const lines = [];
+    for (let i = 0; i < 1000; i++) {
+      const amount = i % 100 === 99 ? "12,5" : `$${(i % 25) + 1}.25`;
+      lines.push([5001 + i, amount, `GRP${String(i % 24 + 1).padStart(3, "0")}`, "ACH"].join("\t"));
+    }
+    const block = lines.join("\r\n") + "\r\n"; // as Excel puts it on the clipboard
+    await page.getByRole("button", { name: "Add row" }).click();
+    await (await cell(page, "Tolerance key", 301)).click();
+    await page.evaluate((text) => navigator.clipboard.writeText(text), block);
+    await page.keyboard.press("Control+V");
+
+    await page.getByText("Pasted 4000 cells, adding 999 rows; 10 have a problem. Undo takes the whole paste back.").waitFor();
+    assert.equal(await page.getByRole("grid").getAttribute("aria-rowcount"), "1301");
+    assert.equal(await (await cell(page, "Tolerance key", 1300)).inputValue(), "6000");
+    assert.equal(await (await cell(page, "Tolerance amount", 1299)).inputValue(), "$24.25");
+    assert.equal(await rowState(page, 1299), "＋ New");
+    assert.equal(await (await cell(page, "Tolerance amount", 1300)).inputValue(), "12,5");
+    assert.equal(await rowState(page, 1300), "⚠ Has problems");
+    // Every pasted cell is checked, not just the first row: row 400 holds the 100th line.
+    assert.equal(await rowState(page, 400), "⚠ Has problems");
+    assert.match(await page.getByText(/will be sent/).innerText(), /^990 rows will be sent \(990 new, 0 changed, 10 with problems\)/);
+
+    await (await cell(page, "Group ID", 350)).click();
+    await page.keyboard.press("Control+Z");
+    assert.equal(await page.getByRole("grid").getAttribute("aria-rowcount"), "302");
+    assert.equal(await (await cell(page, "Tolerance key", 301)).inputValue(), "");
+    await (await cell(page, "Group ID", 10)).click();
+    await page.keyboard.press("Control+Shift+Z");
+    assert.equal(await page.getByRole("grid").getAttribute("aria-rowcount"), "1301");
+  });
+});
