@@ -3,8 +3,10 @@ use leptos::prelude::*;
 use crate::api::{self, ListProgress};
 use crate::components::tolerance_grid::focus_cell;
 use crate::core::columns::Field;
+use crate::core::csv_io::{export_outcomes, export_table};
 use crate::core::draft::RowId;
 use crate::core::table::Table;
+use crate::editor::download::download_text;
 use crate::editor::draft_storage;
 use crate::editor::session::Session;
 use crate::editor::store::TableStore;
@@ -122,6 +124,31 @@ pub fn EditorToolbar(
             position + 1
         )));
     };
+    // The table as a CSV file, or the last outcomes (key, status, message, activity ID).
+    let export = move |kind: ExportKind| {
+        let database = session.database.get_untracked();
+        let (name, csv) = store.with(|t| match kind {
+            ExportKind::Table => (format!("tolerances-{database}.csv"), export_table(t.rows())),
+            ExportKind::Outcomes => (
+                format!("outcomes-{database}.csv"),
+                export_outcomes(
+                    t.rows()
+                        .iter()
+                        .filter_map(|row| Some((row.text(Field::Key), row.outcome()?))),
+                ),
+            ),
+        });
+        let result = csv
+            .map_err(|err| err.to_string())
+            .and_then(|text| download_text(&name, "text/csv;charset=utf-8", &text));
+        if let Err(err) = result {
+            notice.set(Some(format!("The file could not be made: {err}")));
+        }
+    };
+    let has_outcomes = move || {
+        store.track_any();
+        store.with(|t| t.rows().iter().any(|row| row.outcome().is_some()))
+    };
     let can_undo = move || {
         store.track_any();
         store.with(Table::can_undo)
@@ -179,6 +206,13 @@ pub fn EditorToolbar(
                 "Redo"
             </button>
             <span class="toolbar-gap"></span>
+            <button type="button" on:click=move |_| export(ExportKind::Table)>"Export CSV"</button>
+            <Show when=has_outcomes>
+                <button type="button" on:click=move |_| export(ExportKind::Outcomes)>
+                    "Export outcomes"
+                </button>
+            </Show>
+            <span class="toolbar-gap"></span>
             <button
                 type="button"
                 disabled=busy
@@ -219,4 +253,10 @@ pub fn EditorToolbar(
             </div>
         </Show>
     }
+}
+
+#[derive(Clone, Copy)]
+enum ExportKind {
+    Table,
+    Outcomes,
 }

@@ -141,6 +141,22 @@ describe("the editor", () => {
       assert.equal(request.headers["x-api-key"], undefined, "gateway mode: the browser sends no API key");
     }
 
+    // The outcomes and the table export as CSV files Excel opens (BOM, CRLF).
+    const download = async (name) => {
+      const [file] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name }).click()]);
+      return { name: file.suggestedFilename(), text: readFileSync(await file.path(), "utf8") };
+    };
+    const outcomes = await download("Export outcomes");
+    assert.equal(outcomes.name, "outcomes-DEMO_LIVE.csv");
+    const lines = outcomes.text.replace(/^\uFEFF/, "").trim().split("\r\n");
+    assert.equal(lines[0], "Tolerance key,Outcome,HTTP status,Message,Activity ID");
+    assert.equal(lines.length, 4);
+    assert.match(lines.find((l) => l.startsWith("9002,")), /^9002,Failed,400,payment_Method ACH is not allowed for this group,\S+$/);
+    const table = await download("Export CSV");
+    assert.equal(table.name, "tolerances-DEMO_LIVE.csv");
+    assert.ok(table.text.startsWith("\uFEFFTolerance key,Tolerance amount,Group ID,Payment method,"));
+    assert.equal(table.text.trim().split("\r\n").length, 303);
+
     // Resend failed sends just the failed row.
     await sandbox.clearFaults();
     await sandbox.clearRequests();
