@@ -11,7 +11,8 @@ pub const HISTORY_LIMIT: usize = 200;
 /// One reversible change, stored as what reverses it.
 #[derive(Debug, Clone)]
 pub enum Step {
-    /// Cells to write back (their earlier texts).
+    /// Cells to write back (their earlier texts), in the order they were changed; applied
+    /// last-first.
     Texts(Vec<(RowId, Field, String)>),
     /// Rows that were added: reversing removes them.
     Inserted(Vec<RowId>),

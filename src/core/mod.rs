@@ -9,6 +9,7 @@ pub mod csv_io;
 pub mod draft;
 pub mod envelope;
 pub mod history;
+pub mod import;
 pub mod keys;
 pub mod multistatus;
 pub mod paste;

@@ -100,6 +100,15 @@ impl Table {
         self.positions.get(&id).copied()
     }
 
+    /// The first row (in table order) whose key cell reads as `key`.
+    pub fn position_of_key(&self, key: i32) -> Option<usize> {
+        self.keys
+            .rows_with(key)
+            .iter()
+            .filter_map(|id| self.position(*id))
+            .min()
+    }
+
     pub fn can_undo(&self) -> bool {
         self.history.can_undo()
     }
@@ -411,7 +420,10 @@ impl Table {
     /// Applies an undo or redo step; returns its inverse and what it touched.
     fn apply_step(&mut self, step: Step) -> (Step, Touched) {
         match step {
-            Step::Texts(texts) => {
+            Step::Texts(mut texts) => {
+                // Written back last-first, so a cell edited twice in one step ends as it
+                // began; the texts replaced, in that order, are the step that reverses this.
+                texts.reverse();
                 let (before, touched) = self.apply_texts(texts);
                 (Step::Texts(before), Touched::Rows(touched))
             }
