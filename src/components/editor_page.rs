@@ -5,7 +5,8 @@ use leptos::prelude::*;
 
 use crate::components::tolerance_grid::focus_cell;
 use crate::components::{
-    DatabasePicker, EditorToolbar, ReauthDialog, SignInForm, SubmitBar, ToleranceGrid,
+    DatabasePicker, EditorToolbar, ImportPanel, PendingImport, ReauthDialog, SignInForm, SubmitBar,
+    ToleranceGrid,
 };
 use crate::core::columns::Field;
 use crate::core::config::RuntimeConfig;
@@ -29,6 +30,7 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
     let active = RwSignal::new(None::<(RowId, usize)>);
     let reveal = RwSignal::new(None::<usize>);
     let notice = RwSignal::new(None::<String>);
+    let importing = RwSignal::new(None::<PendingImport>);
     let suggestions = RwSignal::new((Vec::<String>::new(), Vec::<String>::new()));
     // The database the table belongs to: rows never move between databases.
     let table_database = RwSignal::new(None::<String>);
@@ -175,12 +177,20 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
             when=move || session.is_signed_in() || session.reauth_needed.get()
             fallback=move || view! { <SignInForm session /> }
         >
-            <EditorToolbar session store submit active reveal notice suggestions />
+            <EditorToolbar session store submit active reveal notice suggestions importing />
+            <ImportPanel store pending=importing notice />
             <Show when=move || notice.with(Option::is_some)>
                 <p class="notice" role="status">{move || notice.get()}</p>
             </Show>
             <ProblemLine store active />
-            <ToleranceGrid store active reveal notice frozen=Signal::derive(move || submit.running.get()) />
+            <ToleranceGrid
+                store
+                active
+                reveal
+                notice
+                importing
+                frozen=Signal::derive(move || submit.running.get())
+            />
             <SubmitBar session store submit focus_first_problem=Callback::new(move |()| focus_first_problem()) />
         </Show>
         <ReauthDialog session submit />

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 
 use crate::api::{self, ListProgress};
 use crate::components::tolerance_grid::focus_cell;
+use crate::components::{PendingImport, picked_file, read_import};
 use crate::core::columns::Field;
 use crate::core::csv_io::{export_outcomes, export_table};
 use crate::core::draft::RowId;
@@ -22,6 +23,8 @@ pub fn EditorToolbar(
     reveal: RwSignal<Option<usize>>,
     notice: RwSignal<Option<String>>,
     suggestions: RwSignal<(Vec<String>, Vec<String>)>,
+    /// A CSV file read and waiting in the import preview.
+    importing: RwSignal<Option<PendingImport>>,
 ) -> impl IntoView {
     let progress = RwSignal::new(None::<ListProgress>);
     let busy = move || submit.running.get();
@@ -206,6 +209,25 @@ pub fn EditorToolbar(
                 "Redo"
             </button>
             <span class="toolbar-gap"></span>
+            <label class="file-button" class:disabled=busy>
+                "Import CSV"
+                <input
+                    type="file"
+                    accept=".csv,text/csv,text/plain"
+                    class="visually-hidden"
+                    disabled=busy
+                    on:change=move |ev| {
+                        if let Some(file) = picked_file(&ev) {
+                            leptos::task::spawn_local(async move {
+                                match read_import(file).await {
+                                    Ok(import) => importing.set(Some(import)),
+                                    Err(err) => notice.set(Some(err)),
+                                }
+                            });
+                        }
+                    }
+                />
+            </label>
             <button type="button" on:click=move |_| export(ExportKind::Table)>"Export CSV"</button>
             <Show when=has_outcomes>
                 <button type="button" on:click=move |_| export(ExportKind::Outcomes)>

@@ -5,7 +5,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{ClipboardEvent, HtmlInputElement, KeyboardEvent};
 
 use crate::components::grid_columns::grid_columns;
-use crate::components::{GridRow, cell_dom_id};
+use crate::components::{GridRow, PendingImport, cell_dom_id, read_import};
 use crate::core::clipboard::parse_tsv;
 use crate::core::columns::{EDITABLE_COUNT, Field};
 use crate::core::draft::RowId;
@@ -32,6 +32,9 @@ pub fn ToleranceGrid(
     /// While a submit runs, undo, redo and paste wait (typing in a cell still works).
     #[prop(optional, into)]
     frozen: Signal<bool>,
+    /// Where a CSV file dropped on the table goes for its preview.
+    #[prop(optional)]
+    importing: Option<RwSignal<Option<PendingImport>>>,
 ) -> impl IntoView {
     let scroller = NodeRef::<Div>::new();
     let scroll_top = RwSignal::new(0.0_f64);
@@ -87,6 +90,26 @@ pub fn ToleranceGrid(
             aria-colcount=grid_columns().len()
             on:scroll=move |_| measure()
             on:keydown=move |ev| on_key(&ev, store, active, reveal, viewport, frozen)
+            on:dragover=move |ev: web_sys::DragEvent| {
+                if importing.is_some() {
+                    ev.prevent_default();
+                }
+            }
+            on:drop=move |ev: web_sys::DragEvent| {
+                let (Some(importing), false) = (importing, frozen.get_untracked()) else {
+                    return;
+                };
+                ev.prevent_default();
+                let file = ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0));
+                if let Some(file) = file {
+                    leptos::task::spawn_local(async move {
+                        match read_import(file).await {
+                            Ok(import) => importing.set(Some(import)),
+                            Err(err) => notice.set(Some(err)),
+                        }
+                    });
+                }
+            }
             on:paste=move |ev| {
                 if !frozen.get_untracked() {
                     on_paste(&ev, store, active, notice);

@@ -111,3 +111,58 @@ describe("spreadsheet keys and paste", () => {
     assert.equal(await page.getByRole("grid").getAttribute("aria-rowcount"), "1301");
   });
 });
+
+describe("CSV import", () => {
+  let sandbox;
+  let browser;
+
+  before(async () => {
+    [sandbox, browser] = await Promise.all([startSandbox(), launchBrowser()]);
+  });
+  after(async () => {
+    await browser?.close();
+    await sandbox?.stop();
+  });
+
+  test("a semicolon CSV with a BOM is previewed, mapped, merged by key, and undone in one step", async () => {
+    const { page, context, problems } = await watchedPage(browser);
+    await page.goto(sandbox.url);
+    await waitForApp(page);
+    await signIn(page);
+    await loadTable(page);
+    const csv =
+      "\uFEFFtolerance_Key;Tolerance amount;Notes;payment_Method\r\n" +
+      "1;2.25;keep;CARD\r\n" +
+      "9100;1.00;new;CHECK\r\n" +
+      "9101;x;bad;\r\n";
+    await page.getByLabel("Import CSV").setInputFiles({ name: "tolerances.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+
+    const preview = page.getByRole("region", { name: "Import preview" });
+    await preview.waitFor();
+    assert.equal(await preview.getByRole("status").innerText(), "1 rows will be added, 1 updated, 1 have problems.");
+    // Nothing changed yet.
+    assert.equal(await page.getByRole("grid").getAttribute("aria-rowcount"), "301");
+    // The unknown column is ignored; mapping it to Group ID is the user's call.
+    const notes = preview.getByLabel("Column 3 (Notes)");
+    assert.equal(await notes.inputValue(), "");
+    await notes.selectOption({ label: "Group ID" });
+    await preview.getByRole("button", { name: "Apply import" }).click();
+
+    await page.getByText("Imported tolerances.csv: 1 rows added, 1 updated, 1 with problems. Undo takes the whole import back.").waitFor();
+    assert.equal(await page.getByRole("grid").getAttribute("aria-rowcount"), "303");
+    assert.equal(await (await cell(page, "Tolerance amount", 1)).inputValue(), "2.25");
+    assert.equal(await (await cell(page, "Group ID", 1)).inputValue(), "keep");
+    assert.equal(await (await cell(page, "Payment method", 1)).inputValue(), "CARD");
+    assert.equal(await rowState(page, 1), "✎ Changed");
+    assert.equal(await (await cell(page, "Payment method", 301)).inputValue(), "CHECK");
+    assert.equal(await rowState(page, 302), "⚠ Has problems");
+
+    await (await cell(page, "Group ID", 5)).click();
+    await page.keyboard.press("Control+Z");
+    assert.equal(await page.getByRole("grid").getAttribute("aria-rowcount"), "301");
+    assert.equal(await rowState(page, 1), "· Unchanged");
+    assert.deepEqual(problems.pageErrors, []);
+    assert.deepEqual(problems.cspViolations, []);
+    await context.close();
+  });
+});

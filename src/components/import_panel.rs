@@ -1,0 +1,141 @@
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::core::columns::Field;
+use crate::core::csv_io::{CsvFile, read_csv};
+use crate::core::import::plan_import;
+use crate::editor::store::TableStore;
+
+/// A CSV file read and waiting for the user to check its mapping and apply it.
+#[derive(Clone)]
+pub struct PendingImport {
+    pub name: String,
+    pub file: CsvFile,
+    pub mapping: Vec<Option<Field>>,
+}
+
+/// Reads a file the user picked or dropped into a pending import, or says what is wrong.
+pub async fn read_import(file: web_sys::File) -> Result<PendingImport, String> {
+    let text = wasm_bindgen_futures::JsFuture::from(file.text())
+        .await
+        .map_err(|err| format!("{} could not be read: {err:?}", file.name()))?
+        .as_string()
+        .unwrap_or_default();
+    let csv = read_csv(&text)
+        .map_err(|err| format!("{} is not a CSV file this app can read: {err}", file.name()))?;
+    Ok(PendingImport {
+        name: file.name(),
+        mapping: csv.mapping.clone(),
+        file: csv,
+    })
+}
+
+/// The preview of an import: which table column each file column fills (editable), and what
+/// applying it will do, before anything changes.
+#[component]
+pub fn ImportPanel(
+    store: TableStore,
+    pending: RwSignal<Option<PendingImport>>,
+    notice: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let summary = move || {
+        pending.with(|p| {
+            p.as_ref().map(|p| {
+                store.with(|t| {
+                    p.file
+                        .summarize(&p.mapping, |key| t.position_of_key(key).is_some())
+                })
+            })
+        })
+    };
+    let apply = move |_| {
+        let Some(import) = pending.get_untracked() else {
+            return;
+        };
+        let counts = summary();
+        let plan = store.with(|t| plan_import(&import.file, &import.mapping, t));
+        store.update(|t| t.paste(plan.edits, plan.new_rows));
+        pending.set(None);
+        if let Some(s) = counts {
+            notice.set(Some(format!(
+                "Imported {}: {} rows added, {} updated, {} with problems. Undo takes the whole import back.",
+                import.name, s.added, s.updated, s.with_problems
+            )));
+        }
+    };
+    let columns = move || {
+        pending.with(|p| {
+            p.as_ref()
+                .map(|p| {
+                    let headers = p.file.header.clone().unwrap_or_default();
+                    (0..p.mapping.len())
+                        .map(|i| (i, headers.get(i).cloned().unwrap_or_default()))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <Show when=move || pending.with(Option::is_some)>
+            <section class="import-panel" aria-label="Import preview">
+                <h2>{move || pending.with(|p| p.as_ref().map(|p| format!("Import {}", p.name)))}</h2>
+                <div class="import-mapping">
+                    <For each=columns key=|(i, header)| (*i, header.clone()) let((index, header))>
+                        <label>
+                            {format!("Column {} ({header})", index + 1)}
+                            <select on:change=move |ev| {
+                                let chosen = event_target_value(&ev);
+                                pending.update(|p| {
+                                    if let Some(p) = p {
+                                        p.mapping[index] = Field::EDITABLE
+                                            .into_iter()
+                                            .find(|f| f.json_name() == chosen);
+                                    }
+                                });
+                            }>
+                                <option value="" selected=move || mapped(pending, index).is_none()>"Ignore"</option>
+                                {Field::EDITABLE
+                                    .into_iter()
+                                    .map(|field| {
+                                        view! {
+                                            <option
+                                                value=field.json_name()
+                                                selected=move || mapped(pending, index) == Some(field)
+                                            >
+                                                {field.title()}
+                                            </option>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </select>
+                        </label>
+                    </For>
+                </div>
+                <p class="import-summary" role="status">
+                    {move || summary().map(|s| format!(
+                        "{} rows will be added, {} updated, {} have problems.",
+                        s.added, s.updated, s.with_problems
+                    ))}
+                </p>
+                <button type="button" class="primary" on:click=apply>"Apply import"</button>
+                <button type="button" on:click=move |_| pending.set(None)>"Cancel import"</button>
+            </section>
+        </Show>
+    }
+}
+
+fn mapped(pending: RwSignal<Option<PendingImport>>, index: usize) -> Option<Field> {
+    pending.with(|p| {
+        p.as_ref()
+            .and_then(|p| p.mapping.get(index).copied().flatten())
+    })
+}
+
+/// The first file of a file input's change event.
+pub fn picked_file(ev: &web_sys::Event) -> Option<web_sys::File> {
+    let input = ev.target()?.dyn_into::<web_sys::HtmlInputElement>().ok()?;
+    let file = input.files()?.get(0);
+    // Picking the same file again must fire `change` again.
+    input.set_value("");
+    file
+}
