@@ -182,6 +182,7 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
             <Show when=move || notice.with(Option::is_some)>
                 <p class="notice" role="status">{move || notice.get()}</p>
             </Show>
+            <FindBox store active reveal />
             <ProblemLine store active />
             <ToleranceGrid
                 store
@@ -200,6 +201,76 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
         <datalist id="payment-suggestions">
             {move || suggestions.with(|(_, methods)| methods.iter().map(|m| view! { <option value=m.clone()></option> }).collect_view())}
         </datalist>
+    }
+}
+
+/// Finds text in any editable cell of any row, in view or not (the browser's own find sees
+/// only the rows rendered), and moves the focus to the next match.
+#[component]
+fn FindBox(
+    store: TableStore,
+    active: RwSignal<Option<(RowId, usize)>>,
+    reveal: RwSignal<Option<usize>>,
+) -> impl IntoView {
+    let query = RwSignal::new(String::new());
+    let result = RwSignal::new(String::new());
+    let find_next = move || {
+        let wanted = query.get_untracked().trim().to_lowercase();
+        if wanted.is_empty() {
+            return;
+        }
+        let from = active
+            .get_untracked()
+            .and_then(|(id, _)| store.with(|t| t.position(id)))
+            .map_or(0, |p| p + 1);
+        let found = store.with(|t| {
+            let matches: Vec<(usize, Field)> = t
+                .rows()
+                .iter()
+                .enumerate()
+                .filter_map(|(i, row)| {
+                    Field::EDITABLE
+                        .into_iter()
+                        .find(|f| row.text(*f).to_lowercase().contains(&wanted))
+                        .map(|f| (i, f))
+                })
+                .collect();
+            let next = matches
+                .iter()
+                .position(|(i, _)| *i >= from)
+                .or((!matches.is_empty()).then_some(0));
+            next.map(|n| (matches[n], n + 1, matches.len()))
+        });
+        match found {
+            Some(((index, field), n, total)) => {
+                result.set(format!("Row {}: match {n} of {total}", index + 1));
+                focus_cell(store, reveal, index, field);
+            }
+            None => result.set(format!(
+                "No row contains “{}”.",
+                query.get_untracked().trim()
+            )),
+        }
+    };
+    view! {
+        <form
+            class="find"
+            role="search"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                find_next();
+            }
+        >
+            <input
+                type="search"
+                aria-label="Find"
+                placeholder="Find in the table"
+                prop:value=move || query.get()
+                on:input=move |ev| query.set(event_target_value(&ev))
+            />
+            <button type="submit">"Find next"</button>
+            <span class="find-result" role="status">{move || result.get()}</span>
+        </form>
     }
 }
 

@@ -37,6 +37,8 @@ pub fn ToleranceGrid(
     importing: Option<RwSignal<Option<PendingImport>>>,
 ) -> impl IntoView {
     let scroller = NodeRef::<Div>::new();
+    // The sort keys, first first: a click sorts by a column, a shift-click adds one.
+    let sort = RwSignal::new(Vec::<(Field, bool)>::new());
     let scroll_top = RwSignal::new(0.0_f64);
     let viewport = RwSignal::new(600.0_f64);
 
@@ -119,12 +121,14 @@ pub fn ToleranceGrid(
             <div class="grid-header" role="row" aria-rowindex="1">
                 {grid_columns()
                     .into_iter()
-                    .map(|column| {
-                        view! {
+                    .map(|column| match column.field {
+                        Some(field) => view! { <SortHeader store field class=column.class sort /> }.into_any(),
+                        None => view! {
                             <div class=format!("grid-cell header {}", column.class) role="columnheader">
                                 {column.title}
                             </div>
                         }
+                        .into_any(),
                     })
                     .collect_view()}
             </div>
@@ -289,4 +293,55 @@ fn focus_when_rendered(dom_id: String, frames_left: u32) {
             None => {}
         }
     });
+}
+
+/// A column header that sorts: click for this column (again to reverse), shift-click to add
+/// it as the next key. `aria-sort` tells screen readers the order.
+#[component]
+fn SortHeader(
+    store: TableStore,
+    field: Field,
+    class: &'static str,
+    sort: RwSignal<Vec<(Field, bool)>>,
+) -> impl IntoView {
+    let direction =
+        move || sort.with(|keys| keys.iter().find(|(f, _)| *f == field).map(|(_, up)| *up));
+    let on_click = move |ev: web_sys::MouseEvent| {
+        sort.update(|keys| {
+            let position = keys.iter().position(|(f, _)| *f == field);
+            match (position, ev.shift_key()) {
+                (Some(i), true) => keys[i].1 = !keys[i].1,
+                (None, true) => keys.push((field, true)),
+                (Some(0), false) => {
+                    let ascending = !keys[0].1;
+                    *keys = vec![(field, ascending)];
+                }
+                _ => *keys = vec![(field, true)],
+            }
+        });
+        let keys = sort.get_untracked();
+        store.update(|t| t.sort_by(&keys));
+    };
+    view! {
+        <div
+            class=format!("grid-cell header {class}")
+            role="columnheader"
+            aria-sort=move || match direction() {
+                Some(true) => "ascending",
+                Some(false) => "descending",
+                None => "none",
+            }
+        >
+            <button type="button" class="sort-button" on:click=on_click>
+                {field.title()}
+                <span aria-hidden="true">
+                    {move || match direction() {
+                        Some(true) => " ▲",
+                        Some(false) => " ▼",
+                        None => "",
+                    }}
+                </span>
+            </button>
+        </div>
+    }
 }

@@ -10,6 +10,7 @@ use crate::core::history::{History, Step};
 use crate::core::keys::KeyIndex;
 use crate::core::multistatus::RowOutcome;
 use crate::core::record::Tolerance;
+use crate::core::validate;
 
 /// Which rows an operation changed, so the view refreshes only those.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -215,6 +216,47 @@ impl Table {
         } else {
             Touched::Rows(touched)
         }
+    }
+
+    /// Orders the rows by `keys` (a field and whether ascending), first key first: numbers by
+    /// value, text ignoring case, and cells that do not read (blank or with a problem) last.
+    /// Stable, so rows equal on every key keep their order. Sorting arranges the view and is
+    /// not an undo step; the undo history stays.
+    pub fn sort_by(&mut self, keys: &[(Field, bool)]) -> Touched {
+        let sort_key = |row: &RowDraft, field: Field| -> SortValue {
+            let text = row.text(field);
+            match field {
+                Field::Key => validate::parse_key(text)
+                    .map_or(SortValue::Unreadable, |k| SortValue::Number(f64::from(k))),
+                Field::Amount => {
+                    validate::parse_amount(text).map_or(SortValue::Unreadable, SortValue::Number)
+                }
+                _ if text.trim().is_empty() => SortValue::Unreadable,
+                _ => SortValue::Text(text.trim().to_lowercase()),
+            }
+        };
+        let mut keyed: Vec<(Vec<SortValue>, RowDraft)> = std::mem::take(&mut self.rows)
+            .into_iter()
+            .map(|row| {
+                (
+                    keys.iter()
+                        .map(|(field, _)| sort_key(&row, *field))
+                        .collect(),
+                    row,
+                )
+            })
+            .collect();
+        keyed.sort_by(|(a, _), (b, _)| {
+            a.iter()
+                .zip(b)
+                .zip(keys)
+                .map(|((a, b), (_, ascending))| a.compare(b, *ascending))
+                .find(|order| order.is_ne())
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        self.rows = keyed.into_iter().map(|(_, row)| row).collect();
+        self.reindex();
+        Touched::Structure
     }
 
     /// Copies a row's text into a new row just below it, as one undo step.
@@ -470,6 +512,31 @@ impl Table {
             let duplicate = row.key().is_some_and(|k| self.keys.is_duplicate(k));
             row.set_duplicate_key(duplicate);
         }
+    }
+}
+
+/// A cell as sorting sees it.
+#[derive(Debug, Clone, PartialEq)]
+enum SortValue {
+    Number(f64),
+    Text(String),
+    Unreadable,
+}
+
+impl SortValue {
+    /// Unreadable cells go last whichever the direction.
+    fn compare(&self, other: &SortValue, ascending: bool) -> std::cmp::Ordering {
+        use std::cmp::Ordering;
+        let order = match (self, other) {
+            (SortValue::Unreadable, SortValue::Unreadable) => return Ordering::Equal,
+            (SortValue::Unreadable, _) => return Ordering::Greater,
+            (_, SortValue::Unreadable) => return Ordering::Less,
+            (SortValue::Number(a), SortValue::Number(b)) => a.total_cmp(b),
+            (SortValue::Text(a), SortValue::Text(b)) => a.cmp(b),
+            (SortValue::Number(_), SortValue::Text(_)) => Ordering::Less,
+            (SortValue::Text(_), SortValue::Number(_)) => Ordering::Greater,
+        };
+        if ascending { order } else { order.reverse() }
     }
 }
 

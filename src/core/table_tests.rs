@@ -252,3 +252,26 @@ fn escape_cancels_the_typing_in_a_cell_without_touching_history_before_it() {
         "the earlier edit is next"
     );
 }
+
+#[test]
+fn sorting_orders_by_value_then_by_the_second_key_with_unreadable_cells_last() {
+    let mut table = Table::from_records([
+        record(1, 5.0),
+        record(2, 10.0),
+        record(3, 5.0),
+        record(4, 0.5),
+    ]);
+    let id = table.row_at(3).unwrap().id();
+    table.set_text(id, Field::Amount, "oops".into());
+    table.sort_by(&[(Field::Amount, false), (Field::Key, true)]);
+    assert_eq!(
+        texts(&table, Field::Key),
+        ["2", "1", "3", "4"],
+        "10, 5, 5 (by key), then unreadable"
+    );
+    table.sort_by(&[(Field::Amount, true), (Field::Key, false)]);
+    assert_eq!(texts(&table, Field::Key), ["3", "1", "2", "4"]);
+    // Undo still knows its steps after a sort.
+    table.undo().unwrap();
+    assert_eq!(table.row(id).unwrap().text(Field::Amount), "0.50");
+}

@@ -79,6 +79,33 @@ describe("spreadsheet keys and paste", () => {
     await expectFocus(page, "Tolerance key row 1");
   });
 
+  test("header clicks sort (shift-click adds a key) and Find reaches rows out of view", async () => {
+    const header = (name) => page.getByRole("columnheader", { name });
+    await header("Tolerance amount").getByRole("button").click();
+    assert.equal(await header("Tolerance amount").getAttribute("aria-sort"), "ascending");
+    assert.equal(await (await cell(page, "Tolerance amount", 1)).inputValue(), "0.50");
+    await header("Tolerance amount").getByRole("button").click();
+    assert.equal(await header("Tolerance amount").getAttribute("aria-sort"), "descending");
+    assert.equal(await (await cell(page, "Tolerance amount", 1)).inputValue(), "25.00");
+    await header("Tolerance key").getByRole("button").click({ modifiers: ["Shift"] });
+    assert.equal(await header("Tolerance key").getAttribute("aria-sort"), "ascending");
+    // Among the 25.00 rows, keys now ascend.
+    const keys = [];
+    for (let row = 1; row <= 3; row++) keys.push(Number(await (await cell(page, "Tolerance key", row)).inputValue()));
+    assert.deepEqual([...keys].sort((a, b) => a - b), keys);
+
+    await page.getByLabel("Find").fill("LOCKBOX");
+    await page.getByRole("button", { name: "Find next" }).click();
+    await page.getByText(/^Row \d+: match 1 of \d+$/).waitFor();
+    await page.getByRole("button", { name: "Find next" }).click();
+    await page.getByText(/^Row \d+: match 2 of \d+$/).waitFor();
+    const focused = await page.evaluate(() => document.activeElement?.value);
+    assert.equal(focused, "LOCKBOX");
+    await page.getByLabel("Find").fill("no such thing");
+    await page.getByRole("button", { name: "Find next" }).click();
+    await page.getByText("No row contains “no such thing”.").waitFor();
+  });
+
   test("a 1,000-row block from a spreadsheet pastes, validates every cell, and undoes in one step", async () => {
     const lines = [];
     for (let i = 0; i < 1000; i++) {
