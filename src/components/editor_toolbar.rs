@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use crate::api::{self, ListProgress};
 use crate::components::tolerance_grid::focus_cell;
-use crate::components::{PendingImport, picked_file, read_import};
+use crate::components::{PendingImport, picked_file, start_import};
 use crate::core::columns::Field;
 use crate::core::csv_io::{export_outcomes, export_table};
 use crate::core::draft::RowId;
@@ -148,10 +148,7 @@ pub fn EditorToolbar(
             notice.set(Some(format!("The file could not be made: {err}")));
         }
     };
-    let has_outcomes = move || {
-        store.track_any();
-        store.with(|t| t.rows().iter().any(|row| row.outcome().is_some()))
-    };
+    let has_outcomes = move || store.summary().get().with_outcome > 0;
     let can_undo = move || {
         store.track_any();
         store.with(Table::can_undo)
@@ -218,12 +215,7 @@ pub fn EditorToolbar(
                     disabled=busy
                     on:change=move |ev| {
                         if let Some(file) = picked_file(&ev) {
-                            leptos::task::spawn_local(async move {
-                                match read_import(file).await {
-                                    Ok(import) => importing.set(Some(import)),
-                                    Err(err) => notice.set(Some(err)),
-                                }
-                            });
+                            start_import(file, importing, notice);
                         }
                     }
                 />

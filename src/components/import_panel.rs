@@ -14,8 +14,22 @@ pub struct PendingImport {
     pub mapping: Vec<Option<Field>>,
 }
 
+/// Reads a picked or dropped file into the import preview, or says in `notice` what is wrong.
+pub fn start_import(
+    file: web_sys::File,
+    importing: RwSignal<Option<PendingImport>>,
+    notice: RwSignal<Option<String>>,
+) {
+    leptos::task::spawn_local(async move {
+        match read_import(file).await {
+            Ok(import) => importing.set(Some(import)),
+            Err(err) => notice.set(Some(err)),
+        }
+    });
+}
+
 /// Reads a file the user picked or dropped into a pending import, or says what is wrong.
-pub async fn read_import(file: web_sys::File) -> Result<PendingImport, String> {
+async fn read_import(file: web_sys::File) -> Result<PendingImport, String> {
     let text = wasm_bindgen_futures::JsFuture::from(file.text())
         .await
         .map_err(|err| format!("{} could not be read: {err:?}", file.name()))?

@@ -17,7 +17,7 @@ pub use database_picker::DatabasePicker;
 pub use editor_page::EditorPage;
 pub use editor_toolbar::EditorToolbar;
 pub use grid_row::{GridRow, cell_dom_id};
-pub use import_panel::{ImportPanel, PendingImport, picked_file, read_import};
+pub use import_panel::{ImportPanel, PendingImport, picked_file, start_import};
 pub use reauth_dialog::ReauthDialog;
 pub use sign_in_form::SignInForm;
 pub use submit_bar::SubmitBar;

@@ -5,7 +5,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{ClipboardEvent, HtmlInputElement, KeyboardEvent};
 
 use crate::components::grid_columns::grid_columns;
-use crate::components::{GridRow, PendingImport, cell_dom_id, read_import};
+use crate::components::{GridRow, PendingImport, cell_dom_id, start_import};
 use crate::core::clipboard::parse_tsv;
 use crate::core::columns::{EDITABLE_COUNT, Field};
 use crate::core::draft::RowId;
@@ -104,12 +104,7 @@ pub fn ToleranceGrid(
                 ev.prevent_default();
                 let file = ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0));
                 if let Some(file) = file {
-                    leptos::task::spawn_local(async move {
-                        match read_import(file).await {
-                            Ok(import) => importing.set(Some(import)),
-                            Err(err) => notice.set(Some(err)),
-                        }
-                    });
+                    start_import(file, importing, notice);
                 }
             }
             on:paste=move |ev| {

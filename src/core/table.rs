@@ -35,6 +35,8 @@ pub struct Summary {
     pub pending: usize,
     /// Rows a Submit would send now.
     pub to_send: usize,
+    /// Rows showing an outcome of an earlier submit (what "Export outcomes" writes).
+    pub with_outcome: usize,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -311,6 +313,7 @@ impl Table {
             }
             summary.problems += row.problems().count();
             summary.to_send += usize::from(row.needs_sending());
+            summary.with_outcome += usize::from(row.outcome().is_some());
         }
         summary
     }

@@ -125,7 +125,7 @@ pub async fn submit(
                 wait(&mut in_flight, until.saturating_sub(now_ms()).min(POLL_MS)).await
             }
             Action::Idle => {
-                if planner_waits_for_sign_in(session) {
+                if session.reauth_needed.get_untracked() {
                     sleep(POLL_MS).await;
                     if !session.reauth_needed.get_untracked() && session.is_signed_in() {
                         planner.borrow_mut().on_signed_in();
@@ -148,10 +148,6 @@ pub async fn submit(
     store.update(|t| t.cancel_pending(&unsent));
     control.last.set(Some(report));
     control.running.set(false);
-}
-
-fn planner_waits_for_sign_in(session: Session) -> bool {
-    session.reauth_needed.get_untracked()
 }
 
 fn send(
