@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 
 use proptest::prelude::*;
-use tolerance_editor::core::clipboard::{parse_tsv, write_tsv};
+use tolerance_editor::core::clipboard::{escape_formula, parse_tsv, unescape_formula, write_tsv};
 use tolerance_editor::core::csv_io::{read_csv, write_csv};
 use tolerance_editor::core::draft::RowId;
 use tolerance_editor::core::multistatus::{match_answer, parse_batch_answer};
@@ -64,6 +64,48 @@ proptest! {
             .map(|r| r.iter().map(str::to_string).collect())
             .collect();
         prop_assert_eq!(back, rows);
+    }
+
+    /// The hand-written reader splits any text into the same records as the `csv` crate
+    /// (flexible, no headers, the detected delimiter), formula escapes aside.
+    #[test]
+    fn csv_reads_any_text_as_the_csv_crate_does(
+        text in prop_oneof!["[,;\t\r\n\"'=a\u{e9}]{0,40}", any::<String>()],
+    ) {
+        let file = read_csv(&text).unwrap();
+        let body = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        prop_assume!(!body.starts_with('\u{feff}'));
+        let expected: Vec<Vec<String>> = csv::ReaderBuilder::new()
+            .delimiter(file.delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(body.as_bytes())
+            .records()
+            .map(|r| r.unwrap().iter().map(|c| unescape_formula(c).to_string()).collect())
+            .collect();
+        let actual: Vec<Vec<String>> = file
+            .header
+            .into_iter()
+            .chain(file.rows.rows().map(|r| r.iter().map(str::to_string).collect()))
+            .collect();
+        prop_assert_eq!(actual, expected);
+    }
+
+    /// The hand-written writer writes byte for byte what the `csv` crate writes (BOM, CRLF,
+    /// quotes only where needed, `""` for a record that would be a blank line).
+    #[test]
+    fn csv_writes_what_the_csv_crate_writes(rows in grid()) {
+        let header = ["Tolerance key", "Tolerance amount"];
+        let mut writer = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .flexible(true)
+            .from_writer(Vec::from("\u{feff}".as_bytes()));
+        writer.write_record(header).unwrap();
+        for row in &rows {
+            writer.write_record(row.iter().map(|c| escape_formula(c).into_owned())).unwrap();
+        }
+        let expected = String::from_utf8(writer.into_inner().unwrap()).unwrap();
+        prop_assert_eq!(write_csv(&header, &rows).unwrap(), expected);
     }
 
     #[test]

@@ -1,10 +1,12 @@
-//! CSV files in and out, with the `csv` crate. Reading finds the delimiter (comma, or the
-//! semicolon that European Excel writes, or tab), drops a BOM, and matches the header row to
-//! columns by name. Writing puts a BOM first (so Excel reads UTF-8) and defuses formulas.
+//! CSV files in and out (RFC 4180, read as leniently as spreadsheets write it). Reading finds
+//! the delimiter (comma, or the semicolon that European Excel writes, or tab), drops a BOM, and
+//! matches the header row to columns by name. Writing puts a BOM first (so Excel reads UTF-8)
+//! and defuses formulas. Hand-written rather than the `csv` crate: a few dozen lines instead of
+//! tens of kilobytes of wasm; tests/properties.rs checks both directions against the crate.
 
 use thiserror::Error;
 
-use crate::core::clipboard::{Grid, Row, escape_formula, unescape_formula};
+use crate::core::clipboard::{Grid, Row, escape_formula};
 use crate::core::columns::{EDITABLE_COUNT, Field};
 use crate::core::draft::RowDraft;
 use crate::core::multistatus::RowOutcome;
@@ -31,41 +33,30 @@ pub struct CsvFile {
     pub delimiter: u8,
 }
 
-/// Reads a CSV file's text. Without a recognisable header, the columns are taken to be the
+/// Reads a CSV file's text; any text reads (see [`read_record`]). Without a recognisable header, the columns are taken to be the
 /// editable ones in table order and the first row is data.
 pub fn read_csv(text: &str) -> Result<CsvFile, CsvError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let delimiter = detect_delimiter(text);
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let read_err = |err: csv::Error| CsvError::Read(err.to_string());
-    let mut record = csv::StringRecord::new();
-    let mut grid = Grid::new();
+    let mut pos = 0;
     // The first record decides: a header (it names a column) or already data.
+    let mut grid = Grid::new();
     let mut header = None;
     let mut mapping = Vec::new();
-    if reader.read_record(&mut record).map_err(read_err)? {
-        let cells: Vec<&str> = record.iter().map(unescape_formula).collect();
-        let guessed: Vec<Option<Field>> = cells.iter().map(|c| Field::from_header(c)).collect();
+    if read_record(text, &mut pos, delimiter, &mut grid) {
+        let first = grid.row(0).map(|r| r.iter().collect::<Vec<_>>());
+        let guessed: Vec<Option<Field>> = first
+            .iter()
+            .flatten()
+            .map(|c| Field::from_header(c))
+            .collect();
         if guessed.iter().any(Option::is_some) {
-            header = Some(cells.iter().map(|c| c.to_string()).collect());
+            header = first.map(|cells| cells.iter().map(|c| c.to_string()).collect());
             mapping = dedupe(guessed);
-        } else {
-            grid.push_row(cells);
+            grid = Grid::new();
         }
     }
-    while reader.read_record(&mut record).map_err(read_err)? {
-        for field in record.iter() {
-            let start = grid.len();
-            grid.push_str(field);
-            grid.end_cell(start);
-            grid.unescape_last_cell();
-        }
-        grid.end_row();
-    }
+    while read_record(text, &mut pos, delimiter, &mut grid) {}
     if header.is_none() {
         mapping = (0..grid.width())
             .map(|i| Field::EDITABLE.get(i).copied())
@@ -77,6 +68,69 @@ pub fn read_csv(text: &str) -> Result<CsvFile, CsvError> {
         rows: grid,
         delimiter,
     })
+}
+
+/// Reads the record starting at byte `pos` into a new row of `grid`, formula escapes removed,
+/// and moves `pos` past it; `false` at the end of the text. As Excel and the `csv` crate read:
+/// blank lines are skipped; a quoted field may hold delimiters, line breaks and doubled quotes;
+/// text after a closing quote, and a quote inside an unquoted field, are kept literally; an
+/// unclosed quote runs to the end of the text; CRLF, LF and CR all end a record.
+fn read_record(text: &str, pos: &mut usize, delimiter: u8, grid: &mut Grid) -> bool {
+    let bytes = text.as_bytes();
+    let mut at = *pos;
+    while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
+        at += 1;
+    }
+    if at == bytes.len() {
+        *pos = at;
+        return false;
+    }
+    loop {
+        let start = grid.len();
+        if bytes.get(at) == Some(&b'"') {
+            at += 1;
+            loop {
+                match bytes[at..].iter().position(|&b| b == b'"') {
+                    None => {
+                        grid.push_str(&text[at..]);
+                        at = bytes.len();
+                        break;
+                    }
+                    Some(offset) => {
+                        grid.push_str(&text[at..at + offset]);
+                        at += offset + 1;
+                        if bytes.get(at) != Some(&b'"') {
+                            break;
+                        }
+                        grid.push_str("\"");
+                        at += 1;
+                    }
+                }
+            }
+        }
+        let rest = at;
+        while at < bytes.len() && !matches!(bytes[at], b'\r' | b'\n') && bytes[at] != delimiter {
+            at += 1;
+        }
+        grid.push_str(&text[rest..at]);
+        grid.end_cell(start);
+        grid.unescape_last_cell();
+        match bytes.get(at) {
+            Some(&b) if b == delimiter => at += 1,
+            Some(b'\r') if bytes.get(at + 1) == Some(&b'\n') => {
+                at += 2;
+                break;
+            }
+            Some(_) => {
+                at += 1;
+                break;
+            }
+            None => break,
+        }
+    }
+    grid.end_row();
+    *pos = at;
+    true
 }
 
 /// Two file columns naming one field: the first wins, as a person reading it would assume.
@@ -168,25 +222,44 @@ where
     C: IntoIterator<Item = S>,
     S: AsRef<str>,
 {
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .flexible(true)
-        .from_writer(Vec::from("\u{feff}".as_bytes()));
-    let write_err = |err: csv::Error| CsvError::Write(err.to_string());
-    writer.write_record(header).map_err(write_err)?;
-    let mut record: Vec<String> = Vec::new();
+    let mut out = String::from("\u{feff}");
+    write_record(&mut out, header);
     for row in rows {
-        record.clear();
-        record.extend(
+        write_record(
+            &mut out,
             row.into_iter()
                 .map(|c| escape_formula(c.as_ref()).into_owned()),
         );
-        writer.write_record(&record).map_err(write_err)?;
     }
-    let bytes = writer
-        .into_inner()
-        .map_err(|err| CsvError::Write(err.to_string()))?;
-    String::from_utf8(bytes).map_err(|err| CsvError::Write(err.to_string()))
+    Ok(out)
+}
+
+/// One record and its CRLF. A cell holding a comma, quote or line break is quoted (inner
+/// quotes doubled); a record that would be an empty line is written `""` so it reads back.
+fn write_record<S: AsRef<str>>(out: &mut String, cells: impl IntoIterator<Item = S>) {
+    let start = out.len();
+    for (i, cell) in cells.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let cell = cell.as_ref();
+        if cell.contains([',', '"', '\r', '\n']) {
+            out.push('"');
+            for (j, piece) in cell.split('"').enumerate() {
+                if j > 0 {
+                    out.push_str("\"\"");
+                }
+                out.push_str(piece);
+            }
+            out.push('"');
+        } else {
+            out.push_str(cell);
+        }
+    }
+    if out.len() == start {
+        out.push_str("\"\"");
+    }
+    out.push_str("\r\n");
 }
 
 /// The table as the user sees it (their text, even where it has problems), every column
