@@ -17,6 +17,7 @@ const APP_INPUTS: &[&str] = &[
     "Trunk.toml",
     "Cargo.toml",
     "Cargo.lock",
+    ".cargo/config.toml",
 ];
 const FINGERPRINT: &str = ".xtask-fingerprint";
 
