@@ -88,28 +88,64 @@ fn collect_files(path: &Path, files: &mut Vec<PathBuf>) {
     }
 }
 
-/// Prints each file of the bundle with its size as stored and as sent with `gzip -9`.
+/// Prints each file of the bundle with its size as stored, as sent with `gzip -9`, and as sent
+/// with brotli at quality 11 (Node's zlib, which the tests need anyway; `-` without Node).
 pub fn print_sizes(dist: &Path) -> Result<(), String> {
     let mut files = Vec::new();
     collect_files(dist, &mut files);
     files.retain(|f| !f.ends_with(FINGERPRINT));
     files.sort();
-    let (mut raw_total, mut gzip_total) = (0, 0);
-    println!("{:<48} {:>10} {:>10}", "file", "bytes", "gzip -9");
-    for file in &files {
+    let brotli = brotli_sizes(&files);
+    let (mut raw_total, mut gzip_total, mut brotli_total) = (0, 0, Some(0));
+    println!(
+        "{:<48} {:>10} {:>10} {:>10}",
+        "file", "bytes", "gzip -9", "brotli 11"
+    );
+    for (index, file) in files.iter().enumerate() {
         let raw = std::fs::metadata(file).map_err(|e| e.to_string())?.len();
         let gzip = gzip_size(file)?;
+        let brotli = brotli.as_ref().map(|sizes| sizes[index]);
         raw_total += raw;
         gzip_total += gzip;
+        brotli_total = brotli_total.zip(brotli).map(|(total, size)| total + size);
         let name = file
             .strip_prefix(dist)
             .unwrap_or(file)
             .display()
             .to_string();
-        println!("{name:<48} {raw:>10} {gzip:>10}");
+        println!("{name:<48} {raw:>10} {gzip:>10} {:>10}", shown(brotli));
     }
-    println!("{:<48} {raw_total:>10} {gzip_total:>10}", "total");
+    println!(
+        "{:<48} {raw_total:>10} {gzip_total:>10} {:>10}",
+        "total",
+        shown(brotli_total)
+    );
     Ok(())
+}
+
+fn shown(size: Option<u64>) -> String {
+    size.map_or_else(|| "-".to_string(), |size| size.to_string())
+}
+
+/// Each file's brotli size, in order; `None` when Node cannot be run.
+fn brotli_sizes(files: &[PathBuf]) -> Option<Vec<u64>> {
+    const SCRIPT: &str = "const z = require('zlib'), fs = require('fs');
+        for (const file of process.argv.slice(1)) {
+            const params = { [z.constants.BROTLI_PARAM_QUALITY]: 11 };
+            console.log(z.brotliCompressSync(fs.readFileSync(file), { params }).length);
+        }";
+    let output = std::process::Command::new("node")
+        .arg("-e")
+        .arg(SCRIPT)
+        .args(files)
+        .output()
+        .ok()
+        .filter(|output| output.status.success())?;
+    let sizes: Vec<u64> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| line.trim().parse().ok())
+        .collect::<Option<_>>()?;
+    (sizes.len() == files.len()).then_some(sizes)
 }
 
 fn gzip_size(file: &Path) -> Result<u64, String> {
