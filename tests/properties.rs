@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use proptest::prelude::*;
 use tolerance_editor::core::clipboard::{escape_formula, parse_tsv, unescape_formula, write_tsv};
 use tolerance_editor::core::csv_io::{read_csv, write_csv};
-use tolerance_editor::core::draft::RowId;
+use tolerance_editor::core::draft::{RowId, plain_decimal};
 use tolerance_editor::core::multistatus::{match_answer, parse_batch_answer};
 use tolerance_editor::core::planner::{
     Action, ChunkId, ChunkStatus, Planner, PlannerConfig, Response, Trouble,
@@ -106,6 +106,34 @@ proptest! {
         }
         let expected = String::from_utf8(writer.into_inner().unwrap()).unwrap();
         prop_assert_eq!(write_csv(&header, &rows).unwrap(), expected);
+    }
+
+    /// Amounts are shown without core's float formatting: the text reads back as the same
+    /// value, is as short as `Display`'s, has no exponent, and is `Display`'s own text except
+    /// where two shortest texts of 16 or 17 digits tie.
+    #[test]
+    fn plain_decimal_writes_what_display_writes(
+        bits in any::<u64>(),
+        cents in any::<i64>(),
+        tiny in -400i32..400,
+    ) {
+        let scaled = (cents as f64) * 10f64.powi(tiny);
+        for value in [f64::from_bits(bits), cents as f64 / 100.0, scaled, (cents % 100_000) as f64 / 100.0] {
+            let text = plain_decimal(value);
+            let display = value.to_string();
+            if !value.is_finite() {
+                prop_assert_eq!(text, display);
+                continue;
+            }
+            prop_assert_eq!(text.parse::<f64>().unwrap().to_bits(), value.to_bits(), "{}", text);
+            prop_assert_eq!(text.len(), display.len(), "{} vs {}", text, display);
+            prop_assert!(!text.contains(['e', 'E']));
+            // Up to 15 significant digits, the shortest text is unique.
+            let digits = display.trim_start_matches('-').replace('.', "");
+            if digits.trim_start_matches('0').trim_end_matches('0').len() <= 15 {
+                prop_assert_eq!(text, display);
+            }
+        }
     }
 
     #[test]

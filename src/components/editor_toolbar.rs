@@ -261,8 +261,8 @@ pub fn EditorToolbar(
                 }}
                 <progress
                     aria-label="Loading tolerances"
-                    max=move || progress.get().and_then(|p| p.total).unwrap_or(0) as f64
-                    value=move || progress.get().map_or(0, |p| p.loaded) as f64
+                    max=move || progress.get().and_then(|p| p.total).unwrap_or(0)
+                    value=move || progress.get().map_or(0, |p| p.loaded)
                 ></progress>
             </div>
         </Show>

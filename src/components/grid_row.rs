@@ -62,7 +62,7 @@ pub fn GridRow(
             class=move || format!("grid-row state-{}", state_class(state()))
             role="row"
             aria-rowindex=move || position() + 2
-            style:transform=move || format!("translateY({}px)", position() as f64 * ROW_HEIGHT)
+            style:transform=move || format!("translateY({}px)", position() * ROW_HEIGHT as usize)
         >
             {cells}
         </div>

@@ -76,8 +76,8 @@ pub fn SubmitBar(
                         format!("Answered {} of {} rows", p.rows_answered, p.rows_total)
                     }}
                     <progress
-                        max=move || control.progress.get().rows_total as f64
-                        value=move || control.progress.get().rows_answered as f64
+                        max=move || control.progress.get().rows_total
+                        value=move || control.progress.get().rows_answered
                     ></progress>
                 </label>
             </Show>

@@ -129,7 +129,7 @@ pub fn ToleranceGrid(
             </div>
             <div
                 class="grid-body"
-                style:height=move || format!("{}px", row_count() as f64 * ROW_HEIGHT)
+                style:height=move || format!("{}px", row_count() * ROW_HEIGHT as usize)
             >
                 <For each=move || visible.get() key=|id| *id let(id)>
                     <GridRow store id active />

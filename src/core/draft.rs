@@ -350,11 +350,58 @@ impl RowDraft {
 /// An amount as a spreadsheet shows money: at least two decimals ("5.00", "0.50"), more
 /// only when the value has them ("0.125"), never rounded.
 pub fn amount_text(amount: f64) -> String {
-    let mut text = amount.to_string();
+    let mut text = plain_decimal(amount);
     match text.find('.') {
         None => text.push_str(".00"),
         Some(dot) if text.len() - dot == 2 => text.push('0'),
         Some(_) => {}
+    }
+    text
+}
+
+/// A number as `f64`'s `Display` writes it: the fewest digits that read back as the same
+/// value, never an exponent. Built on `zmij`, which serde_json already carries, so the app
+/// needs none of core's float formatting (some 15 KB of wasm). Where two shortest texts are
+/// equally near (rare: 17 significant digits), `zmij` may pick the other one; both read back.
+pub fn plain_decimal(value: f64) -> String {
+    if !value.is_finite() {
+        return zmij::Buffer::new().format(value).to_string();
+    }
+    let mut buffer = zmij::Buffer::new();
+    let written = buffer.format_finite(value);
+    let (negative, unsigned) = match written.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, written),
+    };
+    let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
+        Some((mantissa, exponent)) => (mantissa, exponent.parse::<i32>().unwrap_or(0)),
+        None => (unsigned, 0),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits: String = [whole, fraction].concat();
+    // Where the decimal point falls in `digits`.
+    let point = whole.len() as i32 + exponent;
+    let mut text = String::with_capacity(digits.len() + 8);
+    if negative {
+        text.push('-');
+    }
+    if point <= 0 {
+        text.push_str("0.");
+        text.extend(std::iter::repeat_n('0', point.unsigned_abs() as usize));
+        text.push_str(&digits);
+    } else if point as usize >= digits.len() {
+        text.push_str(&digits);
+        text.extend(std::iter::repeat_n('0', point as usize - digits.len()));
+    } else {
+        let (int, frac) = digits.split_at(point as usize);
+        text.push_str(int);
+        text.push('.');
+        text.push_str(frac);
+    }
+    // Display writes no trailing zeros after the point, nor a point with nothing after it.
+    if text.contains('.') {
+        let trimmed = text.trim_end_matches('0').trim_end_matches('.').len();
+        text.truncate(trimmed);
     }
     text
 }
