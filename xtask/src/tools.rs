@@ -10,6 +10,8 @@ const TRUNK_VERSION: &str = "0.21";
 /// Trunk 0.21 asks for this wasm-opt; the `binaryen` npm package of the same number has it.
 const BINARYEN_VERSION: &str = "123.0.0";
 const WASM_OPT_TAG: &str = "version_123";
+/// Minifies the wasm-bindgen JS glue (Trunk's own minifier barely shrinks it).
+const TERSER_VERSION: &str = "5.51.4";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 /// Where xtask keeps tools it installs itself (wasm-opt).
@@ -36,7 +38,8 @@ pub fn ensure_build_tools() -> Result<(), String> {
     ensure_wasm_target()?;
     ensure_trunk()?;
     ensure_wasm_bindgen()?;
-    ensure_wasm_opt()
+    ensure_wasm_opt()?;
+    ensure_terser()
 }
 
 /// Everything the tests need on top of the build tools.
@@ -143,6 +146,30 @@ fn ensure_wasm_opt() -> Result<(), String> {
     let package = format!("binaryen@{BINARYEN_VERSION}");
     let mut install = cmd("npm", ["install", "--no-audit", "--no-fund", "--prefix"]);
     install.arg(&dir).arg(package);
+    run(install)
+}
+
+/// The terser package's entry point, for `node`.
+pub fn terser_module() -> PathBuf {
+    tools_dir().join("node_modules").join("terser")
+}
+
+fn ensure_terser() -> Result<(), String> {
+    let manifest = terser_module().join("package.json");
+    let installed = std::fs::read_to_string(&manifest).unwrap_or_default();
+    if installed.contains(&format!("\"version\": \"{TERSER_VERSION}\"")) {
+        return Ok(());
+    }
+    require_npm()?;
+    let dir = tools_dir();
+    say(format!(
+        "installing terser@{TERSER_VERSION} (npm) into {}",
+        dir.display()
+    ));
+    std::fs::create_dir_all(&dir)
+        .map_err(|err| format!("cannot create {}: {err}", dir.display()))?;
+    let mut install = cmd("npm", ["install", "--no-audit", "--no-fund", "--prefix"]);
+    install.arg(&dir).arg(format!("terser@{TERSER_VERSION}"));
     run(install)
 }
 
