@@ -50,6 +50,13 @@ impl Range {
         }
     }
 
+    pub fn bottom_right(&self) -> CellPos {
+        CellPos {
+            row: self.bottom,
+            column: self.right,
+        }
+    }
+
     pub fn extent(&self) -> Extent {
         Extent {
             rows: self.bottom - self.top + 1,
