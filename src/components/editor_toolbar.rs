@@ -136,8 +136,13 @@ pub fn EditorToolbar(
         let filtered = kind == ExportKind::Table && view.with_untracked(View::is_filtered);
         let (name, csv) = store.with(|t| match kind {
             ExportKind::Table if filtered => view.with_untracked(|v| {
-                let rows = (0..v.len(t)).filter_map(|p| v.id_at(t, p)).filter_map(|id| t.row(id));
-                (format!("tolerances-{database}-filtered.csv"), export_table(rows))
+                let rows = (0..v.len(t))
+                    .filter_map(|p| v.id_at(t, p))
+                    .filter_map(|id| t.row(id));
+                (
+                    format!("tolerances-{database}-filtered.csv"),
+                    export_table(rows),
+                )
             }),
             ExportKind::Table => (format!("tolerances-{database}.csv"), export_table(t.rows())),
             ExportKind::Outcomes => (

@@ -24,21 +24,22 @@ pub fn FilterBar(
             format!("Showing all {total} rows")
         }
     };
-    let checkbox = move |label: &'static str, get: fn(&RowFilter) -> bool, set: fn(&mut RowFilter, bool)| {
-        view! {
-            <label class="filter-check">
-                <input
-                    type="checkbox"
-                    prop:checked=move || filter.with(get)
-                    on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        filter.update(|f| set(f, on));
-                    }
-                />
-                {label}
-            </label>
-        }
-    };
+    let checkbox =
+        move |label: &'static str, get: fn(&RowFilter) -> bool, set: fn(&mut RowFilter, bool)| {
+            view! {
+                <label class="filter-check">
+                    <input
+                        type="checkbox"
+                        prop:checked=move || filter.with(get)
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            filter.update(|f| set(f, on));
+                        }
+                    />
+                    {label}
+                </label>
+            }
+        };
     view! {
         <div class="filter-bar" role="group" aria-label="Filter rows">
             <span class="filter-title">"Show only:"</span>

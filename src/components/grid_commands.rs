@@ -28,14 +28,16 @@ pub fn on_copy(ev: &ClipboardEvent, grid: GridState, cut: bool, frozen: bool) {
     let rows = grid.rows_of(&range);
     let text = grid.store.with(|t| copy_text(t, &rows, &range.columns()));
     if data.set_data("text/plain", &text).is_err() {
-        grid.notice
-            .set(Some("The browser did not let the cells onto the clipboard.".into()));
+        grid.notice.set(Some(
+            "The browser did not let the cells onto the clipboard.".into(),
+        ));
         return;
     }
     if cut && !frozen {
         let plan = grid.store.with(|t| plan_clear(t, &rows, &range.columns()));
         grid.store.update(|t| t.set_texts(plan.edits.clone()));
-        grid.notice.set(Some(report("Cut", &plan, "puts them back")));
+        grid.notice
+            .set(Some(report("Cut", &plan, "puts them back")));
     } else {
         let cells = range.cell_count();
         grid.notice
@@ -71,7 +73,8 @@ pub fn fill_down(grid: GridState) {
         return;
     }
     grid.store.update(|t| t.set_texts(plan.edits.clone()));
-    grid.notice.set(Some(report("Filled", &plan, "takes the fill back")));
+    grid.notice
+        .set(Some(report("Filled", &plan, "takes the fill back")));
 }
 
 fn report(verb: &str, plan: &EditPlan, undo: &str) -> String {
@@ -119,8 +122,11 @@ pub fn on_paste(ev: &ClipboardEvent, grid: GridState) {
     // The table index of each row shown from the paste's first row on, taken before any
     // change: a paste lands on the rows the user sees.
     let targets: Vec<usize> = grid.view.with_untracked(|v| {
-        grid.store
-            .with(|t| (range.top..shown).filter_map(|p| v.table_index(t, p)).collect())
+        grid.store.with(|t| {
+            (range.top..shown)
+                .filter_map(|p| v.table_index(t, p))
+                .collect()
+        })
     });
     let to_table = move |plan: PastePlan| -> (PastePlan, Part) {
         let edits = plan
@@ -137,7 +143,8 @@ pub fn on_paste(ev: &ClipboardEvent, grid: GridState) {
         let plan = plan_paste(&parse_tsv(&text), range.top_left(), range.extent(), shown);
         let (plan, (edits, new_rows)) = to_table(plan);
         grid.store.update(|t| t.paste(edits, new_rows));
-        grid.notice.set(Some(paste_report(&plan, plan.new_rows.len())));
+        grid.notice
+            .set(Some(paste_report(&plan, plan.new_rows.len())));
         return;
     }
     let at: CellPos = range.top_left();

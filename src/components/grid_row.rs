@@ -6,9 +6,9 @@ use crate::components::grid_columns::grid_columns;
 use crate::components::grid_state::GridState;
 use crate::components::tolerance_grid::ROW_HEIGHT;
 use crate::core::columns::Field;
-use crate::core::paste::CellPos;
 use crate::core::draft::{RowDraft, RowId, RowState};
 use crate::core::multistatus::OutcomeKind;
+use crate::core::paste::CellPos;
 
 /// The DOM id of an editable cell, for focusing it from elsewhere (Submit's first problem).
 pub fn cell_dom_id(id: RowId, field: Field) -> String {
@@ -151,18 +151,14 @@ fn EditableCell(
     let store = grid.store;
     let index = field.index();
     let at = move || {
-        place.get_untracked().map(|row| CellPos {
-            row,
-            column: index,
-        })
+        place
+            .get_untracked()
+            .map(|row| CellPos { row, column: index })
     };
     let problem = move || row.with(|r| r.as_ref().and_then(|(_, v)| v.problems[index].clone()));
     let is_active = move || grid.active.get() == Some((id, index));
     let selected = move || {
-        let at = place.get().map(|row| CellPos {
-            row,
-            column: index,
-        });
+        let at = place.get().map(|row| CellPos { row, column: index });
         grid.selection
             .with(|s| s.zip(at).is_some_and(|(s, at)| s.contains(at)))
     };

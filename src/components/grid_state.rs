@@ -65,7 +65,9 @@ impl GridState {
         });
         let tab_stop = Memo::new(move |_| match active.get() {
             Some(cell) if place(cell.0).is_some() => Some(cell),
-            _ => view.with(|v| store.with(|t| v.id_at(t, 0))).map(|id| (id, 0)),
+            _ => view
+                .with(|v| store.with(|t| v.id_at(t, 0)))
+                .map(|id| (id, 0)),
         });
         GridState {
             store,
@@ -94,11 +96,13 @@ impl GridState {
 
     /// Where row `id` is shown (untracked).
     pub fn place(&self, id: RowId) -> Option<usize> {
-        self.view.with_untracked(|v| self.store.with(|t| v.place_of(t, id)))
+        self.view
+            .with_untracked(|v| self.store.with(|t| v.place_of(t, id)))
     }
 
     pub fn id_at(&self, place: usize) -> Option<RowId> {
-        self.view.with_untracked(|v| self.store.with(|t| v.id_at(t, place)))
+        self.view
+            .with_untracked(|v| self.store.with(|t| v.id_at(t, place)))
     }
 
     fn pos(&self, cell: CellRef) -> Option<CellPos> {

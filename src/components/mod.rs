@@ -14,8 +14,8 @@ mod import_panel;
 mod reauth_dialog;
 mod sign_in_form;
 mod submit_bar;
-mod work_progress;
 pub(crate) mod tolerance_grid;
+mod work_progress;
 
 pub use config_problem::ConfigProblem;
 pub use database_picker::DatabasePicker;
@@ -27,5 +27,5 @@ pub use import_panel::{ImportPanel, PendingImport, picked_file, start_import};
 pub use reauth_dialog::ReauthDialog;
 pub use sign_in_form::SignInForm;
 pub use submit_bar::SubmitBar;
-pub use work_progress::WorkProgress;
 pub use tolerance_grid::{ROW_HEIGHT, ToleranceGrid};
+pub use work_progress::WorkProgress;

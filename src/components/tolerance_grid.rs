@@ -123,7 +123,13 @@ pub fn ToleranceGrid(
         let shown = (viewport.get() / ROW_HEIGHT).ceil() as usize + 1;
         let start = first.saturating_sub(OVERSCAN).min(count);
         let end = (first + shown + OVERSCAN).min(count);
-        let mut ids = view.with(|v| store.with(|t| (start..end).filter_map(|p| v.id_at(t, p)).collect::<Vec<_>>()));
+        let mut ids = view.with(|v| {
+            store.with(|t| {
+                (start..end)
+                    .filter_map(|p| v.id_at(t, p))
+                    .collect::<Vec<_>>()
+            })
+        });
         // The active row stays in the page when scrolled away, so it keeps the focus and
         // Tab still reaches it.
         if let Some((id, _)) = grid.tab_stop.get()

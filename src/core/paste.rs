@@ -78,12 +78,7 @@ pub fn plan_paste_part(
     if at.column >= EDITABLE_COUNT {
         return plan;
     }
-    for (offset, cells) in grid
-        .rows()
-        .enumerate()
-        .skip(part.start)
-        .take(part.len())
-    {
+    for (offset, cells) in grid.rows().enumerate().skip(part.start).take(part.len()) {
         let row = at.row + offset;
         if row >= row_count {
             plan.new_rows.push(Default::default());

@@ -5,7 +5,12 @@ fn table() -> (Table, Vec<RowId>) {
     let mut table = Table::new();
     let ids = table.append_cells(vec![
         ["1".into(), "5.00".into(), "GRP001".into(), "ACH".into()],
-        ["2".into(), "6.00".into(), "say \"hi\"\tthere".into(), "".into()],
+        [
+            "2".into(),
+            "6.00".into(),
+            "say \"hi\"\tthere".into(),
+            "".into(),
+        ],
         ["3".into(), "7.00".into(), "GRP003".into(), "CARD".into()],
     ]);
     (table, ids)
@@ -15,7 +20,10 @@ fn table() -> (Table, Vec<RowId>) {
 fn copy_writes_the_rectangle_as_excel_does_and_reads_back_the_same() {
     let (table, ids) = table();
     let text = copy_text(&table, &ids[..2], &(1..=3));
-    assert_eq!(text, "5.00\tGRP001\tACH\r\n6.00\t\"say \"\"hi\"\"\tthere\"\t\r\n");
+    assert_eq!(
+        text,
+        "5.00\tGRP001\tACH\r\n6.00\t\"say \"\"hi\"\"\tthere\"\t\r\n"
+    );
     let grid = parse_tsv(&text);
     assert_eq!(grid.row_count(), 2);
     assert_eq!(grid.cell(1, 1), Some("say \"hi\"\tthere"));
@@ -61,6 +69,12 @@ fn fill_down_copies_the_top_row_or_the_row_above_a_single_row() {
     );
     assert_eq!(plan.cells, 4);
     let from_above = plan_fill_down(&table, &ids[2..], &(1..=1), Some(ids[1]));
-    assert_eq!(from_above.edits, [(ids[2], Field::Amount, "6.00".to_string())]);
-    assert_eq!(plan_fill_down(&table, &ids[..1], &(0..=3), None), EditPlan::default());
+    assert_eq!(
+        from_above.edits,
+        [(ids[2], Field::Amount, "6.00".to_string())]
+    );
+    assert_eq!(
+        plan_fill_down(&table, &ids[..1], &(0..=3), None),
+        EditPlan::default()
+    );
 }

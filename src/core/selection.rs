@@ -165,7 +165,9 @@ mod tests {
         );
         assert_eq!(range.cell_count(), 12);
         assert!(range.contains(at(2, 1)) && range.contains(at(5, 3)) && range.contains(at(3, 2)));
-        assert!(!range.contains(at(1, 1)) && !range.contains(at(3, 0)) && !range.contains(at(6, 3)));
+        assert!(
+            !range.contains(at(1, 1)) && !range.contains(at(3, 0)) && !range.contains(at(6, 3))
+        );
         assert!(Range::single(at(4, 0)).is_single());
     }
 

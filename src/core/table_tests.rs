@@ -298,5 +298,8 @@ fn a_change_made_in_parts_is_one_undo_step() {
     assert_eq!(texts(&table, Field::Amount), ["5.00", "10.00"]);
     assert!(!table.can_undo());
     table.redo().unwrap();
-    assert_eq!(texts(&table, Field::Amount), ["4.00", "2.00", "3.00", "5.00"]);
+    assert_eq!(
+        texts(&table, Field::Amount),
+        ["4.00", "2.00", "3.00", "5.00"]
+    );
 }
