@@ -1,7 +1,8 @@
 //! The grid's keys, as in Excel. In navigation mode arrows, Tab, Home/End and Page Up/Down
 //! move the active cell (with Shift they stretch the selection), typing a character starts
 //! editing over the cell's text, F2 starts editing at its end, Delete clears the selection,
-//! Ctrl-A selects every row shown, Ctrl-D fills down. In edit mode the keys go to the text,
+//! Ctrl-A selects every row shown, Shift-Space whole rows, Ctrl-Space whole columns, Ctrl-D
+//! fills down. In edit mode the keys go to the text,
 //! except Enter and Tab (commit and move), Up and Down (commit and move) and Escape (put
 //! the text back). Ctrl-Z and Ctrl-Y (or Ctrl-Shift-Z) undo and redo in the table; Cmd
 //! works as Ctrl.
@@ -163,6 +164,26 @@ fn navigation_key(
             // Every cell of every row shown; the active cell stays where it is.
             if let Some(all) = Range::all(grid.len_untracked()) {
                 grid.select(all);
+            }
+            return;
+        }
+        (" ", true) | (" ", false) if command || shift => {
+            // Shift-Space: whole rows of the selection; Ctrl-Space: whole columns.
+            ev.prevent_default();
+            if let (Some(range), Some(all)) = (grid.range(), Range::all(grid.len_untracked())) {
+                grid.select(if command {
+                    Range {
+                        top: all.top,
+                        bottom: all.bottom,
+                        ..range
+                    }
+                } else {
+                    Range {
+                        left: all.left,
+                        right: all.right,
+                        ..range
+                    }
+                });
             }
             return;
         }

@@ -21,9 +21,13 @@ pub fn start_import(
     importing: RwSignal<Option<PendingImport>>,
     notice: RwSignal<Option<String>>,
 ) {
+    notice.set(Some(format!("Reading {}…", file.name())));
     leptos::task::spawn_local(async move {
         match read_import(file).await {
-            Ok(import) => importing.set(Some(import)),
+            Ok(import) => {
+                notice.set(None);
+                importing.set(Some(import));
+            }
             Err(err) => notice.set(Some(err)),
         }
     });

@@ -75,7 +75,24 @@ describe("ranges, filters and keyboard in the grid", () => {
     await (await cell(page, "Tolerance amount", 4)).click({ modifiers: ["Shift"] });
     assert.equal((await selectedCells(page)).length, 8);
     assert.equal(await page.getByRole("grid").getAttribute("aria-multiselectable"), "true");
+    // Dragging with the mouse selects from where the button went down.
+    const box = async (title, row) => (await cell(page, title, row)).boundingBox();
+    const from = await box("Group ID", 2);
+    const to = await box("Payment method", 5);
+    await page.mouse.move(from.x + 5, from.y + 5);
+    await page.mouse.down();
+    await page.mouse.move(to.x + 5, to.y + 5, { steps: 8 });
+    await page.mouse.up();
+    assert.equal((await selectedCells(page)).length, 8);
+    await expectFocus(page, "Group ID row 2");
+    // Shift-Space stretches it to whole rows, Ctrl-Space to whole columns.
+    await page.keyboard.press("Shift+Space");
+    assert.equal((await selectedCells(page)).length, 16);
+    await page.keyboard.press("Control+Space");
+    assert.equal(await page.evaluate(() => document.querySelectorAll("[role=gridcell][aria-selected=true]").length) > 16, true);
+    await (await cell(page, "Tolerance key", 1)).click();
     // Escape drops the selection back to the active cell; Ctrl-A selects every cell.
+    await (await cell(page, "Tolerance amount", 4)).click({ modifiers: ["Shift"] });
     await page.keyboard.press("Escape");
     assert.deepEqual(await selectedCells(page), ["Tolerance key row 1"]);
     await page.keyboard.press("Control+A");
@@ -224,6 +241,7 @@ describe("ranges, filters and keyboard in the grid", () => {
     await (await cell(page, "Tolerance amount", 7)).fill("12,5");
     await (await cell(page, "Tolerance amount", 12)).fill("1.23");
 
+    const row8 = await value(page, "Group ID", 8);
     const grid = page.getByRole("grid");
     const check = (name) => page.getByRole("group", { name: "Filter rows" }).getByLabel(name);
     await check("Changed").check();
@@ -240,6 +258,15 @@ describe("ranges, filters and keyboard in the grid", () => {
     const shown = page.locator("[role=row][aria-rowindex='2'] input").first();
     assert.equal(await shown.getAttribute("aria-label"), "Tolerance key row 9");
     await check("Failed").uncheck();
+    await check("Changed").check();
+    // A paste lands on the rows shown: the second line goes to row 9, not row 8.
+    await (await cell(page, "Group ID", 7)).click();
+    await writeClipboard(page, "GRP101\r\nGRP102\r\n");
+    await page.keyboard.press("Control+V");
+    await notice(page, "Pasted 2 cells; 0 have a problem.");
+    assert.equal(await value(page, "Group ID", 9), "GRP102");
+    await check("Changed").uncheck();
+    assert.equal(await value(page, "Group ID", 8), row8);
 
     // Text, with a sort: only LOCKBOX rows, amounts descending.
     await page.getByLabel("Rows containing").fill("lockbox");
@@ -325,6 +352,29 @@ describe("100,000 rows", () => {
     assert.equal(await value(page, "Tolerance key", 50_000), "50000");
     await page.keyboard.press("Control+Z");
     assert.equal(await page.getByRole("grid").getAttribute("aria-rowcount"), "2");
+    assert.deepEqual(problems.pageErrors, []);
+    await context.close();
+  });
+
+  test("a 100,000-row CSV import shows its progress and undoes in one step", async () => {
+    const { page, context, problems } = await watchedPage(browser);
+    await page.goto(sandbox.url);
+    await waitForApp(page);
+    await signIn(page);
+    const lines = ["Tolerance key,Tolerance amount,Group ID,Payment method"];
+    for (let i = 1; i <= 100_000; i++) lines.push(`${200_000 + i},${(i % 50) + 1}.75,GRP${String((i % 24) + 1).padStart(3, "0")},CHECK`);
+    await page.getByLabel("Import CSV").setInputFiles({ name: "big.csv", mimeType: "text/csv", buffer: Buffer.from(lines.join("\r\n")) });
+    const preview = page.getByRole("region", { name: "Import preview" });
+    await preview.getByText("100000 rows will be added, 0 updated, 0 have problems.").waitFor({ timeout: 30_000 });
+    const started = Date.now();
+    await preview.getByRole("button", { name: "Apply import" }).click();
+    await page.getByRole("progressbar", { name: "Importing" }).waitFor({ timeout: 10_000 });
+    await page.getByText("Imported big.csv: 100000 rows added, 0 updated, 0 with problems. Undo takes the whole import back.").waitFor({ timeout: 60_000 });
+    console.log(`100,000-row import: ${Date.now() - started} ms`);
+    assert.equal(await page.getByRole("grid").getAttribute("aria-rowcount"), "100001");
+    assert.equal(await value(page, "Tolerance key", 100_000), "300000");
+    await page.getByRole("button", { name: "Undo" }).click();
+    assert.equal(await page.getByRole("grid").getAttribute("aria-rowcount"), "1");
     assert.deepEqual(problems.pageErrors, []);
     await context.close();
   });
