@@ -5,10 +5,11 @@ use wasm_bindgen::JsCast;
 use crate::components::grid_columns::grid_columns;
 use crate::components::grid_state::GridState;
 use crate::components::tolerance_grid::ROW_HEIGHT;
-use crate::core::columns::Field;
+use crate::core::columns::{EDITABLE_COUNT, Field};
 use crate::core::draft::{RowDraft, RowId, RowState};
 use crate::core::multistatus::OutcomeKind;
 use crate::core::paste::CellPos;
+use crate::core::selection::Range;
 
 /// The DOM id of an editable cell, for focusing it from elsewhere (Submit's first problem).
 pub fn cell_dom_id(id: RowId, field: Field) -> String {
@@ -41,7 +42,12 @@ pub fn GridRow(grid: GridState, id: RowId) -> impl IntoView {
             Some(field) => view! { <EditableCell grid id field class=column.class row position place colindex=i + 1 /> }.into_any(),
             None => match column.title {
                 "Row" => view! {
-                    <div class=format!("grid-cell {}", column.class) role="rowheader" aria-colindex=i + 1>
+                    <div
+                        class=format!("grid-cell {}", column.class)
+                        role="rowheader"
+                        aria-colindex=i + 1
+                        on:mousedown=move |ev: web_sys::MouseEvent| select_row(grid, place, &ev)
+                    >
                         <span class="row-number">{move || position() + 1}</span>
                         <span class=move || format!("row-state state-{}", state_class(state()))>
                             <span aria-hidden="true">{move || state_icon(state())}</span>
@@ -75,6 +81,29 @@ pub fn GridRow(grid: GridState, id: RowId) -> impl IntoView {
             {cells}
         </div>
     }
+}
+
+/// A click on a row's header selects the whole row (shift-click: the rows from the active
+/// cell's to this one), as in Excel.
+fn select_row(grid: GridState, place: Memo<Option<usize>>, ev: &web_sys::MouseEvent) {
+    let Some(row) = place.get_untracked() else {
+        return;
+    };
+    ev.prevent_default();
+    let from = match (ev.shift_key(), grid.active_pos()) {
+        (true, Some(active)) => active.row,
+        _ => {
+            grid.commit();
+            grid.go(CellPos { row, column: 0 });
+            row
+        }
+    };
+    grid.select(Range {
+        top: from.min(row),
+        left: 0,
+        bottom: from.max(row),
+        right: EDITABLE_COUNT - 1,
+    });
 }
 
 /// What a row shows, copied out of the table so views need no borrow.
