@@ -2,10 +2,9 @@
 //! move the active cell (with Shift they stretch the selection), typing a character starts
 //! editing over the cell's text, F2 starts editing at its end, Delete clears the selection,
 //! Ctrl-A selects every row shown, Shift-Space whole rows, Ctrl-Space whole columns, Ctrl-D
-//! fills down. In edit mode the keys go to the text,
-//! except Enter and Tab (commit and move), Up and Down (commit and move) and Escape (put
-//! the text back). Ctrl-Z and Ctrl-Y (or Ctrl-Shift-Z) undo and redo in the table; Cmd
-//! works as Ctrl.
+//! fills down. In edit mode the keys go to the text, except Enter and Tab (commit and
+//! move), Up and Down (commit and move) and Escape (put the text back). Ctrl-Z and Ctrl-Y
+//! (or Ctrl-Shift-Z) undo and redo in the table; Cmd works as Ctrl.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
