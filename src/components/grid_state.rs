@@ -183,16 +183,20 @@ impl GridState {
     }
 }
 
-/// Focuses the element with `dom_id` once the grid has rendered it (it may take a few frames
-/// after scrolling), giving up after `frames_left` frames.
+/// Focuses the element with `dom_id` now if it is in the page, else once the grid has
+/// rendered it (it may take a few frames after scrolling), giving up after `frames_left`
+/// frames. Now, not on the next frame, so a double click's edit mode is not undone by the
+/// previous cell's blur arriving after it.
 pub fn focus_when_rendered(dom_id: String, frames_left: u32) {
-    request_animation_frame(move || match document().get_element_by_id(&dom_id) {
+    match document().get_element_by_id(&dom_id) {
         Some(el) => {
             if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
                 let _ = el.focus();
             }
         }
-        None if frames_left > 0 => focus_when_rendered(dom_id, frames_left - 1),
+        None if frames_left > 0 => {
+            request_animation_frame(move || focus_when_rendered(dom_id, frames_left - 1));
+        }
         None => {}
-    });
+    }
 }

@@ -213,11 +213,23 @@ describe("ranges, filters and keyboard in the grid", () => {
     assert.equal(await page.getByRole("columnheader", { name: "Tolerance key" }).getAttribute("aria-sort"), "ascending");
     await page.keyboard.press("ArrowDown");
     await expectFocus(page, "Tolerance key row 1");
+
+    // A double click edits with the caret at the end, as F2 does.
+    const group = await value(page, "Group ID", 2);
+    await (await cell(page, "Group ID", 2)).dblclick();
+    await page.keyboard.type("X");
+    assert.equal(await value(page, "Group ID", 2), `${group}X`);
+    await page.keyboard.press("Escape");
+    assert.equal(await value(page, "Group ID", 2), group);
   });
 
   test("keyboard only: a new row from its first cell to Submit, then its outcome", async () => {
     await page.getByRole("button", { name: "Add row" }).focus();
     await page.keyboard.press("Enter");
+    await expectFocus(page, "Tolerance key row 301");
+    // Out of the grid and back in with Tab: the focus lands on the new row's first cell.
+    await page.getByLabel("Rows containing").focus();
+    await page.keyboard.press("Tab");
     await expectFocus(page, "Tolerance key row 301");
     // Typing replaces the cell's text; Tab commits and moves right.
     await page.keyboard.type("9301");
