@@ -178,13 +178,13 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
             <DatabasePicker
                 session
                 confirm_switch=Some(confirm_switch)
-                locked=Signal::derive(move || submit.running.get())
+                locked=frozen
             />
             <Show when=move || session.is_signed_in()>
                 <span class="signed-in-as">"Signed in as " {move || session.user.get()}</span>
                 <button
                     type="button"
-                    disabled=move || submit.running.get()
+                    disabled=frozen
                     on:click=move |_| session.sign_out()
                 >
                     "Sign out"
@@ -207,7 +207,13 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
             </div>
             <ProblemLine store active />
             <ToleranceGrid store active reveal notice importing view work frozen />
-            <SubmitBar session store submit focus_first_problem=Callback::new(move |()| focus_first_problem()) />
+            <SubmitBar
+                session
+                store
+                submit
+                focus_first_problem=Callback::new(move |()| focus_first_problem())
+                waiting=Signal::derive(move || work.with(Option::is_some))
+            />
         </Show>
         <ReauthDialog session submit />
         <datalist id="group-suggestions">

@@ -58,8 +58,12 @@ impl GridState {
         };
         let selection = Memo::new(move |_| {
             let at = |(id, column): CellRef| place(id).map(|row| CellPos { row, column });
-            match corners.get() {
-                Some((a, b)) => Some(Range::between(at(a)?, at(b)?)),
+            // A corner no longer shown (filtered out, deleted) leaves just the active cell.
+            match corners
+                .get()
+                .and_then(|(a, b)| Some(Range::between(at(a)?, at(b)?)))
+            {
+                Some(range) => Some(range),
                 None => active.get().and_then(at).map(Range::single),
             }
         });
@@ -119,8 +123,9 @@ impl GridState {
 
     /// The selected rectangle (at least the active cell), in places of the view, untracked.
     pub fn range(&self) -> Option<Range> {
-        match self.corners.get_untracked() {
-            Some((a, b)) => Some(Range::between(self.pos(a)?, self.pos(b)?)),
+        let corners = self.corners.get_untracked();
+        match corners.and_then(|(a, b)| Some(Range::between(self.pos(a)?, self.pos(b)?))) {
+            Some(range) => Some(range),
             None => self.active_pos().map(Range::single),
         }
     }
@@ -161,10 +166,10 @@ impl GridState {
 
     /// The far corner of the selection (the active cell when nothing more is selected).
     pub fn far_corner(&self) -> Option<CellPos> {
-        match self.corners.get_untracked() {
-            Some((_, b)) => self.pos(b),
-            None => self.active_pos(),
-        }
+        let corners = self.corners.get_untracked();
+        corners
+            .and_then(|(_, b)| self.pos(b))
+            .or_else(|| self.active_pos())
     }
 
     /// Scrolls `at` into view and focuses it.
