@@ -5,13 +5,15 @@ use leptos::prelude::*;
 
 use crate::components::tolerance_grid::focus_cell;
 use crate::components::{
-    DatabasePicker, EditorToolbar, ImportPanel, PendingImport, ReauthDialog, SignInForm, SubmitBar,
-    ToleranceGrid,
+    DatabasePicker, EditorToolbar, FilterBar, ImportPanel, PendingImport, ReauthDialog, SignInForm,
+    SubmitBar, ToleranceGrid, WorkProgress,
 };
 use crate::core::columns::Field;
 use crate::core::config::RuntimeConfig;
 use crate::core::draft::RowId;
+use crate::core::filter::{RowFilter, View};
 use crate::core::table::Table;
+use crate::editor::bulk::Work;
 use crate::editor::draft_storage;
 use crate::editor::session::Session;
 use crate::editor::store::TableStore;
@@ -31,6 +33,22 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
     let reveal = RwSignal::new(None::<usize>);
     let notice = RwSignal::new(None::<String>);
     let importing = RwSignal::new(None::<PendingImport>);
+    let work = RwSignal::new(None::<Work>);
+    // The rows shown: the filter is applied when it changes, when rows are added, removed or
+    // sorted, and on "Apply again"; not on each edit (see FilterBar).
+    let filter = RwSignal::new(RowFilter::default());
+    let refresh = RwSignal::new(0_u64);
+    // Always "changed": rows added or moved change what a view means even when it is still
+    // `View::All`, and comparing two 100,000-row views would cost as much as making one.
+    let view = Memo::new_with_compare(
+        move |_| {
+            refresh.track();
+            store.track_structure();
+            filter.with(|f| store.with(|t| View::of(t, f)))
+        },
+        |_, _| true,
+    );
+    let frozen = Signal::derive(move || submit.running.get() || work.with(Option::is_some));
     let suggestions = RwSignal::new((Vec::<String>::new(), Vec::<String>::new()));
     // The database the table belongs to: rows never move between databases.
     let table_database = RwSignal::new(None::<String>);
@@ -160,13 +178,13 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
             <DatabasePicker
                 session
                 confirm_switch=Some(confirm_switch)
-                locked=Signal::derive(move || submit.running.get())
+                locked=frozen
             />
             <Show when=move || session.is_signed_in()>
                 <span class="signed-in-as">"Signed in as " {move || session.user.get()}</span>
                 <button
                     type="button"
-                    disabled=move || submit.running.get()
+                    disabled=frozen
                     on:click=move |_| session.sign_out()
                 >
                     "Sign out"
@@ -177,22 +195,25 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
             when=move || session.is_signed_in() || session.reauth_needed.get()
             fallback=move || view! { <SignInForm session /> }
         >
-            <EditorToolbar session store submit active reveal notice suggestions importing />
-            <ImportPanel store pending=importing notice />
+            <EditorToolbar session store active reveal notice suggestions importing view frozen />
+            <ImportPanel store pending=importing notice work />
+            <WorkProgress work />
             <Show when=move || notice.with(Option::is_some)>
                 <p class="notice" role="status">{move || notice.get()}</p>
             </Show>
-            <FindBox store active reveal />
+            <div class="find-and-filter">
+                <FindBox store active reveal />
+                <FilterBar store filter view refresh />
+            </div>
             <ProblemLine store active />
-            <ToleranceGrid
+            <ToleranceGrid store active reveal notice importing view work frozen />
+            <SubmitBar
+                session
                 store
-                active
-                reveal
-                notice
-                importing
-                frozen=Signal::derive(move || submit.running.get())
+                submit
+                focus_first_problem=Callback::new(move |()| focus_first_problem())
+                waiting=Signal::derive(move || work.with(Option::is_some))
             />
-            <SubmitBar session store submit focus_first_problem=Callback::new(move |()| focus_first_problem()) />
         </Show>
         <ReauthDialog session submit />
         <datalist id="group-suggestions">

@@ -6,28 +6,31 @@ use crate::components::{PendingImport, picked_file, start_import};
 use crate::core::columns::Field;
 use crate::core::csv_io::{export_outcomes, export_table};
 use crate::core::draft::RowId;
+use crate::core::filter::View;
 use crate::core::table::Table;
 use crate::editor::download::download_text;
 use crate::editor::draft_storage;
 use crate::editor::session::Session;
 use crate::editor::store::TableStore;
-use crate::editor::submit::SubmitControl;
 
 /// Loading, adding, duplicating, deleting rows, and undo.
 #[component]
 pub fn EditorToolbar(
     session: Session,
     store: TableStore,
-    submit: SubmitControl,
     active: RwSignal<Option<(RowId, usize)>>,
     reveal: RwSignal<Option<usize>>,
     notice: RwSignal<Option<String>>,
     suggestions: RwSignal<(Vec<String>, Vec<String>)>,
     /// A CSV file read and waiting in the import preview.
     importing: RwSignal<Option<PendingImport>>,
+    /// The rows shown: Export CSV writes these when a filter is on.
+    view: Memo<View>,
+    /// A submit, or a big paste or import, is running: the table waits.
+    frozen: Signal<bool>,
 ) -> impl IntoView {
     let progress = RwSignal::new(None::<ListProgress>);
-    let busy = move || submit.running.get();
+    let busy = move || frozen.get();
 
     let load = Action::new_local(move |(): &()| {
         let database = session.database.get_untracked();
@@ -130,7 +133,17 @@ pub fn EditorToolbar(
     // The table as a CSV file, or the last outcomes (key, status, message, activity ID).
     let export = move |kind: ExportKind| {
         let database = session.database.get_untracked();
+        let filtered = kind == ExportKind::Table && view.with_untracked(View::is_filtered);
         let (name, csv) = store.with(|t| match kind {
+            ExportKind::Table if filtered => view.with_untracked(|v| {
+                let rows = (0..v.len(t))
+                    .filter_map(|p| v.id_at(t, p))
+                    .filter_map(|id| t.row(id));
+                (
+                    format!("tolerances-{database}-filtered.csv"),
+                    export_table(rows),
+                )
+            }),
             ExportKind::Table => (format!("tolerances-{database}.csv"), export_table(t.rows())),
             ExportKind::Outcomes => (
                 format!("outcomes-{database}.csv"),
@@ -144,8 +157,13 @@ pub fn EditorToolbar(
         let result = csv
             .map_err(|err| err.to_string())
             .and_then(|text| download_text(&name, "text/csv;charset=utf-8", &text));
-        if let Err(err) = result {
-            notice.set(Some(format!("The file could not be made: {err}")));
+        match result {
+            Err(err) => notice.set(Some(format!("The file could not be made: {err}"))),
+            Ok(()) if filtered => notice.set(Some(format!(
+                "Exported the {} rows the filter shows to {name}.",
+                view.with_untracked(|v| store.with(|t| v.len(t)))
+            ))),
+            Ok(()) => {}
         }
     };
     let has_outcomes = move || store.summary().get().with_outcome > 0;
@@ -220,7 +238,9 @@ pub fn EditorToolbar(
                     }
                 />
             </label>
-            <button type="button" on:click=move |_| export(ExportKind::Table)>"Export CSV"</button>
+            <button type="button" on:click=move |_| export(ExportKind::Table)>
+                {move || if view.with(View::is_filtered) { "Export CSV (filtered rows)" } else { "Export CSV" }}
+            </button>
             <Show when=has_outcomes>
                 <button type="button" on:click=move |_| export(ExportKind::Outcomes)>
                     "Export outcomes"
@@ -269,7 +289,7 @@ pub fn EditorToolbar(
     }
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum ExportKind {
     Table,
     Outcomes,

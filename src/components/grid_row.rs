@@ -1,11 +1,15 @@
 use leptos::prelude::*;
 
+use wasm_bindgen::JsCast;
+
 use crate::components::grid_columns::grid_columns;
+use crate::components::grid_state::GridState;
 use crate::components::tolerance_grid::ROW_HEIGHT;
-use crate::core::columns::Field;
+use crate::core::columns::{EDITABLE_COUNT, Field};
 use crate::core::draft::{RowDraft, RowId, RowState};
 use crate::core::multistatus::OutcomeKind;
-use crate::editor::store::TableStore;
+use crate::core::paste::CellPos;
+use crate::core::selection::Range;
 
 /// The DOM id of an editable cell, for focusing it from elsewhere (Submit's first problem).
 pub fn cell_dom_id(id: RowId, field: Field) -> String {
@@ -14,26 +18,36 @@ pub fn cell_dom_id(id: RowId, field: Field) -> String {
 
 /// One row of the grid. It re-renders when this row changes, never for another row's edit.
 #[component]
-pub fn GridRow(
-    store: TableStore,
-    id: RowId,
-    active: RwSignal<Option<(RowId, usize)>>,
-) -> impl IntoView {
+pub fn GridRow(grid: GridState, id: RowId) -> impl IntoView {
+    let store = grid.store;
     // Everything the row shows, read once per change of the row.
     let row = Memo::new(move |_| {
         store.track_row(id);
         store.with(|t| t.position(id).zip(t.row(id).map(RowView::of)))
     });
+    // Its row number in the table (stays with the row through sorting and filtering)…
     let position = move || row.with(|r| r.as_ref().map_or(0, |(p, _)| *p));
+    // …and where the grid shows it.
+    let place = Memo::new(move |_| {
+        store.track_structure();
+        grid.view.with(|v| store.with(|t| v.place_of(t, id)))
+    });
+    let shown_at = move || place.get().unwrap_or(0);
     let state = move || row.with(|r| r.as_ref().map_or(RowState::New, |(_, v)| v.state));
 
     let cells = grid_columns()
         .into_iter()
-        .map(|column| match column.field {
-            Some(field) => view! { <EditableCell store id field class=column.class row position active /> }.into_any(),
+        .enumerate()
+        .map(|(i, column)| match column.field {
+            Some(field) => view! { <EditableCell grid id field class=column.class row position place colindex=i + 1 /> }.into_any(),
             None => match column.title {
                 "Row" => view! {
-                    <div class=format!("grid-cell {}", column.class) role="rowheader">
+                    <div
+                        class=format!("grid-cell {}", column.class)
+                        role="rowheader"
+                        aria-colindex=i + 1
+                        on:mousedown=move |ev: web_sys::MouseEvent| select_row(grid, place, &ev)
+                    >
                         <span class="row-number">{move || position() + 1}</span>
                         <span class=move || format!("row-state state-{}", state_class(state()))>
                             <span aria-hidden="true">{move || state_icon(state())}</span>
@@ -46,13 +60,13 @@ pub fn GridRow(
                 "Entered" | "Updated" => {
                     let entered = column.title == "Entered";
                     view! {
-                        <div class=format!("grid-cell {}", column.class) role="gridcell">
+                        <div class=format!("grid-cell {}", column.class) role="gridcell" aria-colindex=i + 1>
                             {move || row.with(|r| r.as_ref().map(|(_, v)| if entered { v.entered.clone() } else { v.updated.clone() }).unwrap_or_default())}
                         </div>
                     }
                     .into_any()
                 }
-                _ => view! { <OutcomeCell row /> }.into_any(),
+                _ => view! { <OutcomeCell row colindex=i + 1 /> }.into_any(),
             },
         })
         .collect_view();
@@ -61,12 +75,35 @@ pub fn GridRow(
         <div
             class=move || format!("grid-row state-{}", state_class(state()))
             role="row"
-            aria-rowindex=move || position() + 2
-            style:transform=move || format!("translateY({}px)", position() * ROW_HEIGHT as usize)
+            aria-rowindex=move || shown_at() + 2
+            style:transform=move || format!("translateY({}px)", shown_at() * ROW_HEIGHT as usize)
         >
             {cells}
         </div>
     }
+}
+
+/// A click on a row's header selects the whole row (shift-click: the rows from the active
+/// cell's to this one), as in Excel.
+fn select_row(grid: GridState, place: Memo<Option<usize>>, ev: &web_sys::MouseEvent) {
+    let Some(row) = place.get_untracked() else {
+        return;
+    };
+    ev.prevent_default();
+    let from = match (ev.shift_key(), grid.active_pos()) {
+        (true, Some(active)) => active.row,
+        _ => {
+            grid.commit();
+            grid.go(CellPos { row, column: 0 });
+            row
+        }
+    };
+    grid.select(Range {
+        top: from.min(row),
+        left: 0,
+        bottom: from.max(row),
+        right: EDITABLE_COUNT - 1,
+    });
 }
 
 /// What a row shows, copied out of the table so views need no borrow.
@@ -125,18 +162,36 @@ fn outcome_text(outcome: &crate::core::multistatus::RowOutcome) -> String {
     text
 }
 
+/// An editable cell: an input that is the grid's active cell when it has the focus. In
+/// navigation mode its text is selected (typing replaces it, Ctrl-C copies the selection);
+/// a click selects the cell, a double click edits it, Shift-click or a drag stretches the
+/// selection.
 #[component]
 fn EditableCell(
-    store: TableStore,
+    grid: GridState,
     id: RowId,
     field: Field,
     class: &'static str,
     row: Memo<Option<(usize, RowView)>>,
     position: impl Fn() -> usize + Copy + Send + Sync + 'static,
-    active: RwSignal<Option<(RowId, usize)>>,
+    place: Memo<Option<usize>>,
+    colindex: usize,
 ) -> impl IntoView {
+    let store = grid.store;
     let index = field.index();
+    let at = move || {
+        place
+            .get_untracked()
+            .map(|row| CellPos { row, column: index })
+    };
     let problem = move || row.with(|r| r.as_ref().and_then(|(_, v)| v.problems[index].clone()));
+    let is_active = move || grid.active.get() == Some((id, index));
+    let selected = move || {
+        let at = place.get().map(|row| CellPos { row, column: index });
+        grid.selection
+            .with(|s| s.zip(at).is_some_and(|(s, at)| s.contains(at)))
+    };
+    let in_range = move || selected() && grid.selection.with(|s| s.is_some_and(|s| !s.is_single()));
     let dom_id = cell_dom_id(id, field);
     let problem_id = format!("{dom_id}-problem");
     let list = match field {
@@ -144,10 +199,18 @@ fn EditableCell(
         Field::PaymentMethod => Some("payment-suggestions"),
         _ => None,
     };
+    let input_of = |ev: &web_sys::Event| {
+        ev.target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+    };
     view! {
         <div
             class=move || format!("grid-cell {class}{}", if problem().is_some() { " has-problem" } else { "" })
+            class:selected=in_range
+            class:active=is_active
             role="gridcell"
+            aria-colindex=colindex
+            aria-selected=move || if selected() { "true" } else { "false" }
         >
             <input
                 id=dom_id
@@ -156,16 +219,62 @@ fn EditableCell(
                 autocomplete="off"
                 spellcheck="false"
                 list=list
+                tabindex=move || if grid.tab_stop.get() == Some((id, index)) { "0" } else { "-1" }
                 aria-label=move || format!("{} row {}", field.title(), position() + 1)
                 aria-invalid=move || if problem().is_some() { "true" } else { "false" }
                 aria-describedby=move || problem().map(|_| problem_id.clone())
                 prop:value=move || row.with(|r| r.as_ref().map(|(_, v)| v.cells[index].clone()).unwrap_or_default())
                 on:input=move |ev| {
                     let text = event_target_value(&ev);
+                    grid.editing.set(true);
+                    grid.corners.set(None);
                     store.update(|t| t.type_text(id, field, text));
                 }
-                on:focus=move |_| active.set(Some((id, index)))
-                on:blur=move |_| store.end_typing()
+                on:focus=move |ev| {
+                    grid.active.set(Some((id, index)));
+                    if !grid.editing.get_untracked()
+                        && let Some(input) = input_of(&ev)
+                    {
+                        input.select();
+                    }
+                }
+                on:blur=move |_| grid.commit()
+                on:mousedown=move |ev: web_sys::MouseEvent| {
+                    if ev.button() != 0 {
+                        return;
+                    }
+                    let editing_here = grid.editing.get_untracked()
+                        && grid.active.get_untracked() == Some((id, index));
+                    if editing_here {
+                        return; // a click in the text being edited moves the caret
+                    }
+                    ev.prevent_default();
+                    let Some(at) = at() else {
+                        return;
+                    };
+                    if ev.shift_key() && grid.active.get_untracked().is_some() {
+                        grid.extend(at);
+                    } else {
+                        grid.commit();
+                        grid.go(at);
+                        grid.dragging.set_value(true);
+                    }
+                }
+                on:mouseenter=move |ev: web_sys::MouseEvent| {
+                    if grid.dragging.get_value() && ev.buttons() & 1 == 1
+                        && let Some(at) = at()
+                    {
+                        grid.extend(at);
+                    }
+                }
+                on:dblclick=move |ev| {
+                    grid.corners.set(None);
+                    grid.editing.set(true);
+                    if let Some(input) = input_of(&ev) {
+                        let end = input.value().encode_utf16().count() as u32;
+                        let _ = input.set_selection_range(end, end);
+                    }
+                }
             />
             <Show when=move || problem().is_some()>
                 <span class="cell-problem-icon" aria-hidden="true" title=problem>"⚠"</span>
@@ -176,7 +285,7 @@ fn EditableCell(
 }
 
 #[component]
-fn OutcomeCell(row: Memo<Option<(usize, RowView)>>) -> impl IntoView {
+fn OutcomeCell(row: Memo<Option<(usize, RowView)>>, colindex: usize) -> impl IntoView {
     let outcome = move || row.with(|r| r.as_ref().and_then(|(_, v)| v.outcome.clone()));
     let pending = move || {
         row.with(|r| {
@@ -185,7 +294,7 @@ fn OutcomeCell(row: Memo<Option<(usize, RowView)>>) -> impl IntoView {
         })
     };
     view! {
-        <div class="grid-cell col-outcome" role="gridcell">
+        <div class="grid-cell col-outcome" role="gridcell" aria-colindex=colindex>
             {move || {
                 if pending() {
                     return view! { <span class="outcome outcome-pending"><span aria-hidden="true">"⏳ "</span>"Sending…"</span> }.into_any();

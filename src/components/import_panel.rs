@@ -4,6 +4,7 @@ use wasm_bindgen::JsCast;
 use crate::core::columns::Field;
 use crate::core::csv_io::{CsvFile, read_csv};
 use crate::core::import::plan_import;
+use crate::editor::bulk::{Work, apply_in_parts};
 use crate::editor::store::TableStore;
 
 /// A CSV file read and waiting for the user to check its mapping and apply it.
@@ -20,9 +21,13 @@ pub fn start_import(
     importing: RwSignal<Option<PendingImport>>,
     notice: RwSignal<Option<String>>,
 ) {
+    notice.set(Some(format!("Reading {}…", file.name())));
     leptos::task::spawn_local(async move {
         match read_import(file).await {
-            Ok(import) => importing.set(Some(import)),
+            Ok(import) => {
+                notice.set(None);
+                importing.set(Some(import));
+            }
             Err(err) => notice.set(Some(err)),
         }
     });
@@ -51,6 +56,8 @@ pub fn ImportPanel(
     store: TableStore,
     pending: RwSignal<Option<PendingImport>>,
     notice: RwSignal<Option<String>>,
+    /// The progress of applying it (a 100,000-row file takes a moment).
+    work: RwSignal<Option<Work>>,
 ) -> impl IntoView {
     let summary = move || {
         pending.with(|p| {
@@ -68,14 +75,26 @@ pub fn ImportPanel(
         };
         let counts = summary();
         let plan = store.with(|t| plan_import(&import.file, &import.mapping, t));
-        store.update(|t| t.paste(plan.edits, plan.new_rows));
         pending.set(None);
-        if let Some(s) = counts {
-            notice.set(Some(format!(
-                "Imported {}: {} rows added, {} updated, {} with problems. Undo takes the whole import back.",
-                import.name, s.added, s.updated, s.with_problems
-            )));
-        }
+        // Applied in parts with a progress bar, as one undo step: updates first, then the
+        // added rows.
+        let total = plan.edits.len() + plan.new_rows.len();
+        let mut edits = plan.edits.into_iter();
+        let mut new_rows = plan.new_rows.into_iter();
+        leptos::task::spawn_local(async move {
+            apply_in_parts(store, work, "Importing", total, |part| {
+                let updates: Vec<_> = edits.by_ref().take(part.len()).collect();
+                let added = new_rows.by_ref().take(part.len() - updates.len()).collect();
+                (updates, added)
+            })
+            .await;
+            if let Some(s) = counts {
+                notice.set(Some(format!(
+                    "Imported {}: {} rows added, {} updated, {} with problems. Undo takes the whole import back.",
+                    import.name, s.added, s.updated, s.with_problems
+                )));
+            }
+        });
     };
     let columns = move || {
         pending.with(|p| {

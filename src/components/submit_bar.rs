@@ -11,6 +11,9 @@ pub fn SubmitBar(
     store: TableStore,
     submit: SubmitControl,
     focus_first_problem: Callback<()>,
+    /// A big paste or import is still being applied: nothing is sent meanwhile.
+    #[prop(optional, into)]
+    waiting: Signal<bool>,
 ) -> impl IntoView {
     let summary = store.summary();
     let refusal = RwSignal::new(None::<String>);
@@ -58,13 +61,13 @@ pub fn SubmitBar(
             <button
                 type="button"
                 class="primary"
-                disabled=move || control.running.get() || summary.get().to_send + summary.get().problems == 0
+                disabled=move || control.running.get() || waiting.get() || summary.get().to_send + summary.get().problems == 0
                 on:click=move |_| start(false)
             >
                 "Submit"
             </button>
             <Show when=move || { let s = summary.get(); s.failed + s.unconfirmed > 0 }>
-                <button type="button" disabled=move || control.running.get() on:click=move |_| start(true)>
+                <button type="button" disabled=move || control.running.get() || waiting.get() on:click=move |_| start(true)>
                     "Resend failed"
                 </button>
             </Show>

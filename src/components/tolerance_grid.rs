@@ -1,16 +1,16 @@
 use leptos::ev;
 use leptos::html::Div;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::{ClipboardEvent, HtmlInputElement, KeyboardEvent};
 
 use crate::components::grid_columns::grid_columns;
+use crate::components::grid_commands::{on_copy, on_paste};
+use crate::components::grid_keys::on_key;
+use crate::components::grid_state::{GridState, focus_when_rendered};
 use crate::components::{GridRow, PendingImport, cell_dom_id, start_import};
-use crate::core::clipboard::parse_tsv;
-use crate::core::columns::{EDITABLE_COUNT, Field};
+use crate::core::columns::Field;
 use crate::core::draft::RowId;
-use crate::core::paste::{CellPos, Extent, plan_paste};
-use crate::core::table::Table;
+use crate::core::filter::View;
+use crate::editor::bulk::Work;
 use crate::editor::store::TableStore;
 
 /// Height of one row in pixels; the CSS (`--row-height`) says the same.
@@ -18,14 +18,17 @@ pub const ROW_HEIGHT: f64 = 32.0;
 /// Rows rendered above and below the visible ones, so fast scrolling shows no gaps.
 const OVERSCAN: usize = 8;
 
-/// The table of tolerances. Only the rows in view are in the page (virtual scrolling); a
-/// spacer as tall as all rows gives the scrollbar its true size and position.
+/// The table of tolerances, a WAI-ARIA grid. Only the rows in view are in the page (virtual
+/// scrolling; `aria-rowcount` and `aria-rowindex` tell assistive technology where they are); a
+/// spacer as tall as all rows gives the scrollbar its true size and position. One cell at a
+/// time is reachable with Tab (roving tabindex); keys, ranges and the clipboard are in
+/// `grid_keys` and `grid_commands`.
 #[component]
 pub fn ToleranceGrid(
     store: TableStore,
     /// The cell the user is in, for Duplicate and Delete and the problem line.
     active: RwSignal<Option<(RowId, usize)>>,
-    /// Set to a row index to bring it into view (focus follows when it is rendered).
+    /// Set to a row's table index to bring it into view (focus follows when it is rendered).
     reveal: RwSignal<Option<usize>>,
     /// Where a paste reports what it did.
     notice: RwSignal<Option<String>>,
@@ -35,7 +38,24 @@ pub fn ToleranceGrid(
     /// Where a CSV file dropped on the table goes for its preview.
     #[prop(optional)]
     importing: Option<RwSignal<Option<PendingImport>>>,
+    /// The rows shown (the filter's view); all rows when not given.
+    #[prop(optional)]
+    view: Option<Memo<View>>,
+    /// A big paste or import in progress.
+    #[prop(optional)]
+    work: Option<RwSignal<Option<Work>>>,
 ) -> impl IntoView {
+    let view = view.unwrap_or_else(|| {
+        Memo::new_with_compare(
+            move |_| {
+                store.track_structure();
+                View::All
+            },
+            |_, _| true,
+        )
+    });
+    let work = work.unwrap_or_else(|| RwSignal::new(None));
+    let grid = GridState::new(store, view, active, notice, work);
     let scroller = NodeRef::<Div>::new();
     // The sort keys, first first: a click sorts by a column, a shift-click adds one.
     let sort = RwSignal::new(Vec::<(Field, bool)>::new());
@@ -53,45 +73,95 @@ pub fn ToleranceGrid(
         measure();
     });
     let resize = window_event_listener(ev::resize, move |_| measure());
-    on_cleanup(move || resize.remove());
+    let mouse_up = window_event_listener(ev::mouseup, move |_| grid.dragging.set_value(false));
+    on_cleanup(move || {
+        resize.remove();
+        mouse_up.remove();
+    });
 
-    // Bring a row into view when asked (Submit's "first problem", a new row).
+    // Bring a place of the view into sight: just enough for a step of the keyboard, to the
+    // middle for a jump (Submit's "first problem", Find).
+    let scroll_into_view = move |place: usize, centre: bool| {
+        let Some(el) = scroller.get_untracked() else {
+            return;
+        };
+        // The sticky header takes the first row's height at the top.
+        let top = place as f64 * ROW_HEIGHT;
+        let height = f64::from(el.client_height()) - ROW_HEIGHT;
+        let current = f64::from(el.scroll_top());
+        let target = if top >= current && top + ROW_HEIGHT <= current + height {
+            return;
+        } else if centre {
+            top - height / 2.0
+        } else if top < current {
+            top
+        } else {
+            top + ROW_HEIGHT - height
+        };
+        el.set_scroll_top(target.max(0.0) as i32);
+        measure();
+    };
     Effect::new(move |_| {
-        if let (Some(index), Some(el)) = (reveal.get(), scroller.get_untracked()) {
-            let top = index as f64 * ROW_HEIGHT;
-            let height = f64::from(el.client_height()) - ROW_HEIGHT * 2.0;
-            let current = f64::from(el.scroll_top());
-            if top < current || top > current + height {
-                el.set_scroll_top((top - height / 2.0).max(0.0) as i32);
-                measure();
-            }
+        if let Some(place) = grid.scroll_to.get() {
+            scroll_into_view(place, false);
+        }
+    });
+    Effect::new(move |_| {
+        let Some(index) = reveal.get() else {
+            return;
+        };
+        let place = store.with(|t| t.row_at(index).map(|r| r.id()));
+        if let Some(place) = place.and_then(|id| grid.place(id)) {
+            scroll_into_view(place, true);
         }
     });
 
-    let row_count = move || store.len();
+    let row_count = move || grid.len();
     let visible = Memo::new(move |_| {
         let count = row_count();
         let first = (scroll_top.get() / ROW_HEIGHT).floor() as usize;
         let shown = (viewport.get() / ROW_HEIGHT).ceil() as usize + 1;
         let start = first.saturating_sub(OVERSCAN).min(count);
         let end = (first + shown + OVERSCAN).min(count);
-        store.with(|t| {
-            (start..end)
-                .filter_map(|i| t.row_at(i).map(|r| r.id()))
-                .collect::<Vec<_>>()
-        })
+        let mut ids = view.with(|v| {
+            store.with(|t| {
+                (start..end)
+                    .filter_map(|p| v.id_at(t, p))
+                    .collect::<Vec<_>>()
+            })
+        });
+        // The active row stays in the page when scrolled away, so it keeps the focus and
+        // Tab still reaches it.
+        if let Some((id, _)) = grid.tab_stop.get()
+            && !ids.contains(&id)
+        {
+            ids.push(id);
+        }
+        ids
     });
 
     view! {
         <div
             class="grid-scroller"
+            class:editing=move || grid.editing.get()
             node_ref=scroller
             role="grid"
             aria-label="Tolerances"
+            aria-multiselectable="true"
             aria-rowcount=move || row_count() + 1
             aria-colcount=grid_columns().len()
+            aria-busy=move || if work.with(Option::is_some) { "true" } else { "false" }
             on:scroll=move |_| measure()
-            on:keydown=move |ev| on_key(&ev, store, active, reveal, viewport, frozen)
+            on:keydown=move |ev| on_key(&ev, grid, viewport.get_untracked(), frozen.get_untracked())
+            on:copy=move |ev| on_copy(&ev, grid, false, frozen.get_untracked())
+            on:cut=move |ev| on_copy(&ev, grid, true, frozen.get_untracked())
+            on:paste=move |ev| {
+                if frozen.get_untracked() {
+                    ev.prevent_default();
+                } else {
+                    on_paste(&ev, grid);
+                }
+            }
             on:dragover=move |ev: web_sys::DragEvent| {
                 if importing.is_some() {
                     ev.prevent_default();
@@ -107,19 +177,15 @@ pub fn ToleranceGrid(
                     start_import(file, importing, notice);
                 }
             }
-            on:paste=move |ev| {
-                if !frozen.get_untracked() {
-                    on_paste(&ev, store, active, notice);
-                }
-            }
         >
             <div class="grid-header" role="row" aria-rowindex="1">
                 {grid_columns()
                     .into_iter()
-                    .map(|column| match column.field {
-                        Some(field) => view! { <SortHeader store field class=column.class sort /> }.into_any(),
+                    .enumerate()
+                    .map(|(i, column)| match column.field {
+                        Some(field) => view! { <SortHeader grid field class=column.class sort colindex=i + 1 /> }.into_any(),
                         None => view! {
-                            <div class=format!("grid-cell header {}", column.class) role="columnheader">
+                            <div class=format!("grid-cell header {}", column.class) role="columnheader" aria-colindex=i + 1>
                                 {column.title}
                             </div>
                         }
@@ -132,139 +198,24 @@ pub fn ToleranceGrid(
                 style:height=move || format!("{}px", row_count() * ROW_HEIGHT as usize)
             >
                 <For each=move || visible.get() key=|id| *id let(id)>
-                    <GridRow store id active />
+                    <GridRow grid id />
                 </For>
             </div>
             <Show when=move || row_count() == 0>
                 <p class="grid-empty">
-                    "No rows yet. Use “Add row”, or load the database’s tolerances."
+                    {move || if view.with(View::is_filtered) {
+                        "No rows match the filter."
+                    } else {
+                        "No rows yet. Use “Add row”, or load the database’s tolerances."
+                    }}
                 </p>
             </Show>
         </div>
     }
 }
 
-/// Spreadsheet keys in a cell: arrows, Enter, Page Up/Down and Ctrl-Home/End move the active
-/// cell (Left and Right only from the text's edge, so they still move the caret); Escape puts
-/// back the text the cell had before the typing; Ctrl-Z undoes and Ctrl-Y or Ctrl-Shift-Z redoes
-/// in the table, not just in the one input.
-fn on_key(
-    ev: &KeyboardEvent,
-    store: TableStore,
-    active: RwSignal<Option<(RowId, usize)>>,
-    reveal: RwSignal<Option<usize>>,
-    viewport: RwSignal<f64>,
-    frozen: Signal<bool>,
-) {
-    let Some((id, column)) = active.get_untracked() else {
-        return;
-    };
-    let (Some(row), rows) = store.with(|t| (t.position(id), t.len())) else {
-        return;
-    };
-    let command = ev.ctrl_key() || ev.meta_key();
-    let page = ((viewport.get_untracked() / ROW_HEIGHT).floor() as usize).max(1);
-    let input = ev
-        .target()
-        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok());
-    let caret_at_edge = |end: bool| {
-        input.as_ref().is_some_and(|input| {
-            let length = input.value().encode_utf16().count() as u32;
-            let edge = if end { length } else { 0 };
-            input.selection_start().ok().flatten() == Some(edge)
-                && input.selection_end().ok().flatten() == Some(edge)
-        })
-    };
-    let target = match (ev.key().as_str(), command, ev.shift_key()) {
-        ("ArrowDown", false, _) | ("Enter", false, false) => (row + 1, column),
-        ("ArrowUp", false, _) | ("Enter", false, true) => (row.saturating_sub(1), column),
-        ("ArrowLeft", false, false) if column > 0 && caret_at_edge(false) => (row, column - 1),
-        ("ArrowRight", false, false) if column + 1 < EDITABLE_COUNT && caret_at_edge(true) => {
-            (row, column + 1)
-        }
-        ("PageDown", false, _) => (row + page, column),
-        ("PageUp", false, _) => (row.saturating_sub(page), column),
-        ("Home", true, _) => (0, 0),
-        ("End", true, _) => (rows.saturating_sub(1), EDITABLE_COUNT - 1),
-        ("Escape", false, false) => {
-            ev.prevent_default();
-            store.try_update(Table::cancel_typing);
-            return;
-        }
-        ("z" | "Z", true, false) => {
-            ev.prevent_default();
-            if !frozen.get_untracked() {
-                store.try_update(Table::undo);
-            }
-            return;
-        }
-        ("z" | "Z", true, true) | ("y" | "Y", true, false) => {
-            ev.prevent_default();
-            if !frozen.get_untracked() {
-                store.try_update(Table::redo);
-            }
-            return;
-        }
-        _ => return,
-    };
-    ev.prevent_default();
-    let (row, column) = (target.0.min(rows.saturating_sub(1)), target.1);
-    focus_cell(store, reveal, row, Field::EDITABLE[column]);
-}
-
-/// A block copied from Excel or Google Sheets lands at the active cell: it overwrites, adds
-/// rows as needed, validates every cell, and is one undo step. A single value is left to
-/// the input's own paste.
-fn on_paste(
-    ev: &ClipboardEvent,
-    store: TableStore,
-    active: RwSignal<Option<(RowId, usize)>>,
-    notice: RwSignal<Option<String>>,
-) {
-    let Some(text) = ev
-        .clipboard_data()
-        .and_then(|data| data.get_data("text/plain").ok())
-    else {
-        return;
-    };
-    let is_block = text.contains('\t') || text.trim_end_matches(['\r', '\n']).contains('\n');
-    let Some((id, column)) = active.get_untracked() else {
-        return;
-    };
-    let (Some(row), rows) = store.with(|t| (t.position(id), t.len())) else {
-        return;
-    };
-    if !is_block {
-        return;
-    }
-    ev.prevent_default();
-    let plan = plan_paste(
-        &parse_tsv(&text),
-        CellPos { row, column },
-        Extent::ONE,
-        rows,
-    );
-    let (cells, problems, added, clipped) =
-        (plan.cells, plan.problems, plan.new_rows.len(), plan.clipped);
-    store.update(|t| t.paste(plan.edits, plan.new_rows));
-    let mut report = format!("Pasted {cells} cells");
-    if added > 0 {
-        report.push_str(&format!(", adding {added} rows"));
-    }
-    report.push_str(&format!(
-        "; {problems} {} a problem.",
-        if problems == 1 { "has" } else { "have" }
-    ));
-    if clipped > 0 {
-        report.push_str(&format!(
-            " {clipped} cells beyond Payment method were left out."
-        ));
-    }
-    report.push_str(" Undo takes the whole paste back.");
-    notice.set(Some(report));
-}
-
-/// Scrolls row `index` into view and puts the keyboard focus in its `field` cell.
+/// Scrolls row `index` (in table order) into view and puts the keyboard focus in its
+/// `field` cell.
 pub fn focus_cell(store: TableStore, reveal: RwSignal<Option<usize>>, index: usize, field: Field) {
     let Some(id) = store.with(|t| t.row_at(index).map(|r| r.id())) else {
         return;
@@ -273,32 +224,22 @@ pub fn focus_cell(store: TableStore, reveal: RwSignal<Option<usize>>, index: usi
     focus_when_rendered(cell_dom_id(id, field), 30);
 }
 
-/// Focuses the element with `dom_id` once the grid has rendered it (it may take a few frames
-/// after scrolling), giving up after `frames_left` frames.
-fn focus_when_rendered(dom_id: String, frames_left: u32) {
-    request_animation_frame(move || {
-        use wasm_bindgen::JsCast;
-        match document().get_element_by_id(&dom_id) {
-            Some(el) => {
-                if let Ok(input) = el.dyn_into::<web_sys::HtmlElement>() {
-                    let _ = input.focus();
-                }
-            }
-            None if frames_left > 0 => focus_when_rendered(dom_id, frames_left - 1),
-            None => {}
-        }
-    });
+/// The DOM id of a column's sort button, for moving to it with the keyboard.
+pub fn sort_button_id(field: Field) -> String {
+    format!("sort-{}", field.index())
 }
 
 /// A column header that sorts: click for this column (again to reverse), shift-click to add
 /// it as the next key. `aria-sort` tells screen readers the order.
 #[component]
 fn SortHeader(
-    store: TableStore,
+    grid: GridState,
     field: Field,
     class: &'static str,
     sort: RwSignal<Vec<(Field, bool)>>,
+    colindex: usize,
 ) -> impl IntoView {
+    let store = grid.store;
     let direction =
         move || sort.with(|keys| keys.iter().find(|(f, _)| *f == field).map(|(_, up)| *up));
     let on_click = move |ev: web_sys::MouseEvent| {
@@ -315,19 +256,49 @@ fn SortHeader(
             }
         });
         let keys = sort.get_untracked();
+        grid.corners.set(None);
         store.update(|t| t.sort_by(&keys));
+    };
+    // The headers are part of the grid: Up from the first row reaches them, Down goes back,
+    // Left and Right move between them; Enter or Space sorts.
+    let on_keydown = move |ev: web_sys::KeyboardEvent| {
+        let column = field.index();
+        let target = match ev.key().as_str() {
+            "ArrowDown" => {
+                ev.prevent_default();
+                if let Some((id, _)) = grid.tab_stop.get_untracked()
+                    && let Some(row) = grid.place(id)
+                {
+                    grid.go(crate::core::paste::CellPos { row, column });
+                }
+                return;
+            }
+            "ArrowLeft" if column > 0 => Field::EDITABLE[column - 1],
+            "ArrowRight" if column + 1 < Field::EDITABLE.len() => Field::EDITABLE[column + 1],
+            _ => return,
+        };
+        ev.prevent_default();
+        focus_when_rendered(sort_button_id(target), 1);
     };
     view! {
         <div
             class=format!("grid-cell header {class}")
             role="columnheader"
+            aria-colindex=colindex
             aria-sort=move || match direction() {
                 Some(true) => "ascending",
                 Some(false) => "descending",
                 None => "none",
             }
         >
-            <button type="button" class="sort-button" on:click=on_click>
+            <button
+                type="button"
+                class="sort-button"
+                id=sort_button_id(field)
+                tabindex="-1"
+                on:click=on_click
+                on:keydown=on_keydown
+            >
                 {field.title()}
                 <span aria-hidden="true">
                     {move || match direction() {

@@ -62,7 +62,23 @@ pub fn plan_paste(grid: &Grid, at: CellPos, selection: Extent, row_count: usize)
         }
         return plan;
     }
-    for (offset, cells) in grid.rows().enumerate() {
+    plan_paste_part(grid, at, row_count, 0..grid.row_count())
+}
+
+/// The part of a block paste made of the block's rows `part`, for applying a big paste in
+/// chunks: `row_count` is the table's length before the paste, so the parts of one paste,
+/// applied in order, add the same rows as the whole.
+pub fn plan_paste_part(
+    grid: &Grid,
+    at: CellPos,
+    row_count: usize,
+    part: std::ops::Range<usize>,
+) -> PastePlan {
+    let mut plan = PastePlan::default();
+    if at.column >= EDITABLE_COUNT {
+        return plan;
+    }
+    for (offset, cells) in grid.rows().enumerate().skip(part.start).take(part.len()) {
         let row = at.row + offset;
         if row >= row_count {
             plan.new_rows.push(Default::default());
@@ -86,13 +102,11 @@ impl PastePlan {
         if field.column().check(text).is_err() {
             self.problems += 1;
         }
-        match row.checked_sub(row_count) {
-            None => self.edits.push((row, field, text.to_string())),
-            Some(new) => {
-                if let Some(cells) = self.new_rows.get_mut(new) {
-                    cells[column] = text.to_string();
-                }
-            }
+        if row < row_count {
+            self.edits.push((row, field, text.to_string()));
+        } else if let Some(cells) = self.new_rows.last_mut() {
+            // Rows past the end are added one per block row, this one last.
+            cells[column] = text.to_string();
         }
     }
 }
@@ -125,6 +139,22 @@ mod tests {
             ]
         );
         assert_eq!((plan.cells, plan.problems, plan.clipped), (6, 2, 0));
+    }
+
+    #[test]
+    fn parts_of_a_block_add_up_to_the_whole() {
+        let grid = parse_tsv("1\t5.00\r\n2\t1,5\r\n3\tx\r\n4\t4.00\r\n");
+        let whole = plan_paste(&grid, at(1, 0), Extent::ONE, 3);
+        let mut joined = PastePlan::default();
+        for part in [0..1, 1..3, 3..4] {
+            let plan = plan_paste_part(&grid, at(1, 0), 3, part);
+            joined.edits.extend(plan.edits);
+            joined.new_rows.extend(plan.new_rows);
+            joined.cells += plan.cells;
+            joined.problems += plan.problems;
+        }
+        assert_eq!(joined, whole);
+        assert_eq!(whole.new_rows.len(), 2);
     }
 
     #[test]

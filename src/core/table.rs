@@ -48,6 +48,8 @@ pub struct Table {
     history: History,
     /// The cell being typed into: its keystrokes since focus are one undo step.
     typing: Option<(RowId, Field)>,
+    /// Steps of a change applied in parts (a big paste, in chunks), to be one undo step.
+    group: Option<Vec<Step>>,
 }
 
 impl Table {
@@ -131,7 +133,7 @@ impl Table {
         let same_cell = self.typing == Some((id, field));
         let (before, touched) = self.apply_texts(vec![(id, field, text)]);
         if !before.is_empty() && !same_cell {
-            self.history.record(Step::Texts(before));
+            self.record(Step::Texts(before));
             self.typing = Some((id, field));
         }
         Touched::Rows(touched)
@@ -156,7 +158,7 @@ impl Table {
         self.typing = None;
         let (before, touched) = self.apply_texts(edits);
         if !before.is_empty() {
-            self.history.record(Step::Texts(before));
+            self.record(Step::Texts(before));
         }
         Touched::Rows(touched)
     }
@@ -211,7 +213,7 @@ impl Table {
             undo.push(Step::Texts(before));
         }
         if !undo.is_empty() {
-            self.history.record(Step::Group(undo));
+            self.record(Step::Group(undo));
         }
         if added {
             Touched::Structure
@@ -275,12 +277,41 @@ impl Table {
         self.typing = None;
         let removed = self.remove_rows(ids);
         if !removed.is_empty() {
-            self.history.record(Step::Removed(removed));
+            self.record(Step::Removed(removed));
         }
         Touched::Structure
     }
 
+    /// Starts a change made in parts (a 100,000-row paste applied in chunks, so the page
+    /// can show its progress): everything recorded until [`Self::end_group`] is one undo step.
+    pub fn begin_group(&mut self) {
+        self.typing = None;
+        self.group.get_or_insert_with(Vec::new);
+    }
+
+    /// Ends the change begun by [`Self::begin_group`], recording it as one undo step.
+    pub fn end_group(&mut self) {
+        let Some(mut steps) = self.group.take() else {
+            return;
+        };
+        // Undone last part first.
+        steps.reverse();
+        match steps.len() {
+            0 => {}
+            1 => self.history.record(steps.remove(0)),
+            _ => self.history.record(Step::Group(steps)),
+        }
+    }
+
+    fn record(&mut self, step: Step) {
+        match &mut self.group {
+            Some(steps) => steps.push(step),
+            None => self.history.record(step),
+        }
+    }
+
     pub fn undo(&mut self) -> Option<Touched> {
+        self.end_group();
         self.typing = None;
         let step = self.history.take_undo()?;
         let (redo, touched) = self.apply_step(step);
@@ -378,7 +409,7 @@ impl Table {
         self.typing = None;
         let ids: Vec<_> = rows.iter().map(|(_, d)| d.id()).collect();
         self.place_rows(rows);
-        self.history.record(Step::Inserted(ids));
+        self.record(Step::Inserted(ids));
     }
 
     /// Puts rows back at the indexes they are to have, then refreshes positions and keys.

@@ -275,3 +275,31 @@ fn sorting_orders_by_value_then_by_the_second_key_with_unreadable_cells_last() {
     table.undo().unwrap();
     assert_eq!(table.row(id).unwrap().text(Field::Amount), "0.50");
 }
+
+#[test]
+fn a_change_made_in_parts_is_one_undo_step() {
+    let mut table = Table::from_records([record(1, 5.0), record(2, 10.0)]);
+    let first = table.row_at(0).unwrap().id();
+    table.begin_group();
+    table.paste(vec![(0, Field::Amount, "1.00".into())], vec![]);
+    table.paste(
+        vec![(1, Field::Amount, "2.00".into())],
+        vec![["3".into(), "3.00".into(), String::new(), String::new()]],
+    );
+    table.paste(
+        vec![(0, Field::Amount, "4.00".into())],
+        vec![["5".into(), "5.00".into(), String::new(), String::new()]],
+    );
+    table.end_group();
+    assert_eq!(texts(&table, Field::Key), ["1", "2", "3", "5"]);
+    table.undo().unwrap();
+    assert_eq!(texts(&table, Field::Key), ["1", "2"]);
+    assert_eq!(table.row(first).unwrap().text(Field::Amount), "5.00");
+    assert_eq!(texts(&table, Field::Amount), ["5.00", "10.00"]);
+    assert!(!table.can_undo());
+    table.redo().unwrap();
+    assert_eq!(
+        texts(&table, Field::Amount),
+        ["4.00", "2.00", "3.00", "5.00"]
+    );
+}

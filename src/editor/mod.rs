@@ -1,6 +1,7 @@
 //! The editor's state in the browser: the table store, the session, the submit driver and
 //! the local draft. Views read and change state only through these.
 
+pub mod bulk;
 pub mod download;
 pub mod draft_storage;
 pub mod session;

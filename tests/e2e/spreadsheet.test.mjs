@@ -61,10 +61,23 @@ describe("spreadsheet keys and paste", () => {
     assert.equal(await (await cell(page, "Tolerance amount", 2)).inputValue(), before);
     assert.equal(await rowState(page, 2), "· Unchanged");
 
-    // Left and Right move between cells only from the edge of the text.
-    await page.keyboard.press("End");
+    // In navigation mode Left, Right, Home and End move between cells; F2 edits the text,
+    // and then Left moves the caret instead.
     await page.keyboard.press("ArrowRight");
     await expectFocus(page, "Group ID row 2");
+    await page.keyboard.press("ArrowLeft");
+    await expectFocus(page, "Tolerance amount row 2");
+    await page.keyboard.press("F2");
+    await page.keyboard.press("ArrowLeft");
+    await page.keyboard.type("9");
+    await expectFocus(page, "Tolerance amount row 2");
+    assert.equal(await (await cell(page, "Tolerance amount", 2)).inputValue(), `${before.slice(0, -1)}9${before.slice(-1)}`);
+    await page.keyboard.press("Escape");
+    assert.equal(await (await cell(page, "Tolerance amount", 2)).inputValue(), before);
+    await page.keyboard.press("End");
+    await expectFocus(page, "Payment method row 2");
+    await page.keyboard.press("Home");
+    await expectFocus(page, "Tolerance key row 2");
 
     // Undo and redo work on the table, whichever cell has the focus.
     await page.keyboard.press("Control+Z");

@@ -1,0 +1,195 @@
+//! The grid's range commands: copy, cut, paste (a block at the top-left of the selection,
+//! or one value filling it), clear and fill down. Each works on the rows as shown (sorted
+//! and filtered), validates every cell it writes, is one undo step, and says in the notice
+//! how many cells it wrote and how many have a problem.
+
+use leptos::prelude::*;
+use web_sys::ClipboardEvent;
+
+use crate::components::grid_state::GridState;
+use crate::core::clipboard::parse_tsv;
+use crate::core::paste::{CellPos, PastePlan, plan_paste, plan_paste_part};
+use crate::core::range_edit::{EditPlan, copy_text, plan_clear, plan_fill_down};
+use crate::editor::bulk::{Part, apply_in_parts, yield_to_browser};
+
+/// Clipboard text longer than this is pasted in parts with a progress bar.
+const BIG_PASTE_BYTES: usize = 64 * 1024;
+
+/// Copy (and cut) in navigation mode put the selected cells on the clipboard as Excel's
+/// text; in edit mode the input copies its own selected text.
+pub fn on_copy(ev: &ClipboardEvent, grid: GridState, cut: bool, frozen: bool) {
+    if grid.editing.get_untracked() || grid.work.with_untracked(Option::is_some) {
+        return;
+    }
+    let (Some(range), Some(data)) = (grid.range(), ev.clipboard_data()) else {
+        return;
+    };
+    ev.prevent_default();
+    let rows = grid.rows_of(&range);
+    let text = grid.store.with(|t| copy_text(t, &rows, &range.columns()));
+    if data.set_data("text/plain", &text).is_err() {
+        grid.notice.set(Some(
+            "The browser did not let the cells onto the clipboard.".into(),
+        ));
+        return;
+    }
+    if cut && !frozen {
+        let plan = grid.store.with(|t| plan_clear(t, &rows, &range.columns()));
+        grid.store.update(|t| t.set_texts(plan.edits.clone()));
+        grid.notice
+            .set(Some(report("Cut", &plan, "puts them back")));
+    } else {
+        let cells = range.cell_count();
+        grid.notice
+            .set(Some(format!("Copied {cells} {}.", plural(cells, "cell"))));
+    }
+}
+
+/// Delete and Backspace in navigation mode, and the clearing half of a cut.
+pub fn clear_selection(grid: GridState, verb: &str) {
+    let Some(range) = grid.range() else {
+        return;
+    };
+    let rows = grid.rows_of(&range);
+    let plan = grid.store.with(|t| plan_clear(t, &rows, &range.columns()));
+    grid.store.update(|t| t.set_texts(plan.edits.clone()));
+    grid.notice.set(Some(report(verb, &plan, "puts them back")));
+}
+
+/// Ctrl-D: the selection's top row into the rows below it; one row takes the row above.
+pub fn fill_down(grid: GridState) {
+    let Some(range) = grid.range() else {
+        return;
+    };
+    let rows = grid.rows_of(&range);
+    let above = range.top.checked_sub(1).and_then(|p| grid.id_at(p));
+    let plan = grid
+        .store
+        .with(|t| plan_fill_down(t, &rows, &range.columns(), above));
+    if plan.cells == 0 {
+        grid.notice.set(Some(
+            "Nothing to fill: select the row to copy and the rows below it, or a row under the one to copy.".into(),
+        ));
+        return;
+    }
+    grid.store.update(|t| t.set_texts(plan.edits.clone()));
+    grid.notice
+        .set(Some(report("Filled", &plan, "takes the fill back")));
+}
+
+fn report(verb: &str, plan: &EditPlan, undo: &str) -> String {
+    format!(
+        "{verb} {} {}; {} {} a problem. Undo {undo}.",
+        plan.cells,
+        plural(plan.cells, "cell"),
+        plan.problems,
+        if plan.problems == 1 { "has" } else { "have" }
+    )
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        word.to_string()
+    } else {
+        format!("{word}s")
+    }
+}
+
+/// A paste. A block copied from Excel or Google Sheets lands at the top-left of the
+/// selection: it overwrites, adds rows as needed, validates every cell, and is one undo
+/// step. One value fills the selection. In edit mode one value goes into the text.
+pub fn on_paste(ev: &ClipboardEvent, grid: GridState) {
+    if grid.work.with_untracked(Option::is_some) {
+        ev.prevent_default();
+        return;
+    }
+    let Some(text) = ev
+        .clipboard_data()
+        .and_then(|data| data.get_data("text/plain").ok())
+    else {
+        return;
+    };
+    let is_block = text.contains('\t') || text.trim_end_matches(['\r', '\n']).contains('\n');
+    if grid.editing.get_untracked() && !is_block {
+        return;
+    }
+    let Some(range) = grid.range() else {
+        return;
+    };
+    ev.prevent_default();
+    grid.commit();
+    let shown = grid.len_untracked();
+    // The table index of each row shown from the paste's first row on, taken before any
+    // change: a paste lands on the rows the user sees.
+    let targets: Vec<usize> = grid.view.with_untracked(|v| {
+        grid.store.with(|t| {
+            (range.top..shown)
+                .filter_map(|p| v.table_index(t, p))
+                .collect()
+        })
+    });
+    let to_table = move |plan: PastePlan| -> (PastePlan, Part) {
+        let edits = plan
+            .edits
+            .iter()
+            .filter_map(|(place, field, text)| {
+                Some((*targets.get(place - range.top)?, *field, text.clone()))
+            })
+            .collect();
+        let new_rows = plan.new_rows.clone();
+        (plan, (edits, new_rows))
+    };
+    if text.len() <= BIG_PASTE_BYTES {
+        let plan = plan_paste(&parse_tsv(&text), range.top_left(), range.extent(), shown);
+        let (plan, (edits, new_rows)) = to_table(plan);
+        grid.store.update(|t| t.paste(edits, new_rows));
+        grid.notice
+            .set(Some(paste_report(&plan, plan.new_rows.len())));
+        return;
+    }
+    let at: CellPos = range.top_left();
+    let (store, work, notice) = (grid.store, grid.work, grid.notice);
+    leptos::task::spawn_local(async move {
+        work.set(Some(crate::editor::bulk::Work {
+            label: "Pasting",
+            done: 0,
+            total: 1,
+        }));
+        yield_to_browser().await;
+        let block = parse_tsv(&text);
+        drop(text);
+        let mut total = PastePlan::default();
+        let mut added = 0;
+        let lines = block.row_count();
+        apply_in_parts(store, work, "Pasting", lines, |part| {
+            let (plan, part) = to_table(plan_paste_part(&block, at, shown, part));
+            total.cells += plan.cells;
+            total.problems += plan.problems;
+            total.clipped += plan.clipped;
+            added += plan.new_rows.len();
+            part
+        })
+        .await;
+        notice.set(Some(paste_report(&total, added)));
+    });
+}
+
+/// "Pasted 4000 cells, adding 999 rows; 10 have a problem. Undo takes the whole paste back."
+fn paste_report(plan: &PastePlan, added: usize) -> String {
+    let (cells, problems, clipped) = (plan.cells, plan.problems, plan.clipped);
+    let mut report = format!("Pasted {cells} cells");
+    if added > 0 {
+        report.push_str(&format!(", adding {added} rows"));
+    }
+    report.push_str(&format!(
+        "; {problems} {} a problem.",
+        if problems == 1 { "has" } else { "have" }
+    ));
+    if clipped > 0 {
+        report.push_str(&format!(
+            " {clipped} cells beyond Payment method were left out."
+        ));
+    }
+    report.push_str(" Undo takes the whole paste back.");
+    report
+}

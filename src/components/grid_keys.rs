@@ -1,0 +1,227 @@
+//! The grid's keys, as in Excel. In navigation mode arrows, Tab, Home/End and Page Up/Down
+//! move the active cell (with Shift they stretch the selection), typing a character starts
+//! editing over the cell's text, F2 starts editing at its end, Delete clears the selection,
+//! Ctrl-A selects every row shown, Shift-Space whole rows, Ctrl-Space whole columns, Ctrl-D
+//! fills down. In edit mode the keys go to the text, except Enter and Tab (commit and
+//! move), Up and Down (commit and move) and Escape (put the text back). Ctrl-Z and Ctrl-Y
+//! (or Ctrl-Shift-Z) undo and redo in the table; Cmd works as Ctrl.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, KeyboardEvent};
+
+use crate::components::grid_commands::{clear_selection, fill_down};
+use crate::components::grid_state::{GridState, focus_when_rendered};
+use crate::components::tolerance_grid::{ROW_HEIGHT, sort_button_id};
+use crate::core::columns::Field;
+use crate::core::selection::{Move, Range, moved};
+use crate::core::table::Table;
+
+pub fn on_key(ev: &KeyboardEvent, grid: GridState, viewport: f64, frozen: bool) {
+    if grid.work.with_untracked(Option::is_some) {
+        ev.prevent_default();
+        return;
+    }
+    let key = ev.key();
+    let command = ev.ctrl_key() || ev.meta_key();
+    let shift = ev.shift_key();
+    let input = ev
+        .target()
+        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok());
+    let Some(input) = input else {
+        return;
+    };
+    match (key.as_str(), command, shift) {
+        ("z" | "Z", true, false) => {
+            ev.prevent_default();
+            if !frozen {
+                grid.commit();
+                grid.store.try_update(Table::undo);
+            }
+            return;
+        }
+        ("z" | "Z", true, true) | ("y" | "Y", true, false) => {
+            ev.prevent_default();
+            if !frozen {
+                grid.commit();
+                grid.store.try_update(Table::redo);
+            }
+            return;
+        }
+        _ => {}
+    }
+    let page = ((viewport / ROW_HEIGHT).floor() as usize).max(1);
+    if grid.editing.get_untracked() {
+        edit_mode_key(ev, grid, &key, shift);
+    } else {
+        navigation_key(ev, grid, &input, &key, command, shift, page, frozen);
+    }
+}
+
+fn edit_mode_key(ev: &KeyboardEvent, grid: GridState, key: &str, shift: bool) {
+    let step = match (key, shift) {
+        ("Escape", _) => {
+            ev.prevent_default();
+            grid.store.try_update(Table::cancel_typing);
+            grid.editing.set(false);
+            if let Some(at) = grid.active_pos() {
+                grid.show(at);
+            }
+            return;
+        }
+        ("Enter", false) | ("ArrowDown", _) => Move::Down,
+        ("Enter", true) | ("ArrowUp", _) => Move::Up,
+        ("Tab", false) => Move::Next,
+        ("Tab", true) => Move::Previous,
+        _ => return,
+    };
+    grid.commit();
+    step_to(ev, grid, step);
+}
+
+/// Moves the active cell by `step`; Tab past the last cell (Shift-Tab before the first)
+/// lets the focus leave the grid, as the grid pattern asks.
+fn step_to(ev: &KeyboardEvent, grid: GridState, step: Move) {
+    let Some(from) = grid.active_pos() else {
+        return;
+    };
+    if let Some(to) = moved(from, step, grid.len_untracked()) {
+        ev.prevent_default();
+        grid.go(to);
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn navigation_key(
+    ev: &KeyboardEvent,
+    grid: GridState,
+    input: &HtmlInputElement,
+    key: &str,
+    command: bool,
+    shift: bool,
+    page: usize,
+    frozen: bool,
+) {
+    if let ("ArrowUp", false, false, Some(at)) = (key, command, shift, grid.active_pos())
+        && at.row == 0
+    {
+        // Up from the first row reaches the column's header (to sort from the keyboard).
+        ev.prevent_default();
+        focus_when_rendered(sort_button_id(Field::EDITABLE[at.column]), 1);
+        return;
+    }
+    let step = match (key, command) {
+        ("ArrowUp", false) => Move::Up,
+        ("ArrowDown", false) => Move::Down,
+        ("ArrowLeft", false) => Move::Left,
+        ("ArrowRight", false) => Move::Right,
+        ("ArrowUp", true) => Move::PageUp(usize::MAX),
+        ("ArrowDown", true) => Move::PageDown(usize::MAX),
+        ("ArrowLeft", true) | ("Home", false) => Move::RowStart,
+        ("ArrowRight", true) | ("End", false) => Move::RowEnd,
+        ("Home", true) => Move::TableStart,
+        ("End", true) => Move::TableEnd,
+        ("PageUp", _) => Move::PageUp(page),
+        ("PageDown", _) => Move::PageDown(page),
+        ("Enter", false) => {
+            let step = if shift { Move::Up } else { Move::Down };
+            ev.prevent_default();
+            if let Some(to) = grid
+                .active_pos()
+                .and_then(|from| moved(from, step, grid.len_untracked()))
+            {
+                grid.go(to);
+            }
+            return;
+        }
+        ("Tab", false) => {
+            grid.corners.set(None);
+            return step_to(ev, grid, if shift { Move::Previous } else { Move::Next });
+        }
+        ("F2", false) => {
+            ev.prevent_default();
+            grid.corners.set(None);
+            grid.editing.set(true);
+            let end = input.value().encode_utf16().count() as u32;
+            let _ = input.set_selection_range(end, end);
+            return;
+        }
+        ("Escape", false) => {
+            ev.prevent_default();
+            grid.corners.set(None);
+            return;
+        }
+        ("Delete" | "Backspace", false) => {
+            ev.prevent_default();
+            if !frozen {
+                clear_selection(grid, "Cleared");
+            }
+            return;
+        }
+        ("a" | "A", true) => {
+            ev.prevent_default();
+            // Every cell of every row shown; the active cell stays where it is.
+            if let Some(all) = Range::all(grid.len_untracked()) {
+                grid.select(all);
+            }
+            return;
+        }
+        (" ", true) | (" ", false) if command || shift => {
+            // Shift-Space: whole rows of the selection; Ctrl-Space: whole columns.
+            ev.prevent_default();
+            if let (Some(range), Some(all)) = (grid.range(), Range::all(grid.len_untracked())) {
+                grid.select(if command {
+                    Range {
+                        top: all.top,
+                        bottom: all.bottom,
+                        ..range
+                    }
+                } else {
+                    Range {
+                        left: all.left,
+                        right: all.right,
+                        ..range
+                    }
+                });
+            }
+            return;
+        }
+        ("d" | "D", true) => {
+            ev.prevent_default();
+            if !frozen {
+                fill_down(grid);
+            }
+            return;
+        }
+        ("c" | "C" | "x" | "X", true) => {
+            // The browser's copy and cut events follow (see grid_commands); they fire only
+            // when the input holds a selection.
+            input.select();
+            return;
+        }
+        _ => {
+            let printable = key.chars().count() == 1 && !command && !ev.alt_key();
+            if printable {
+                // The character replaces the cell's text, as in Excel.
+                grid.corners.set(None);
+                grid.editing.set(true);
+                input.select();
+            }
+            return;
+        }
+    };
+    ev.prevent_default();
+    if shift {
+        if let Some(to) = grid
+            .far_corner()
+            .and_then(|from| moved(from, step, grid.len_untracked()))
+        {
+            grid.extend(to);
+        }
+    } else if let Some(to) = grid
+        .active_pos()
+        .and_then(|from| moved(from, step, grid.len_untracked()))
+    {
+        grid.go(to);
+    }
+}

@@ -1,0 +1,207 @@
+//! What the grid knows besides the table: the rows shown (the filter's view), the active
+//! cell, the selected rectangle, and whether the active cell is being edited. One Copy
+//! handle, so the grid, its rows and its cells share it without passing ten signals.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::components::cell_dom_id;
+use crate::core::columns::Field;
+use crate::core::draft::RowId;
+use crate::core::filter::View;
+use crate::core::paste::CellPos;
+use crate::core::selection::Range;
+use crate::editor::bulk::Work;
+use crate::editor::store::TableStore;
+
+/// A cell named by its row's id, so it stays the same cell when rows are sorted or filtered.
+pub type CellRef = (RowId, usize);
+
+#[derive(Clone, Copy)]
+pub struct GridState {
+    pub store: TableStore,
+    /// The rows shown, in order (all of them, or the filter's).
+    pub view: Memo<View>,
+    /// The cell the keyboard is in.
+    pub active: RwSignal<Option<CellRef>>,
+    /// The selection when it is more than the active cell: its two corners (the first is
+    /// where it started, the second moves with Shift).
+    pub corners: RwSignal<Option<(CellRef, CellRef)>>,
+    /// The selected rectangle in places of the view (tracked; at least the active cell).
+    pub selection: Memo<Option<Range>>,
+    /// The one cell the Tab key reaches (roving tabindex): the active cell, or the first.
+    pub tab_stop: Memo<Option<CellRef>>,
+    /// A mouse button is down on a cell: moving over others stretches the selection.
+    pub dragging: StoredValue<bool>,
+    /// Edit mode: keys go to the text of the active cell. Otherwise arrows move between cells.
+    pub editing: RwSignal<bool>,
+    /// Set to a place in the view to scroll it into sight.
+    pub scroll_to: RwSignal<Option<usize>>,
+    pub notice: RwSignal<Option<String>>,
+    /// A big paste or import running: the grid waits for it.
+    pub work: RwSignal<Option<Work>>,
+}
+
+impl GridState {
+    /// The grid's state over `store`, showing `view`.
+    pub fn new(
+        store: TableStore,
+        view: Memo<View>,
+        active: RwSignal<Option<CellRef>>,
+        notice: RwSignal<Option<String>>,
+        work: RwSignal<Option<Work>>,
+    ) -> Self {
+        let corners = RwSignal::new(None::<(CellRef, CellRef)>);
+        let place = move |id: RowId| {
+            store.track_structure();
+            view.with(|v| store.with(|t| v.place_of(t, id)))
+        };
+        let selection = Memo::new(move |_| {
+            let at = |(id, column): CellRef| place(id).map(|row| CellPos { row, column });
+            // A corner no longer shown (filtered out, deleted) leaves just the active cell.
+            match corners
+                .get()
+                .and_then(|(a, b)| Some(Range::between(at(a)?, at(b)?)))
+            {
+                Some(range) => Some(range),
+                None => active.get().and_then(at).map(Range::single),
+            }
+        });
+        let tab_stop = Memo::new(move |_| match active.get() {
+            Some(cell) if place(cell.0).is_some() => Some(cell),
+            _ => view
+                .with(|v| store.with(|t| v.id_at(t, 0)))
+                .map(|id| (id, 0)),
+        });
+        GridState {
+            store,
+            view,
+            active,
+            corners,
+            selection,
+            tab_stop,
+            dragging: StoredValue::new(false),
+            editing: RwSignal::new(false),
+            scroll_to: RwSignal::new(None),
+            notice,
+            work,
+        }
+    }
+
+    /// Rows shown, subscribing to the view.
+    pub fn len(&self) -> usize {
+        self.store.track_structure();
+        self.view.with(|v| self.store.with(|t| v.len(t)))
+    }
+
+    pub fn len_untracked(&self) -> usize {
+        self.view.with_untracked(|v| self.store.with(|t| v.len(t)))
+    }
+
+    /// Where row `id` is shown (untracked).
+    pub fn place(&self, id: RowId) -> Option<usize> {
+        self.view
+            .with_untracked(|v| self.store.with(|t| v.place_of(t, id)))
+    }
+
+    pub fn id_at(&self, place: usize) -> Option<RowId> {
+        self.view
+            .with_untracked(|v| self.store.with(|t| v.id_at(t, place)))
+    }
+
+    fn pos(&self, cell: CellRef) -> Option<CellPos> {
+        Some(CellPos {
+            row: self.place(cell.0)?,
+            column: cell.1,
+        })
+    }
+
+    /// The active cell as a place in the view.
+    pub fn active_pos(&self) -> Option<CellPos> {
+        self.pos(self.active.get_untracked()?)
+    }
+
+    /// The selected rectangle (at least the active cell), in places of the view, untracked.
+    pub fn range(&self) -> Option<Range> {
+        let corners = self.corners.get_untracked();
+        match corners.and_then(|(a, b)| Some(Range::between(self.pos(a)?, self.pos(b)?))) {
+            Some(range) => Some(range),
+            None => self.active_pos().map(Range::single),
+        }
+    }
+
+    /// The rows of `range`, in view order.
+    pub fn rows_of(&self, range: &Range) -> Vec<RowId> {
+        self.view
+            .with_untracked(|v| self.store.with(|t| v.ids_in(t, range.rows())))
+    }
+
+    /// Makes the cell at `to` active (the selection shrinks to it), scrolls it into view and
+    /// puts the keyboard focus in it.
+    pub fn go(&self, to: CellPos) {
+        let Some(id) = self.id_at(to.row) else {
+            return;
+        };
+        self.corners.set(None);
+        self.active.set(Some((id, to.column)));
+        self.show(to);
+    }
+
+    /// Moves the far corner of the selection to `to`; the active cell stays.
+    pub fn extend(&self, to: CellPos) {
+        let (Some(active), Some(id)) = (self.active.get_untracked(), self.id_at(to.row)) else {
+            return;
+        };
+        self.corners.set(Some((active, (id, to.column))));
+        self.scroll_to.set(Some(to.row));
+    }
+
+    /// Selects `range`, leaving the active cell where it is.
+    pub fn select(&self, range: Range) {
+        let corner = |at: CellPos| self.id_at(at.row).map(|id| (id, at.column));
+        if let (Some(a), Some(b)) = (corner(range.top_left()), corner(range.bottom_right())) {
+            self.corners.set(Some((a, b)));
+        }
+    }
+
+    /// The far corner of the selection (the active cell when nothing more is selected).
+    pub fn far_corner(&self) -> Option<CellPos> {
+        let corners = self.corners.get_untracked();
+        corners
+            .and_then(|(_, b)| self.pos(b))
+            .or_else(|| self.active_pos())
+    }
+
+    /// Scrolls `at` into view and focuses it.
+    pub fn show(&self, at: CellPos) {
+        let Some(id) = self.id_at(at.row) else {
+            return;
+        };
+        self.scroll_to.set(Some(at.row));
+        focus_when_rendered(cell_dom_id(id, Field::EDITABLE[at.column]), 30);
+    }
+
+    /// Leaves edit mode, keeping what was typed (the next keystroke starts a new undo step).
+    pub fn commit(&self) {
+        self.editing.set(false);
+        self.store.end_typing();
+    }
+}
+
+/// Focuses the element with `dom_id` now if it is in the page, else once the grid has
+/// rendered it (it may take a few frames after scrolling), giving up after `frames_left`
+/// frames. Now, not on the next frame, so a double click's edit mode is not undone by the
+/// previous cell's blur arriving after it.
+pub fn focus_when_rendered(dom_id: String, frames_left: u32) {
+    match document().get_element_by_id(&dom_id) {
+        Some(el) => {
+            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        }
+        None if frames_left > 0 => {
+            request_animation_frame(move || focus_when_rendered(dom_id, frames_left - 1));
+        }
+        None => {}
+    }
+}

@@ -1,0 +1,413 @@
+// Ranges, filters and scale in the grid through real keyboard, mouse and clipboard events:
+// selecting a rectangle (Shift-arrows, Shift-click, Ctrl-A), copying and cutting it as text
+// Excel reads back, clearing it, filling it, the WAI-ARIA grid's roving tabindex, the row
+// filter, keyboard-only editing up to Submit, and a 100,000-row paste with its progress.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { after, afterEach, before, beforeEach, describe, test } from "node:test";
+import { launchBrowser, startSandbox, waitForApp, watchedPage } from "./harness.mjs";
+import { cell, loadTable, outcome, rowState, signIn } from "./editor.js";
+
+const expectFocus = (page, label) =>
+  page.waitForFunction((label) => document.activeElement?.getAttribute("aria-label") === label, label, {
+    timeout: 5_000,
+  });
+const value = async (page, title, row) => (await cell(page, title, row)).inputValue();
+const clipboardText = (page) => page.evaluate(() => navigator.clipboard.readText());
+const writeClipboard = (page, text) => page.evaluate((text) => navigator.clipboard.writeText(text), text);
+/** The labels of the inputs in the selected cells, in page order. */
+const selectedCells = (page) =>
+  page.evaluate(() =>
+    [...document.querySelectorAll("[role=gridcell][aria-selected=true] input")].map((i) => i.getAttribute("aria-label")),
+  );
+const notice = (page, text) => page.locator("p.notice").filter({ hasText: text }).waitFor();
+
+describe("ranges, filters and keyboard in the grid", () => {
+  let sandbox;
+  let browser;
+  let page;
+  let context;
+  let problems;
+
+  before(async () => {
+    [sandbox, browser] = await Promise.all([startSandbox(), launchBrowser()]);
+  });
+  after(async () => {
+    await browser?.close();
+    await sandbox?.stop();
+  });
+  beforeEach(async () => {
+    ({ page, context, problems } = await watchedPage(browser));
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: sandbox.url });
+    await page.goto(sandbox.url);
+    await waitForApp(page);
+    await signIn(page);
+    await loadTable(page);
+  });
+  afterEach(async () => {
+    assert.deepEqual(problems.pageErrors, []);
+    assert.deepEqual(problems.cspViolations, []);
+    await context.close();
+  });
+
+  test("Shift-arrows and Shift-click select a rectangle; Ctrl-C copies it as Excel's text", async () => {
+    // A cell with a tab and quotes: Excel quotes it.
+    await (await cell(page, "Group ID", 2)).fill('say "hi"\there');
+    await (await cell(page, "Tolerance key", 1)).click();
+    await page.keyboard.press("Shift+ArrowRight");
+    await page.keyboard.press("Shift+ArrowRight");
+    await page.keyboard.press("Shift+ArrowDown");
+    assert.deepEqual(await selectedCells(page), [
+      "Tolerance key row 1", "Tolerance amount row 1", "Group ID row 1",
+      "Tolerance key row 2", "Tolerance amount row 2", "Group ID row 2",
+    ]);
+    // The active cell stays where the selection started.
+    await expectFocus(page, "Tolerance key row 1");
+    await page.keyboard.press("Control+C");
+    const row = async (n) => [await value(page, "Tolerance key", n), await value(page, "Tolerance amount", n)];
+    const [k1, a1] = await row(1);
+    const [k2, a2] = await row(2);
+    const g1 = await value(page, "Group ID", 1);
+    assert.equal(await clipboardText(page), `${k1}\t${a1}\t${g1}\r\n${k2}\t${a2}\t"say ""hi""\there"\r\n`);
+    await notice(page, "Copied 6 cells.");
+
+    // Shift-click stretches from the active cell to the clicked one.
+    await (await cell(page, "Tolerance amount", 4)).click({ modifiers: ["Shift"] });
+    assert.equal((await selectedCells(page)).length, 8);
+    assert.equal(await page.getByRole("grid").getAttribute("aria-multiselectable"), "true");
+    // Dragging with the mouse selects from where the button went down.
+    const box = async (title, row) => (await cell(page, title, row)).boundingBox();
+    const from = await box("Group ID", 2);
+    const to = await box("Payment method", 5);
+    await page.mouse.move(from.x + 5, from.y + 5);
+    await page.mouse.down();
+    await page.mouse.move(to.x + 5, to.y + 5, { steps: 8 });
+    await page.mouse.up();
+    assert.equal((await selectedCells(page)).length, 8);
+    await expectFocus(page, "Group ID row 2");
+    // A row's header selects the row; Shift-click on another selects the rows between.
+    const rowHeader = async (row) =>
+      (await cell(page, "Tolerance key", row)).locator("xpath=ancestor::*[@role='row']").getByRole("rowheader");
+    await (await rowHeader(3)).click();
+    assert.deepEqual(await selectedCells(page), ["Tolerance key row 3", "Tolerance amount row 3", "Group ID row 3", "Payment method row 3"]);
+    await (await rowHeader(5)).click({ modifiers: ["Shift"] });
+    assert.equal((await selectedCells(page)).length, 12);
+    await expectFocus(page, "Tolerance key row 3");
+    await page.mouse.move(from.x + 5, from.y + 5);
+    await page.mouse.down();
+    await page.mouse.move(to.x + 5, to.y + 5, { steps: 8 });
+    await page.mouse.up();
+    // Shift-Space stretches it to whole rows, Ctrl-Space to whole columns.
+    await page.keyboard.press("Shift+Space");
+    assert.equal((await selectedCells(page)).length, 16);
+    await page.keyboard.press("Control+Space");
+    assert.equal(await page.evaluate(() => document.querySelectorAll("[role=gridcell][aria-selected=true]").length) > 16, true);
+    await (await cell(page, "Tolerance key", 1)).click();
+    // Escape drops the selection back to the active cell; Ctrl-A selects every cell.
+    await (await cell(page, "Tolerance amount", 4)).click({ modifiers: ["Shift"] });
+    await page.keyboard.press("Escape");
+    assert.deepEqual(await selectedCells(page), ["Tolerance key row 1"]);
+    await page.keyboard.press("Control+A");
+    await page.keyboard.press("Control+C");
+    const all = (await clipboardText(page)).split("\r\n");
+    assert.equal(all.length, 301, "300 rows and the final line break");
+    await notice(page, "Copied 1200 cells.");
+  });
+
+  test("Ctrl-X cuts a range; Delete clears one; each is one undo step", async () => {
+    const before = [await value(page, "Tolerance amount", 3), await value(page, "Tolerance amount", 4)];
+    await (await cell(page, "Tolerance amount", 3)).click();
+    await page.keyboard.press("Shift+ArrowDown");
+    await page.keyboard.press("Control+X");
+    assert.equal(await clipboardText(page), `${before[0]}\r\n${before[1]}\r\n`);
+    await notice(page, "Cut 2 cells; 2 have a problem. Undo puts them back.");
+    assert.equal(await value(page, "Tolerance amount", 3), "");
+    assert.equal(await value(page, "Tolerance amount", 4), "");
+    assert.equal(await rowState(page, 4), "⚠ Has problems");
+    // Copying empty cells still copies them (the active cell has no text to select).
+    await page.keyboard.press("Control+C");
+    await notice(page, "Copied 2 cells.");
+    assert.equal(await clipboardText(page), "\r\n\r\n");
+    await page.keyboard.press("Control+Z");
+    assert.equal(await value(page, "Tolerance amount", 3), before[0]);
+    assert.equal(await value(page, "Tolerance amount", 4), before[1]);
+
+    // Group ID and Payment method of rows 5 to 7, cleared with Delete.
+    const groups = [];
+    for (const row of [5, 6, 7]) groups.push(await value(page, "Group ID", row));
+    await (await cell(page, "Group ID", 5)).click();
+    await (await cell(page, "Payment method", 7)).click({ modifiers: ["Shift"] });
+    await page.keyboard.press("Delete");
+    await notice(page, "Cleared 6 cells; 0 have a problem. Undo puts them back.");
+    for (const row of [5, 6, 7]) assert.equal(await value(page, "Group ID", row), "");
+    await page.keyboard.press("Control+Z");
+    for (const [i, row] of [5, 6, 7].entries()) assert.equal(await value(page, "Group ID", row), groups[i]);
+  });
+
+  test("one value pasted into a range fills it; Ctrl-D fills down", async () => {
+    const methods = [];
+    for (const row of [2, 3, 4, 5]) methods.push(await value(page, "Payment method", row));
+    await (await cell(page, "Payment method", 2)).click();
+    await (await cell(page, "Payment method", 5)).click({ modifiers: ["Shift"] });
+    await writeClipboard(page, "CARD\r\n");
+    await page.keyboard.press("Control+V");
+    await notice(page, "Pasted 4 cells; 0 have a problem. Undo takes the whole paste back.");
+    for (const row of [2, 3, 4, 5]) assert.equal(await value(page, "Payment method", row), "CARD");
+
+    // Ctrl-D copies the top row of the selection into the rows below it.
+    const cells = async (row) => [await value(page, "Tolerance amount", row), await value(page, "Group ID", row)];
+    const top = await cells(8);
+    const before = [await cells(9), await cells(10), await value(page, "Group ID", 12)];
+    await (await cell(page, "Tolerance amount", 8)).click();
+    await page.keyboard.press("Shift+ArrowRight");
+    await page.keyboard.press("Shift+ArrowDown");
+    await page.keyboard.press("Shift+ArrowDown");
+    await page.keyboard.press("Control+D");
+    await notice(page, "Filled 4 cells; 0 have a problem. Undo takes the fill back.");
+    assert.deepEqual(await cells(9), top);
+    assert.deepEqual(await cells(10), top);
+    // One row selected: Ctrl-D copies the row above, as Excel does.
+    await (await cell(page, "Group ID", 12)).click();
+    await page.keyboard.press("Control+D");
+    assert.equal(await value(page, "Group ID", 12), await value(page, "Group ID", 11));
+    // Each fill and the paste undo in one step each.
+    await page.keyboard.press("Control+Z");
+    assert.equal(await value(page, "Group ID", 12), before[2]);
+    assert.deepEqual(await cells(10), top);
+    await page.keyboard.press("Control+Z");
+    assert.deepEqual([await cells(9), await cells(10)], before.slice(0, 2));
+    await page.keyboard.press("Control+Z");
+    for (const [i, row] of [2, 3, 4, 5].entries()) assert.equal(await value(page, "Payment method", row), methods[i]);
+  });
+
+  test("the grid is a WAI-ARIA grid: one tab stop, row and column indexes, Tab lands on the active cell", async () => {
+    const grid = page.getByRole("grid", { name: "Tolerances" });
+    assert.equal(await grid.getAttribute("aria-rowcount"), "301");
+    const stops = () => page.evaluate(() =>
+      [...document.querySelectorAll("[role=grid] [tabindex='0']")].map((e) => e.getAttribute("aria-label")));
+    assert.deepEqual(await stops(), ["Tolerance key row 1"]);
+    // The first body row is the grid's second row (the header is the first).
+    const firstRow = (await cell(page, "Tolerance key", 1)).locator("xpath=ancestor::*[@role='row']");
+    assert.equal(await firstRow.getAttribute("aria-rowindex"), "2");
+    const amount = (await cell(page, "Tolerance amount", 1)).locator("xpath=ancestor::*[@role='gridcell']");
+    assert.equal(await amount.getAttribute("aria-colindex"), "3");
+
+    await (await cell(page, "Group ID", 3)).click();
+    await page.keyboard.press("ArrowDown");
+    await expectFocus(page, "Group ID row 4");
+    assert.deepEqual(await stops(), ["Group ID row 4"]);
+    // Leave the grid, then Tab back into it: the focus lands on the active cell.
+    await page.getByLabel("Find").focus();
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press("Tab");
+      const inGrid = await page.evaluate(() => !!document.activeElement?.closest("[role=grid]"));
+      if (inGrid) break;
+    }
+    await expectFocus(page, "Group ID row 4");
+    // Up from the first row reaches the column header, where Enter sorts.
+    await page.keyboard.press("Control+Home");
+    await expectFocus(page, "Tolerance key row 1");
+    await page.keyboard.press("ArrowUp");
+    await page.waitForFunction(() => document.activeElement?.id === "sort-0");
+    await page.keyboard.press("Enter");
+    assert.equal(await page.getByRole("columnheader", { name: "Tolerance key" }).getAttribute("aria-sort"), "ascending");
+    await page.keyboard.press("ArrowDown");
+    await expectFocus(page, "Tolerance key row 1");
+
+    // A double click edits with the caret at the end, as F2 does.
+    const group = await value(page, "Group ID", 2);
+    await (await cell(page, "Group ID", 2)).dblclick();
+    await page.keyboard.type("X");
+    assert.equal(await value(page, "Group ID", 2), `${group}X`);
+    await page.keyboard.press("Escape");
+    assert.equal(await value(page, "Group ID", 2), group);
+  });
+
+  test("keyboard only: a new row from its first cell to Submit, then its outcome", async () => {
+    await page.getByRole("button", { name: "Add row" }).focus();
+    await page.keyboard.press("Enter");
+    await expectFocus(page, "Tolerance key row 301");
+    // Out of the grid and back in with Tab: the focus lands on the new row's first cell.
+    await page.getByLabel("Rows containing").focus();
+    await page.keyboard.press("Tab");
+    await expectFocus(page, "Tolerance key row 301");
+    // Typing replaces the cell's text; Tab commits and moves right.
+    await page.keyboard.type("9301");
+    await page.keyboard.press("Tab");
+    await expectFocus(page, "Tolerance amount row 301");
+    await page.keyboard.type("4.5");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("GRP001");
+    await page.keyboard.press("Tab");
+    await expectFocus(page, "Payment method row 301");
+    await page.keyboard.type("ACH");
+    await page.keyboard.press("Enter");
+    // Enter committed (the last row has nothing below); Tab past the last cell leaves the grid.
+    await expectFocus(page, "Payment method row 301");
+    assert.equal(await rowState(page, 301), "＋ New");
+    await page.keyboard.press("Tab");
+    await page.waitForFunction(() => document.activeElement?.textContent === "Submit");
+    await page.keyboard.press("Enter");
+    await page.getByText("Last submit: 1 created, 0 updated, 0 failed, 0 unconfirmed.").waitFor();
+    assert.match(await outcome(page, 301), /Created/);
+    assert.equal(await rowState(page, 301), "✓ Created");
+  });
+
+  test("filters: only changed, failed, invalid, and text; combined with sort; export says so", async () => {
+    const status = page.getByRole("group", { name: "Filter rows" }).getByRole("status");
+    // The sandbox's rows (an earlier test may have added one).
+    const total = Number((await status.innerText()).match(/^Showing all (\d+) rows$/)[1]);
+    // Row 9's submit fails; row 3's is saved.
+    await (await cell(page, "Tolerance amount", 3)).fill("3.33");
+    await (await cell(page, "Tolerance amount", 9)).fill("9.99");
+    const key9 = Number(await value(page, "Tolerance key", 9));
+    await sandbox.faults([{ path: "/tolerances-batch", do: "fail_items", keys: [key9], status: 400, body: "no" }]);
+    await page.getByRole("button", { name: "Submit" }).click();
+    await page.getByText("Last submit: 0 created, 1 updated, 1 failed, 0 unconfirmed.").waitFor();
+    await sandbox.clearFaults();
+    // Row 7 gets a problem, row 12 a change.
+    await (await cell(page, "Tolerance amount", 7)).fill("12,5");
+    await (await cell(page, "Tolerance amount", 12)).fill("1.23");
+
+    const row8 = await value(page, "Group ID", 8);
+    const grid = page.getByRole("grid");
+    const check = (name) => page.getByRole("group", { name: "Filter rows" }).getByLabel(name);
+    await check("Changed").check();
+    assert.equal(await status.innerText(), `Showing 3 of ${total} rows`);
+    assert.equal(await grid.getAttribute("aria-rowcount"), "4");
+    await check("Changed").uncheck();
+    await check("Invalid").check();
+    assert.equal(await status.innerText(), `Showing 1 of ${total} rows`);
+    await check("Failed").check();
+    assert.equal(await status.innerText(), `Showing 2 of ${total} rows`);
+    await check("Invalid").uncheck();
+    assert.equal(await status.innerText(), `Showing 1 of ${total} rows`);
+    // The failed row is shown first, with its row number in the table.
+    const shown = page.locator("[role=row][aria-rowindex='2'] input").first();
+    assert.equal(await shown.getAttribute("aria-label"), "Tolerance key row 9");
+    await check("Failed").uncheck();
+    await check("Changed").check();
+    // A paste lands on the rows shown: the second line goes to row 9, not row 8.
+    await (await cell(page, "Group ID", 7)).click();
+    await writeClipboard(page, "GRP101\r\nGRP102\r\n");
+    await page.keyboard.press("Control+V");
+    await notice(page, "Pasted 2 cells; 0 have a problem.");
+    assert.equal(await value(page, "Group ID", 9), "GRP102");
+    await check("Changed").uncheck();
+    assert.equal(await value(page, "Group ID", 8), row8);
+
+    // Text, with a sort: only LOCKBOX rows, amounts descending.
+    await page.getByLabel("Rows containing").fill("lockbox");
+    const matching = Number((await status.innerText()).match(/Showing (\d+) of \d+/)[1]);
+    assert.ok(matching > 1 && matching < total, `${matching} rows`);
+    const header = page.getByRole("columnheader", { name: "Tolerance amount" }).getByRole("button");
+    await header.click();
+    await header.click();
+    const amounts = await page.evaluate(() =>
+      [...document.querySelectorAll("[role=row][aria-rowindex]")]
+        .filter((r) => r.getAttribute("aria-rowindex") !== "1")
+        .sort((a, b) => a.getAttribute("aria-rowindex") - b.getAttribute("aria-rowindex"))
+        .map((r) => [...r.querySelectorAll("input")].map((i) => i.value)),
+    );
+    assert.ok(amounts.every((cells) => cells.some((c) => c.toLowerCase().includes("lockbox"))));
+    const numbers = amounts.map(([, a]) => Number(a)).filter((n) => !Number.isNaN(n));
+    assert.deepEqual([...numbers].sort((a, b) => b - a), numbers);
+
+    // An edit that stops a row matching keeps it in view until "Apply again".
+    const first = page.locator("[role=row][aria-rowindex='2'] input").nth(3);
+    await first.fill("ACH");
+    assert.equal(await status.innerText(), `Showing ${matching} of ${total} rows`);
+    await page.getByRole("button", { name: "Apply again" }).click();
+    assert.equal(await status.innerText(), `Showing ${matching - 1} of ${total} rows`);
+
+    // Export writes the rows the filter shows, and says so.
+    const [file] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Export CSV (filtered rows)" }).click(),
+    ]);
+    assert.equal(file.suggestedFilename(), "tolerances-DEMO_LIVE-filtered.csv");
+    const lines = readFileSync(await file.path(), "utf8").trim().split("\r\n");
+    assert.equal(lines.length, matching - 1 + 1, "the header and the rows shown");
+    await notice(page, `Exported the ${matching - 1} rows the filter shows`);
+
+    // Undo works through the filter, and clearing it shows every row again.
+    await page.getByRole("button", { name: "Undo" }).click();
+    await page.getByRole("button", { name: "Clear filter" }).click();
+    assert.equal(await status.innerText(), `Showing all ${total} rows`);
+    assert.equal(await grid.getAttribute("aria-rowcount"), String(total + 1));
+  });
+});
+
+describe("100,000 rows", () => {
+  let sandbox;
+  let browser;
+
+  before(async () => {
+    [sandbox, browser] = await Promise.all([startSandbox(), launchBrowser()]);
+  });
+  after(async () => {
+    await browser?.close();
+    await sandbox?.stop();
+  });
+
+  test("a 100,000-row paste shows its progress, then Ctrl-A and Delete clear it all, each one undo step", async () => {
+    const { page, context, problems } = await watchedPage(browser);
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: sandbox.url });
+    await page.goto(sandbox.url);
+    await waitForApp(page);
+    await signIn(page);
+    await page.getByRole("button", { name: "Add row" }).click();
+    await (await cell(page, "Tolerance key", 1)).click();
+    await page.evaluate(() => {
+      const lines = [];
+      for (let i = 1; i <= 100_000; i++) lines.push(`${i}\t${(i % 50) + 1}.25\tGRP${String((i % 24) + 1).padStart(3, "0")}\tACH`);
+      return navigator.clipboard.writeText(lines.join("\r\n") + "\r\n");
+    });
+    const started = Date.now();
+    await page.keyboard.press("Control+V");
+    await page.getByRole("progressbar", { name: "Pasting" }).waitFor({ timeout: 10_000 });
+    await notice(page, "Pasted 400000 cells, adding 99999 rows; 0 have a problem. Undo takes the whole paste back.");
+    console.log(`100,000-row paste: ${Date.now() - started} ms`);
+    assert.equal(await page.getByRole("grid").getAttribute("aria-rowcount"), "100001");
+    assert.equal(await value(page, "Tolerance key", 100_000), "100000");
+
+    await (await cell(page, "Group ID", 50_000)).click();
+    await page.keyboard.press("Control+A");
+    const clearing = Date.now();
+    await page.keyboard.press("Delete");
+    await page.locator("p.notice").filter({ hasText: /^Cleared 400000 cells; 200000 have a problem/ }).waitFor({ timeout: 60_000 });
+    console.log(`Ctrl-A, Delete on 100,000 rows: ${Date.now() - clearing} ms`);
+    const undoing = Date.now();
+    assert.equal(await value(page, "Group ID", 50_000), "");
+    await page.keyboard.press("Control+Z");
+    assert.equal(await value(page, "Tolerance key", 50_000), "50000");
+    console.log(`its undo: ${Date.now() - undoing} ms`);
+    await page.keyboard.press("Control+Z");
+    assert.equal(await page.getByRole("grid").getAttribute("aria-rowcount"), "2");
+    assert.deepEqual(problems.pageErrors, []);
+    await context.close();
+  });
+
+  test("a 100,000-row CSV import shows its progress and undoes in one step", async () => {
+    const { page, context, problems } = await watchedPage(browser);
+    await page.goto(sandbox.url);
+    await waitForApp(page);
+    await signIn(page);
+    const lines = ["Tolerance key,Tolerance amount,Group ID,Payment method"];
+    for (let i = 1; i <= 100_000; i++) lines.push(`${200_000 + i},${(i % 50) + 1}.75,GRP${String((i % 24) + 1).padStart(3, "0")},CHECK`);
+    await page.getByLabel("Import CSV").setInputFiles({ name: "big.csv", mimeType: "text/csv", buffer: Buffer.from(lines.join("\r\n")) });
+    const preview = page.getByRole("region", { name: "Import preview" });
+    await preview.getByText("100000 rows will be added, 0 updated, 0 have problems.").waitFor({ timeout: 30_000 });
+    const started = Date.now();
+    await preview.getByRole("button", { name: "Apply import" }).click();
+    await page.getByRole("progressbar", { name: "Importing" }).waitFor({ timeout: 10_000 });
+    await page.getByText("Imported big.csv: 100000 rows added, 0 updated, 0 with problems. Undo takes the whole import back.").waitFor({ timeout: 60_000 });
+    console.log(`100,000-row import: ${Date.now() - started} ms`);
+    assert.equal(await page.getByRole("grid").getAttribute("aria-rowcount"), "100001");
+    assert.equal(await value(page, "Tolerance key", 100_000), "300000");
+    await page.getByRole("button", { name: "Undo" }).click();
+    assert.equal(await page.getByRole("grid").getAttribute("aria-rowcount"), "1");
+    assert.deepEqual(problems.pageErrors, []);
+    await context.close();
+  });
+});
