@@ -22,6 +22,7 @@ use crate::core::envelope::{self, BodyError};
 use crate::core::multistatus::{self, BatchAnswer};
 use crate::core::planner::Response;
 use crate::core::record::Tolerance;
+use crate::editor::time::measured;
 use wire::{RequestSpec, expect_status};
 
 /// How far a multi-page load has come, for the progress bar.
@@ -83,11 +84,14 @@ pub async fn send_chunk(
     tokens: &Tokens,
     records: &[Tolerance],
 ) -> Result<BatchAnswer, ApiError> {
-    let body = serde_json::to_string(records).map_err(|err| ApiError::Request(err.to_string()))?;
+    let body = measured("submit:serialize", || serde_json::to_string(records))
+        .map_err(|err| ApiError::Request(err.to_string()))?;
     let raw = http::execute(&conn.batch_request(body, tokens)).await?;
     // 200 is not the contract's, but a gateway may normalise it; the body decides.
     let raw = expect_status(raw, &[207, 200])?;
-    Ok(multistatus::parse_batch_answer(&raw.body)?)
+    Ok(measured("submit:parse", || {
+        multistatus::parse_batch_answer(&raw.body)
+    })?)
 }
 
 /// Tries for a read (a page of a list) before giving up.
