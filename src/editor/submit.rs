@@ -81,7 +81,9 @@ pub async fn submit(
     if control.running.get_untracked() {
         return;
     }
-    let rows = measured("submit:prepare", || store.with(|t| t.rows_to_send(only_failed)));
+    let rows = measured("submit:prepare", || {
+        store.with(|t| t.rows_to_send(only_failed))
+    });
     if rows.is_empty() {
         return;
     }
