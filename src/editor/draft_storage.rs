@@ -60,11 +60,13 @@ pub enum DraftError {
 }
 
 /// The part of a draft to write: the chunks that changed, as text, made while the table is
-/// borrowed (see [`DraftUpdate::of`]) and then handed to [`save`].
+/// borrowed (see [`DraftUpdate::of`]) and then handed to [`save`]. Each chunk's text is
+/// handed to JavaScript as soon as it is made, so a 100,000-row save does not hold tens of
+/// megabytes of JSON in the wasm memory (which never shrinks) at once.
 #[derive(Debug, Clone)]
 pub struct DraftUpdate {
     manifest: Manifest,
-    chunks: Vec<(usize, String)>,
+    chunks: Vec<(usize, JsValue)>,
 }
 
 impl DraftUpdate {
@@ -81,7 +83,7 @@ impl DraftUpdate {
             let range = chunk_range(chunk, rows.len());
             let text = serde_json::to_string(&rows[range])
                 .map_err(|err| DraftError::Refused(err.to_string()))?;
-            chunks.push((chunk, text));
+            chunks.push((chunk, JsValue::from_str(&text)));
         }
         Ok(DraftUpdate {
             manifest: Manifest {
@@ -131,7 +133,7 @@ pub async fn save(
     let (done, store) = transaction(IdbTransactionMode::Readwrite).await?;
     for (chunk, text) in &update.chunks {
         store
-            .put_with_key(&JsValue::from_str(text), &chunk_key(database, *chunk))
+            .put_with_key(text, &chunk_key(database, *chunk))
             .map_err(refused)?;
     }
     for chunk in update.manifest.chunks..stored_chunks {
@@ -161,7 +163,7 @@ pub async fn load(database: &str) -> Result<Option<(SavedDraft, usize)>, DraftEr
             Some(text) => match serde_json::from_str::<SavedDraft>(&text) {
                 Ok(draft) => Ok(Some((draft, 0))),
                 Err(err) => {
-                    let records = vec![(legacy_key(database), text)];
+                    let records = vec![(legacy_key(database), JsValue::from_str(&text))];
                     Err(keep_aside(database, records, err.to_string()).await)
                 }
             },
@@ -170,7 +172,7 @@ pub async fn load(database: &str) -> Result<Option<(SavedDraft, usize)>, DraftEr
     let manifest: Manifest = match serde_json::from_str(&manifest_text) {
         Ok(manifest) => manifest,
         Err(err) => {
-            let records = vec![(manifest_key(database), manifest_text)];
+            let records = vec![(manifest_key(database), JsValue::from_str(&manifest_text))];
             return Err(keep_aside(database, records, err.to_string()).await);
         }
     };
@@ -178,20 +180,23 @@ pub async fn load(database: &str) -> Result<Option<(SavedDraft, usize)>, DraftEr
     let requests = (0..manifest.chunks)
         .map(|chunk| store.get(&chunk_key(database, chunk)).map_err(refused))
         .collect::<Result<Vec<_>, _>>()?;
+    // Each chunk is read into the wasm memory, parsed and dropped before the next.
     let mut texts = Vec::with_capacity(requests.len());
-    for request in &requests {
-        texts.push(settled(request).await?.as_string().unwrap_or_default());
-    }
     let mut rows = Vec::with_capacity(manifest.rows);
     let mut broken = None;
-    for (chunk, text) in texts.iter().enumerate() {
-        match serde_json::from_str::<Vec<RowDraft>>(text) {
-            Ok(part) => rows.extend(part),
-            Err(err) => {
-                broken = Some(format!("part {chunk}: {err}"));
-                break;
+    for (chunk, request) in requests.iter().enumerate() {
+        let text = settled(request).await?;
+        if broken.is_none() {
+            let parsed = text
+                .as_string()
+                .map(|text| serde_json::from_str::<Vec<RowDraft>>(&text));
+            match parsed {
+                Some(Ok(part)) => rows.extend(part),
+                Some(Err(err)) => broken = Some(format!("part {chunk}: {err}")),
+                None => broken = Some(format!("part {chunk} is missing")),
             }
         }
+        texts.push(text);
     }
     if broken.is_none() && rows.len() != manifest.rows {
         broken = Some(format!(
@@ -201,11 +206,12 @@ pub async fn load(database: &str) -> Result<Option<(SavedDraft, usize)>, DraftEr
         ));
     }
     if let Some(reason) = broken {
-        let mut records = vec![(manifest_key(database), manifest_text)];
+        let mut records = vec![(manifest_key(database), JsValue::from_str(&manifest_text))];
         records.extend(
             texts
                 .into_iter()
                 .enumerate()
+                .filter(|(_, text)| !text.is_undefined())
                 .map(|(chunk, text)| (chunk_key(database, chunk), text)),
         );
         return Err(keep_aside(database, records, reason).await);
@@ -218,7 +224,11 @@ pub async fn load(database: &str) -> Result<Option<(SavedDraft, usize)>, DraftEr
 }
 
 /// Moves unreadable records under `unreadable:DATABASE:TIME…` and answers the error.
-async fn keep_aside(database: &str, records: Vec<(JsValue, String)>, reason: String) -> DraftError {
+async fn keep_aside(
+    database: &str,
+    records: Vec<(JsValue, JsValue)>,
+    reason: String,
+) -> DraftError {
     let aside = format!("unreadable:{database}:{}", js_sys::Date::now() as u64);
     let moved = async {
         let (done, store) = transaction(IdbTransactionMode::Readwrite).await?;
@@ -229,7 +239,7 @@ async fn keep_aside(database: &str, records: Vec<(JsValue, String)>, reason: Str
                 format!("{aside}:{i:05}")
             };
             store
-                .put_with_key(&JsValue::from_str(text), &JsValue::from_str(&name))
+                .put_with_key(text, &JsValue::from_str(&name))
                 .map_err(refused)?;
             store.delete(key).map_err(refused)?;
         }
