@@ -288,7 +288,7 @@ async function loadedRun(browser, sandbox) {
   await page.waitForTimeout(1500);
   page.on("dialog", (dialog) => dialog.accept());
   await page.reload();
-  await waitForApp(page);
+  const appReadyAgain = await until(page, () => [...document.querySelectorAll("button")].some((b) => b.textContent === "Sign in") && performance.now());
   await page.getByLabel("User name").fill("demo");
   await page.getByLabel("Password").fill("demo");
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -301,7 +301,9 @@ async function loadedRun(browser, sandbox) {
       performance.now(),
     { rows: ROWS },
   );
-  figures.restore = restored - signInAgain;
+  // From navigation, less the robot's typing (the draft may be read meanwhile, as it would
+  // be while a person types).
+  figures.restore = appReadyAgain + (restored - signInAgain);
   const amount = await page.getByLabel("Tolerance amount row 1", { exact: true }).inputValue();
   check(amount === "3.37", `the restored row 1 reads ${amount}, not the imported 3.37`);
 
@@ -330,7 +332,7 @@ function figuresTable(sizes, paste, loaded) {
   add(`start-up with ${ROWS} rows (app + sign-in + load)`, startup, ms(startup), 1500, "< 1.5 s");
   add("  of which signing in (click → signed in)", median(all((r) => r.signIn)), ms(median(all((r) => r.signIn))));
   add(`  of which loading (click → table shown)`, median(all((r) => r.load)), ms(median(all((r) => r.load))));
-  add(`  restore the ${ROWS}-row draft (sign-in → table)`, median(all((r) => r.restore)), ms(median(all((r) => r.restore))), 1500, "< 1.5 s");
+  add(`reload with the ${ROWS}-row draft (→ table shown)`, median(all((r) => r.restore)), ms(median(all((r) => r.restore))), 1500, "< 1.5 s");
   const paste_ = median(paste.map((r) => r.paste));
   add(`paste ${ROWS} × 4 (paste event → validated, shown)`, paste_, ms(paste_), 1000, "< 1 s");
   const preview = median(all((r) => r.importPreview));
