@@ -106,15 +106,18 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
         // An empty table has no draft: nothing to restore (and Discard stays discarded).
         let update = store.with(|t| {
             (!t.is_empty()).then(|| {
-                let chunks: std::collections::BTreeSet<usize> = if changes.all {
+                let chunks: Vec<usize> = if changes.all {
                     (0..DraftUpdate::chunk_count(t.len())).collect()
                 } else {
-                    changes
+                    let mut chunks: Vec<usize> = changes
                         .rows
                         .iter()
                         .filter_map(|id| t.position(*id))
                         .map(|index| index / draft_storage::CHUNK_ROWS)
-                        .collect()
+                        .collect();
+                    chunks.sort_unstable();
+                    chunks.dedup();
+                    chunks
                 };
                 DraftUpdate::of(now_ms(), t.rows(), chunks)
             })

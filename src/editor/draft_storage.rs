@@ -11,12 +11,12 @@
 
 use std::cell::RefCell;
 use std::ops::Range;
-use std::rc::Rc;
 
-use futures::channel::oneshot;
+use js_sys::Promise;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbObjectStore, IdbOpenDbRequest, IdbRequest, IdbTransactionMode};
 
 use crate::core::draft::RowDraft;
@@ -403,22 +403,25 @@ impl Outcome {
         success: impl FnOnce(&web_sys::Event) -> JsValue + 'static,
         failure: impl FnOnce(&web_sys::Event) -> String + 'static,
     ) -> impl std::future::Future<Output = Result<JsValue, DraftError>> {
-        type Sender = Rc<RefCell<Option<oneshot::Sender<Result<JsValue, DraftError>>>>>;
-        let (tx, rx) = oneshot::channel();
-        let tx: Sender = Rc::new(RefCell::new(Some(tx)));
         let mut success = Some(success);
         let mut failure = Some(failure);
-        let ok_tx = tx.clone();
-        let on_success = Handler::new(move |event: web_sys::Event| {
-            if let (Some(tx), Some(success)) = (ok_tx.borrow_mut().take(), success.take()) {
-                let _ = tx.send(Ok(success(&event)));
-            }
+        let mut handlers = None;
+        let promise = Promise::new(&mut |resolve, reject| {
+            let mut success = success.take();
+            let on_success = Handler::new(move |event: web_sys::Event| {
+                if let Some(success) = success.take() {
+                    let _ = resolve.call1(&JsValue::NULL, &success(&event));
+                }
+            });
+            let mut failure = failure.take();
+            let on_failure = Handler::new(move |event: web_sys::Event| {
+                if let Some(failure) = failure.take() {
+                    let _ = reject.call1(&JsValue::NULL, &JsValue::from_str(&failure(&event)));
+                }
+            });
+            handlers = Some((on_success, on_failure));
         });
-        let on_failure = Handler::new(move |event: web_sys::Event| {
-            if let (Some(tx), Some(failure)) = (tx.borrow_mut().take(), failure.take()) {
-                let _ = tx.send(Err(DraftError::Refused(failure(&event))));
-            }
-        });
+        let (on_success, on_failure) = handlers.expect("a promise runs its executor at once");
         set_success(Some(on_success.as_ref().unchecked_ref()));
         set_failure(Some(on_failure.as_ref().unchecked_ref()));
         let listening = Listening {
@@ -428,9 +431,9 @@ impl Outcome {
             ],
         };
         async move {
-            let result = rx
-                .await
-                .unwrap_or_else(|_| Err(DraftError::Refused("no answer".into())));
+            let result = JsFuture::from(promise).await.map_err(|err| {
+                DraftError::Refused(err.as_string().unwrap_or_else(|| format!("{err:?}")))
+            });
             drop(listening);
             result
         }

@@ -2,7 +2,7 @@
 //! are per row. Typing in a cell wakes that row's cells and the summary, never the whole
 //! list, so a 100,000-row table stays as quick as a 10-row one.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use leptos::prelude::*;
 
@@ -31,7 +31,8 @@ pub struct TableStore {
 pub struct Changes {
     /// Rows were added, removed, moved or replaced: every row counts as changed.
     pub all: bool,
-    pub rows: HashSet<RowId>,
+    /// The rows changed (a row may be listed more than once).
+    pub rows: Vec<RowId>,
 }
 
 impl TableStore {
@@ -50,7 +51,7 @@ impl TableStore {
             summary,
             changes: StoredValue::new(Changes {
                 all: true,
-                rows: HashSet::new(),
+                rows: Vec::new(),
             }),
         }
     }
@@ -108,11 +109,19 @@ impl TableStore {
     fn notify(&self, touched: &Touched) {
         match touched {
             Touched::Structure => self.mark_all_changed(),
-            Touched::Rows(ids) => self.changes.update_value(|changes| {
-                if !changes.all {
-                    changes.rows.extend(ids.iter().copied());
-                }
-            }),
+            Touched::Rows(ids) => {
+                let rows = self.with(Table::len);
+                self.changes.update_value(|changes| {
+                    if !changes.all {
+                        changes.rows.extend(ids.iter().copied());
+                    }
+                    // Past one entry per row, every row may as well count as changed.
+                    if changes.rows.len() > rows {
+                        changes.all = true;
+                        changes.rows.clear();
+                    }
+                });
+            }
         }
         match touched {
             Touched::Structure => self.structure.update(|n| *n += 1),
