@@ -1,19 +1,24 @@
 //! Property tests: round trips for any cell content, parsers that never panic, a matcher
 //! that never calls a row saved without a 200/201 item for it, and a planner that never
-//! sends a row twice nor drops one, whatever the server does.
+//! sends a row twice nor drops one, whatever the server does; a table whose kept counts
+//! always equal a recount, whatever is done to it.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::{HashMap, HashSet};
 
 use proptest::prelude::*;
 use tolerance_editor::core::clipboard::{escape_formula, parse_tsv, unescape_formula, write_tsv};
+use tolerance_editor::core::columns::Field;
 use tolerance_editor::core::csv_io::{read_csv, write_csv};
 use tolerance_editor::core::draft::{RowId, plain_decimal};
-use tolerance_editor::core::multistatus::{match_answer, parse_batch_answer};
+use tolerance_editor::core::multistatus::{
+    OutcomeKind, RowOutcome, match_answer, parse_batch_answer,
+};
 use tolerance_editor::core::planner::{
     Action, ChunkId, ChunkStatus, Planner, PlannerConfig, Response, Trouble,
 };
 use tolerance_editor::core::record::Tolerance;
+use tolerance_editor::core::table::Table;
 use tolerance_editor::core::validate::{is_iso8601, parse_amount, parse_key};
 
 /// No regression files are written into the source tree; a failure prints its input.
@@ -379,5 +384,145 @@ proptest! {
         prop_assert_eq!(seen.len(), row_count);
         let progress = planner.progress();
         prop_assert_eq!(progress.rows_answered + progress.rows_cancelled, row_count);
+    }
+}
+
+/// Cell text likely to matter to the counts: keys that collide, good and bad amounts, blanks.
+fn table_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        (0..6i32).prop_map(|k| k.to_string()),
+        Just(String::new()),
+        Just("x".to_string()),
+        Just("2.50".to_string()),
+        Just("-1".to_string()),
+        "[A-Z0-9]{0,4}",
+    ]
+}
+
+/// One thing a user or a submit does to the table; indexes are taken modulo its length.
+#[derive(Debug, Clone)]
+enum TableOp {
+    Type(usize, usize, String),
+    CancelTyping,
+    Paste(usize, Vec<(usize, String)>, Vec<[String; 4]>),
+    Insert(usize),
+    Duplicate(usize),
+    Delete(Vec<usize>),
+    Undo,
+    Redo,
+    Sort(usize, bool),
+    Pending(Vec<usize>),
+    CancelPending(Vec<usize>),
+    Outcomes(Vec<(usize, u8)>),
+}
+
+fn table_op() -> impl Strategy<Value = TableOp> {
+    let indexes = || prop::collection::vec(0..64usize, 0..5);
+    let cells = || [table_text(), table_text(), table_text(), table_text()];
+    prop_oneof![
+        (0..64usize, 0..4usize, table_text()).prop_map(|(r, f, t)| TableOp::Type(r, f, t)),
+        Just(TableOp::CancelTyping),
+        (
+            0..64usize,
+            prop::collection::vec((0..4usize, table_text()), 0..4),
+            prop::collection::vec(cells(), 0..3)
+        )
+            .prop_map(|(r, e, n)| TableOp::Paste(r, e, n)),
+        (0..64usize).prop_map(TableOp::Insert),
+        (0..64usize).prop_map(TableOp::Duplicate),
+        indexes().prop_map(TableOp::Delete),
+        Just(TableOp::Undo),
+        Just(TableOp::Redo),
+        (0..4usize, any::<bool>()).prop_map(|(f, a)| TableOp::Sort(f, a)),
+        indexes().prop_map(TableOp::Pending),
+        indexes().prop_map(TableOp::CancelPending),
+        prop::collection::vec((0..64usize, any::<u8>()), 0..5).prop_map(TableOp::Outcomes),
+    ]
+}
+
+proptest! {
+    #![proptest_config(config(300))]
+
+    #[test]
+    fn the_kept_counts_always_equal_a_recount(
+        loaded in prop::collection::vec((0..6i32, 0..3u8), 0..8),
+        ops in prop::collection::vec(table_op(), 1..40),
+    ) {
+        let mut table = Table::from_records(loaded.iter().map(|(key, amount)| Tolerance {
+            amount: f64::from(*amount) + 0.5,
+            ..record(*key)
+        }));
+        prop_assert_eq!(table.summary(), table.recount());
+        for op in ops {
+            let len = table.len().max(1);
+            let id_at = |table: &Table, i: usize| table.row_at(i % len).map(|r| r.id());
+            let ids = |table: &Table, list: &[usize]| -> Vec<RowId> {
+                list.iter().filter_map(|i| id_at(table, *i)).collect()
+            };
+            match op.clone() {
+                TableOp::Type(row, field, text) => {
+                    if let Some(id) = id_at(&table, row) {
+                        table.type_text(id, Field::EDITABLE[field], text);
+                    }
+                }
+                TableOp::CancelTyping => {
+                    table.cancel_typing();
+                }
+                TableOp::Paste(row, edits, new_rows) => {
+                    let edits = edits
+                        .into_iter()
+                        .map(|(field, text)| (row % len, Field::EDITABLE[field], text))
+                        .collect();
+                    table.paste(edits, new_rows);
+                }
+                TableOp::Insert(row) => {
+                    table.insert_new(row % (len + 1));
+                }
+                TableOp::Duplicate(row) => {
+                    if let Some(id) = id_at(&table, row) {
+                        table.duplicate(id);
+                    }
+                }
+                TableOp::Delete(rows) => {
+                    let doomed = ids(&table, &rows);
+                    table.delete(&doomed);
+                }
+                TableOp::Undo => {
+                    table.undo();
+                }
+                TableOp::Redo => {
+                    table.redo();
+                }
+                TableOp::Sort(field, ascending) => {
+                    table.sort_by(&[(Field::EDITABLE[field], ascending)]);
+                }
+                TableOp::Pending(rows) => {
+                    let rows = ids(&table, &rows);
+                    table.mark_pending(&rows);
+                }
+                TableOp::CancelPending(rows) => {
+                    let rows = ids(&table, &rows);
+                    table.cancel_pending(&rows);
+                }
+                TableOp::Outcomes(rows) => {
+                    let answers = rows
+                        .iter()
+                        .filter_map(|(i, kind)| {
+                            let row = table.row_at(i % len)?;
+                            let sent = row.to_record().ok()?;
+                            let outcome = match kind % 4 {
+                                0 => RowOutcome { kind: OutcomeKind::Created, status: Some(201), message: String::new(), activity_id: None },
+                                1 => RowOutcome { kind: OutcomeKind::Updated, status: Some(200), message: String::new(), activity_id: None },
+                                2 => RowOutcome::failed(Some(400), "no", None),
+                                _ => RowOutcome::unconfirmed("?", None),
+                            };
+                            Some((row.id(), sent, outcome))
+                        })
+                        .collect();
+                    table.apply_outcomes(answers);
+                }
+            }
+            prop_assert_eq!(table.summary(), table.recount(), "after {:?}", op);
+        }
     }
 }

@@ -195,4 +195,45 @@ mod grid {
             Some("false")
         );
     }
+
+    #[wasm_bindgen_test]
+    async fn scrolling_through_ten_thousand_rows_keeps_only_the_rows_in_view_subscribed() {
+        let (host, store, _handle) = mount_grid(10_000);
+        let grid: HtmlElement = eventually(|| all(&host, "[role=grid]").into_iter().next())
+            .await
+            .unchecked_into();
+        // The stylesheet is not loaded here: make the grid a scroller of its own height.
+        grid.set_attribute("style", "display: block; height: 400px; overflow: auto")
+            .unwrap();
+        grid.dispatch_event(&web_sys::Event::new("resize").unwrap())
+            .unwrap();
+        web_sys::window()
+            .unwrap()
+            .dispatch_event(&web_sys::Event::new("resize").unwrap())
+            .unwrap();
+        sleep_ms(20).await;
+        for step in 1..=20 {
+            grid.set_scroll_top(step * 16_000);
+            grid.dispatch_event(&web_sys::Event::new("scroll").unwrap())
+                .unwrap();
+            sleep_ms(20).await;
+        }
+        let rendered = all(&host, "[role=row]").len();
+        let subscribed = store.tracked_rows();
+        assert!(
+            subscribed > 0 && subscribed <= rendered,
+            "{subscribed} rows subscribed, {rendered} rendered"
+        );
+        // A row scrolled away and back still follows its edits.
+        grid.set_scroll_top(0);
+        grid.dispatch_event(&web_sys::Event::new("scroll").unwrap())
+            .unwrap();
+        let input = eventually(|| input_labelled(&host, "Tolerance amount row 2")).await;
+        input.set_value("12,5");
+        input
+            .dispatch_event(&web_sys::Event::new("input").unwrap())
+            .unwrap();
+        sleep_ms(20).await;
+        assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
+    }
 }

@@ -14,7 +14,7 @@ use crate::core::draft::RowId;
 use crate::core::filter::{RowFilter, View};
 use crate::core::table::Table;
 use crate::editor::bulk::Work;
-use crate::editor::draft_storage;
+use crate::editor::draft_storage::{self, DraftUpdate};
 use crate::editor::session::Session;
 use crate::editor::store::TableStore;
 use crate::editor::submit::SubmitControl;
@@ -52,6 +52,9 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
     let suggestions = RwSignal::new((Vec::<String>::new(), Vec::<String>::new()));
     // The database the table belongs to: rows never move between databases.
     let table_database = RwSignal::new(None::<String>);
+    // How many chunks its stored draft has (see draft_storage), so a save that shortens it
+    // removes the rest.
+    let stored_chunks = StoredValue::new(0_usize);
 
     let has_unsent = move || {
         let s = store.summary().get_untracked();
@@ -88,10 +91,16 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
             if session.database.get_untracked() != database {
                 return; // Switched again meanwhile: the later switch wins.
             }
+            stored_chunks.set_value(0);
             match draft {
-                Ok(Some(draft)) => {
+                Ok(Some((draft, chunks))) => {
                     let rows = draft.rows.len();
                     store.replace(Table::from_drafts(draft.rows));
+                    // What is stored is what is shown: nothing to write until a change.
+                    if chunks > 0 {
+                        store.take_changes();
+                    }
+                    stored_chunks.set_value(chunks);
                     notice.set(Some(format!(
                         "Restored your draft for {database} ({rows} rows, saved {}).",
                         saved_when(draft.saved_at)
@@ -110,16 +119,43 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
         let Some(database) = table_database.get_untracked() else {
             return;
         };
+        // Only the chunks holding changed rows are written again.
+        let changes = store.take_changes();
         // An empty table has no draft: nothing to restore (and Discard stays discarded).
-        let text =
-            store.with(|t| (!t.is_empty()).then(|| draft_storage::to_text(now_ms(), t.rows())));
+        let update = store.with(|t| {
+            (!t.is_empty()).then(|| {
+                let chunks: Vec<usize> = if changes.all {
+                    (0..DraftUpdate::chunk_count(t.len())).collect()
+                } else {
+                    let mut chunks: Vec<usize> = changes
+                        .rows
+                        .iter()
+                        .filter_map(|id| t.position(*id))
+                        .map(|index| index / draft_storage::CHUNK_ROWS)
+                        .collect();
+                    chunks.sort_unstable();
+                    chunks.dedup();
+                    chunks
+                };
+                DraftUpdate::of(now_ms(), t.rows(), chunks)
+            })
+        });
+        let before = stored_chunks.get_value();
+        let after = match &update {
+            Some(Ok(update)) => update.chunks(),
+            _ => 0,
+        };
+        stored_chunks.set_value(after);
         leptos::task::spawn_local(async move {
-            let saved = match text {
-                Some(Ok(text)) => draft_storage::save(&database, text).await,
+            let saved = match update {
+                Some(Ok(update)) => draft_storage::save(&database, update, before).await,
                 Some(Err(err)) => Err(err),
                 None => draft_storage::discard(&database).await,
             };
             if let Err(err) = saved {
+                // Nothing is lost: the next save writes every row again.
+                store.mark_all_changed();
+                stored_chunks.update_value(|n| *n = (*n).max(before));
                 notice.set(Some(format!(
                     "Your draft could not be kept in this browser: {err}."
                 )));

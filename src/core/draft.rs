@@ -294,7 +294,8 @@ impl RowDraft {
             self.original = Some(sent.clone());
         }
         self.outcome = Some(outcome);
-        self.refresh();
+        // The cells did not change, so neither did their problems: only "changed" may have.
+        self.refresh_changed();
         // Edited while in flight? Then the outcome is about older text.
         self.outcome_current = self.to_record().is_ok_and(|now| now == *sent);
     }

@@ -39,6 +39,48 @@ pub struct Summary {
     pub with_outcome: usize,
 }
 
+impl Summary {
+    /// What one row adds to the counts (`rows` aside).
+    fn of_row(row: &RowDraft) -> Summary {
+        let mut summary = Summary::default();
+        match row.state() {
+            RowState::New => summary.new = 1,
+            RowState::Modified => summary.changed = 1,
+            RowState::Invalid => summary.invalid = 1,
+            RowState::Failed => summary.failed = 1,
+            RowState::Unconfirmed => summary.unconfirmed = 1,
+            RowState::Pending => summary.pending = 1,
+            RowState::Clean | RowState::Created | RowState::Updated => {}
+        }
+        summary.problems = row.problems().count();
+        summary.to_send = usize::from(row.needs_sending());
+        summary.with_outcome = usize::from(row.outcome().is_some());
+        summary
+    }
+
+    /// Adds (`add`) or takes away one row's counts.
+    fn apply(&mut self, row: &Summary, add: bool) {
+        let pairs = [
+            (&mut self.new, row.new),
+            (&mut self.changed, row.changed),
+            (&mut self.invalid, row.invalid),
+            (&mut self.problems, row.problems),
+            (&mut self.failed, row.failed),
+            (&mut self.unconfirmed, row.unconfirmed),
+            (&mut self.pending, row.pending),
+            (&mut self.to_send, row.to_send),
+            (&mut self.with_outcome, row.with_outcome),
+        ];
+        for (total, count) in pairs {
+            if add {
+                *total += count;
+            } else {
+                *total -= count;
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Table {
     rows: Vec<RowDraft>,
@@ -50,6 +92,9 @@ pub struct Table {
     typing: Option<(RowId, Field)>,
     /// Steps of a change applied in parts (a big paste, in chunks), to be one undo step.
     group: Option<Vec<Step>>,
+    /// The summary's counts, kept up to date as rows change so that a keystroke does not
+    /// recount 100,000 rows ([`Table::recount`] is the reference it must equal).
+    counts: Summary,
 }
 
 impl Table {
@@ -327,24 +372,22 @@ impl Table {
         Some(touched)
     }
 
+    /// The counts for the status line and Submit, kept as rows change: O(1).
     pub fn summary(&self) -> Summary {
+        Summary {
+            rows: self.rows.len(),
+            ..self.counts
+        }
+    }
+
+    /// The same counts taken row by row: O(n). What [`Table::summary`] must always equal.
+    pub fn recount(&self) -> Summary {
         let mut summary = Summary {
             rows: self.rows.len(),
             ..Summary::default()
         };
         for row in &self.rows {
-            match row.state() {
-                RowState::New => summary.new += 1,
-                RowState::Modified => summary.changed += 1,
-                RowState::Invalid => summary.invalid += 1,
-                RowState::Failed => summary.failed += 1,
-                RowState::Unconfirmed => summary.unconfirmed += 1,
-                RowState::Pending => summary.pending += 1,
-                RowState::Clean | RowState::Created | RowState::Updated => {}
-            }
-            summary.problems += row.problems().count();
-            summary.to_send += usize::from(row.needs_sending());
-            summary.with_outcome += usize::from(row.outcome().is_some());
+            summary.apply(&Summary::of_row(row), true);
         }
         summary
     }
@@ -383,7 +426,7 @@ impl Table {
         let mut touched = Vec::with_capacity(answers.len());
         for (id, sent, outcome) in answers {
             if let Some(index) = self.position(id) {
-                self.rows[index].apply_outcome(&sent, outcome);
+                self.change_row(index, |row| row.apply_outcome(&sent, outcome));
                 touched.push(id);
             }
         }
@@ -393,10 +436,19 @@ impl Table {
     fn for_each_row(&mut self, ids: &[RowId], mut f: impl FnMut(&mut RowDraft)) -> Touched {
         for id in ids {
             if let Some(index) = self.position(*id) {
-                f(&mut self.rows[index]);
+                self.change_row(index, &mut f);
             }
         }
         Touched::Rows(ids.to_vec())
+    }
+
+    /// Changes one row, keeping the counts in step with it.
+    fn change_row<R>(&mut self, index: usize, change: impl FnOnce(&mut RowDraft) -> R) -> R {
+        let row = &mut self.rows[index];
+        self.counts.apply(&Summary::of_row(row), false);
+        let result = change(row);
+        self.counts.apply(&Summary::of_row(row), true);
+        result
     }
 
     fn fresh_id(&mut self) -> RowId {
@@ -472,17 +524,17 @@ impl Table {
             let Some(index) = self.position(id) else {
                 continue;
             };
-            let row = &mut self.rows[index];
+            let row = &self.rows[index];
             if row.text(field) == text {
                 continue;
             }
             before.push((id, field, row.text(field).to_string()));
-            let change = row.set_text(field, text);
+            let change = self.change_row(index, |row| row.set_text(field, text));
             touched.push(id);
             if let Some(KeyChange { before, after }) = change {
                 for (other, duplicate) in self.keys.change(id, before, after) {
                     if let Some(i) = self.position(other) {
-                        self.rows[i].set_duplicate_key(duplicate);
+                        self.change_row(i, |row| row.set_duplicate_key(duplicate));
                         touched.push(other);
                     }
                 }
@@ -546,6 +598,7 @@ impl Table {
             let duplicate = row.key().is_some_and(|k| self.keys.is_duplicate(k));
             row.set_duplicate_key(duplicate);
         }
+        self.counts = self.recount();
     }
 }
 

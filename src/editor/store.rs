@@ -17,9 +17,22 @@ pub struct TableStore {
     structure: RwSignal<u64>,
     /// Bumped on every change (the summary depends on all rows).
     revision: RwSignal<u64>,
-    /// One trigger per row that a view has subscribed to.
-    rows: StoredValue<HashMap<RowId, ArcTrigger>>,
+    /// One trigger per row that a view has subscribed to, with how many subscriptions it
+    /// has: a row scrolled out of view drops its entry, so scrolling through 100,000 rows
+    /// leaves no 100,000 triggers behind.
+    rows: StoredValue<HashMap<RowId, (ArcTrigger, usize)>>,
     summary: Memo<Summary>,
+    /// What changed since the draft was last saved (see [`Self::take_changes`]).
+    changes: StoredValue<Changes>,
+}
+
+/// The rows changed since [`TableStore::take_changes`] was last called, or everything.
+#[derive(Debug, Clone, Default)]
+pub struct Changes {
+    /// Rows were added, removed, moved or replaced: every row counts as changed.
+    pub all: bool,
+    /// The rows changed (a row may be listed more than once).
+    pub rows: Vec<RowId>,
 }
 
 impl TableStore {
@@ -36,13 +49,17 @@ impl TableStore {
             revision,
             rows: StoredValue::new(HashMap::new()),
             summary,
+            changes: StoredValue::new(Changes {
+                all: true,
+                rows: Vec::new(),
+            }),
         }
     }
 
     /// Replaces the whole table (a load, a restored draft, a discard).
     pub fn replace(&self, table: Table) {
         self.table.set_value(table);
-        self.rows.update_value(HashMap::clear);
+        self.mark_all_changed();
         self.structure.update(|n| *n += 1);
         self.revision.update(|n| *n += 1);
     }
@@ -74,12 +91,43 @@ impl TableStore {
         }
     }
 
+    /// The changes since the last call, which start again from none.
+    pub fn take_changes(&self) -> Changes {
+        self.changes
+            .try_update_value(std::mem::take)
+            .unwrap_or_default()
+    }
+
+    /// Counts every row as changed (a save that failed is done again in full).
+    pub fn mark_all_changed(&self) {
+        self.changes.update_value(|changes| {
+            changes.all = true;
+            changes.rows.clear();
+        });
+    }
+
     fn notify(&self, touched: &Touched) {
+        match touched {
+            Touched::Structure => self.mark_all_changed(),
+            Touched::Rows(ids) => {
+                let rows = self.with(Table::len);
+                self.changes.update_value(|changes| {
+                    if !changes.all {
+                        changes.rows.extend(ids.iter().copied());
+                    }
+                    // Past one entry per row, every row may as well count as changed.
+                    if changes.rows.len() > rows {
+                        changes.all = true;
+                        changes.rows.clear();
+                    }
+                });
+            }
+        }
         match touched {
             Touched::Structure => self.structure.update(|n| *n += 1),
             Touched::Rows(ids) => self.rows.with_value(|rows| {
                 for id in ids {
-                    if let Some(trigger) = rows.get(id) {
+                    if let Some((trigger, _)) = rows.get(id) {
                         trigger.notify();
                     }
                 }
@@ -93,13 +141,27 @@ impl TableStore {
         self.table.update_value(Table::end_typing);
     }
 
-    /// Subscribes the running effect to changes of one row.
+    /// Subscribes the running effect to changes of one row, until it runs again or is
+    /// disposed (its row view unmounted).
     pub fn track_row(&self, id: RowId) {
-        let trigger = self
-            .rows
-            .try_update_value(|rows| rows.entry(id).or_default().clone());
+        let trigger = self.rows.try_update_value(|rows| {
+            let (trigger, subscribers) = rows.entry(id).or_default();
+            *subscribers += 1;
+            trigger.clone()
+        });
         if let Some(trigger) = trigger {
             trigger.track();
+            let rows = self.rows;
+            on_cleanup(move || {
+                rows.try_update_value(|rows| {
+                    if let Some((_, subscribers)) = rows.get_mut(&id) {
+                        *subscribers -= 1;
+                        if *subscribers == 0 {
+                            rows.remove(&id);
+                        }
+                    }
+                });
+            });
         }
         // Undo of a delete, a sort… move rows: their positions come from the structure.
         self.structure.track();
@@ -119,6 +181,11 @@ impl TableStore {
     }
 
     /// How many rows, subscribing to additions and removals.
+    /// How many rows have a subscribed view (the rows in view, once they are rendered).
+    pub fn tracked_rows(&self) -> usize {
+        self.rows.with_value(HashMap::len)
+    }
+
     pub fn len(&self) -> usize {
         self.structure.track();
         self.with(Table::len)

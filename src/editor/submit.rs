@@ -18,7 +18,7 @@ use crate::core::record::Tolerance;
 use crate::core::table::Touched;
 use crate::editor::session::Session;
 use crate::editor::store::TableStore;
-use crate::editor::time::{now_ms, sleep};
+use crate::editor::time::{measured, now_ms, sleep};
 
 /// How often a waiting driver looks at Cancel and at the sign-in dialog.
 const POLL_MS: u64 = 100;
@@ -78,8 +78,13 @@ pub async fn submit(
     control: SubmitControl,
     only_failed: bool,
 ) {
-    let rows = store.with(|t| t.rows_to_send(only_failed));
-    if rows.is_empty() || control.running.get_untracked() {
+    if control.running.get_untracked() {
+        return;
+    }
+    let rows = measured("submit:prepare", || {
+        store.with(|t| t.rows_to_send(only_failed))
+    });
+    if rows.is_empty() {
         return;
     }
     let config = PlannerConfig {
@@ -90,8 +95,10 @@ pub async fn submit(
     // The database is fixed for the whole submit (the picker is locked while it runs).
     let conn = session.connection();
     let ids: Vec<RowId> = rows.iter().map(|(id, _)| *id).collect();
-    let planner = Rc::new(RefCell::new(Planner::new(config, rows)));
-    store.update(|t| t.mark_pending(&ids));
+    let planner = Rc::new(RefCell::new(measured("submit:prepare", || {
+        Planner::new(config, rows)
+    })));
+    measured("submit:prepare", || store.update(|t| t.mark_pending(&ids)));
     control.cancel_requested.set(false);
     control.running.set(true);
     control.progress.set(planner.borrow().progress());
@@ -138,7 +145,9 @@ pub async fn submit(
             Action::Done => break,
         };
         if let Some((id, result)) = woke {
-            settle(store, &planner, id, result, &mut report);
+            measured("submit:match", || {
+                settle(store, &planner, id, result, &mut report)
+            });
         }
         control.progress.set(planner.borrow().progress());
     }
@@ -156,11 +165,13 @@ fn send(
     planner: &Rc<RefCell<Planner>>,
     id: ChunkId,
 ) -> LocalBoxFuture<'static, Sent> {
-    let records: Vec<Tolerance> = planner
-        .borrow()
-        .chunk(id)
-        .map(|c| c.records.clone())
-        .unwrap_or_default();
+    let records: Vec<Tolerance> = measured("submit:serialize", || {
+        planner
+            .borrow()
+            .chunk(id)
+            .map(|c| c.records.clone())
+            .unwrap_or_default()
+    });
     let conn = conn.clone();
     let tokens = session.tokens.get_untracked();
     Box::pin(async move {

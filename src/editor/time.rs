@@ -11,3 +11,42 @@ pub fn now_ms() -> Millis {
 pub async fn sleep(ms: Millis) {
     crate::api::http::sleep(ms).await;
 }
+
+/// Runs `work` as a `performance.measure` entry named `name`, so the benchmark (and anyone
+/// with the browser's performance panel) sees how long the app's own part of a task took.
+/// Outside a browser (native tests) it just runs `work`.
+pub fn measured<R>(name: &str, work: impl FnOnce() -> R) -> R {
+    let start = performance_now();
+    let result = work();
+    if let Some(start) = start {
+        timing::measure(name, start);
+    }
+    result
+}
+
+fn performance_now() -> Option<f64> {
+    if cfg!(target_arch = "wasm32") {
+        Some(timing::now())
+    } else {
+        None
+    }
+}
+
+mod timing {
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen]
+    extern "C" {
+        #[wasm_bindgen(js_namespace = performance)]
+        pub fn now() -> f64;
+        #[wasm_bindgen(js_namespace = performance, js_name = measure, catch)]
+        fn measure_from(name: &str, options: &JsValue) -> Result<JsValue, JsValue>;
+    }
+
+    /// A `performance.measure(name, {start})` entry ending now.
+    pub fn measure(name: &str, start: f64) {
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"start".into(), &start.into());
+        let _ = measure_from(name, &options);
+    }
+}

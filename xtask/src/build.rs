@@ -91,6 +91,19 @@ pub fn sandbox() -> Result<PathBuf, String> {
     Ok(target.join("debug").join("vbapi-sandbox"))
 }
 
+/// Builds the sandbox in release mode, for the benchmark: its figures are the app's, not
+/// those of an unoptimised server.
+pub fn sandbox_release() -> Result<PathBuf, String> {
+    run(cmd(
+        "cargo",
+        ["build", "--release", "--package", "vbapi-sandbox"],
+    ))?;
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"));
+    Ok(target.join("release").join("vbapi-sandbox"))
+}
+
 /// A hash of every input file's path, size and modification time.
 fn inputs_fingerprint() -> Result<String, String> {
     let mut files = Vec::new();

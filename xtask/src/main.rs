@@ -17,7 +17,11 @@ tasks:
   run [--port N]   install what is missing, build the app (release) and serve it with the
                    sandbox on http://127.0.0.1:N (default 8080)
   test             install what is missing, then run every check: fmt, clippy (native and
-                   wasm32), native tests, browser tests, end-to-end tests
+                   wasm32), native tests, browser tests, end-to-end tests, bench smoke
+  bench [--rows N] [--runs K] [--rate-limit off|RATE/BURST]
+                   build the release app and sandbox, then measure the app at scale in
+                   headless Chromium (default 100,000 rows, 3 runs, no rate limit); prints
+                   the figures against their targets and writes target/bench/bench.json
   dist             install what is missing and build the release app into dist/
   install          only install what is missing (add --browser for Chromium and its driver)";
 
@@ -27,6 +31,7 @@ fn main() -> ExitCode {
         Some("run") => tasks::run(&args[1..]),
         Some("test") => tasks::test(&args[1..]),
         Some("dist") => tasks::dist(),
+        Some("bench") => tasks::bench(&args[1..]),
         Some("install") => tasks::install(&args[1..]),
         Some("-h" | "--help") => {
             println!("{USAGE}");

@@ -106,6 +106,10 @@ const STEPS: &[Step] = &[
         name: "end-to-end tests",
         run: end_to_end_tests,
     },
+    Step {
+        name: "bench smoke (1,000 rows)",
+        run: bench_smoke,
+    },
 ];
 
 pub fn test(args: &[String]) -> Result<(), String> {
@@ -232,5 +236,87 @@ fn end_to_end_tests() -> Result<(), String> {
         .env("DIST_DIR", &dist)
         .env("CHROMIUM_BIN", chromium())
         .env("E2E_ARTIFACTS", root().join("target").join("e2e-artifacts"));
+    run_command(command)
+}
+
+/// What `cargo xtask bench` measures and how often.
+struct BenchOptions {
+    rows: u32,
+    runs: u32,
+    rate_limit: String,
+}
+
+fn parse_bench(args: &[String]) -> Result<BenchOptions, String> {
+    const USAGE: &str =
+        "usage: cargo xtask bench [--rows N] [--runs K] [--rate-limit off|RATE/BURST]";
+    let mut options = BenchOptions {
+        rows: 100_000,
+        runs: 3,
+        rate_limit: "off".into(),
+    };
+    let mut args = args.iter();
+    while let Some(flag) = args.next() {
+        let value = args.next().ok_or(USAGE)?;
+        let number = || {
+            value
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or(format!("{flag} {value:?} is not a positive whole number"))
+        };
+        match flag.as_str() {
+            "--rows" => options.rows = number()?.max(2),
+            "--runs" => options.runs = number()?,
+            "--rate-limit" => options.rate_limit = value.clone(),
+            _ => return Err(USAGE.into()),
+        }
+    }
+    Ok(options)
+}
+
+/// Builds the release app and the release sandbox, then drives headless Chromium through
+/// `tests/bench/bench.mjs`: a table of figures against their targets, and
+/// `target/bench/bench.json`.
+pub fn bench(args: &[String]) -> Result<(), String> {
+    let options = parse_bench(args)?;
+    tools::ensure_test_tools()?;
+    let dist = build::app_release()?;
+    let sandbox = build::sandbox_release()?;
+    run_bench(&options, &sandbox, &dist, false, "bench.json")
+}
+
+/// The bench at 1,000 rows, once, with the debug sandbox the end-to-end tests built: it
+/// fails when a path it drives breaks, never on a slow figure.
+fn bench_smoke() -> Result<(), String> {
+    let options = BenchOptions {
+        rows: 1_000,
+        runs: 1,
+        rate_limit: "off".into(),
+    };
+    let dist = build::app_release()?;
+    let sandbox = build::sandbox()?;
+    run_bench(&options, &sandbox, &dist, true, "smoke.json")
+}
+
+fn run_bench(
+    options: &BenchOptions,
+    sandbox: &std::path::Path,
+    dist: &std::path::Path,
+    smoke: bool,
+    out: &str,
+) -> Result<(), String> {
+    let target = root().join("target");
+    let mut command = cmd("node", ["tests/bench/bench.mjs"]);
+    command
+        .current_dir(root())
+        .env("SANDBOX_BIN", sandbox)
+        .env("DIST_DIR", dist)
+        .env("CHROMIUM_BIN", chromium())
+        .env("BENCH_ROWS", options.rows.to_string())
+        .env("BENCH_RUNS", options.runs.to_string())
+        .env("BENCH_RATE_LIMIT", &options.rate_limit)
+        .env("BENCH_SMOKE", if smoke { "1" } else { "0" })
+        .env("BENCH_OUT", target.join("bench").join(out))
+        .env("E2E_ARTIFACTS", target.join("e2e-artifacts"));
     run_command(command)
 }
