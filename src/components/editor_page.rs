@@ -48,10 +48,14 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
         },
         |_, _| true,
     );
-    let frozen = Signal::derive(move || submit.running.get() || work.with(Option::is_some));
     let suggestions = RwSignal::new((Vec::<String>::new(), Vec::<String>::new()));
     // The database the table belongs to: rows never move between databases.
     let table_database = RwSignal::new(None::<String>);
+    // The table waits while a submit or a big change runs, and while the chosen database's
+    // draft is read (it replaces the table: a change made meanwhile would be lost).
+    let frozen = Signal::derive(move || {
+        submit.running.get() || work.with(Option::is_some) || table_database.with(Option::is_none)
+    });
 
     let has_unsent = move || {
         let s = store.summary().get_untracked();
@@ -196,7 +200,7 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
             fallback=move || view! { <SignInForm session /> }
         >
             <EditorToolbar session store active reveal notice suggestions importing view frozen />
-            <ImportPanel store pending=importing notice work />
+            <ImportPanel store pending=importing notice work frozen />
             <WorkProgress work />
             <Show when=move || notice.with(Option::is_some)>
                 <p class="notice" role="status">{move || notice.get()}</p>

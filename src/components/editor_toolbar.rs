@@ -48,6 +48,14 @@ pub fn EditorToolbar(
             if session.database.get_untracked() != database {
                 return; // Switched database meanwhile: these rows belong to the other one.
             }
+            if frozen.get_untracked() {
+                // A paste, an import or a submit started while the rows came: replacing the
+                // table under it would lose it or apply the rest to the wrong rows.
+                notice.set(Some(
+                    "The tolerances arrived while a change was being applied; the table was kept. Load again to replace it.".into(),
+                ));
+                return;
+            }
             match result {
                 Ok(records) => {
                     let count = records.len();

@@ -8,6 +8,7 @@ use web_sys::ClipboardEvent;
 
 use crate::components::grid_state::GridState;
 use crate::core::clipboard::parse_tsv;
+use crate::core::draft::RowId;
 use crate::core::paste::{CellPos, PastePlan, plan_paste, plan_paste_part};
 use crate::core::range_edit::{EditPlan, copy_text, plan_clear, plan_fill_down};
 use crate::editor::bulk::{Part, apply_in_parts, yield_to_browser};
@@ -18,7 +19,12 @@ const BIG_PASTE_BYTES: usize = 64 * 1024;
 /// Copy (and cut) in navigation mode put the selected cells on the clipboard as Excel's
 /// text; in edit mode the input copies its own selected text.
 pub fn on_copy(ev: &ClipboardEvent, grid: GridState, cut: bool, frozen: bool) {
-    if grid.editing.get_untracked() || grid.work.with_untracked(Option::is_some) {
+    if grid.work.with_untracked(Option::is_some) {
+        // Not even the input's own cut: it would land inside the change being applied.
+        ev.prevent_default();
+        return;
+    }
+    if grid.editing.get_untracked() {
         return;
     }
     let (Some(range), Some(data)) = (grid.range(), ev.clipboard_data()) else {
@@ -119,12 +125,14 @@ pub fn on_paste(ev: &ClipboardEvent, grid: GridState) {
     ev.prevent_default();
     grid.commit();
     let shown = grid.len_untracked();
-    // The table index of each row shown from the paste's first row on, taken before any
-    // change: a paste lands on the rows the user sees.
-    let targets: Vec<usize> = grid.view.with_untracked(|v| {
+    // The rows the block lands on, as shown now, by id: a paste lands on the rows the user
+    // sees, whatever happens to the order while its parts are applied. No more than the
+    // block's lines (a quoted line break only makes it fewer).
+    let lines = text.split('\n').count();
+    let targets: Vec<RowId> = grid.view.with_untracked(|v| {
         grid.store.with(|t| {
-            (range.top..shown)
-                .filter_map(|p| v.table_index(t, p))
+            (range.top..shown.min(range.top.saturating_add(lines)))
+                .filter_map(|p| v.id_at(t, p))
                 .collect()
         })
     });
@@ -161,7 +169,7 @@ pub fn on_paste(ev: &ClipboardEvent, grid: GridState) {
         let mut total = PastePlan::default();
         let mut added = 0;
         let lines = block.row_count();
-        apply_in_parts(store, work, "Pasting", lines, |part| {
+        let applied = apply_in_parts(store, work, "Pasting", lines, |part| {
             let (plan, part) = to_table(plan_paste_part(&block, at, shown, part));
             total.cells += plan.cells;
             total.problems += plan.problems;
@@ -170,7 +178,10 @@ pub fn on_paste(ev: &ClipboardEvent, grid: GridState) {
             part
         })
         .await;
-        notice.set(Some(paste_report(&total, added)));
+        notice.set(Some(match applied {
+            Ok(()) => paste_report(&total, added),
+            Err(why) => why.to_string(),
+        }));
     });
 }
 

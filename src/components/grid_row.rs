@@ -224,7 +224,13 @@ fn EditableCell(
                 aria-invalid=move || if problem().is_some() { "true" } else { "false" }
                 aria-describedby=move || problem().map(|_| problem_id.clone())
                 prop:value=move || row.with(|r| r.as_ref().map(|(_, v)| v.cells[index].clone()).unwrap_or_default())
+                // While a big change is applied in parts the cells take no text (typing, a
+                // cut from the context menu, a dropped text): it would land inside it.
+                prop:readOnly=move || grid.work.with(Option::is_some)
                 on:input=move |ev| {
+                    if grid.work.with_untracked(Option::is_some) {
+                        return;
+                    }
                     let text = event_target_value(&ev);
                     grid.editing.set(true);
                     grid.corners.set(None);

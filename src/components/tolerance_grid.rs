@@ -243,6 +243,9 @@ fn SortHeader(
     let direction =
         move || sort.with(|keys| keys.iter().find(|(f, _)| *f == field).map(|(_, up)| *up));
     let on_click = move |ev: web_sys::MouseEvent| {
+        if grid.work.with_untracked(Option::is_some) {
+            return; // a big change is being applied to the rows as they are
+        }
         sort.update(|keys| {
             let position = keys.iter().position(|(f, _)| *f == field);
             match (position, ev.shift_key()) {
@@ -296,6 +299,7 @@ fn SortHeader(
                 class="sort-button"
                 id=sort_button_id(field)
                 tabindex="-1"
+                disabled=move || grid.work.with(Option::is_some)
                 on:click=on_click
                 on:keydown=on_keydown
             >
