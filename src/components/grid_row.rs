@@ -237,6 +237,12 @@ fn EditableCell(
                     store.update(|t| t.type_text(id, field, text));
                 }
                 on:focus=move |ev| {
+                    // Focus from outside the grid's own moves (Find, Submit's first problem,
+                    // Add row) starts afresh: the old selection is not left in force
+                    // off-screen for Delete or Ctrl-V.
+                    if grid.active.get_untracked() != Some((id, index)) {
+                        grid.corners.set(None);
+                    }
                     grid.active.set(Some((id, index)));
                     if !grid.editing.get_untracked()
                         && let Some(input) = input_of(&ev)
@@ -244,7 +250,13 @@ fn EditableCell(
                         input.select();
                     }
                 }
-                on:blur=move |_| grid.commit()
+                on:blur=move |_| {
+                    // The window lost the focus (Alt-Tab): the cell stays in edit mode, so
+                    // coming back and typing goes on with the text instead of replacing it.
+                    if document().has_focus().unwrap_or(true) {
+                        grid.commit();
+                    }
+                }
                 on:mousedown=move |ev: web_sys::MouseEvent| {
                     if ev.button() != 0 {
                         return;

@@ -168,10 +168,19 @@ pub fn ToleranceGrid(
                 }
             }
             on:drop=move |ev: web_sys::DragEvent| {
-                let (Some(importing), false) = (importing, frozen.get_untracked()) else {
+                let Some(importing) = importing else {
                     return;
                 };
+                // Always taken, or the browser opens the file in place of the app.
                 ev.prevent_default();
+                if frozen.get_untracked() {
+                    let what = work.with_untracked(|w| w.as_ref().map(|w| w.label));
+                    notice.set(Some(match what {
+                        Some(label) => format!("{label}… Wait for it to finish, then drop the file again."),
+                        None => "Wait for the submit to finish, then drop the file again.".into(),
+                    }));
+                    return;
+                }
                 let file = ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0));
                 if let Some(file) = file {
                     start_import(file, importing, notice);

@@ -253,6 +253,32 @@ describe("ranges, filters and keyboard in the grid", () => {
     assert.equal(await rowState(page, 301), "✓ Created");
   });
 
+  test("a jump by Find starts a fresh selection; undo of Add row keeps the focus in the grid", async () => {
+    const amounts = [3, 4, 5];
+    const before = await Promise.all(amounts.map((n) => value(page, "Tolerance amount", n)));
+    await (await cell(page, "Group ID", 40)).fill("zzfindme");
+    // A selection of three cells, then a jump elsewhere by Find.
+    await (await cell(page, "Tolerance amount", 3)).click();
+    await page.keyboard.press("Shift+ArrowDown");
+    await page.keyboard.press("Shift+ArrowDown");
+    await page.getByLabel("Find").fill("zzfindme");
+    await page.getByRole("button", { name: "Find next" }).click();
+    await expectFocus(page, "Group ID row 40");
+    assert.deepEqual(await selectedCells(page), ["Group ID row 40"]);
+    await page.keyboard.press("Delete");
+    await notice(page, "Cleared 1 cell;");
+    assert.equal(await value(page, "Group ID", 40), "");
+    assert.deepEqual(await Promise.all(amounts.map((n) => value(page, "Tolerance amount", n))), before, "the old selection is untouched");
+
+    await page.getByRole("button", { name: "Add row" }).click();
+    await expectFocus(page, "Tolerance key row 301");
+    await page.keyboard.press("Control+Z");
+    assert.equal(await page.getByRole("grid").getAttribute("aria-rowcount"), "301");
+    await expectFocus(page, "Tolerance key row 300");
+    await page.keyboard.press("ArrowUp");
+    await expectFocus(page, "Tolerance key row 299");
+  });
+
   test("filters: only changed, failed, invalid, and text; combined with sort; export says so", async () => {
     const status = page.getByRole("group", { name: "Filter rows" }).getByRole("status");
     // The sandbox's rows (an earlier test may have added one).
@@ -357,6 +383,12 @@ describe("100,000 rows", () => {
     await waitForApp(page);
     await signIn(page);
     await page.getByRole("button", { name: "Add row" }).click();
+    // An import waits in its preview while the paste runs.
+    await page.getByLabel("Import CSV").setInputFiles({
+      name: "small.csv", mimeType: "text/csv", buffer: Buffer.from("Tolerance key,Tolerance amount\r\n777777,1.00\r\n"),
+    });
+    const preview = page.getByRole("region", { name: "Import preview" });
+    await preview.getByText("1 rows will be added").waitFor();
     await (await cell(page, "Tolerance key", 1)).click();
     await page.evaluate(() => {
       const lines = [];
@@ -366,8 +398,32 @@ describe("100,000 rows", () => {
     const started = Date.now();
     await page.keyboard.press("Control+V");
     await page.getByRole("progressbar", { name: "Pasting" }).waitFor({ timeout: 10_000 });
+    // While it runs: no sort, no import, no load, no text into a cell; a dropped file is
+    // kept from the browser (which would open it in place of the app) with a word why.
+    const during = await page.evaluate(() => {
+      const drop = new DragEvent("drop", { bubbles: true, cancelable: true, dataTransfer: new DataTransfer() });
+      drop.dataTransfer.items.add(new File(["Tolerance key\r\n1\r\n"], "late.csv", { type: "text/csv" }));
+      document.querySelector("[role=grid]").dispatchEvent(drop);
+      const button = (name) => [...document.querySelectorAll("button")].find((b) => b.textContent.startsWith(name));
+      return {
+        pasting: !!document.querySelector("[role=progressbar][aria-label=Pasting]"),
+        sort: document.getElementById("sort-0").disabled,
+        apply: button("Apply import").disabled,
+        load: button("Load tolerances").disabled,
+        readOnly: document.querySelector("[role=grid] input").readOnly,
+        drop: drop.defaultPrevented,
+      };
+    });
+    assert.deepEqual(during, { pasting: true, sort: true, apply: true, load: true, readOnly: true, drop: true });
     await notice(page, "Pasted 400000 cells, adding 99999 rows; 0 have a problem. Undo takes the whole paste back.");
     console.log(`100,000-row paste: ${Date.now() - started} ms`);
+    assert.equal(await page.getByRole("grid").getAttribute("aria-rowcount"), "100001");
+    assert.equal(await value(page, "Tolerance key", 100_000), "100000");
+    // Then the import applies as its own undo step.
+    await preview.getByRole("button", { name: "Apply import" }).click();
+    await notice(page, "Imported small.csv: 1 rows added");
+    assert.equal(await page.getByRole("grid").getAttribute("aria-rowcount"), "100002");
+    await page.getByRole("button", { name: "Undo" }).click();
     assert.equal(await page.getByRole("grid").getAttribute("aria-rowcount"), "100001");
     assert.equal(await value(page, "Tolerance key", 100_000), "100000");
 
