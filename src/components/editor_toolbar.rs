@@ -1,7 +1,6 @@
 use leptos::prelude::*;
 
 use crate::api::{self, ListProgress};
-use crate::components::tolerance_grid::focus_cell;
 use crate::components::{PendingImport, picked_file, start_import};
 use crate::core::columns::Field;
 use crate::core::csv_io::{export_outcomes, export_table};
@@ -19,7 +18,8 @@ pub fn EditorToolbar(
     session: Session,
     store: TableStore,
     active: RwSignal<Option<(RowId, usize)>>,
-    reveal: RwSignal<Option<usize>>,
+    /// Brings a row (by table index) into view with the focus in a cell of it.
+    jump: Callback<(usize, Field)>,
     notice: RwSignal<Option<String>>,
     suggestions: RwSignal<(Vec<String>, Vec<String>)>,
     /// A CSV file read and waiting in the import preview.
@@ -105,7 +105,7 @@ pub fn EditorToolbar(
             t.insert_new(index);
             crate::core::table::Touched::Structure
         });
-        focus_cell(store, reveal, index, Field::Key);
+        jump.run((index, Field::Key));
     };
     let duplicate_row = move |_| {
         let Some((id, _)) = active.get_untracked() else {
@@ -120,7 +120,7 @@ pub fn EditorToolbar(
             crate::core::table::Touched::Structure
         });
         if let Some(index) = copy.and_then(|c| store.with(|t| t.position(c))) {
-            focus_cell(store, reveal, index, Field::Key);
+            jump.run((index, Field::Key));
         }
     };
     let delete_row = move |_| {

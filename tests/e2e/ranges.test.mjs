@@ -270,8 +270,14 @@ describe("ranges, filters and keyboard in the grid", () => {
     assert.equal(await value(page, "Group ID", 40), "");
     assert.deepEqual(await Promise.all(amounts.map((n) => value(page, "Tolerance amount", n))), before, "the old selection is untouched");
 
+    // A new row the text filter hides: the filter is cleared to show it, saying so.
+    const status = page.getByRole("group", { name: "Filter rows" }).getByRole("status");
+    await page.getByLabel("Rows containing").fill("lockbox");
+    await status.filter({ hasText: /^Showing \d+ of/ }).waitFor();
     await page.getByRole("button", { name: "Add row" }).click();
     await expectFocus(page, "Tolerance key row 301");
+    await notice(page, "The filter hid row 301; it was cleared to show it.");
+    assert.equal(await status.innerText(), "Showing all 301 rows");
     await page.keyboard.press("Control+Z");
     assert.equal(await page.getByRole("grid").getAttribute("aria-rowcount"), "301");
     await expectFocus(page, "Tolerance key row 300");
@@ -324,6 +330,8 @@ describe("ranges, filters and keyboard in the grid", () => {
 
     // Text, with a sort: only LOCKBOX rows, amounts descending.
     await page.getByLabel("Rows containing").fill("lockbox");
+    // The text filter applies a moment after the last keystroke.
+    await status.filter({ hasText: /^Showing \d+ of/ }).waitFor();
     const matching = Number((await status.innerText()).match(/Showing (\d+) of \d+/)[1]);
     assert.ok(matching > 1 && matching < total, `${matching} rows`);
     const header = page.getByRole("columnheader", { name: "Tolerance amount" }).getByRole("button");
