@@ -15,6 +15,8 @@ use crate::editor::bulk::{Part, apply_in_parts, yield_to_browser};
 
 /// Clipboard text longer than this is pasted in parts with a progress bar.
 const BIG_PASTE_BYTES: usize = 64 * 1024;
+/// A clear, cut or fill writing more cells than this does it in parts with a progress bar.
+const BIG_EDIT_CELLS: usize = 20_000;
 
 /// Copy (and cut) in navigation mode put the selected cells on the clipboard as Excel's
 /// text; in edit mode the input copies its own selected text.
@@ -41,9 +43,8 @@ pub fn on_copy(ev: &ClipboardEvent, grid: GridState, cut: bool, frozen: bool) {
     }
     if cut && !frozen {
         let plan = grid.store.with(|t| plan_clear(t, &rows, &range.columns()));
-        grid.store.update(|t| t.set_texts(plan.edits.clone()));
-        grid.notice
-            .set(Some(report("Cut", &plan, "puts them back")));
+        let done = report("Cut", &plan, "puts them back");
+        write_plan(grid, plan, "Cutting", done);
     } else {
         let cells = range.cell_count();
         grid.notice
@@ -58,8 +59,8 @@ pub fn clear_selection(grid: GridState, verb: &str) {
     };
     let rows = grid.rows_of(&range);
     let plan = grid.store.with(|t| plan_clear(t, &rows, &range.columns()));
-    grid.store.update(|t| t.set_texts(plan.edits.clone()));
-    grid.notice.set(Some(report(verb, &plan, "puts them back")));
+    let done = report(verb, &plan, "puts them back");
+    write_plan(grid, plan, "Clearing", done);
 }
 
 /// Ctrl-D: the selection's top row into the rows below it; one row takes the row above.
@@ -78,9 +79,32 @@ pub fn fill_down(grid: GridState) {
         ));
         return;
     }
-    grid.store.update(|t| t.set_texts(plan.edits.clone()));
-    grid.notice
-        .set(Some(report("Filled", &plan, "takes the fill back")));
+    let done = report("Filled", &plan, "takes the fill back");
+    write_plan(grid, plan, "Filling", done);
+}
+
+/// Writes a range command's cells as one undo step, then says `done`. Many cells (Ctrl-A,
+/// Delete on 100,000 rows) are written in parts under a progress bar named `label`, the
+/// page alive meanwhile.
+fn write_plan(grid: GridState, plan: EditPlan, label: &'static str, done: String) {
+    if plan.edits.len() <= BIG_EDIT_CELLS {
+        grid.store.update(|t| t.set_texts(plan.edits));
+        grid.notice.set(Some(done));
+        return;
+    }
+    let (store, work, notice) = (grid.store, grid.work, grid.notice);
+    let total = plan.edits.len();
+    let mut edits = plan.edits.into_iter();
+    leptos::task::spawn_local(async move {
+        let applied = apply_in_parts(store, work, label, total, |part| {
+            (edits.by_ref().take(part.len()).collect(), Vec::new())
+        })
+        .await;
+        notice.set(Some(match applied {
+            Ok(()) => done,
+            Err(why) => why.to_string(),
+        }));
+    });
 }
 
 fn report(verb: &str, plan: &EditPlan, undo: &str) -> String {
@@ -127,11 +151,12 @@ pub fn on_paste(ev: &ClipboardEvent, grid: GridState) {
     let shown = grid.len_untracked();
     // The rows the block lands on, as shown now, by id: a paste lands on the rows the user
     // sees, whatever happens to the order while its parts are applied. No more than the
-    // block's lines (a quoted line break only makes it fewer).
-    let lines = text.split('\n').count();
+    // block's lines (a quoted line break only makes it fewer) or, for one value filling
+    // the selection, the selection's rows.
+    let height = text.split('\n').count().max(range.bottom - range.top + 1);
     let targets: Vec<RowId> = grid.view.with_untracked(|v| {
         grid.store.with(|t| {
-            (range.top..shown.min(range.top.saturating_add(lines)))
+            (range.top..shown.min(range.top.saturating_add(height)))
                 .filter_map(|p| v.id_at(t, p))
                 .collect()
         })
