@@ -8,8 +8,9 @@ use web_sys::ClipboardEvent;
 
 use crate::components::grid_state::GridState;
 use crate::core::clipboard::parse_tsv;
+use crate::core::columns::EDITABLE_COUNT;
 use crate::core::draft::RowId;
-use crate::core::paste::{CellPos, PastePlan, plan_paste, plan_paste_part};
+use crate::core::paste::{CellPos, PastePlan, cells_by_id, plan_paste, plan_paste_part};
 use crate::core::range_edit::{EditPlan, copy_text, plan_clear, plan_fill_down};
 use crate::editor::bulk::{Part, apply_in_parts, yield_to_browser};
 
@@ -93,11 +94,13 @@ fn write_plan(grid: GridState, plan: EditPlan, label: &'static str, done: String
         return;
     }
     let (store, work, notice) = (grid.store, grid.work, grid.notice);
-    let total = plan.edits.len();
+    // In units of a row's worth of cells, as a paste's parts are.
+    let total = plan.edits.len().div_ceil(EDITABLE_COUNT);
     let mut edits = plan.edits.into_iter();
     leptos::task::spawn_local(async move {
         let applied = apply_in_parts(store, work, label, total, |part| {
-            (edits.by_ref().take(part.len()).collect(), Vec::new())
+            let cells = part.len() * EDITABLE_COUNT;
+            (edits.by_ref().take(cells).collect(), Vec::new())
         })
         .await;
         notice.set(Some(match applied {
@@ -162,13 +165,7 @@ pub fn on_paste(ev: &ClipboardEvent, grid: GridState) {
         })
     });
     let to_table = move |plan: PastePlan| -> (PastePlan, Part) {
-        let edits = plan
-            .edits
-            .iter()
-            .filter_map(|(place, field, text)| {
-                Some((*targets.get(place - range.top)?, *field, text.clone()))
-            })
-            .collect();
+        let edits = cells_by_id(&plan, range.top, &targets);
         let new_rows = plan.new_rows.clone();
         (plan, (edits, new_rows))
     };

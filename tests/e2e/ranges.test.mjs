@@ -100,8 +100,18 @@ describe("ranges, filters and keyboard in the grid", () => {
     // Shift-Space stretches it to whole rows, Ctrl-Space to whole columns.
     await page.keyboard.press("Shift+Space");
     assert.equal((await selectedCells(page)).length, 16);
+    // Ctrl-Space stretches a selection to whole columns: every row of Group ID and Payment method.
+    await page.mouse.move(from.x + 5, from.y + 5);
+    await page.mouse.down();
+    await page.mouse.move(to.x + 5, to.y + 5, { steps: 8 });
+    await page.mouse.up();
     await page.keyboard.press("Control+Space");
-    assert.equal(await page.evaluate(() => document.querySelectorAll("[role=gridcell][aria-selected=true]").length) > 16, true);
+    assert.deepEqual((await selectedCells(page)).slice(0, 2), ["Group ID row 1", "Payment method row 1"]);
+    await page.keyboard.press("Control+C");
+    await notice(page, "Copied 600 cells.");
+    const columns = (await clipboardText(page)).split("\r\n");
+    assert.equal(columns.length, 301, "300 rows and the final line break");
+    assert.equal(columns[0], `${await value(page, "Group ID", 1)}\t${await value(page, "Payment method", 1)}`);
     await (await cell(page, "Tolerance key", 1)).click();
     // Escape drops the selection back to the active cell; Ctrl-A selects every cell.
     await (await cell(page, "Tolerance amount", 4)).click({ modifiers: ["Shift"] });
@@ -420,11 +430,16 @@ describe("100,000 rows", () => {
         sort: document.getElementById("sort-0").disabled,
         apply: button("Apply import").disabled,
         load: button("Load tolerances").disabled,
+        submit: [...document.querySelectorAll("button")].find((b) => b.textContent === "Submit").disabled,
+        picker: document.getElementById("target-database").disabled,
+        signOut: button("Sign out").disabled,
         readOnly: document.querySelector("[role=grid] input").readOnly,
         drop: drop.defaultPrevented,
       };
     });
-    assert.deepEqual(during, { pasting: true, sort: true, apply: true, load: true, readOnly: true, drop: true });
+    assert.deepEqual(during, {
+      pasting: true, sort: true, apply: true, load: true, submit: true, picker: true, signOut: true, readOnly: true, drop: true,
+    });
     await notice(page, "Pasted 400000 cells, adding 99999 rows; 0 have a problem. Undo takes the whole paste back.");
     console.log(`100,000-row paste: ${Date.now() - started} ms`);
     assert.equal(await page.getByRole("grid").getAttribute("aria-rowcount"), "100001");
