@@ -469,10 +469,13 @@ proptest! {
                     table.cancel_typing();
                 }
                 TableOp::Paste(row, edits, new_rows) => {
-                    let edits = edits
-                        .into_iter()
-                        .map(|(field, text)| (row % len, Field::EDITABLE[field], text))
-                        .collect();
+                    let edits = match id_at(&table, row) {
+                        Some(id) => edits
+                            .into_iter()
+                            .map(|(field, text)| (id, Field::EDITABLE[field], text))
+                            .collect(),
+                        None => Vec::new(),
+                    };
                     table.paste(edits, new_rows);
                 }
                 TableOp::Insert(row) => {

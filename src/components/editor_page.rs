@@ -48,13 +48,17 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
         },
         |_, _| true,
     );
-    let frozen = Signal::derive(move || submit.running.get() || work.with(Option::is_some));
     let suggestions = RwSignal::new((Vec::<String>::new(), Vec::<String>::new()));
     // The database the table belongs to: rows never move between databases.
     let table_database = RwSignal::new(None::<String>);
     // How many chunks its stored draft has (see draft_storage), so a save that shortens it
     // removes the rest.
     let stored_chunks = StoredValue::new(0_usize);
+    // The table waits while a submit or a big change runs, and while the chosen database's
+    // draft is read (it replaces the table: a change made meanwhile would be lost).
+    let frozen = Signal::derive(move || {
+        submit.running.get() || work.with(Option::is_some) || table_database.with(Option::is_none)
+    });
 
     let has_unsent = move || {
         let s = store.summary().get_untracked();
@@ -203,9 +207,27 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
         window().confirm_with_message(&question).unwrap_or(false)
     });
 
+    // A jump to a row (Submit's first problem, a new row): when the filter hides it, the
+    // filter is cleared, saying so, rather than the jump doing nothing.
+    let jump = Callback::new(move |(index, field): (usize, Field)| {
+        let hidden = view.with_untracked(|v| {
+            store.with(|t| {
+                t.row_at(index)
+                    .is_some_and(|row| v.place_of(t, row.id()).is_none())
+            })
+        });
+        if hidden {
+            filter.set(RowFilter::default());
+            notice.set(Some(format!(
+                "The filter hid row {}; it was cleared to show it.",
+                index + 1
+            )));
+        }
+        focus_cell(store, reveal, index, field);
+    });
     let focus_first_problem = move || {
         if let Some((index, field)) = store.with(|t| t.first_problem()) {
-            focus_cell(store, reveal, index, field);
+            jump.run((index, field));
         }
     };
 
@@ -231,14 +253,14 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
             when=move || session.is_signed_in() || session.reauth_needed.get()
             fallback=move || view! { <SignInForm session /> }
         >
-            <EditorToolbar session store active reveal notice suggestions importing view frozen />
-            <ImportPanel store pending=importing notice work />
+            <EditorToolbar session store active jump notice suggestions importing view frozen />
+            <ImportPanel store pending=importing notice work frozen />
             <WorkProgress work />
             <Show when=move || notice.with(Option::is_some)>
                 <p class="notice" role="status">{move || notice.get()}</p>
             </Show>
             <div class="find-and-filter">
-                <FindBox store active reveal />
+                <FindBox store active view jump />
                 <FilterBar store filter view refresh />
             </div>
             <ProblemLine store active />
@@ -261,13 +283,15 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
     }
 }
 
-/// Finds text in any editable cell of any row, in view or not (the browser's own find sees
-/// only the rows rendered), and moves the focus to the next match.
+/// Finds text in any editable cell of the rows shown (the filter's), scrolled into sight or
+/// not (the browser's own find sees only the rows rendered), and moves the focus to the
+/// next match in the order shown.
 #[component]
 fn FindBox(
     store: TableStore,
     active: RwSignal<Option<(RowId, usize)>>,
-    reveal: RwSignal<Option<usize>>,
+    view: Memo<View>,
+    jump: Callback<(usize, Field)>,
 ) -> impl IntoView {
     let query = RwSignal::new(String::new());
     let result = RwSignal::new(String::new());
@@ -276,35 +300,37 @@ fn FindBox(
         if wanted.is_empty() {
             return;
         }
-        let from = active
-            .get_untracked()
-            .and_then(|(id, _)| store.with(|t| t.position(id)))
-            .map_or(0, |p| p + 1);
-        let found = store.with(|t| {
-            let matches: Vec<(usize, Field)> = t
-                .rows()
-                .iter()
-                .enumerate()
-                .filter_map(|(i, row)| {
-                    Field::EDITABLE
-                        .into_iter()
-                        .find(|f| row.text(*f).to_lowercase().contains(&wanted))
-                        .map(|f| (i, f))
-                })
-                .collect();
-            let next = matches
-                .iter()
-                .position(|(i, _)| *i >= from)
-                .or((!matches.is_empty()).then_some(0));
-            next.map(|n| (matches[n], n + 1, matches.len()))
+        let found = view.with_untracked(|v| {
+            store.with(|t| {
+                let from = active
+                    .get_untracked()
+                    .and_then(|(id, _)| v.place_of(t, id))
+                    .map_or(0, |p| p + 1);
+                // Places shown, with the table index and the first matching cell.
+                let matches: Vec<(usize, usize, Field)> = (0..v.len(t))
+                    .filter_map(|place| {
+                        let index = t.position(v.id_at(t, place)?)?;
+                        let row = t.row_at(index)?;
+                        Field::EDITABLE
+                            .into_iter()
+                            .find(|f| row.text(*f).to_lowercase().contains(&wanted))
+                            .map(|f| (place, index, f))
+                    })
+                    .collect();
+                let next = matches
+                    .iter()
+                    .position(|(place, _, _)| *place >= from)
+                    .or((!matches.is_empty()).then_some(0));
+                next.map(|n| ((matches[n].1, matches[n].2), n + 1, matches.len()))
+            })
         });
         match found {
             Some(((index, field), n, total)) => {
                 result.set(format!("Row {}: match {n} of {total}", index + 1));
-                focus_cell(store, reveal, index, field);
+                jump.run((index, field));
             }
             None => result.set(format!(
-                "No row contains “{}”.",
+                "No row shown contains “{}”.",
                 query.get_untracked().trim()
             )),
         }

@@ -1,7 +1,6 @@
 use leptos::prelude::*;
 
 use crate::api::{self, ListProgress};
-use crate::components::tolerance_grid::focus_cell;
 use crate::components::{PendingImport, picked_file, start_import};
 use crate::core::columns::Field;
 use crate::core::csv_io::{export_outcomes, export_table};
@@ -19,7 +18,8 @@ pub fn EditorToolbar(
     session: Session,
     store: TableStore,
     active: RwSignal<Option<(RowId, usize)>>,
-    reveal: RwSignal<Option<usize>>,
+    /// Brings a row (by table index) into view with the focus in a cell of it.
+    jump: Callback<(usize, Field)>,
     notice: RwSignal<Option<String>>,
     suggestions: RwSignal<(Vec<String>, Vec<String>)>,
     /// A CSV file read and waiting in the import preview.
@@ -47,6 +47,14 @@ pub fn EditorToolbar(
             progress.set(None);
             if session.database.get_untracked() != database {
                 return; // Switched database meanwhile: these rows belong to the other one.
+            }
+            if frozen.get_untracked() {
+                // A paste, an import or a submit started while the rows came: replacing the
+                // table under it would lose it or apply the rest to the wrong rows.
+                notice.set(Some(
+                    "The tolerances arrived while a change was being applied; the table was kept. Load again to replace it.".into(),
+                ));
+                return;
             }
             match result {
                 Ok(records) => {
@@ -97,7 +105,7 @@ pub fn EditorToolbar(
             t.insert_new(index);
             crate::core::table::Touched::Structure
         });
-        focus_cell(store, reveal, index, Field::Key);
+        jump.run((index, Field::Key));
     };
     let duplicate_row = move |_| {
         let Some((id, _)) = active.get_untracked() else {
@@ -112,7 +120,7 @@ pub fn EditorToolbar(
             crate::core::table::Touched::Structure
         });
         if let Some(index) = copy.and_then(|c| store.with(|t| t.position(c))) {
-            focus_cell(store, reveal, index, Field::Key);
+            jump.run((index, Field::Key));
         }
     };
     let delete_row = move |_| {

@@ -1,7 +1,13 @@
+use std::time::Duration;
+
 use leptos::prelude::*;
 
 use crate::core::filter::{RowFilter, View};
 use crate::editor::store::TableStore;
+
+/// How long the text filter waits after a keystroke: a word typed is one re-filter of
+/// 100,000 rows, not one per letter.
+const TEXT_DELAY: Duration = Duration::from_millis(150);
 
 /// Show only some rows: changed, failed, invalid (any of those ticked), and containing a
 /// text. The filter is applied when it changes and when rows are added, removed or sorted,
@@ -16,6 +22,8 @@ pub fn FilterBar(
     refresh: RwSignal<u64>,
 ) -> impl IntoView {
     let shown = move || view.with(|v| store.with(|t| v.len(t)));
+    // The last keystroke's number: a pending re-filter applies only if none came after it.
+    let typed = StoredValue::new(0_u64);
     let status = move || {
         let total = store.len();
         if view.with(View::is_filtered) {
@@ -54,12 +62,32 @@ pub fn FilterBar(
                 prop:value=move || filter.with(|f| f.text.clone())
                 on:input=move |ev| {
                     let text = event_target_value(&ev);
-                    filter.update(|f| f.text = text);
+                    typed.update_value(|n| *n += 1);
+                    let keystroke = typed.get_value();
+                    set_timeout(
+                        move || {
+                            if typed.get_value() != keystroke {
+                                return;
+                            }
+                            if let Some(next) = filter.with_untracked(|f| f.with_text(&text)) {
+                                filter.set(next);
+                            }
+                        },
+                        TEXT_DELAY,
+                    );
                 }
             />
             <Show when=move || filter.with(RowFilter::is_active)>
                 <button type="button" on:click=move |_| refresh.update(|n| *n += 1)>"Apply again"</button>
-                <button type="button" on:click=move |_| filter.set(RowFilter::default())>"Clear filter"</button>
+                <button
+                    type="button"
+                    on:click=move |_| {
+                        typed.update_value(|n| *n += 1);
+                        filter.set(RowFilter::default());
+                    }
+                >
+                    "Clear filter"
+                </button>
             </Show>
             <span class="filter-status" role="status">{status}</span>
         </div>

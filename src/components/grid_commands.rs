@@ -8,17 +8,26 @@ use web_sys::ClipboardEvent;
 
 use crate::components::grid_state::GridState;
 use crate::core::clipboard::parse_tsv;
-use crate::core::paste::{CellPos, PastePlan, plan_paste, plan_paste_part};
+use crate::core::columns::EDITABLE_COUNT;
+use crate::core::draft::RowId;
+use crate::core::paste::{CellPos, PastePlan, cells_by_id, plan_paste, plan_paste_part};
 use crate::core::range_edit::{EditPlan, copy_text, plan_clear, plan_fill_down};
 use crate::editor::bulk::{Part, apply_in_parts, yield_to_browser};
 
 /// Clipboard text longer than this is pasted in parts with a progress bar.
 const BIG_PASTE_BYTES: usize = 64 * 1024;
+/// A clear, cut or fill writing more cells than this does it in parts with a progress bar.
+const BIG_EDIT_CELLS: usize = 20_000;
 
 /// Copy (and cut) in navigation mode put the selected cells on the clipboard as Excel's
 /// text; in edit mode the input copies its own selected text.
 pub fn on_copy(ev: &ClipboardEvent, grid: GridState, cut: bool, frozen: bool) {
-    if grid.editing.get_untracked() || grid.work.with_untracked(Option::is_some) {
+    if grid.work.with_untracked(Option::is_some) {
+        // Not even the input's own cut: it would land inside the change being applied.
+        ev.prevent_default();
+        return;
+    }
+    if grid.editing.get_untracked() {
         return;
     }
     let (Some(range), Some(data)) = (grid.range(), ev.clipboard_data()) else {
@@ -35,9 +44,8 @@ pub fn on_copy(ev: &ClipboardEvent, grid: GridState, cut: bool, frozen: bool) {
     }
     if cut && !frozen {
         let plan = grid.store.with(|t| plan_clear(t, &rows, &range.columns()));
-        grid.store.update(|t| t.set_texts(plan.edits.clone()));
-        grid.notice
-            .set(Some(report("Cut", &plan, "puts them back")));
+        let done = report("Cut", &plan, "puts them back");
+        write_plan(grid, plan, "Cutting", done);
     } else {
         let cells = range.cell_count();
         grid.notice
@@ -52,8 +60,8 @@ pub fn clear_selection(grid: GridState, verb: &str) {
     };
     let rows = grid.rows_of(&range);
     let plan = grid.store.with(|t| plan_clear(t, &rows, &range.columns()));
-    grid.store.update(|t| t.set_texts(plan.edits.clone()));
-    grid.notice.set(Some(report(verb, &plan, "puts them back")));
+    let done = report(verb, &plan, "puts them back");
+    write_plan(grid, plan, "Clearing", done);
 }
 
 /// Ctrl-D: the selection's top row into the rows below it; one row takes the row above.
@@ -72,9 +80,34 @@ pub fn fill_down(grid: GridState) {
         ));
         return;
     }
-    grid.store.update(|t| t.set_texts(plan.edits.clone()));
-    grid.notice
-        .set(Some(report("Filled", &plan, "takes the fill back")));
+    let done = report("Filled", &plan, "takes the fill back");
+    write_plan(grid, plan, "Filling", done);
+}
+
+/// Writes a range command's cells as one undo step, then says `done`. Many cells (Ctrl-A,
+/// Delete on 100,000 rows) are written in parts under a progress bar named `label`, the
+/// page alive meanwhile.
+fn write_plan(grid: GridState, plan: EditPlan, label: &'static str, done: String) {
+    if plan.edits.len() <= BIG_EDIT_CELLS {
+        grid.store.update(|t| t.set_texts(plan.edits));
+        grid.notice.set(Some(done));
+        return;
+    }
+    let (store, work, notice) = (grid.store, grid.work, grid.notice);
+    // In units of a row's worth of cells, as a paste's parts are.
+    let total = plan.edits.len().div_ceil(EDITABLE_COUNT);
+    let mut edits = plan.edits.into_iter();
+    leptos::task::spawn_local(async move {
+        let applied = apply_in_parts(store, work, label, total, |part| {
+            let cells = part.len() * EDITABLE_COUNT;
+            (edits.by_ref().take(cells).collect(), Vec::new())
+        })
+        .await;
+        notice.set(Some(match applied {
+            Ok(()) => done,
+            Err(why) => why.to_string(),
+        }));
+    });
 }
 
 fn report(verb: &str, plan: &EditPlan, undo: &str) -> String {
@@ -119,23 +152,20 @@ pub fn on_paste(ev: &ClipboardEvent, grid: GridState) {
     ev.prevent_default();
     grid.commit();
     let shown = grid.len_untracked();
-    // The table index of each row shown from the paste's first row on, taken before any
-    // change: a paste lands on the rows the user sees.
-    let targets: Vec<usize> = grid.view.with_untracked(|v| {
+    // The rows the block lands on, as shown now, by id: a paste lands on the rows the user
+    // sees, whatever happens to the order while its parts are applied. No more than the
+    // block's lines (a quoted line break only makes it fewer) or, for one value filling
+    // the selection, the selection's rows.
+    let height = text.split('\n').count().max(range.bottom - range.top + 1);
+    let targets: Vec<RowId> = grid.view.with_untracked(|v| {
         grid.store.with(|t| {
-            (range.top..shown)
-                .filter_map(|p| v.table_index(t, p))
+            (range.top..shown.min(range.top.saturating_add(height)))
+                .filter_map(|p| v.id_at(t, p))
                 .collect()
         })
     });
     let to_table = move |plan: PastePlan| -> (PastePlan, Part) {
-        let edits = plan
-            .edits
-            .iter()
-            .filter_map(|(place, field, text)| {
-                Some((*targets.get(place - range.top)?, *field, text.clone()))
-            })
-            .collect();
+        let edits = cells_by_id(&plan, range.top, &targets);
         let new_rows = plan.new_rows.clone();
         (plan, (edits, new_rows))
     };
@@ -161,7 +191,7 @@ pub fn on_paste(ev: &ClipboardEvent, grid: GridState) {
         let mut total = PastePlan::default();
         let mut added = 0;
         let lines = block.row_count();
-        apply_in_parts(store, work, "Pasting", lines, |part| {
+        let applied = apply_in_parts(store, work, "Pasting", lines, |part| {
             let (plan, part) = to_table(plan_paste_part(&block, at, shown, part));
             total.cells += plan.cells;
             total.problems += plan.problems;
@@ -170,7 +200,10 @@ pub fn on_paste(ev: &ClipboardEvent, grid: GridState) {
             part
         })
         .await;
-        notice.set(Some(paste_report(&total, added)));
+        notice.set(Some(match applied {
+            Ok(()) => paste_report(&total, added),
+            Err(why) => why.to_string(),
+        }));
     });
 }
 

@@ -14,8 +14,9 @@ use crate::components::grid_commands::{clear_selection, fill_down};
 use crate::components::grid_state::{GridState, focus_when_rendered};
 use crate::components::tolerance_grid::{ROW_HEIGHT, sort_button_id};
 use crate::core::columns::Field;
+use crate::core::paste::CellPos;
 use crate::core::selection::{Move, Range, moved};
-use crate::core::table::Table;
+use crate::core::table::{Table, Touched};
 
 pub fn on_key(ev: &KeyboardEvent, grid: GridState, viewport: f64, frozen: bool) {
     if grid.work.with_untracked(Option::is_some) {
@@ -35,16 +36,14 @@ pub fn on_key(ev: &KeyboardEvent, grid: GridState, viewport: f64, frozen: bool) 
         ("z" | "Z", true, false) => {
             ev.prevent_default();
             if !frozen {
-                grid.commit();
-                grid.store.try_update(Table::undo);
+                undo_or_redo(grid, Table::undo);
             }
             return;
         }
         ("z" | "Z", true, true) | ("y" | "Y", true, false) => {
             ev.prevent_default();
             if !frozen {
-                grid.commit();
-                grid.store.try_update(Table::redo);
+                undo_or_redo(grid, Table::redo);
             }
             return;
         }
@@ -55,6 +54,25 @@ pub fn on_key(ev: &KeyboardEvent, grid: GridState, viewport: f64, frozen: bool) 
         edit_mode_key(ev, grid, &key, shift);
     } else {
         navigation_key(ev, grid, &input, &key, command, shift, page, frozen);
+    }
+}
+
+/// Undo or redo from the grid. When it takes away the active cell's row (the undo of Add
+/// row), the cell at the same place becomes active and keeps the focus in the grid.
+fn undo_or_redo(grid: GridState, step: fn(&mut Table) -> Option<Touched>) {
+    grid.commit();
+    let before = grid.active_pos();
+    grid.store.try_update(step);
+    let gone = grid
+        .active
+        .get_untracked()
+        .is_none_or(|(id, _)| grid.place(id).is_none());
+    let shown = grid.len_untracked();
+    if let (true, Some(at), Some(last)) = (gone, before, shown.checked_sub(1)) {
+        grid.go(CellPos {
+            row: at.row.min(last),
+            column: at.column,
+        });
     }
 }
 

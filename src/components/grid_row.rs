@@ -224,13 +224,25 @@ fn EditableCell(
                 aria-invalid=move || if problem().is_some() { "true" } else { "false" }
                 aria-describedby=move || problem().map(|_| problem_id.clone())
                 prop:value=move || row.with(|r| r.as_ref().map(|(_, v)| v.cells[index].clone()).unwrap_or_default())
+                // While a big change is applied in parts the cells take no text (typing, a
+                // cut from the context menu, a dropped text): it would land inside it.
+                prop:readOnly=move || grid.work.with(Option::is_some)
                 on:input=move |ev| {
+                    if grid.work.with_untracked(Option::is_some) {
+                        return;
+                    }
                     let text = event_target_value(&ev);
                     grid.editing.set(true);
                     grid.corners.set(None);
                     store.update(|t| t.type_text(id, field, text));
                 }
                 on:focus=move |ev| {
+                    // Focus from outside the grid's own moves (Find, Submit's first problem,
+                    // Add row) starts afresh: the old selection is not left in force
+                    // off-screen for Delete or Ctrl-V.
+                    if grid.active.get_untracked() != Some((id, index)) {
+                        grid.corners.set(None);
+                    }
                     grid.active.set(Some((id, index)));
                     if !grid.editing.get_untracked()
                         && let Some(input) = input_of(&ev)
@@ -238,7 +250,13 @@ fn EditableCell(
                         input.select();
                     }
                 }
-                on:blur=move |_| grid.commit()
+                on:blur=move |_| {
+                    // The window lost the focus (Alt-Tab): the cell stays in edit mode, so
+                    // coming back and typing goes on with the text instead of replacing it.
+                    if document().has_focus().unwrap_or(true) {
+                        grid.commit();
+                    }
+                }
                 on:mousedown=move |ev: web_sys::MouseEvent| {
                     if ev.button() != 0 {
                         return;

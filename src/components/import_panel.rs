@@ -58,6 +58,9 @@ pub fn ImportPanel(
     notice: RwSignal<Option<String>>,
     /// The progress of applying it (a 100,000-row file takes a moment).
     work: RwSignal<Option<Work>>,
+    /// A submit, or another big change, is running: applying waits for it.
+    #[prop(into)]
+    frozen: Signal<bool>,
 ) -> impl IntoView {
     let summary = move || {
         pending.with(|p| {
@@ -69,7 +72,11 @@ pub fn ImportPanel(
             })
         })
     };
+    let busy = move || frozen.get() || work.with(Option::is_some);
     let apply = move |_| {
+        if frozen.get_untracked() || work.with_untracked(Option::is_some) {
+            return;
+        }
         let Some(import) = pending.get_untracked() else {
             return;
         };
@@ -82,13 +89,15 @@ pub fn ImportPanel(
         let mut edits = plan.edits.into_iter();
         let mut new_rows = plan.new_rows.into_iter();
         leptos::task::spawn_local(async move {
-            apply_in_parts(store, work, "Importing", total, |part| {
+            let applied = apply_in_parts(store, work, "Importing", total, |part| {
                 let updates: Vec<_> = edits.by_ref().take(part.len()).collect();
                 let added = new_rows.by_ref().take(part.len() - updates.len()).collect();
                 (updates, added)
             })
             .await;
-            if let Some(s) = counts {
+            if let Err(why) = applied {
+                notice.set(Some(format!("{}: {why}", import.name)));
+            } else if let Some(s) = counts {
                 notice.set(Some(format!(
                     "Imported {}: {} rows added, {} updated, {} with problems. Undo takes the whole import back.",
                     import.name, s.added, s.updated, s.with_problems
@@ -150,7 +159,7 @@ pub fn ImportPanel(
                         s.added, s.updated, s.with_problems
                     ))}
                 </p>
-                <button type="button" class="primary" on:click=apply>"Apply import"</button>
+                <button type="button" class="primary" disabled=busy on:click=apply>"Apply import"</button>
                 <button type="button" on:click=move |_| pending.set(None)>"Cancel import"</button>
             </section>
         </Show>

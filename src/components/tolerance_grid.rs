@@ -168,10 +168,19 @@ pub fn ToleranceGrid(
                 }
             }
             on:drop=move |ev: web_sys::DragEvent| {
-                let (Some(importing), false) = (importing, frozen.get_untracked()) else {
+                let Some(importing) = importing else {
                     return;
                 };
+                // Always taken, or the browser opens the file in place of the app.
                 ev.prevent_default();
+                if frozen.get_untracked() {
+                    let what = work.with_untracked(|w| w.as_ref().map(|w| w.label));
+                    notice.set(Some(match what {
+                        Some(label) => format!("{label}… Wait for it to finish, then drop the file again."),
+                        None => "Wait for the submit to finish, then drop the file again.".into(),
+                    }));
+                    return;
+                }
                 let file = ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0));
                 if let Some(file) = file {
                     start_import(file, importing, notice);
@@ -243,6 +252,9 @@ fn SortHeader(
     let direction =
         move || sort.with(|keys| keys.iter().find(|(f, _)| *f == field).map(|(_, up)| *up));
     let on_click = move |ev: web_sys::MouseEvent| {
+        if grid.work.with_untracked(Option::is_some) {
+            return; // a big change is being applied to the rows as they are
+        }
         sort.update(|keys| {
             let position = keys.iter().position(|(f, _)| *f == field);
             match (position, ev.shift_key()) {
@@ -296,6 +308,7 @@ fn SortHeader(
                 class="sort-button"
                 id=sort_button_id(field)
                 tabindex="-1"
+                disabled=move || grid.work.with(Option::is_some)
                 on:click=on_click
                 on:keydown=on_keydown
             >

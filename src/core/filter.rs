@@ -28,6 +28,16 @@ impl RowFilter {
         self.changed || self.failed || self.invalid || !self.text.trim().is_empty()
     }
 
+    /// This filter with the text as typed, or `None` when it would keep the same rows (the
+    /// same words, told apart only by case or spaces at the ends): nothing to re-filter.
+    pub fn with_text(&self, text: &str) -> Option<RowFilter> {
+        let normalized = |t: &str| t.trim().to_lowercase();
+        (normalized(text) != normalized(&self.text)).then(|| RowFilter {
+            text: text.to_string(),
+            ..self.clone()
+        })
+    }
+
     pub fn matches(&self, row: &RowDraft) -> bool {
         let by_state = !(self.changed || self.failed || self.invalid)
             || (self.changed && row.is_changed())

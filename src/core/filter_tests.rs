@@ -122,3 +122,21 @@ fn a_filtered_view_follows_the_sort_and_maps_places_both_ways() {
     assert_eq!(view.place_of(&table, hidden), None);
     assert_eq!(view.ids_in(&table, [2, 0, 9]).len(), 2);
 }
+
+#[test]
+fn text_that_keeps_the_same_rows_is_no_new_filter() {
+    let filter = RowFilter {
+        invalid: true,
+        text: "grp".into(),
+        ..RowFilter::default()
+    };
+    assert_eq!(
+        filter.with_text("GRP "),
+        None,
+        "case and end spaces change nothing"
+    );
+    let next = filter.with_text("grp0").unwrap();
+    assert_eq!(next.text, "grp0");
+    assert!(next.invalid, "the ticked states stay");
+    assert_eq!(RowFilter::default().with_text("  "), None);
+}

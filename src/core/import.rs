@@ -4,14 +4,16 @@
 
 use crate::core::columns::{EDITABLE_COUNT, Field};
 use crate::core::csv_io::CsvFile;
+use crate::core::draft::RowId;
 use crate::core::table::Table;
 use crate::core::validate;
 
 /// What an import does, in the shape [`Table::paste`] applies as one undo step.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportPlan {
-    /// Cells of existing rows to overwrite: row index, field, new text.
-    pub edits: Vec<(usize, Field, String)>,
+    /// Cells of existing rows to overwrite: the row (by id, so the plan holds whatever
+    /// order the rows are in when a part is applied), field, new text.
+    pub edits: Vec<(RowId, Field, String)>,
     /// Rows to add at the end.
     pub new_rows: Vec<[String; EDITABLE_COUNT]>,
 }
@@ -23,13 +25,15 @@ pub fn plan_import(file: &CsvFile, mapping: &[Option<Field>], table: &Table) -> 
         let cells = CsvFile::editable_cells(row, mapping);
         let existing = cells[0]
             .and_then(|key| validate::parse_key(key).ok())
-            .and_then(|key| table.position_of_key(key));
+            .and_then(|key| table.position_of_key(key))
+            .and_then(|index| table.row_at(index))
+            .map(|row| row.id());
         match existing {
-            Some(index) => plan.edits.extend(
+            Some(id) => plan.edits.extend(
                 Field::EDITABLE
                     .into_iter()
                     .zip(cells)
-                    .filter_map(|(field, cell)| Some((index, field, cell?.to_string()))),
+                    .filter_map(|(field, cell)| Some((id, field, cell?.to_string()))),
             ),
             None => plan
                 .new_rows
@@ -66,13 +70,14 @@ mod tests {
         .unwrap();
         let mut table = table();
         let plan = plan_import(&file, &file.mapping, &table);
+        let two = table.row_at(1).unwrap().id();
         assert_eq!(
             plan.edits,
             [
-                (1, Field::Key, "2".to_string()),
-                (1, Field::Amount, "9,00".to_string()),
-                (1, Field::Key, "2".to_string()),
-                (1, Field::Amount, "9.50".to_string()),
+                (two, Field::Key, "2".to_string()),
+                (two, Field::Amount, "9,00".to_string()),
+                (two, Field::Key, "2".to_string()),
+                (two, Field::Amount, "9.50".to_string()),
             ]
         );
         assert_eq!(plan.new_rows, [["7", "1.25", "", ""].map(String::from)]);
@@ -95,6 +100,27 @@ mod tests {
         table.redo().unwrap();
         assert_eq!(table.row_at(1).unwrap().text(Field::Amount), "9.50");
         assert_eq!(table.len(), 4);
+    }
+
+    #[test]
+    fn an_import_applied_after_a_sort_still_updates_the_rows_with_its_keys() {
+        let file = read_csv("Tolerance key;Tolerance amount\r\n1;7.00\r\n3;9.00\r\n").unwrap();
+        let mut table = table();
+        let plan = plan_import(&file, &file.mapping, &table);
+        // The rows are reordered between the plan and its parts (a sort while it runs).
+        table.sort_by(&[(Field::Key, false)]);
+        table.paste(plan.edits, plan.new_rows);
+        let amount_of = |key: &str| {
+            let row = table
+                .rows()
+                .iter()
+                .find(|r| r.text(Field::Key) == key)
+                .unwrap();
+            row.text(Field::Amount).to_string()
+        };
+        assert_eq!(amount_of("1"), "7.00");
+        assert_eq!(amount_of("3"), "9.00");
+        assert_eq!(amount_of("2"), "1.00", "the row in between is untouched");
     }
 
     #[test]

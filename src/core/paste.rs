@@ -4,6 +4,7 @@
 
 use crate::core::clipboard::Grid;
 use crate::core::columns::{EDITABLE_COUNT, Field};
+use crate::core::draft::RowId;
 
 /// The active cell: a row index in the table's current order and an editable column
 /// (an index into [`Field::EDITABLE`]).
@@ -40,6 +41,19 @@ pub struct PastePlan {
     pub problems: usize,
     /// Cells beyond the last editable column, left out.
     pub clipped: usize,
+}
+
+/// The plan's cells named by the rows they land on: `targets` are the ids of the rows
+/// shown from place `top` on, taken when the paste began, so a sort or a filter change
+/// while its parts are applied does not move them. Cells past `targets` are left out.
+pub fn cells_by_id(plan: &PastePlan, top: usize, targets: &[RowId]) -> Vec<(RowId, Field, String)> {
+    plan.edits
+        .iter()
+        .filter_map(|(place, field, text)| {
+            let id = targets.get(place.checked_sub(top)?)?;
+            Some((*id, *field, text.clone()))
+        })
+        .collect()
 }
 
 /// Plans pasting `grid` at `at` into a table of `row_count` rows. A single value pasted
@@ -172,6 +186,33 @@ mod tests {
         assert_eq!(
             plan_paste(&grid, at(0, 4), Extent::ONE, 1),
             PastePlan::default()
+        );
+    }
+
+    #[test]
+    fn a_paste_planned_on_the_rows_shown_lands_on_them_after_a_sort() {
+        use crate::core::table::Table;
+        let mut table = Table::new();
+        let ids = table.append_cells(
+            ["1", "2", "3"]
+                .map(|k| [k.to_string(), "1.00".into(), String::new(), String::new()])
+                .to_vec(),
+        );
+        let grid = parse_tsv(
+            "7.00
+8.00
+",
+        );
+        let plan = plan_paste(&grid, at(1, 1), Extent::ONE, 3);
+        // Taken when the paste began: the rows shown at places 1 and 2.
+        let targets = &ids[1..3];
+        table.sort_by(&[(Field::Key, false)]);
+        table.paste(cells_by_id(&plan, 1, targets), plan.new_rows.clone());
+        let amount = |id: RowId| table.row(id).unwrap().text(Field::Amount).to_string();
+        assert_eq!(
+            [amount(ids[0]), amount(ids[1]), amount(ids[2])],
+            ["1.00", "7.00", "8.00"],
+            "rows 2 and 3 as they were shown, not the rows at those places after the sort"
         );
     }
 

@@ -44,7 +44,9 @@ fn clear_empties_every_selected_cell_and_counts_the_problems_it_makes() {
 }
 
 #[test]
-fn a_single_value_fills_the_rectangle() {
+fn one_text_written_into_every_cell_counts_the_problems_it_makes() {
+    // The engine of Clear; a single value pasted into a range is planned by
+    // `paste::plan_paste` (tested in paste.rs).
     let (table, ids) = table();
     let plan = plan_fill_value(&table, &ids, &(2..=3), "LOCKBOX");
     assert_eq!(plan.cells, 6);

@@ -3,6 +3,7 @@
 //! change tracking and undo cannot drift apart; the view only renders what this says.
 
 use std::collections::HashMap;
+use std::sync::atomic::AtomicU64;
 
 use crate::core::columns::{EDITABLE_COUNT, Field};
 use crate::core::draft::{KeyChange, RowDraft, RowId, RowState};
@@ -90,12 +91,21 @@ pub struct Table {
     history: History,
     /// The cell being typed into: its keystrokes since focus are one undo step.
     typing: Option<(RowId, Field)>,
-    /// Steps of a change applied in parts (a big paste, in chunks), to be one undo step.
-    group: Option<Vec<Step>>,
+    /// Steps of a change applied in parts (a big paste, in chunks), to be one undo step,
+    /// and the token of the job that began it.
+    group: Option<(GroupToken, Vec<Step>)>,
     /// The summary's counts, kept up to date as rows change so that a keystroke does not
     /// recount 100,000 rows ([`Table::recount`] is the reference it must equal).
     counts: Summary,
 }
+
+/// Names one change made in parts, so each part can check it still goes into that change
+/// (not into a table loaded since, nor into another job's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GroupToken(u64);
+
+/// Tokens are unique across tables: a table that replaced another cannot hold the old token.
+static NEXT_GROUP: AtomicU64 = AtomicU64::new(0);
 
 impl Table {
     pub fn new() -> Self {
@@ -179,7 +189,9 @@ impl Table {
         let (before, touched) = self.apply_texts(vec![(id, field, text)]);
         if !before.is_empty() && !same_cell {
             self.record(Step::Texts(before));
-            self.typing = Some((id, field));
+            // Escape takes back the top undo step: only when that step is this typing (not
+            // when it went into a change made in parts).
+            self.typing = self.group.is_none().then_some((id, field));
         }
         Touched::Rows(touched)
     }
@@ -193,6 +205,9 @@ impl Table {
     /// trace in undo or redo. `None` when nothing was typed.
     pub fn cancel_typing(&mut self) -> Option<Touched> {
         self.typing.take()?;
+        if self.group.is_some() {
+            return None;
+        }
         let step = self.history.take_undo()?;
         let (_, touched) = self.apply_step(step);
         Some(touched)
@@ -228,18 +243,15 @@ impl Table {
         ids
     }
 
-    /// A pasted block: cells overwritten (by row index, in the current order) and rows added
-    /// at the end, validated like typing, as one undo step.
+    /// A pasted block: cells overwritten (named by row id, so a sort between the plan and
+    /// this does not move them) and rows added at the end, validated like typing, as one
+    /// undo step.
     pub fn paste(
         &mut self,
-        edits: Vec<(usize, Field, String)>,
+        edits: Vec<(RowId, Field, String)>,
         new_rows: Vec<[String; EDITABLE_COUNT]>,
     ) -> Touched {
         self.typing = None;
-        let edits = edits
-            .into_iter()
-            .filter_map(|(index, field, text)| Some((self.rows.get(index)?.id(), field, text)))
-            .collect();
         let (before, touched) = self.apply_texts(edits);
         // Stored in the order undo applies them: drop the added rows, then restore texts.
         let mut undo = Vec::with_capacity(2);
@@ -329,16 +341,29 @@ impl Table {
 
     /// Starts a change made in parts (a 100,000-row paste applied in chunks, so the page
     /// can show its progress): everything recorded until [`Self::end_group`] is one undo step.
-    pub fn begin_group(&mut self) {
+    /// `None` while another such change is open: two jobs never share one undo step.
+    pub fn begin_group(&mut self) -> Option<GroupToken> {
+        if self.group.is_some() {
+            return None;
+        }
         self.typing = None;
-        self.group.get_or_insert_with(Vec::new);
+        let token = GroupToken(NEXT_GROUP.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+        self.group = Some((token, Vec::new()));
+        Some(token)
+    }
+
+    /// Whether the change named `token` is still open here (not ended by an undo, and the
+    /// table not replaced by a load since).
+    pub fn in_group(&self, token: GroupToken) -> bool {
+        self.group.as_ref().is_some_and(|(open, _)| *open == token)
     }
 
     /// Ends the change begun by [`Self::begin_group`], recording it as one undo step.
     pub fn end_group(&mut self) {
-        let Some(mut steps) = self.group.take() else {
+        let Some((_, mut steps)) = self.group.take() else {
             return;
         };
+        self.typing = None;
         // Undone last part first.
         steps.reverse();
         match steps.len() {
@@ -350,7 +375,7 @@ impl Table {
 
     fn record(&mut self, step: Step) {
         match &mut self.group {
-            Some(steps) => steps.push(step),
+            Some((_, steps)) => steps.push(step),
             None => self.history.record(step),
         }
     }

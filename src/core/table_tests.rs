@@ -205,10 +205,11 @@ fn a_paste_that_overwrites_and_adds_rows_is_one_undo_step_both_ways() {
             "ACH".to_string(),
         ]
     };
+    let second = table.row_at(1).unwrap().id();
     table.paste(
         vec![
-            (1, Field::Amount, "9.00".into()),
-            (1, Field::GroupId, "G9".into()),
+            (second, Field::Amount, "9.00".into()),
+            (second, Field::GroupId, "G9".into()),
         ],
         vec![cells("3", "1.00"), cells("4", "oops")],
     );
@@ -280,14 +281,15 @@ fn sorting_orders_by_value_then_by_the_second_key_with_unreadable_cells_last() {
 fn a_change_made_in_parts_is_one_undo_step() {
     let mut table = Table::from_records([record(1, 5.0), record(2, 10.0)]);
     let first = table.row_at(0).unwrap().id();
-    table.begin_group();
-    table.paste(vec![(0, Field::Amount, "1.00".into())], vec![]);
+    let second = table.row_at(1).unwrap().id();
+    table.begin_group().unwrap();
+    table.paste(vec![(first, Field::Amount, "1.00".into())], vec![]);
     table.paste(
-        vec![(1, Field::Amount, "2.00".into())],
+        vec![(second, Field::Amount, "2.00".into())],
         vec![["3".into(), "3.00".into(), String::new(), String::new()]],
     );
     table.paste(
-        vec![(0, Field::Amount, "4.00".into())],
+        vec![(first, Field::Amount, "4.00".into())],
         vec![["5".into(), "5.00".into(), String::new(), String::new()]],
     );
     table.end_group();
@@ -302,4 +304,69 @@ fn a_change_made_in_parts_is_one_undo_step() {
         texts(&table, Field::Amount),
         ["4.00", "2.00", "3.00", "5.00"]
     );
+}
+
+#[test]
+fn a_second_job_does_not_join_an_open_change_in_parts() {
+    let mut table = Table::from_records([record(1, 5.0), record(2, 10.0)]);
+    let first = table.row_at(0).unwrap().id();
+    let token = table.begin_group().unwrap();
+    assert!(
+        table.begin_group().is_none(),
+        "a second job is refused, not merged into the first one's undo step"
+    );
+    table.paste(vec![(first, Field::Amount, "1.00".into())], vec![]);
+    assert!(table.in_group(token));
+    table.end_group();
+    assert!(!table.in_group(token));
+    table.set_text(first, Field::Key, "7".into());
+    table.undo().unwrap();
+    table.undo().unwrap();
+    assert_eq!(table.row(first).unwrap().text(Field::Amount), "5.00");
+    assert!(!table.can_undo());
+}
+
+#[test]
+fn an_undo_or_a_new_table_mid_change_closes_the_change_for_its_remaining_parts() {
+    let mut table = Table::from_records([record(1, 5.0), record(2, 10.0)]);
+    let first = table.row_at(0).unwrap().id();
+    let token = table.begin_group().unwrap();
+    table.paste(vec![(first, Field::Amount, "1.00".into())], vec![]);
+    table.undo().unwrap();
+    assert!(
+        !table.in_group(token),
+        "undo ended the change: later parts must not go on as separate steps"
+    );
+    assert_eq!(table.row(first).unwrap().text(Field::Amount), "5.00");
+    assert!(!table.can_undo());
+
+    let mut loaded = Table::from_records([record(1, 5.0)]);
+    let token = table.begin_group().unwrap();
+    let other = loaded.begin_group().unwrap();
+    assert!(table.in_group(token));
+    assert!(
+        !loaded.in_group(token),
+        "a table loaded since does not hold the old job's change"
+    );
+    assert_ne!(token, other);
+}
+
+#[test]
+fn escape_does_not_take_back_a_change_in_parts_typed_into_while_it_ran() {
+    let mut table = Table::from_records([record(1, 5.0), record(2, 10.0)]);
+    let (a, b) = (table.row_at(0).unwrap().id(), table.row_at(1).unwrap().id());
+    table.set_text(a, Field::GroupId, "G1".into());
+    table.begin_group().unwrap();
+    table.paste(vec![(b, Field::Amount, "1.00".into())], vec![]);
+    // A native cut in a cell between two parts.
+    table.type_text(a, Field::Amount, "5".into());
+    table.end_group();
+    assert!(
+        table.cancel_typing().is_none(),
+        "the top undo step is the whole paste, not the typing"
+    );
+    assert_eq!(table.row(b).unwrap().text(Field::Amount), "1.00");
+    table.undo().unwrap();
+    assert_eq!(table.row(b).unwrap().text(Field::Amount), "10.00");
+    assert_eq!(table.row(a).unwrap().text(Field::GroupId), "G1");
 }

@@ -7,6 +7,7 @@ use std::ops::Range;
 use leptos::prelude::*;
 
 use crate::core::columns::{EDITABLE_COUNT, Field};
+use crate::core::draft::RowId;
 use crate::core::table::Touched;
 use crate::editor::store::TableStore;
 use crate::editor::time::sleep;
@@ -29,8 +30,11 @@ impl Work {
     }
 }
 
-/// One part: cells of existing rows (table index, field, text) and rows to add at the end.
-pub type Part = (Vec<(usize, Field, String)>, Vec<[String; EDITABLE_COUNT]>);
+/// One part: cells of existing rows (by id), and rows to add at the end.
+pub type Part = (Vec<(RowId, Field, String)>, Vec<[String; EDITABLE_COUNT]>);
+
+/// Why a change in parts stopped before its end; the message says what the table holds.
+pub const REPLACED: &str = "The table was replaced or undone while the change was applied; the parts applied so far are one undo step, the rest was left out.";
 
 /// Lets the browser paint and handle events before going on.
 pub async fn yield_to_browser() {
@@ -38,29 +42,40 @@ pub async fn yield_to_browser() {
 }
 
 /// Applies `total` units of work (rows of a block, rows of a file) part by part: `part`
-/// makes the changes for a range of units. The whole is one undo step.
+/// makes the changes for a range of units. The whole is one undo step. Refused (`Err`)
+/// when another change in parts is open; stopped (`Err`) when the table is replaced or the
+/// change ended under it, so no part lands in a table it was not planned for.
 pub async fn apply_in_parts(
     store: TableStore,
     work: RwSignal<Option<Work>>,
     label: &'static str,
     total: usize,
     mut part: impl FnMut(Range<usize>) -> Part,
-) {
+) -> Result<(), &'static str> {
     work.set(Some(Work {
         label,
         done: 0,
         total,
     }));
     yield_to_browser().await;
+    let mut token = None;
+    // Changed quietly (`None`: nothing to wake); the views wake once, at the end.
     store.try_update(|t| {
-        t.begin_group();
+        token = t.begin_group();
         None
     });
+    let Some(token) = token else {
+        work.set(None);
+        return Err("Another change is being applied; wait for it to finish.");
+    };
     let mut start = 0;
     while start < total {
+        if !store.with(|t| t.in_group(token)) {
+            work.set(None);
+            return Err(REPLACED);
+        }
         let end = (start + PART_ROWS).min(total);
         let (edits, new_rows) = part(start..end);
-        // Applied quietly: the rows and the summary wake once, at the end.
         store.try_update(|t| {
             t.paste(edits, new_rows);
             None
@@ -73,9 +88,13 @@ pub async fn apply_in_parts(
         }));
         yield_to_browser().await;
     }
+    let finished = store.with(|t| t.in_group(token));
     store.update(|t| {
-        t.end_group();
+        if finished {
+            t.end_group();
+        }
         Touched::Structure
     });
     work.set(None);
+    if finished { Ok(()) } else { Err(REPLACED) }
 }

@@ -100,8 +100,18 @@ describe("ranges, filters and keyboard in the grid", () => {
     // Shift-Space stretches it to whole rows, Ctrl-Space to whole columns.
     await page.keyboard.press("Shift+Space");
     assert.equal((await selectedCells(page)).length, 16);
+    // Ctrl-Space stretches a selection to whole columns: every row of Group ID and Payment method.
+    await page.mouse.move(from.x + 5, from.y + 5);
+    await page.mouse.down();
+    await page.mouse.move(to.x + 5, to.y + 5, { steps: 8 });
+    await page.mouse.up();
     await page.keyboard.press("Control+Space");
-    assert.equal(await page.evaluate(() => document.querySelectorAll("[role=gridcell][aria-selected=true]").length) > 16, true);
+    assert.deepEqual((await selectedCells(page)).slice(0, 2), ["Group ID row 1", "Payment method row 1"]);
+    await page.keyboard.press("Control+C");
+    await notice(page, "Copied 600 cells.");
+    const columns = (await clipboardText(page)).split("\r\n");
+    assert.equal(columns.length, 301, "300 rows and the final line break");
+    assert.equal(columns[0], `${await value(page, "Group ID", 1)}\t${await value(page, "Payment method", 1)}`);
     await (await cell(page, "Tolerance key", 1)).click();
     // Escape drops the selection back to the active cell; Ctrl-A selects every cell.
     await (await cell(page, "Tolerance amount", 4)).click({ modifiers: ["Shift"] });
@@ -253,6 +263,40 @@ describe("ranges, filters and keyboard in the grid", () => {
     assert.equal(await rowState(page, 301), "✓ Created");
   });
 
+  test("a jump by Find starts a fresh selection; undo of Add row keeps the focus in the grid", async () => {
+    const amounts = [3, 4, 5];
+    const before = await Promise.all(amounts.map((n) => value(page, "Tolerance amount", n)));
+    await (await cell(page, "Group ID", 40)).fill("zzfindme");
+    // A selection of three cells, then a jump elsewhere by Find.
+    await (await cell(page, "Tolerance amount", 3)).click();
+    await page.keyboard.press("Shift+ArrowDown");
+    await page.keyboard.press("Shift+ArrowDown");
+    await page.getByLabel("Find").fill("zzfindme");
+    await page.getByRole("button", { name: "Find next" }).click();
+    await expectFocus(page, "Group ID row 40");
+    assert.deepEqual(await selectedCells(page), ["Group ID row 40"]);
+    await page.keyboard.press("Delete");
+    await notice(page, "Cleared 1 cell;");
+    assert.equal(await value(page, "Group ID", 40), "");
+    assert.deepEqual(await Promise.all(amounts.map((n) => value(page, "Tolerance amount", n))), before, "the old selection is untouched");
+
+    // A new row the text filter hides: the filter is cleared to show it, saying so.
+    const status = page.getByRole("group", { name: "Filter rows" }).getByRole("status");
+    // The sandbox's rows (an earlier test may have added one).
+    const total = Number((await status.innerText()).match(/^Showing all (\d+) rows$/)[1]);
+    await page.getByLabel("Rows containing").fill("lockbox");
+    await status.filter({ hasText: /^Showing \d+ of/ }).waitFor();
+    await page.getByRole("button", { name: "Add row" }).click();
+    await expectFocus(page, `Tolerance key row ${total + 1}`);
+    await notice(page, `The filter hid row ${total + 1}; it was cleared to show it.`);
+    assert.equal(await status.innerText(), `Showing all ${total + 1} rows`);
+    await page.keyboard.press("Control+Z");
+    assert.equal(await page.getByRole("grid").getAttribute("aria-rowcount"), String(total + 1));
+    await expectFocus(page, `Tolerance key row ${total}`);
+    await page.keyboard.press("ArrowUp");
+    await expectFocus(page, `Tolerance key row ${total - 1}`);
+  });
+
   test("filters: only changed, failed, invalid, and text; combined with sort; export says so", async () => {
     const status = page.getByRole("group", { name: "Filter rows" }).getByRole("status");
     // The sandbox's rows (an earlier test may have added one).
@@ -298,6 +342,8 @@ describe("ranges, filters and keyboard in the grid", () => {
 
     // Text, with a sort: only LOCKBOX rows, amounts descending.
     await page.getByLabel("Rows containing").fill("lockbox");
+    // The text filter applies a moment after the last keystroke.
+    await status.filter({ hasText: /^Showing \d+ of/ }).waitFor();
     const matching = Number((await status.innerText()).match(/Showing (\d+) of \d+/)[1]);
     assert.ok(matching > 1 && matching < total, `${matching} rows`);
     const header = page.getByRole("columnheader", { name: "Tolerance amount" }).getByRole("button");
@@ -357,6 +403,12 @@ describe("100,000 rows", () => {
     await waitForApp(page);
     await signIn(page);
     await page.getByRole("button", { name: "Add row" }).click();
+    // An import waits in its preview while the paste runs.
+    await page.getByLabel("Import CSV").setInputFiles({
+      name: "small.csv", mimeType: "text/csv", buffer: Buffer.from("Tolerance key,Tolerance amount\r\n777777,1.00\r\n"),
+    });
+    const preview = page.getByRole("region", { name: "Import preview" });
+    await preview.getByText("1 rows will be added").waitFor();
     await (await cell(page, "Tolerance key", 1)).click();
     await page.evaluate(() => {
       const lines = [];
@@ -366,8 +418,37 @@ describe("100,000 rows", () => {
     const started = Date.now();
     await page.keyboard.press("Control+V");
     await page.getByRole("progressbar", { name: "Pasting" }).waitFor({ timeout: 10_000 });
+    // While it runs: no sort, no import, no load, no text into a cell; a dropped file is
+    // kept from the browser (which would open it in place of the app) with a word why.
+    const during = await page.evaluate(() => {
+      const drop = new DragEvent("drop", { bubbles: true, cancelable: true, dataTransfer: new DataTransfer() });
+      drop.dataTransfer.items.add(new File(["Tolerance key\r\n1\r\n"], "late.csv", { type: "text/csv" }));
+      document.querySelector("[role=grid]").dispatchEvent(drop);
+      const button = (name) => [...document.querySelectorAll("button")].find((b) => b.textContent.startsWith(name));
+      return {
+        pasting: !!document.querySelector("[role=progressbar][aria-label=Pasting]"),
+        sort: document.getElementById("sort-0").disabled,
+        apply: button("Apply import").disabled,
+        load: button("Load tolerances").disabled,
+        submit: [...document.querySelectorAll("button")].find((b) => b.textContent === "Submit").disabled,
+        picker: document.getElementById("target-database").disabled,
+        signOut: button("Sign out").disabled,
+        readOnly: document.querySelector("[role=grid] input").readOnly,
+        drop: drop.defaultPrevented,
+      };
+    });
+    assert.deepEqual(during, {
+      pasting: true, sort: true, apply: true, load: true, submit: true, picker: true, signOut: true, readOnly: true, drop: true,
+    });
     await notice(page, "Pasted 400000 cells, adding 99999 rows; 0 have a problem. Undo takes the whole paste back.");
     console.log(`100,000-row paste: ${Date.now() - started} ms`);
+    assert.equal(await page.getByRole("grid").getAttribute("aria-rowcount"), "100001");
+    assert.equal(await value(page, "Tolerance key", 100_000), "100000");
+    // Then the import applies as its own undo step.
+    await preview.getByRole("button", { name: "Apply import" }).click();
+    await notice(page, "Imported small.csv: 1 rows added");
+    assert.equal(await page.getByRole("grid").getAttribute("aria-rowcount"), "100002");
+    await page.getByRole("button", { name: "Undo" }).click();
     assert.equal(await page.getByRole("grid").getAttribute("aria-rowcount"), "100001");
     assert.equal(await value(page, "Tolerance key", 100_000), "100000");
 
@@ -375,6 +456,8 @@ describe("100,000 rows", () => {
     await page.keyboard.press("Control+A");
     const clearing = Date.now();
     await page.keyboard.press("Delete");
+    // 400,000 cells are cleared in parts, the page alive meanwhile.
+    await page.getByRole("progressbar", { name: "Clearing" }).waitFor({ timeout: 10_000 });
     await page.locator("p.notice").filter({ hasText: /^Cleared 400000 cells; 200000 have a problem/ }).waitFor({ timeout: 60_000 });
     console.log(`Ctrl-A, Delete on 100,000 rows: ${Date.now() - clearing} ms`);
     const undoing = Date.now();

@@ -116,7 +116,7 @@ describe("spreadsheet keys and paste", () => {
     assert.equal(focused, "LOCKBOX");
     await page.getByLabel("Find").fill("no such thing");
     await page.getByRole("button", { name: "Find next" }).click();
-    await page.getByText("No row contains “no such thing”.").waitFor();
+    await page.getByText("No row shown contains “no such thing”.").waitFor();
   });
 
   test("a 1,000-row block from a spreadsheet pastes, validates every cell, and undoes in one step", async () => {
