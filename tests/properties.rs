@@ -220,6 +220,52 @@ proptest! {
             prop_assert!(count <= saved_items.get(&key).copied().unwrap_or(0), "key {}", key);
         }
     }
+
+    #[test]
+    fn the_matcher_gives_each_row_the_first_unused_item_for_its_key_in_order(
+        sent in prop::collection::vec(0i32..6, 0..30),
+        items in prop::collection::vec((prop::option::of(0i32..8), prop::sample::select(vec![200u16, 201, 204, 400])), 0..40),
+    ) {
+        // Each item's body names it, so the outcome shows which item a row got.
+        let json: Vec<String> = items.iter().enumerate().map(|(n, (key, status))| {
+            let id = key.map_or("[]".to_string(), |k| format!(r#"[{{"key":"tolerance_Key","value":{k}}}]"#));
+            format!(r#"{{"id":{id},"status":{status},"body":"item {n}"}}"#)
+        }).collect();
+        let answer = parse_batch_answer(&format!(r#"{{"data":[{}]}}"#, json.join(","))).unwrap();
+        let matched = match_answer(&sent, &answer);
+        // The plain reading of the rule: each item, in order, goes to the first row sent with
+        // its key that has no item yet; otherwise it is a stray.
+        let mut expected: Vec<Option<usize>> = vec![None; sent.len()];
+        let mut strays = Vec::new();
+        for (n, (key, _)) in items.iter().enumerate() {
+            match key.and_then(|k| (0..sent.len()).find(|&r| sent[r] == k && expected[r].is_none())) {
+                Some(row) => expected[row] = Some(n),
+                None => strays.push(format!("item {n}")),
+            }
+        }
+        prop_assert_eq!(matched.rows.len(), sent.len());
+        for (row, (outcome, item)) in matched.rows.iter().zip(&expected).enumerate() {
+            match item {
+                Some(n) => {
+                    prop_assert_eq!(&outcome.message, &format!("item {n}"), "row {}", row);
+                    prop_assert_eq!(outcome.status, Some(items[*n].1));
+                    let kind = match items[*n].1 {
+                        200 => OutcomeKind::Updated,
+                        201 => OutcomeKind::Created,
+                        400 => OutcomeKind::Failed,
+                        _ => OutcomeKind::Unconfirmed,
+                    };
+                    prop_assert_eq!(outcome.kind, kind);
+                }
+                None => {
+                    prop_assert_eq!(outcome.kind, OutcomeKind::Unconfirmed, "row {}", row);
+                    prop_assert_eq!(outcome.status, None);
+                }
+            }
+        }
+        let got: Vec<&str> = matched.strays.iter().map(|s| s.item.body.as_str()).collect();
+        prop_assert_eq!(got, strays);
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -78,15 +78,20 @@ pub async fn list_payment_methods(
     list_all(conn, tokens, "payment-methods", "payment_Method", |_| {}).await
 }
 
-/// Sends one chunk (`PUT /tolerances-batch`) and reads its 207 answer, whatever its
+/// A chunk's records as the body of `PUT /tolerances-batch`, written straight from where
+/// they are kept (no copy of the records first).
+pub fn batch_body(records: &[Tolerance]) -> Result<String, ApiError> {
+    measured("submit:serialize", || serde_json::to_string(records))
+        .map_err(|err| ApiError::Request(err.to_string()))
+}
+
+/// Sends one chunk's body ([`batch_body`]) and reads its 207 answer, whatever its
 /// Content-Type. Match it to the rows with [`multistatus::match_answer`].
 pub async fn send_chunk(
     conn: &Connection,
     tokens: &Tokens,
-    records: &[Tolerance],
+    body: String,
 ) -> Result<BatchAnswer, ApiError> {
-    let body = measured("submit:serialize", || serde_json::to_string(records))
-        .map_err(|err| ApiError::Request(err.to_string()))?;
     let raw = http::execute(&conn.batch_request(body, tokens)).await?;
     // 200 is not the contract's, but a gateway may normalise it; the body decides.
     let raw = expect_status(raw, &[207, 200])?;

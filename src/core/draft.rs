@@ -86,6 +86,11 @@ impl RowDraft {
 
     /// A new row from text (typed, pasted or imported).
     pub fn from_cells(id: RowId, cells: [String; EDITABLE_COUNT]) -> Self {
+        Self::checked(id, cells, None)
+    }
+
+    /// A row from its cells and its record (if saved), each cell checked once.
+    fn checked(id: RowId, cells: [String; EDITABLE_COUNT], original: Option<Tolerance>) -> Self {
         let mut draft = RowDraft {
             id,
             cells,
@@ -93,7 +98,7 @@ impl RowDraft {
             duplicate_key: false,
             key: None,
             changed: true,
-            original: None,
+            original,
             pending: false,
             outcome: None,
             outcome_current: false,
@@ -104,11 +109,7 @@ impl RowDraft {
 
     /// A clean row showing a record loaded from the server.
     pub fn from_record(id: RowId, record: Tolerance) -> Self {
-        let cells = record_cells(&record);
-        let mut draft = Self::from_cells(id, cells);
-        draft.original = Some(record);
-        draft.refresh();
-        draft
+        Self::checked(id, record_cells(&record), Some(record))
     }
 
     pub fn id(&self) -> RowId {

@@ -2,7 +2,7 @@
 //! about. The rule that matters: a row counts as saved only when an item with its key says
 //! 200 or 201. No item, an unreadable item or a body-level error never reads as saved.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -173,6 +173,9 @@ fn key_from_value(value: &Value) -> Option<i32> {
     }
 }
 
+/// Marks a key whose every sent row has had its item.
+const ALL_ANSWERED: usize = usize::MAX;
+
 /// Applies the answer to the rows sent, identified by their keys in the order sent.
 pub fn match_answer(sent_keys: &[i32], answer: &BatchAnswer) -> Matched {
     let activity = || answer.activity_id.clone();
@@ -195,10 +198,14 @@ pub fn match_answer(sent_keys: &[i32], answer: &BatchAnswer) -> Matched {
         };
     };
 
-    // A key sent twice is matched in order: first item to the first row sent.
-    let mut waiting: HashMap<i32, VecDeque<usize>> = HashMap::with_capacity(sent_keys.len());
-    for (row, key) in sent_keys.iter().enumerate() {
-        waiting.entry(*key).or_default().push_back(row);
+    // A key sent twice is matched in order: first item to the first row sent. Each key's
+    // rows form a chain through `next_same` (no queue allocated per key).
+    let mut first_waiting: HashMap<i32, usize> = HashMap::with_capacity(sent_keys.len());
+    let mut next_same: Vec<Option<usize>> = vec![None; sent_keys.len()];
+    for (row, key) in sent_keys.iter().enumerate().rev() {
+        if let Some(later) = first_waiting.insert(*key, row) {
+            next_same[row] = Some(later);
+        }
     }
     let mut rows: Vec<Option<RowOutcome>> = vec![None; sent_keys.len()];
     let mut strays = Vec::new();
@@ -210,7 +217,13 @@ pub fn match_answer(sent_keys: &[i32], answer: &BatchAnswer) -> Matched {
             });
             continue;
         };
-        match waiting.get_mut(&key).and_then(VecDeque::pop_front) {
+        // The key's first row still waiting, which hands its place to the next one.
+        let waiting = first_waiting.get_mut(&key).and_then(|first| {
+            let row = (*first != ALL_ANSWERED).then_some(*first)?;
+            *first = next_same[row].unwrap_or(ALL_ANSWERED);
+            Some(row)
+        });
+        match waiting {
             Some(row) => rows[row] = Some(outcome_of(item, activity())),
             None => strays.push(StrayItem {
                 item: item.clone(),

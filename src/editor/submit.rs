@@ -14,7 +14,6 @@ use crate::core::multistatus::{BatchAnswer, OutcomeKind, RowOutcome, match_answe
 use crate::core::planner::{
     Action, ChunkId, ChunkStatus, Planner, PlannerConfig, Progress, Response,
 };
-use crate::core::record::Tolerance;
 use crate::core::table::Touched;
 use crate::editor::session::Session;
 use crate::editor::store::TableStore;
@@ -165,19 +164,14 @@ fn send(
     planner: &Rc<RefCell<Planner>>,
     id: ChunkId,
 ) -> LocalBoxFuture<'static, Sent> {
-    let records: Vec<Tolerance> = measured("submit:serialize", || {
-        planner
-            .borrow()
-            .chunk(id)
-            .map(|c| c.records.clone())
-            .unwrap_or_default()
-    });
+    let body = api::batch_body(planner.borrow().chunk(id).map_or(&[], |c| &c.records));
     let conn = conn.clone();
     let tokens = session.tokens.get_untracked();
     Box::pin(async move {
-        let result = match tokens {
-            Some(tokens) => api::send_chunk(&conn, &tokens, &records).await,
-            None => Err(ApiError::Status {
+        let result = match (tokens, body) {
+            (_, Err(err)) => Err(err),
+            (Some(tokens), Ok(body)) => api::send_chunk(&conn, &tokens, body).await,
+            (None, Ok(_)) => Err(ApiError::Status {
                 status: 401,
                 problem: None,
                 activity_id: None,

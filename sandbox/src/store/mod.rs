@@ -69,6 +69,8 @@ const TOLERANCE_COLUMNS: &str = "tolerance_key, entry_date, entry_user, group_id
 #[derive(Debug)]
 pub struct Store {
     conn: Mutex<Connection>,
+    /// What listing learnt that stays true until the next write: totals and page ends.
+    list_memo: Mutex<list::ListMemo>,
 }
 
 impl Store {
@@ -88,6 +90,7 @@ impl Store {
         conn.execute_batch(SCHEMA)?;
         Ok(Store {
             conn: Mutex::new(conn),
+            list_memo: Mutex::default(),
         })
     }
 
