@@ -212,8 +212,10 @@ async function loadedRun(browser, sandbox, run) {
   // Keystrokes in a cell: input to next paint, then the longest task after the last one
   // (the draft being saved).
   const input = page.getByLabel("Tolerance amount row 3", { exact: true });
+  const amountBefore = await input.inputValue();
   await input.click();
-  await page.keyboard.press("End");
+  // F2 edits with the caret at the end (a typed character alone would replace the amount).
+  await page.keyboard.press("F2");
   await page.evaluate(() => (window.__bench.keys = []));
   for (let i = 0; i < KEYSTROKES; i++) {
     await page.keyboard.press(i % 2 === 0 ? "5" : "Backspace");
@@ -226,6 +228,7 @@ async function loadedRun(browser, sandbox, run) {
   figures.keys = keys;
   figures.afterEditTask = Math.max(0, ...longTasks.filter((t) => t.start >= typedAt).map((t) => t.duration));
   check(keys.length >= KEYSTROKES, `only ${keys.length} of ${KEYSTROKES + 1} keystrokes were measured`);
+  check((await input.inputValue()) === `${amountBefore}5`, "the keystrokes did not edit the amount cell");
   check(await page.evaluate(hasText, "1 row will be sent"), "the typed row does not count as changed");
 
   // Scrolling from the top to the bottom, one step per frame.
