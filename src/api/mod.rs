@@ -153,12 +153,7 @@ async fn list_all<T: DeserializeOwned>(
     let mut all = Vec::new();
     let mut page = 1;
     let (rows, mut pagination) = fetch(page).await?;
-    let mut got = rows.len();
-    all.extend(rows);
-    on_progress(ListProgress {
-        loaded: all.len(),
-        total: pagination.map(|p| p.total_count),
-    });
+    let mut got = take_page(&mut all, rows, pagination, &mut on_progress);
     // The first page says how many there are: the rest are asked for a few at a time, and
     // taken in order (a 100-page load waits for the network once per few pages, not per page).
     if wire::more_pages(pagination, page, got)
@@ -170,13 +165,8 @@ async fn list_all<T: DeserializeOwned>(
         while let Some(result) = pages.next().await {
             let (rows, answered) = result?;
             page += 1;
-            got = rows.len();
             pagination = answered;
-            all.extend(rows);
-            on_progress(ListProgress {
-                loaded: all.len(),
-                total: pagination.map(|p| p.total_count),
-            });
+            got = take_page(&mut all, rows, pagination, &mut on_progress);
         }
     }
     // Pages the first answer did not know of (rows added meanwhile), one by one.
@@ -185,13 +175,24 @@ async fn list_all<T: DeserializeOwned>(
             .checked_add(1)
             .ok_or_else(|| ApiError::Request("too many pages".into()))?;
         let (rows, answered) = fetch(page).await?;
-        got = rows.len();
         pagination = answered;
-        all.extend(rows);
-        on_progress(ListProgress {
-            loaded: all.len(),
-            total: pagination.map(|p| p.total_count),
-        });
+        got = take_page(&mut all, rows, pagination, &mut on_progress);
     }
     Ok(all)
+}
+
+/// Adds a page's rows to `all` and reports the progress; answers how many rows it had.
+fn take_page<T>(
+    all: &mut Vec<T>,
+    rows: Vec<T>,
+    pagination: Option<Pagination>,
+    on_progress: &mut impl FnMut(ListProgress),
+) -> usize {
+    let got = rows.len();
+    all.extend(rows);
+    on_progress(ListProgress {
+        loaded: all.len(),
+        total: pagination.map(|p| p.total_count),
+    });
+    got
 }

@@ -309,7 +309,7 @@ fn FindBox(
                 // Places shown, with the table index and the first matching cell.
                 let matches: Vec<(usize, usize, Field)> = (0..v.len(t))
                     .filter_map(|place| {
-                        let index = t.position(v.id_at(t, place)?)?;
+                        let index = v.table_index(t, place)?;
                         let row = t.row_at(index)?;
                         Field::EDITABLE
                             .into_iter()

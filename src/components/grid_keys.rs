@@ -142,15 +142,8 @@ fn navigation_key(
         ("PageUp", _) => Move::PageUp(page),
         ("PageDown", _) => Move::PageDown(page),
         ("Enter", false) => {
-            let step = if shift { Move::Up } else { Move::Down };
             ev.prevent_default();
-            if let Some(to) = grid
-                .active_pos()
-                .and_then(|from| moved(from, step, grid.len_untracked()))
-            {
-                grid.go(to);
-            }
-            return;
+            return step_to(ev, grid, if shift { Move::Up } else { Move::Down });
         }
         ("Tab", false) => {
             grid.corners.set(None);

@@ -72,9 +72,10 @@ pub fn ImportPanel(
             })
         })
     };
-    let busy = move || frozen.get() || work.with(Option::is_some);
+    // `frozen` already covers another change in parts (`work`).
+    let busy = move || frozen.get();
     let apply = move |_| {
-        if frozen.get_untracked() || work.with_untracked(Option::is_some) {
+        if frozen.get_untracked() {
             return;
         }
         let Some(import) = pending.get_untracked() else {

@@ -3,7 +3,6 @@
 //! doubled), and the trailing line break Excel adds. And the writer back, safe to paste
 //! into a spreadsheet (see [`escape_formula`]).
 
-use std::fmt::Write as _;
 use std::ops::Range;
 
 /// Rows of cells, all text in one buffer: a 100,000-row paste makes a handful of
@@ -276,19 +275,28 @@ where
             if i > 0 {
                 out.push('\t');
             }
-            let cell = escape_formula(cell.as_ref());
-            if cell.contains(['\t', '\n', '\r', '"']) {
-                out.push('"');
-                // Infallible: writing to a String.
-                let _ = write!(out, "{}", cell.replace('"', "\"\""));
-                out.push('"');
-            } else {
-                out.push_str(&cell);
-            }
+            push_cell(&mut out, &escape_formula(cell.as_ref()), '\t');
         }
         out.push_str("\r\n");
     }
     out
+}
+
+/// Writes one cell of delimited text (TSV here, CSV in `csv_io`): quoted, with inner quotes
+/// doubled, when it holds the delimiter, a quote or a line break.
+pub(crate) fn push_cell(out: &mut String, cell: &str, delimiter: char) {
+    if cell.contains([delimiter, '"', '\r', '\n']) {
+        out.push('"');
+        for (i, piece) in cell.split('"').enumerate() {
+            if i > 0 {
+                out.push_str("\"\"");
+            }
+            out.push_str(piece);
+        }
+        out.push('"');
+    } else {
+        out.push_str(cell);
+    }
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 
 use thiserror::Error;
 
-use crate::core::clipboard::{Grid, Row, escape_formula};
+use crate::core::clipboard::{Grid, Row, escape_formula, push_cell};
 use crate::core::columns::{EDITABLE_COUNT, Field};
 use crate::core::draft::RowDraft;
 use crate::core::multistatus::RowOutcome;
@@ -242,19 +242,7 @@ fn write_record<S: AsRef<str>>(out: &mut String, cells: impl IntoIterator<Item =
         if i > 0 {
             out.push(',');
         }
-        let cell = cell.as_ref();
-        if cell.contains([',', '"', '\r', '\n']) {
-            out.push('"');
-            for (j, piece) in cell.split('"').enumerate() {
-                if j > 0 {
-                    out.push_str("\"\"");
-                }
-                out.push_str(piece);
-            }
-            out.push('"');
-        } else {
-            out.push_str(cell);
-        }
+        push_cell(out, cell.as_ref(), ',');
     }
     if out.len() == start {
         out.push_str("\"\"");

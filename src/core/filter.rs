@@ -38,20 +38,22 @@ impl RowFilter {
         })
     }
 
-    pub fn matches(&self, row: &RowDraft) -> bool {
+    /// Whether `row` passes, with `wanted` the filter's text already trimmed and lowercased
+    /// (once per view, not once per row).
+    fn matches(&self, row: &RowDraft, wanted: &str) -> bool {
         let by_state = !(self.changed || self.failed || self.invalid)
             || (self.changed && row.is_changed())
             || (self.failed && matches!(row.state(), RowState::Failed | RowState::Unconfirmed))
             || (self.invalid && row.has_problems());
-        by_state && self.matches_text(row, &self.text.trim().to_lowercase())
+        by_state && Self::matches_text(row, wanted, wanted.is_ascii())
     }
 
-    fn matches_text(&self, row: &RowDraft, wanted: &str) -> bool {
+    fn matches_text(row: &RowDraft, wanted: &str, wanted_ascii: bool) -> bool {
         wanted.is_empty()
             || Field::EDITABLE.iter().any(|f| {
                 let text = row.text(*f);
                 // Most cells are ASCII: compare without allocating.
-                if text.is_ascii() && wanted.is_ascii() {
+                if wanted_ascii && text.is_ascii() {
                     text.as_bytes()
                         .windows(wanted.len())
                         .any(|w| w.eq_ignore_ascii_case(wanted.as_bytes()))
@@ -82,14 +84,10 @@ impl View {
             return View::All;
         }
         let wanted = filter.text.trim().to_lowercase();
-        let filter = RowFilter {
-            text: wanted,
-            ..filter.clone()
-        };
         let ids: Vec<RowId> = table
             .rows()
             .iter()
-            .filter(|row| filter.matches(row))
+            .filter(|row| filter.matches(row, &wanted))
             .map(RowDraft::id)
             .collect();
         let places = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();

@@ -287,7 +287,8 @@ impl Table {
         let sort_key = |row: &RowDraft, field: Field| -> SortValue {
             let text = row.text(field);
             match field {
-                Field::Key => validate::parse_key(text)
+                Field::Key => row
+                    .key()
                     .map_or(SortValue::Unreadable, |k| SortValue::Number(f64::from(k))),
                 Field::Amount => {
                     validate::parse_amount(text).map_or(SortValue::Unreadable, SortValue::Number)

@@ -77,7 +77,7 @@ impl DraftUpdate {
         rows: &[RowDraft],
         changed: impl IntoIterator<Item = usize>,
     ) -> Result<Self, DraftError> {
-        let count = rows.len().div_ceil(CHUNK_ROWS);
+        let count = Self::chunk_count(rows.len());
         let mut chunks = Vec::new();
         for chunk in changed.into_iter().filter(|c| *c < count) {
             let range = chunk_range(chunk, rows.len());

@@ -180,12 +180,12 @@ impl TableStore {
         self.summary
     }
 
-    /// How many rows, subscribing to additions and removals.
     /// How many rows have a subscribed view (the rows in view, once they are rendered).
     pub fn tracked_rows(&self) -> usize {
         self.rows.with_value(HashMap::len)
     }
 
+    /// How many rows, subscribing to additions and removals.
     pub fn len(&self) -> usize {
         self.structure.track();
         self.with(Table::len)

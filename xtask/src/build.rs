@@ -84,24 +84,27 @@ fn minify_glue(dist: &Path) -> Result<(), String> {
 
 /// Builds the sandbox (debug: it is a local tool, and tests share its artifacts).
 pub fn sandbox() -> Result<PathBuf, String> {
-    run(cmd("cargo", ["build", "--package", "vbapi-sandbox"]))?;
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("target"));
-    Ok(target.join("debug").join("vbapi-sandbox"))
+    build_sandbox(false)
 }
 
 /// Builds the sandbox in release mode, for the benchmark: its figures are the app's, not
 /// those of an unoptimised server.
 pub fn sandbox_release() -> Result<PathBuf, String> {
-    run(cmd(
-        "cargo",
-        ["build", "--release", "--package", "vbapi-sandbox"],
-    ))?;
+    build_sandbox(true)
+}
+
+fn build_sandbox(release: bool) -> Result<PathBuf, String> {
+    let mut build = cmd("cargo", ["build", "--package", "vbapi-sandbox"]);
+    if release {
+        build.arg("--release");
+    }
+    run(build)?;
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| root().join("target"));
-    Ok(target.join("release").join("vbapi-sandbox"))
+    Ok(target
+        .join(if release { "release" } else { "debug" })
+        .join("vbapi-sandbox"))
 }
 
 /// A hash of every input file's path, size and modification time.

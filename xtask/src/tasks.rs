@@ -230,12 +230,8 @@ fn end_to_end_tests() -> Result<(), String> {
         return Err("no end-to-end tests found in tests/e2e".into());
     }
     let mut command = cmd("node", ["--test", "--test-concurrency=1"]);
-    command
-        .args(&files)
-        .env("SANDBOX_BIN", &sandbox)
-        .env("DIST_DIR", &dist)
-        .env("CHROMIUM_BIN", chromium())
-        .env("E2E_ARTIFACTS", root().join("target").join("e2e-artifacts"));
+    command.args(&files);
+    harness_env(&mut command, &sandbox, &dist);
     run_command(command)
 }
 
@@ -307,16 +303,25 @@ fn run_bench(
 ) -> Result<(), String> {
     let target = root().join("target");
     let mut command = cmd("node", ["tests/bench/bench.mjs"]);
+    harness_env(&mut command, sandbox, dist);
     command
-        .current_dir(root())
-        .env("SANDBOX_BIN", sandbox)
-        .env("DIST_DIR", dist)
-        .env("CHROMIUM_BIN", chromium())
         .env("BENCH_ROWS", options.rows.to_string())
         .env("BENCH_RUNS", options.runs.to_string())
         .env("BENCH_RATE_LIMIT", &options.rate_limit)
         .env("BENCH_SMOKE", if smoke { "1" } else { "0" })
-        .env("BENCH_OUT", target.join("bench").join(out))
-        .env("E2E_ARTIFACTS", target.join("e2e-artifacts"));
+        .env("BENCH_OUT", target.join("bench").join(out));
     run_command(command)
+}
+
+/// What tests/e2e/harness.mjs reads: the sandbox to start, the app it serves, the browser.
+fn harness_env(
+    command: &mut std::process::Command,
+    sandbox: &std::path::Path,
+    dist: &std::path::Path,
+) {
+    command
+        .env("SANDBOX_BIN", sandbox)
+        .env("DIST_DIR", dist)
+        .env("CHROMIUM_BIN", chromium())
+        .env("E2E_ARTIFACTS", root().join("target").join("e2e-artifacts"));
 }
