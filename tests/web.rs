@@ -236,4 +236,42 @@ mod grid {
         sleep_ms(20).await;
         assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
     }
+
+    #[wasm_bindgen_test]
+    async fn the_focused_cell_keeps_its_row_while_recycled_rows_scroll_past() {
+        let (host, _store, _handle) = mount_grid(10_000);
+        let grid: HtmlElement = eventually(|| all(&host, "[role=grid]").into_iter().next())
+            .await
+            .unchecked_into();
+        grid.set_attribute("style", "display: block; height: 400px; overflow: auto")
+            .unwrap();
+        web_sys::window()
+            .unwrap()
+            .dispatch_event(&web_sys::Event::new("resize").unwrap())
+            .unwrap();
+        let input = eventually(|| input_labelled(&host, "Tolerance amount row 2")).await;
+        input.focus().unwrap();
+        sleep_ms(20).await;
+        let labelled = || {
+            let document = web_sys::window().unwrap().document().unwrap();
+            document
+                .active_element()
+                .and_then(|el| el.get_attribute("aria-label"))
+        };
+        for step in 1..=10 {
+            grid.set_scroll_top(step * 4_000);
+            grid.dispatch_event(&web_sys::Event::new("scroll").unwrap())
+                .unwrap();
+            sleep_ms(20).await;
+            assert_eq!(labelled().as_deref(), Some("Tolerance amount row 2"));
+        }
+        // The rows in view are shown by the other (recycled) row elements.
+        let first_shown = (4_000.0_f64 * 10.0 / 32.0) as usize + 1;
+        assert!(input_labelled(&host, &format!("Tolerance amount row {first_shown}")).is_some());
+        assert_eq!(
+            input.get_attribute("aria-label").as_deref(),
+            Some("Tolerance amount row 2")
+        );
+        assert_eq!(input.get_attribute("tabindex").as_deref(), Some("0"));
+    }
 }

@@ -16,12 +16,15 @@ pub fn cell_dom_id(id: RowId, field: Field) -> String {
     format!("cell-{}-{}", id.0, field.index())
 }
 
-/// One row of the grid. It re-renders when this row changes, never for another row's edit.
+/// One rendered row of the grid, showing the row `row_id` holds (none: hidden). Rows are
+/// recycled: when `row_id` changes, the same elements show the new row. It re-renders when
+/// its row changes, never for another row's edit.
 #[component]
-pub fn GridRow(grid: GridState, id: RowId) -> impl IntoView {
+pub fn GridRow(grid: GridState, row_id: Memo<Option<RowId>>) -> impl IntoView {
     let store = grid.store;
     // Everything the row shows, read once per change of the row.
     let row = Memo::new(move |_| {
+        let id = row_id.get()?;
         store.track_row(id);
         store.with(|t| t.position(id).zip(t.row(id).map(RowView::of)))
     });
@@ -29,6 +32,7 @@ pub fn GridRow(grid: GridState, id: RowId) -> impl IntoView {
     let position = move || row.with(|r| r.as_ref().map_or(0, |(p, _)| *p));
     // …and where the grid shows it.
     let place = Memo::new(move |_| {
+        let id = row_id.get()?;
         store.track_structure();
         grid.view.with(|v| store.with(|t| v.place_of(t, id)))
     });
@@ -39,12 +43,12 @@ pub fn GridRow(grid: GridState, id: RowId) -> impl IntoView {
         .into_iter()
         .enumerate()
         .map(|(i, column)| match column.field {
-            Some(field) => view! { <EditableCell grid id field class=column.class row position place colindex=i + 1 /> }.into_any(),
+            Some(field) => view! { <EditableCell grid row_id field class=column.class row position place colindex=i + 1 /> }.into_any(),
             None => match column.title {
                 "Row" => view! {
                     <div
                         class=format!("grid-cell {}", column.class)
-                        role="rowheader"
+                        role=move || row_id.with(Option::is_some).then_some("rowheader")
                         aria-colindex=i + 1
                         on:mousedown=move |ev: web_sys::MouseEvent| select_row(grid, place, &ev)
                     >
@@ -74,8 +78,9 @@ pub fn GridRow(grid: GridState, id: RowId) -> impl IntoView {
     view! {
         <div
             class=move || format!("grid-row state-{}", state_class(state()))
-            role="row"
-            aria-rowindex=move || shown_at() + 2
+            role=move || row_id.with(Option::is_some).then_some("row")
+            aria-rowindex=move || row_id.with(Option::is_some).then(|| shown_at() + 2)
+            hidden=move || row_id.with(Option::is_none)
             style:transform=move || format!("translateY({}px)", shown_at() * ROW_HEIGHT as usize)
         >
             {cells}
@@ -169,7 +174,7 @@ fn outcome_text(outcome: &crate::core::multistatus::RowOutcome) -> String {
 #[component]
 fn EditableCell(
     grid: GridState,
-    id: RowId,
+    row_id: Memo<Option<RowId>>,
     field: Field,
     class: &'static str,
     row: Memo<Option<(usize, RowView)>>,
@@ -185,15 +190,19 @@ fn EditableCell(
             .map(|row| CellPos { row, column: index })
     };
     let problem = move || row.with(|r| r.as_ref().and_then(|(_, v)| v.problems[index].clone()));
-    let is_active = move || grid.active.get() == Some((id, index));
+    let is_active = move || {
+        row_id
+            .get()
+            .is_some_and(|id| grid.active.get() == Some((id, index)))
+    };
     let selected = move || {
         let at = place.get().map(|row| CellPos { row, column: index });
         grid.selection
             .with(|s| s.zip(at).is_some_and(|(s, at)| s.contains(at)))
     };
     let in_range = move || selected() && grid.selection.with(|s| s.is_some_and(|s| !s.is_single()));
-    let dom_id = cell_dom_id(id, field);
-    let problem_id = format!("{dom_id}-problem");
+    let dom_id = move || row_id.get().map(|id| cell_dom_id(id, field));
+    let problem_id = move || dom_id().map(|d| format!("{d}-problem"));
     let list = match field {
         Field::GroupId => Some("group-suggestions"),
         Field::PaymentMethod => Some("payment-suggestions"),
@@ -219,10 +228,13 @@ fn EditableCell(
                 autocomplete="off"
                 spellcheck="false"
                 list=list
-                tabindex=move || if grid.tab_stop.get() == Some((id, index)) { "0" } else { "-1" }
-                aria-label=move || format!("{} row {}", field.title(), position() + 1)
+                tabindex=move || {
+                    let stop = row_id.get().is_some_and(|id| grid.tab_stop.get() == Some((id, index)));
+                    if stop { "0" } else { "-1" }
+                }
+                aria-label=move || row_id.with(Option::is_some).then(|| format!("{} row {}", field.title(), position() + 1))
                 aria-invalid=move || if problem().is_some() { "true" } else { "false" }
-                aria-describedby=move || problem().map(|_| problem_id.clone())
+                aria-describedby=move || problem().and_then(|_| problem_id())
                 prop:value=move || row.with(|r| r.as_ref().map(|(_, v)| v.cells[index].clone()).unwrap_or_default())
                 // While a big change is applied in parts the cells take no text (typing, a
                 // cut from the context menu, a dropped text): it would land inside it.
@@ -231,12 +243,23 @@ fn EditableCell(
                     if grid.work.with_untracked(Option::is_some) {
                         return;
                     }
+                    let Some(id) = row_id.get_untracked() else {
+                        return;
+                    };
                     let text = event_target_value(&ev);
-                    grid.editing.set(true);
-                    grid.corners.set(None);
+                    // Set only on a change: every keystroke waking their readers costs a frame.
+                    if !grid.editing.get_untracked() {
+                        grid.editing.set(true);
+                    }
+                    if grid.corners.with_untracked(Option::is_some) {
+                        grid.corners.set(None);
+                    }
                     store.update(|t| t.type_text(id, field, text));
                 }
                 on:focus=move |ev| {
+                    let Some(id) = row_id.get_untracked() else {
+                        return;
+                    };
                     // Focus from outside the grid's own moves (Find, Submit's first problem,
                     // Add row) starts afresh: the old selection is not left in force
                     // off-screen for Delete or Ctrl-V.
@@ -262,7 +285,7 @@ fn EditableCell(
                         return;
                     }
                     let editing_here = grid.editing.get_untracked()
-                        && grid.active.get_untracked() == Some((id, index));
+                        && row_id.get_untracked().is_some_and(|id| grid.active.get_untracked() == Some((id, index)));
                     if editing_here {
                         return; // a click in the text being edited moves the caret
                     }
@@ -296,7 +319,7 @@ fn EditableCell(
             />
             <Show when=move || problem().is_some()>
                 <span class="cell-problem-icon" aria-hidden="true" title=problem>"⚠"</span>
-                <span class="visually-hidden" id=format!("{}-problem", cell_dom_id(id, field))>{problem}</span>
+                <span class="visually-hidden" id=problem_id>{problem}</span>
             </Show>
         </div>
     }

@@ -12,6 +12,7 @@ mod grid_row;
 pub(crate) mod grid_state;
 mod import_panel;
 mod reauth_dialog;
+mod row_slots;
 mod sign_in_form;
 mod submit_bar;
 pub(crate) mod tolerance_grid;

@@ -6,6 +6,7 @@ use crate::components::grid_columns::grid_columns;
 use crate::components::grid_commands::{on_copy, on_paste};
 use crate::components::grid_keys::on_key;
 use crate::components::grid_state::{GridState, focus_when_rendered};
+use crate::components::row_slots::assign_slots;
 use crate::components::{GridRow, PendingImport, cell_dom_id, start_import};
 use crate::core::columns::Field;
 use crate::core::draft::RowId;
@@ -139,6 +140,12 @@ pub fn ToleranceGrid(
         }
         ids
     });
+    // Row views are recycled by slot (see `row_slots`): a slot's elements stay and show the
+    // row the slot holds now. Only the number of slots is keyed, by slot.
+    let slots = Memo::new(move |previous: Option<&Vec<Option<RowId>>>| {
+        visible.with(|wanted| assign_slots(previous.map(Vec::as_slice), wanted))
+    });
+    let slot_count = Memo::new(move |_| slots.with(Vec::len));
 
     view! {
         <div
@@ -206,8 +213,8 @@ pub fn ToleranceGrid(
                 class="grid-body"
                 style:height=move || format!("{}px", row_count() * ROW_HEIGHT as usize)
             >
-                <For each=move || visible.get() key=|id| *id let(id)>
-                    <GridRow grid id />
+                <For each=move || 0..slot_count.get() key=|slot| *slot let(slot)>
+                    <GridRow grid row_id=Memo::new(move |_| slots.with(|s| s.get(slot).copied().flatten())) />
                 </For>
             </div>
             <Show when=move || row_count() == 0>
