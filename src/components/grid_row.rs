@@ -37,26 +37,31 @@ pub fn GridRow(grid: GridState, row_id: Memo<Option<RowId>>) -> impl IntoView {
         grid.view.with(|v| store.with(|t| v.place_of(t, id)))
     });
     let shown_at = move || place.get().unwrap_or(0);
-    let state = move || row.with(|r| r.as_ref().map_or(RowState::New, |(_, v)| v.state));
+    // The row's state and its cells' marks change far less often than the row shown: as
+    // memos, the bindings that read them run only when they change, not at each scroll.
+    let state =
+        Memo::new(move |_| row.with(|r| r.as_ref().map_or(RowState::New, |(_, v)| v.state)));
+    let marks = Memo::new(move |_| RowMarks::of(grid, row_id.get(), place.get()));
+    let shown = Memo::new(move |_| row_id.with(Option::is_some));
 
     let cells = grid_columns()
         .into_iter()
         .enumerate()
         .map(|(i, column)| match column.field {
-            Some(field) => view! { <EditableCell grid row_id field class=column.class row position place colindex=i + 1 /> }.into_any(),
+            Some(field) => view! { <EditableCell grid row_id field class=column.class row marks position place colindex=i + 1 /> }.into_any(),
             None => match column.title {
                 "Row" => view! {
                     <div
                         class=format!("grid-cell {}", column.class)
-                        role=move || row_id.with(Option::is_some).then_some("rowheader")
+                        role=move || shown.get().then_some("rowheader")
                         aria-colindex=i + 1
                         on:mousedown=move |ev: web_sys::MouseEvent| select_row(grid, place, &ev)
                     >
                         <span class="row-number">{move || position() + 1}</span>
-                        <span class=move || format!("row-state state-{}", state_class(state()))>
-                            <span aria-hidden="true">{move || state_icon(state())}</span>
+                        <span class=move || format!("row-state state-{}", state_class(state.get()))>
+                            <span aria-hidden="true">{move || state_icon(state.get())}</span>
                             " "
-                            {move || state().label()}
+                            {move || state.get().label()}
                         </span>
                     </div>
                 }
@@ -77,10 +82,10 @@ pub fn GridRow(grid: GridState, row_id: Memo<Option<RowId>>) -> impl IntoView {
 
     view! {
         <div
-            class=move || format!("grid-row state-{}", state_class(state()))
-            role=move || row_id.with(Option::is_some).then_some("row")
-            aria-rowindex=move || row_id.with(Option::is_some).then(|| shown_at() + 2)
-            hidden=move || row_id.with(Option::is_none)
+            class=move || format!("grid-row state-{}", state_class(state.get()))
+            role=move || shown.get().then_some("row")
+            aria-rowindex=move || shown.get().then(|| shown_at() + 2)
+            hidden=move || !shown.get()
             style:transform=move || format!("translateY({}px)", shown_at() * ROW_HEIGHT as usize)
         >
             {cells}
@@ -109,6 +114,41 @@ fn select_row(grid: GridState, place: Memo<Option<usize>>, ev: &web_sys::MouseEv
         bottom: from.max(row),
         right: EDITABLE_COUNT - 1,
     });
+}
+
+/// What the grid's cell state means for one row: which of its cells is active and which is
+/// the tab stop, and which columns are selected (`range`: the selection is more than one
+/// cell).
+#[derive(Clone, Copy, PartialEq)]
+struct RowMarks {
+    active: Option<usize>,
+    tab_stop: Option<usize>,
+    selected: Option<(usize, usize)>,
+    range: bool,
+}
+
+impl RowMarks {
+    fn of(grid: GridState, id: Option<RowId>, place: Option<usize>) -> Self {
+        let column_of =
+            |cell: Option<(RowId, usize)>| cell.filter(|(at, _)| Some(*at) == id).map(|(_, c)| c);
+        let (selected, range) = grid.selection.with(|s| match (s, place) {
+            (Some(s), Some(place)) if s.rows().contains(&place) => {
+                (Some((s.left, s.right)), !s.is_single())
+            }
+            _ => (None, false),
+        });
+        RowMarks {
+            active: column_of(grid.active.get()),
+            tab_stop: column_of(grid.tab_stop.get()),
+            selected,
+            range,
+        }
+    }
+
+    fn is_selected(&self, column: usize) -> bool {
+        self.selected
+            .is_some_and(|(left, right)| (left..=right).contains(&column))
+    }
 }
 
 /// What a row shows, copied out of the table so views need no borrow.
@@ -178,6 +218,7 @@ fn EditableCell(
     field: Field,
     class: &'static str,
     row: Memo<Option<(usize, RowView)>>,
+    marks: Memo<RowMarks>,
     position: impl Fn() -> usize + Copy + Send + Sync + 'static,
     place: Memo<Option<usize>>,
     colindex: usize,
@@ -189,18 +230,12 @@ fn EditableCell(
             .get_untracked()
             .map(|row| CellPos { row, column: index })
     };
-    let problem = move || row.with(|r| r.as_ref().and_then(|(_, v)| v.problems[index].clone()));
-    let is_active = move || {
-        row_id
-            .get()
-            .is_some_and(|id| grid.active.get() == Some((id, index)))
-    };
-    let selected = move || {
-        let at = place.get().map(|row| CellPos { row, column: index });
-        grid.selection
-            .with(|s| s.zip(at).is_some_and(|(s, at)| s.contains(at)))
-    };
-    let in_range = move || selected() && grid.selection.with(|s| s.is_some_and(|s| !s.is_single()));
+    let problem =
+        Memo::new(move |_| row.with(|r| r.as_ref().and_then(|(_, v)| v.problems[index].clone())));
+    let has_problem = Memo::new(move |_| problem.with(Option::is_some));
+    let is_active = move || marks.with(|m| m.active == Some(index));
+    let selected = move || marks.with(|m| m.is_selected(index));
+    let in_range = move || marks.with(|m| m.range && m.is_selected(index));
     let dom_id = move || row_id.get().map(|id| cell_dom_id(id, field));
     let problem_id = move || dom_id().map(|d| format!("{d}-problem"));
     let list = match field {
@@ -214,7 +249,7 @@ fn EditableCell(
     };
     view! {
         <div
-            class=move || format!("grid-cell {class}{}", if problem().is_some() { " has-problem" } else { "" })
+            class=move || format!("grid-cell {class}{}", if has_problem.get() { " has-problem" } else { "" })
             class:selected=in_range
             class:active=is_active
             role="gridcell"
@@ -228,13 +263,10 @@ fn EditableCell(
                 autocomplete="off"
                 spellcheck="false"
                 list=list
-                tabindex=move || {
-                    let stop = row_id.get().is_some_and(|id| grid.tab_stop.get() == Some((id, index)));
-                    if stop { "0" } else { "-1" }
-                }
+                tabindex=move || if marks.with(|m| m.tab_stop == Some(index)) { "0" } else { "-1" }
                 aria-label=move || row_id.with(Option::is_some).then(|| format!("{} row {}", field.title(), position() + 1))
-                aria-invalid=move || if problem().is_some() { "true" } else { "false" }
-                aria-describedby=move || problem().and_then(|_| problem_id())
+                aria-invalid=move || if has_problem.get() { "true" } else { "false" }
+                aria-describedby=move || has_problem.get().then(problem_id).flatten()
                 prop:value=move || row.with(|r| r.as_ref().map(|(_, v)| v.cells[index].clone()).unwrap_or_default())
                 // While a big change is applied in parts the cells take no text (typing, a
                 // cut from the context menu, a dropped text): it would land inside it.
@@ -317,9 +349,9 @@ fn EditableCell(
                     }
                 }
             />
-            <Show when=move || problem().is_some()>
-                <span class="cell-problem-icon" aria-hidden="true" title=problem>"⚠"</span>
-                <span class="visually-hidden" id=problem_id>{problem}</span>
+            <Show when=move || has_problem.get()>
+                <span class="cell-problem-icon" aria-hidden="true" title=move || problem.get()>"⚠"</span>
+                <span class="visually-hidden" id=problem_id>{move || problem.get()}</span>
             </Show>
         </div>
     }
@@ -327,20 +359,22 @@ fn EditableCell(
 
 #[component]
 fn OutcomeCell(row: Memo<Option<(usize, RowView)>>, colindex: usize) -> impl IntoView {
-    let outcome = move || row.with(|r| r.as_ref().and_then(|(_, v)| v.outcome.clone()));
-    let pending = move || {
+    // Memos: the cell is built again only when what it shows changes, not for every row
+    // scrolled past.
+    let outcome = Memo::new(move |_| row.with(|r| r.as_ref().and_then(|(_, v)| v.outcome.clone())));
+    let pending = Memo::new(move |_| {
         row.with(|r| {
             r.as_ref()
                 .is_some_and(|(_, v)| v.state == RowState::Pending)
         })
-    };
+    });
     view! {
         <div class="grid-cell col-outcome" role="gridcell" aria-colindex=colindex>
             {move || {
-                if pending() {
+                if pending.get() {
                     return view! { <span class="outcome outcome-pending"><span aria-hidden="true">"⏳ "</span>"Sending…"</span> }.into_any();
                 }
-                match outcome() {
+                match outcome.get() {
                     Some((kind, text)) => {
                         let (icon, class) = match kind {
                             OutcomeKind::Created | OutcomeKind::Updated => ("✓", "outcome-saved"),

@@ -17,7 +17,7 @@ use crate::editor::store::TableStore;
 /// Height of one row in pixels; the CSS (`--row-height`) says the same.
 pub const ROW_HEIGHT: f64 = 32.0;
 /// Rows rendered above and below the visible ones, so fast scrolling shows no gaps.
-const OVERSCAN: usize = 8;
+const OVERSCAN: usize = 3;
 
 /// The table of tolerances, a WAI-ARIA grid. Only the rows in view are in the page (virtual
 /// scrolling; `aria-rowcount` and `aria-rowindex` tell assistive technology where they are); a
