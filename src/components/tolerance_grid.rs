@@ -18,6 +18,10 @@ use crate::editor::store::TableStore;
 pub const ROW_HEIGHT: f64 = 32.0;
 /// Rows rendered above and below the visible ones, so fast scrolling shows no gaps.
 const OVERSCAN: usize = 3;
+/// After a jump (a scroll farther than the view is tall, as when the scrollbar is dragged),
+/// only the rows in sight are rendered until scrolling has paused this long: rows past the
+/// edges would be out of sight again by the next frame.
+const JUMP_SETTLE: std::time::Duration = std::time::Duration::from_millis(120);
 
 /// The table of tolerances, a WAI-ARIA grid. Only the rows in view are in the page (virtual
 /// scrolling; `aria-rowcount` and `aria-rowindex` tell assistive technology where they are); a
@@ -63,11 +67,32 @@ pub fn ToleranceGrid(
     let scroll_top = RwSignal::new(0.0_f64);
     let viewport = RwSignal::new(600.0_f64);
 
+    // Rows rendered past each edge of the view: none right after a jump, until it settles.
+    let margin = RwSignal::new(OVERSCAN);
+    let jumps = StoredValue::new(0_u64);
     let measure = move || {
-        if let Some(el) = scroller.get_untracked() {
-            scroll_top.set(f64::from(el.scroll_top()));
-            viewport.set(f64::from(el.client_height()));
+        let Some(el) = scroller.get_untracked() else {
+            return;
+        };
+        let top = f64::from(el.scroll_top());
+        let height = f64::from(el.client_height());
+        if (top - scroll_top.get_untracked()).abs() > height {
+            jumps.update_value(|n| *n += 1);
+            let jump = jumps.get_value();
+            if margin.get_untracked() != 0 {
+                margin.set(0);
+            }
+            set_timeout(
+                move || {
+                    if jumps.try_get_value() == Some(jump) {
+                        margin.set(OVERSCAN);
+                    }
+                },
+                JUMP_SETTLE,
+            );
         }
+        scroll_top.set(top);
+        viewport.set(height);
     };
     Effect::new(move |_| {
         scroller.track();
@@ -122,8 +147,9 @@ pub fn ToleranceGrid(
         let count = row_count();
         let first = (scroll_top.get() / ROW_HEIGHT).floor() as usize;
         let shown = (viewport.get() / ROW_HEIGHT).ceil() as usize + 1;
-        let start = first.saturating_sub(OVERSCAN).min(count);
-        let end = (first + shown + OVERSCAN).min(count);
+        let margin = margin.get();
+        let start = first.saturating_sub(margin).min(count);
+        let end = (first + shown + margin).min(count);
         let mut ids = view.with(|v| {
             store.with(|t| {
                 (start..end)
