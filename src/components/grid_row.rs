@@ -11,9 +11,15 @@ use crate::core::multistatus::OutcomeKind;
 use crate::core::paste::CellPos;
 use crate::core::selection::Range;
 
-/// The DOM id of an editable cell, for focusing it from elsewhere (Submit's first problem).
-pub fn cell_dom_id(id: RowId, field: Field) -> String {
-    format!("cell-{}-{}", id.0, field.index())
+/// A CSS selector for an editable cell's input, for focusing it from elsewhere (Submit's
+/// first problem). Rows are recycled, so a row view names its row once (`data-row`) rather
+/// than every cell carrying an id that changes with it.
+pub fn cell_selector(id: RowId, field: Field) -> String {
+    format!(
+        ".grid-row[data-row=\"{}\"] input[data-field=\"{}\"]",
+        id.0,
+        field.index()
+    )
 }
 
 /// One rendered row of the grid, showing the row `row_id` holds (none: hidden). Rows are
@@ -84,6 +90,7 @@ pub fn GridRow(grid: GridState, row_id: Memo<Option<RowId>>) -> impl IntoView {
         <div
             class=move || format!("grid-row state-{}", state_class(state.get()))
             role=move || shown.get().then_some("row")
+            data-row=move || row_id.get().map(|id| id.0)
             aria-rowindex=move || shown.get().then(|| shown_at() + 2)
             hidden=move || !shown.get()
             style:transform=move || format!("translateY({}px)", shown_at() * ROW_HEIGHT as usize)
@@ -236,8 +243,12 @@ fn EditableCell(
     let is_active = move || marks.with(|m| m.active == Some(index));
     let selected = move || marks.with(|m| m.is_selected(index));
     let in_range = move || marks.with(|m| m.range && m.is_selected(index));
-    let dom_id = move || row_id.get().map(|id| cell_dom_id(id, field));
-    let problem_id = move || dom_id().map(|d| format!("{d}-problem"));
+    // Named only while there is a problem to describe the cell.
+    let problem_id = move || {
+        row_id
+            .get()
+            .map(|id| format!("problem-{}-{}", id.0, field.index()))
+    };
     let list = match field {
         Field::GroupId => Some("group-suggestions"),
         Field::PaymentMethod => Some("payment-suggestions"),
@@ -257,7 +268,7 @@ fn EditableCell(
             aria-selected=move || if selected() { "true" } else { "false" }
         >
             <input
-                id=dom_id
+                data-field=index
                 class="cell-input"
                 type="text"
                 autocomplete="off"

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::components::cell_dom_id;
+use crate::components::cell_selector;
 use crate::core::columns::Field;
 use crate::core::draft::RowId;
 use crate::core::filter::View;
@@ -178,7 +178,7 @@ impl GridState {
             return;
         };
         self.scroll_to.set(Some(at.row));
-        focus_when_rendered(cell_dom_id(id, Field::EDITABLE[at.column]), 30);
+        focus_when_rendered(cell_selector(id, Field::EDITABLE[at.column]), 30);
     }
 
     /// Leaves edit mode, keeping what was typed (the next keystroke starts a new undo step).
@@ -188,19 +188,19 @@ impl GridState {
     }
 }
 
-/// Focuses the element with `dom_id` now if it is in the page, else once the grid has
+/// Focuses the element `selector` finds now if it is in the page, else once the grid has
 /// rendered it (it may take a few frames after scrolling), giving up after `frames_left`
 /// frames. Now, not on the next frame, so a double click's edit mode is not undone by the
 /// previous cell's blur arriving after it.
-pub fn focus_when_rendered(dom_id: String, frames_left: u32) {
-    match document().get_element_by_id(&dom_id) {
+pub fn focus_when_rendered(selector: String, frames_left: u32) {
+    match document().query_selector(&selector).ok().flatten() {
         Some(el) => {
             if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
                 let _ = el.focus();
             }
         }
         None if frames_left > 0 => {
-            request_animation_frame(move || focus_when_rendered(dom_id, frames_left - 1));
+            request_animation_frame(move || focus_when_rendered(selector, frames_left - 1));
         }
         None => {}
     }

@@ -23,7 +23,7 @@ pub use database_picker::DatabasePicker;
 pub use editor_page::EditorPage;
 pub use editor_toolbar::EditorToolbar;
 pub use filter_bar::FilterBar;
-pub use grid_row::{GridRow, cell_dom_id};
+pub use grid_row::{GridRow, cell_selector};
 pub use import_panel::{ImportPanel, PendingImport, picked_file, start_import};
 pub use reauth_dialog::ReauthDialog;
 pub use sign_in_form::SignInForm;

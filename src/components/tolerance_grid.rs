@@ -7,7 +7,7 @@ use crate::components::grid_commands::{on_copy, on_paste};
 use crate::components::grid_keys::on_key;
 use crate::components::grid_state::{GridState, focus_when_rendered};
 use crate::components::row_slots::assign_slots;
-use crate::components::{GridRow, PendingImport, cell_dom_id, start_import};
+use crate::components::{GridRow, PendingImport, cell_selector, start_import};
 use crate::core::columns::Field;
 use crate::core::draft::RowId;
 use crate::core::filter::View;
@@ -263,12 +263,17 @@ pub fn focus_cell(store: TableStore, reveal: RwSignal<Option<usize>>, index: usi
         return;
     };
     reveal.set(Some(index));
-    focus_when_rendered(cell_dom_id(id, field), 30);
+    focus_when_rendered(cell_selector(id, field), 30);
 }
 
-/// The DOM id of a column's sort button, for moving to it with the keyboard.
-pub fn sort_button_id(field: Field) -> String {
+/// The DOM id of a column's sort button.
+fn sort_button_id(field: Field) -> String {
     format!("sort-{}", field.index())
+}
+
+/// A CSS selector for a column's sort button, for moving to it with the keyboard.
+pub fn sort_button(field: Field) -> String {
+    format!("#{}", sort_button_id(field))
 }
 
 /// A column header that sorts: click for this column (again to reverse), shift-click to add
@@ -323,7 +328,7 @@ fn SortHeader(
             _ => return,
         };
         ev.prevent_default();
-        focus_when_rendered(sort_button_id(target), 1);
+        focus_when_rendered(sort_button(target), 1);
     };
     view! {
         <div
