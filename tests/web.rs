@@ -274,4 +274,36 @@ mod grid {
         );
         assert_eq!(input.get_attribute("tabindex").as_deref(), Some("0"));
     }
+
+    #[wasm_bindgen_test]
+    async fn a_jump_renders_the_rows_in_sight_first_and_the_rows_past_the_edges_once_it_settles() {
+        let (host, _store, _handle) = mount_grid(10_000);
+        let grid: HtmlElement = eventually(|| all(&host, "[role=grid]").into_iter().next())
+            .await
+            .unchecked_into();
+        grid.set_attribute("style", "display: block; height: 400px; overflow: auto")
+            .unwrap();
+        web_sys::window()
+            .unwrap()
+            .dispatch_event(&web_sys::Event::new("resize").unwrap())
+            .unwrap();
+        sleep_ms(20).await;
+        // Row 5,001 at the top: a jump of far more than the 400 px the grid shows.
+        grid.set_scroll_top(5_000 * 32);
+        grid.dispatch_event(&web_sys::Event::new("scroll").unwrap())
+            .unwrap();
+        sleep_ms(20).await;
+        let shown =
+            |row: usize| input_labelled(&host, &format!("Tolerance amount row {row}")).is_some();
+        assert!(
+            shown(5_001) && shown(5_013),
+            "the rows in sight are rendered"
+        );
+        assert!(!shown(5_000) && !shown(5_016), "no row past the edges yet");
+        sleep_ms(250).await;
+        assert!(
+            shown(5_000) && shown(5_016),
+            "the rows past the edges follow"
+        );
+    }
 }
