@@ -1,13 +1,13 @@
 //! Which rows share a tolerance key. Kept up to date one edit at a time, so a key typed in a
 //! 100,000-row table flags its duplicates without rescanning the table.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::core::draft::RowId;
 
 #[derive(Debug, Clone, Default)]
 pub struct KeyIndex {
-    rows: HashMap<i32, Holders>,
+    rows: FxHashMap<i32, Holders>,
 }
 
 /// Most keys belong to one row: that case allocates nothing beyond the map entry.

@@ -2,7 +2,7 @@
 //! about. The rule that matters: a row counts as saved only when an item with its key says
 //! 200 or 201. No item, an unreadable item or a body-level error never reads as saved.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -150,7 +150,8 @@ pub fn match_answer(sent_keys: &[i32], answer: &BatchAnswer) -> Matched {
 
     // A key sent twice is matched in order: first item to the first row sent. Each key's
     // rows form a chain through `next_same` (no queue allocated per key).
-    let mut first_waiting: HashMap<i32, usize> = HashMap::with_capacity(sent_keys.len());
+    let mut first_waiting: FxHashMap<i32, usize> =
+        FxHashMap::with_capacity_and_hasher(sent_keys.len(), Default::default());
     let mut next_same: Vec<Option<usize>> = vec![None; sent_keys.len()];
     for (row, key) in sent_keys.iter().enumerate().rev() {
         if let Some(later) = first_waiting.insert(*key, row) {
