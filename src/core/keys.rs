@@ -86,6 +86,13 @@ impl KeyIndex {
         affected
     }
 
+    /// Records a row added with `key` (a row appended to the table); answers whether the
+    /// key is now shared, when every row holding it is to be flagged.
+    pub fn add(&mut self, row: RowId, key: i32) -> bool {
+        self.insert(key, row);
+        self.is_duplicate(key)
+    }
+
     fn insert(&mut self, key: i32, row: RowId) {
         match self.rows.get_mut(&key) {
             None => {

@@ -540,9 +540,14 @@ impl Table {
             self.counts.apply(&Summary::of_row(&row), true);
             self.positions.insert(id, index);
             self.rows.push(row);
-            for (other, duplicate) in self.keys.change(id, None, key) {
-                if let Some(i) = self.position(other) {
-                    self.change_row(i, |row| row.set_duplicate_key(duplicate));
+            // A key seen first costs no list; a shared one flags every row holding it.
+            if let Some(key) = key
+                && self.keys.add(id, key)
+            {
+                for other in self.keys.rows_with(key).to_vec() {
+                    if let Some(i) = self.position(other) {
+                        self.change_row(i, |row| row.set_duplicate_key(true));
+                    }
                 }
             }
         }
