@@ -287,3 +287,36 @@ fn an_edit_in_flight_put_back_as_it_was_still_takes_the_answer() {
     assert_eq!(row.state(), RowState::Updated);
     assert!(!row.is_changed());
 }
+
+#[cfg(not(target_arch = "wasm32"))]
+mod loaded {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn text() -> impl Strategy<Value = Option<String>> {
+        prop::option::of(prop_oneof![
+            Just(String::new()),
+            Just("  ".to_string()),
+            "[ A-Za-z0-9]{0,25}",
+            ".{0,22}",
+        ])
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::with_cases(500) })]
+
+        #[test]
+        fn a_loaded_row_is_what_a_full_check_of_its_cells_makes_it(
+            key in any::<i32>(),
+            amount in prop_oneof![any::<f64>().prop_filter("finite", |v| v.is_finite()), (-1e6f64..1e6), (0i64..100_000).prop_map(|c| c as f64 / 100.0)],
+            group_id in text(),
+            payment_method in text(),
+        ) {
+            let record = Tolerance { key, amount, group_id, payment_method, ..record(0, 0.0) };
+            let quick = RowDraft::from_record(RowId(3), record.clone());
+            let full = RowDraft::checked(RowId(3), record_cells(&record), Some(record));
+            prop_assert_eq!(&quick, &full);
+        }
+    }
+}

@@ -119,14 +119,18 @@ impl Table {
     /// A table showing `records` as loaded from the server: all clean, no history.
     pub fn from_records(records: impl IntoIterator<Item = Tolerance>) -> Self {
         let mut table = Table::new();
-        table.rows = records
-            .into_iter()
-            .enumerate()
-            .map(|(i, record)| RowDraft::from_record(RowId(i as u64), record))
-            .collect();
-        table.next_id = table.rows.len() as u64;
-        table.reindex();
+        table.extend_loaded(records);
         table
+    }
+
+    /// Adds records loaded from the server after the last row, as clean rows and not as an
+    /// undo step: a load builds its table page by page while later pages are on their way.
+    pub fn extend_loaded(&mut self, records: impl IntoIterator<Item = Tolerance>) {
+        let rows: Vec<RowDraft> = records
+            .into_iter()
+            .map(|record| RowDraft::from_record(self.fresh_id(), record))
+            .collect();
+        self.append_rows(rows);
     }
 
     /// A table restored from saved drafts (history is not saved). Rows that were being sent
@@ -531,6 +535,9 @@ impl Table {
     /// Adds rows after the last one (a paste or an import growing the table, part by part),
     /// indexing only them: a part costs its own rows, not the whole table again.
     fn append_rows(&mut self, rows: impl IntoIterator<Item = RowDraft>) {
+        let rows = rows.into_iter();
+        self.rows.reserve(rows.size_hint().0);
+        self.positions.reserve(rows.size_hint().0);
         for mut row in rows {
             let index = self.rows.len();
             let id = row.id();
