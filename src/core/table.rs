@@ -375,6 +375,7 @@ impl Table {
         self.typing = None;
         // Undone last part first.
         steps.reverse();
+        let mut steps = Step::joined(steps);
         match steps.len() {
             0 => {}
             1 => self.history.record(steps.remove(0)),
