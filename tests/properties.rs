@@ -182,6 +182,16 @@ proptest! {
     }
 
     #[test]
+    fn short_decimals_read_as_the_standard_parser_reads_them(text in "[-+]?[0-9]{0,12}[.]?[0-9]{0,8}") {
+        // The short path (up to 15 digits) and the long one must agree with `str::parse`.
+        if let Ok(expected) = text.parse::<f64>() {
+            prop_assert_eq!(parse_amount(&text), Ok(expected), "{}", text);
+        } else {
+            prop_assert!(parse_amount(&text).is_err(), "{}", text);
+        }
+    }
+
+    #[test]
     fn numbers_written_plainly_read_back_exactly(value in any::<f64>().prop_filter("finite", |v| v.is_finite()), key in any::<i32>()) {
         prop_assert_eq!(parse_amount(&value.to_string()), Ok(value));
         prop_assert_eq!(parse_key(&key.to_string()), Ok(key));

@@ -17,12 +17,13 @@ pub use error::{ApiError, SignInProblem, TIMEOUT_MS};
 pub use wire::{Connection, Group, Pagination, PaymentMethod, SignInOutcome, Tokens};
 
 use futures::stream::{self, StreamExt};
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, Error as _};
 
 use crate::core::envelope;
 use crate::core::multistatus::{self, BatchAnswer};
 use crate::core::planner::Response;
 use crate::core::record::Tolerance;
+use crate::core::table::Table;
 use crate::editor::time::measured;
 use wire::{RequestSpec, expect_status};
 
@@ -62,12 +63,36 @@ pub async fn list_tolerances(
     tokens: &Tokens,
     on_progress: impl FnMut(ListProgress),
 ) -> Result<Vec<Tolerance>, ApiError> {
-    list_all(conn, tokens, "tolerances", "tolerance_Key", on_progress).await
+    collect_all(conn, tokens, "tolerances", "tolerance_Key", on_progress).await
+}
+
+/// Every tolerance of the connection's database as a table of clean rows. Each page becomes
+/// rows as it arrives, while the next pages are still on their way, so the table is ready
+/// when the last page is.
+pub async fn load_table(
+    conn: &Connection,
+    tokens: &Tokens,
+    on_progress: impl FnMut(ListProgress),
+) -> Result<Table, ApiError> {
+    let mut table = Table::new();
+    let on_page = |records: Vec<Tolerance>| {
+        measured("load:rows", || table.extend_loaded(records));
+    };
+    list_all(
+        conn,
+        tokens,
+        "tolerances",
+        "tolerance_Key",
+        on_page,
+        on_progress,
+    )
+    .await?;
+    Ok(table)
 }
 
 /// Every group, for suggestions while typing a Group ID.
 pub async fn list_groups(conn: &Connection, tokens: &Tokens) -> Result<Vec<Group>, ApiError> {
-    list_all(conn, tokens, "groups", "group_ID", |_| {}).await
+    collect_all(conn, tokens, "groups", "group_ID", |_| {}).await
 }
 
 /// Every payment method, for suggestions while typing one.
@@ -75,15 +100,26 @@ pub async fn list_payment_methods(
     conn: &Connection,
     tokens: &Tokens,
 ) -> Result<Vec<PaymentMethod>, ApiError> {
-    list_all(conn, tokens, "payment-methods", "payment_Method", |_| {}).await
+    collect_all(conn, tokens, "payment-methods", "payment_Method", |_| {}).await
 }
 
 /// A chunk's records as the body of `PUT /tolerances-batch`, written straight from where
 /// they are kept (no copy of the records first).
 pub fn batch_body(records: &[Tolerance]) -> Result<String, ApiError> {
-    measured("submit:serialize", || serde_json::to_string(records))
-        .map_err(|err| ApiError::Request(err.to_string()))
+    measured("submit:serialize", || {
+        // About what a loaded record takes, so the text is not grown and copied as it is
+        // written.
+        let mut body = Vec::with_capacity(records.len() * BATCH_BYTES_PER_RECORD);
+        serde_json::to_writer(&mut body, records)?;
+        // serde_json writes UTF-8 only.
+        String::from_utf8(body).map_err(serde_json::Error::custom)
+    })
+    .map_err(|err| ApiError::Request(err.to_string()))
 }
+
+/// Room set aside per record in a batch's body: a loaded record with its four server
+/// stamps writes about 190 bytes.
+const BATCH_BYTES_PER_RECORD: usize = 200;
 
 /// Sends one chunk's body ([`batch_body`]) and reads its 207 answer, whatever its
 /// Content-Type. Match it to the rows with [`multistatus::match_answer`].
@@ -134,13 +170,29 @@ async fn read_with_retries(spec: &RequestSpec) -> Result<wire::RawResponse, ApiE
     }
 }
 
+/// Every row of a list, in one `Vec`.
+async fn collect_all<T: DeserializeOwned>(
+    conn: &Connection,
+    tokens: &Tokens,
+    path: &str,
+    sort_by: &str,
+    on_progress: impl FnMut(ListProgress),
+) -> Result<Vec<T>, ApiError> {
+    let mut all = Vec::new();
+    let on_page = |rows: Vec<T>| all.extend(rows);
+    list_all(conn, tokens, path, sort_by, on_page, on_progress).await?;
+    Ok(all)
+}
+
+/// Hands every page of a list to `on_page`, in order, as it arrives.
 async fn list_all<T: DeserializeOwned>(
     conn: &Connection,
     tokens: &Tokens,
     path: &str,
     sort_by: &str,
-    mut on_progress: impl FnMut(ListProgress),
-) -> Result<Vec<T>, ApiError> {
+    on_page: impl FnMut(Vec<T>),
+    on_progress: impl FnMut(ListProgress),
+) -> Result<(), ApiError> {
     let fetch = |page: u32| {
         let spec: RequestSpec = conn.page_request(path, sort_by, page, tokens);
         async move {
@@ -150,49 +202,68 @@ async fn list_all<T: DeserializeOwned>(
             Ok::<_, ApiError>((rows, pagination))
         }
     };
-    let mut all = Vec::new();
+    let mut pages = Pages {
+        loaded: 0,
+        full_page: 0,
+        on_page,
+        on_progress,
+    };
     let mut page = 1;
     let (rows, mut pagination) = fetch(page).await?;
-    let mut got = take_page(&mut all, rows, pagination, &mut on_progress);
+    let mut got = pages.take(rows, pagination);
     // The first page says how many there are: the rest are asked for a few at a time, and
     // taken in order (a 100-page load waits for the network once per few pages, not per page).
-    if wire::more_pages(pagination, page, got)
+    if wire::more_pages(pagination, page, got, pages.full_page)
         && let Some(total_pages) = pagination.map(|p| p.total_pages)
     {
-        let mut pages = stream::iter(page + 1..=total_pages)
+        let mut answers = stream::iter(page + 1..=total_pages)
             .map(fetch)
             .buffered(PAGES_IN_FLIGHT);
-        while let Some(result) = pages.next().await {
+        while let Some(result) = answers.next().await {
             let (rows, answered) = result?;
             page += 1;
             pagination = answered;
-            got = take_page(&mut all, rows, pagination, &mut on_progress);
+            got = pages.take(rows, pagination);
         }
     }
     // Pages the first answer did not know of (rows added meanwhile), one by one.
-    while wire::more_pages(pagination, page, got) {
+    while wire::more_pages(pagination, page, got, pages.full_page) {
         page = page
             .checked_add(1)
             .ok_or_else(|| ApiError::Request("too many pages".into()))?;
         let (rows, answered) = fetch(page).await?;
         pagination = answered;
-        got = take_page(&mut all, rows, pagination, &mut on_progress);
+        got = pages.take(rows, pagination);
     }
-    Ok(all)
+    Ok(())
 }
 
-/// Adds a page's rows to `all` and reports the progress; answers how many rows it had.
-fn take_page<T>(
-    all: &mut Vec<T>,
-    rows: Vec<T>,
-    pagination: Option<Pagination>,
-    on_progress: &mut impl FnMut(ListProgress),
-) -> usize {
-    let got = rows.len();
-    all.extend(rows);
-    on_progress(ListProgress {
-        loaded: all.len(),
-        total: pagination.map(|p| p.total_count),
-    });
-    got
+/// Where the pages of a list go, and how far the load has come.
+struct Pages<P, R> {
+    loaded: usize,
+    /// The first page's size: what a full page has when the server gives fewer than asked.
+    full_page: usize,
+    on_page: P,
+    on_progress: R,
+}
+
+impl<P, R> Pages<P, R> {
+    /// Hands a page's rows on and reports the progress; answers how many rows it had.
+    fn take<T>(&mut self, rows: Vec<T>, pagination: Option<Pagination>) -> usize
+    where
+        P: FnMut(Vec<T>),
+        R: FnMut(ListProgress),
+    {
+        let got = rows.len();
+        if self.loaded == 0 {
+            self.full_page = got;
+        }
+        self.loaded += got;
+        (self.on_page)(rows);
+        (self.on_progress)(ListProgress {
+            loaded: self.loaded,
+            total: pagination.map(|p| p.total_count),
+        });
+        got
+    }
 }

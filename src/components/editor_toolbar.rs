@@ -43,7 +43,7 @@ pub fn EditorToolbar(
                 loaded: 0,
                 total: None,
             }));
-            let result = api::list_tolerances(&conn, &tokens, |p| progress.set(Some(p))).await;
+            let result = api::load_table(&conn, &tokens, |p| progress.set(Some(p))).await;
             progress.set(None);
             if session.database.get_untracked() != database {
                 return; // Switched database meanwhile: these rows belong to the other one.
@@ -57,9 +57,9 @@ pub fn EditorToolbar(
                 return;
             }
             match result {
-                Ok(records) => {
-                    let count = records.len();
-                    store.replace(Table::from_records(records));
+                Ok(table) => {
+                    let count = table.len();
+                    store.replace(table);
                     notice.set(Some(format!("Loaded {count} tolerances from {database}.")));
                 }
                 Err(err) => {

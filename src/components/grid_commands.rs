@@ -164,17 +164,17 @@ pub fn on_paste(ev: &ClipboardEvent, grid: GridState) {
                 .collect()
         })
     });
-    let to_table = move |plan: PastePlan| -> (PastePlan, Part) {
+    // The plan keeps its counts; its cells go to the table (not copied).
+    let to_table = move |mut plan: PastePlan| -> (PastePlan, usize, Part) {
         let edits = cells_by_id(&plan, range.top, &targets);
-        let new_rows = plan.new_rows.clone();
-        (plan, (edits, new_rows))
+        let new_rows = std::mem::take(&mut plan.new_rows);
+        (plan, new_rows.len(), (edits, new_rows))
     };
     if text.len() <= BIG_PASTE_BYTES {
         let plan = plan_paste(&parse_tsv(&text), range.top_left(), range.extent(), shown);
-        let (plan, (edits, new_rows)) = to_table(plan);
+        let (plan, added, (edits, new_rows)) = to_table(plan);
         grid.store.update(|t| t.paste(edits, new_rows));
-        grid.notice
-            .set(Some(paste_report(&plan, plan.new_rows.len())));
+        grid.notice.set(Some(paste_report(&plan, added)));
         return;
     }
     let at: CellPos = range.top_left();
@@ -192,11 +192,11 @@ pub fn on_paste(ev: &ClipboardEvent, grid: GridState) {
         let mut added = 0;
         let lines = block.row_count();
         let applied = apply_in_parts(store, work, "Pasting", lines, |part| {
-            let (plan, part) = to_table(plan_paste_part(&block, at, shown, part));
+            let (plan, new_rows, part) = to_table(plan_paste_part(&block, at, shown, part));
             total.cells += plan.cells;
             total.problems += plan.problems;
             total.clipped += plan.clipped;
-            added += plan.new_rows.len();
+            added += new_rows;
             part
         })
         .await;

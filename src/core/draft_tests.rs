@@ -94,7 +94,7 @@ fn a_saved_row_becomes_clean_against_what_was_sent() {
     row.mark_pending();
     assert_eq!(row.state(), RowState::Pending);
     assert!(!row.needs_sending());
-    row.apply_outcome(&sent, outcome(OutcomeKind::Updated));
+    row.apply_outcome(sent.clone(), outcome(OutcomeKind::Updated));
     assert_eq!(row.state(), RowState::Updated);
     assert!(!row.needs_sending());
     row.set_text(Field::Amount, "7");
@@ -113,7 +113,7 @@ fn failed_and_unconfirmed_rows_stay_marked_and_are_sent_again() {
             RowDraft::from_cells(RowId(5), ["9".into(), "1".into(), "".into(), "".into()]);
         let sent = row.to_record().unwrap();
         row.mark_pending();
-        row.apply_outcome(&sent, outcome(kind));
+        row.apply_outcome(sent.clone(), outcome(kind));
         assert_eq!(
             row.state(),
             if kind == OutcomeKind::Failed {
@@ -133,7 +133,7 @@ fn an_edit_during_the_flight_is_not_hidden_by_the_answer() {
     let sent = row.to_record().unwrap();
     row.mark_pending();
     row.set_text(Field::Amount, "2");
-    row.apply_outcome(&sent, outcome(OutcomeKind::Created));
+    row.apply_outcome(sent.clone(), outcome(OutcomeKind::Created));
     assert_eq!(row.state(), RowState::Modified);
     assert!(row.needs_sending());
 }
@@ -230,5 +230,93 @@ fn amounts_show_at_least_two_decimals_and_never_lose_digits() {
     assert_eq!(amount_text(-3.0), "-3.00");
     for value in [0.1, 1234.5, 25.0, 1e-7] {
         assert_eq!(amount_text(value).parse::<f64>().unwrap(), value);
+    }
+}
+
+#[test]
+fn an_answer_about_a_row_as_sent_reads_as_the_full_comparison_reads_it() {
+    let loaded = || RowDraft::from_record(RowId(8), record(7, 5.0));
+    let cells: [[&str; 4]; 4] = [
+        ["7", "5.000", "", ""],
+        ["7", " 6 ", " G1 ", "ACH"],
+        ["8", "5", "", ""],
+        ["7", "5.00", "", ""],
+    ];
+    let kinds = [
+        OutcomeKind::Created,
+        OutcomeKind::Updated,
+        OutcomeKind::Failed,
+        OutcomeKind::Unconfirmed,
+    ];
+    for texts in cells {
+        for kind in kinds {
+            for fresh in [false, true] {
+                let start = |row: &mut RowDraft| {
+                    for (field, text) in Field::EDITABLE.into_iter().zip(texts) {
+                        row.set_text(field, text);
+                    }
+                };
+                let (mut quick, mut full) = if fresh {
+                    (RowDraft::new(RowId(9)), RowDraft::new(RowId(9)))
+                } else {
+                    (loaded(), loaded())
+                };
+                start(&mut quick);
+                start(&mut full);
+                let sent = quick.to_record().unwrap();
+                // Pending and untouched: the quick way. Never marked: compared in full.
+                quick.mark_pending();
+                quick.apply_outcome(sent.clone(), outcome(kind));
+                full.apply_outcome(sent, outcome(kind));
+                assert_eq!(quick, full, "{texts:?} {kind:?} fresh {fresh}");
+                assert_eq!(quick.state(), full.state());
+            }
+        }
+    }
+}
+
+#[test]
+fn an_edit_in_flight_put_back_as_it_was_still_takes_the_answer() {
+    let mut row = RowDraft::from_record(RowId(4), record(7, 5.0));
+    row.set_text(Field::Amount, "6");
+    let sent = row.to_record().unwrap();
+    row.mark_pending();
+    row.set_text(Field::Amount, "7");
+    row.set_text(Field::Amount, "6");
+    row.apply_outcome(sent, outcome(OutcomeKind::Updated));
+    assert_eq!(row.state(), RowState::Updated);
+    assert!(!row.is_changed());
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod loaded {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn text() -> impl Strategy<Value = Option<String>> {
+        prop::option::of(prop_oneof![
+            Just(String::new()),
+            Just("  ".to_string()),
+            "[ A-Za-z0-9]{0,25}",
+            ".{0,22}",
+        ])
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::with_cases(500) })]
+
+        #[test]
+        fn a_loaded_row_is_what_a_full_check_of_its_cells_makes_it(
+            key in any::<i32>(),
+            amount in prop_oneof![any::<f64>().prop_filter("finite", |v| v.is_finite()), (-1e6f64..1e6), (0i64..100_000).prop_map(|c| c as f64 / 100.0)],
+            group_id in text(),
+            payment_method in text(),
+        ) {
+            let record = Tolerance { key, amount, group_id, payment_method, ..record(0, 0.0) };
+            let quick = RowDraft::from_record(RowId(3), record.clone());
+            let full = RowDraft::checked(RowId(3), record_cells(&record), Some(record));
+            prop_assert_eq!(&quick, &full);
+        }
     }
 }

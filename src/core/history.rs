@@ -23,6 +23,31 @@ pub enum Step {
     Group(Vec<Step>),
 }
 
+impl Step {
+    /// The steps of a change made in parts, in the order undo applies them, as few steps as
+    /// reverse the same: groups inside are opened (a group applies its steps in order, so
+    /// this changes nothing) and rows added by parts one after another are removed in one
+    /// go (one pass over the table, not one per part; redo puts them back at the same
+    /// indexes either way).
+    pub fn joined(steps: Vec<Step>) -> Vec<Step> {
+        fn open(step: Step, into: &mut Vec<Step>) {
+            match step {
+                Step::Group(steps) => steps.into_iter().for_each(|s| open(s, into)),
+                Step::Inserted(ids) => match into.last_mut() {
+                    Some(Step::Inserted(earlier)) => earlier.extend(ids),
+                    _ => into.push(Step::Inserted(ids)),
+                },
+                step => into.push(step),
+            }
+        }
+        let mut joined = Vec::with_capacity(steps.len());
+        for step in steps {
+            open(step, &mut joined);
+        }
+        joined
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct History {
     undo: VecDeque<Step>,

@@ -1,13 +1,13 @@
 //! Which rows share a tolerance key. Kept up to date one edit at a time, so a key typed in a
 //! 100,000-row table flags its duplicates without rescanning the table.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::core::draft::RowId;
 
 #[derive(Debug, Clone, Default)]
 pub struct KeyIndex {
-    rows: HashMap<i32, Holders>,
+    rows: FxHashMap<i32, Holders>,
 }
 
 /// Most keys belong to one row: that case allocates nothing beyond the map entry.
@@ -84,6 +84,13 @@ impl KeyIndex {
             affected.push((row, false));
         }
         affected
+    }
+
+    /// Records a row added with `key` (a row appended to the table); answers whether the
+    /// key is now shared, when every row holding it is to be flagged.
+    pub fn add(&mut self, row: RowId, key: i32) -> bool {
+        self.insert(key, row);
+        self.is_duplicate(key)
     }
 
     fn insert(&mut self, key: i32, row: RowId) {

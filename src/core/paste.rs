@@ -92,7 +92,8 @@ pub fn plan_paste_part(
     if at.column >= EDITABLE_COUNT {
         return plan;
     }
-    for (offset, cells) in grid.rows().enumerate().skip(part.start).take(part.len()) {
+    // By index: each part starts where it is, not by walking the rows before it.
+    for (offset, cells) in part.filter_map(|i| Some((i, grid.row(i)?))) {
         let row = at.row + offset;
         if row >= row_count {
             plan.new_rows.push(Default::default());

@@ -41,6 +41,15 @@ impl Planner {
         &self.chunks
     }
 
+    /// Hands over the records of a chunk that has its final answer (nothing sends them
+    /// again), so applying the answer need not copy them; empty for any other chunk.
+    pub fn take_records(&mut self, id: ChunkId) -> Vec<Tolerance> {
+        match self.chunks.get_mut(id.0) {
+            Some(chunk) if chunk.status.is_final() => std::mem::take(&mut chunk.records),
+            _ => Vec::new(),
+        }
+    }
+
     pub fn is_cancelled(&self) -> bool {
         self.cancelled
     }

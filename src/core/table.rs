@@ -2,7 +2,7 @@
 //! duplicate keys, and the undo history. Every edit goes through here, so uniqueness,
 //! change tracking and undo cannot drift apart; the view only renders what this says.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::atomic::AtomicU64;
 
 use crate::core::columns::{EDITABLE_COUNT, Field};
@@ -53,7 +53,11 @@ impl Summary {
             RowState::Pending => summary.pending = 1,
             RowState::Clean | RowState::Created | RowState::Updated => {}
         }
-        summary.problems = row.problems().count();
+        summary.problems = if row.has_problems() {
+            row.problems().count()
+        } else {
+            0
+        };
         summary.to_send = usize::from(row.needs_sending());
         summary.with_outcome = usize::from(row.outcome().is_some());
         summary
@@ -85,7 +89,7 @@ impl Summary {
 #[derive(Debug, Clone, Default)]
 pub struct Table {
     rows: Vec<RowDraft>,
-    positions: HashMap<RowId, usize>,
+    positions: FxHashMap<RowId, usize>,
     keys: KeyIndex,
     next_id: u64,
     history: History,
@@ -115,14 +119,18 @@ impl Table {
     /// A table showing `records` as loaded from the server: all clean, no history.
     pub fn from_records(records: impl IntoIterator<Item = Tolerance>) -> Self {
         let mut table = Table::new();
-        table.rows = records
-            .into_iter()
-            .enumerate()
-            .map(|(i, record)| RowDraft::from_record(RowId(i as u64), record))
-            .collect();
-        table.next_id = table.rows.len() as u64;
-        table.reindex();
+        table.extend_loaded(records);
         table
+    }
+
+    /// Adds records loaded from the server after the last row, as clean rows and not as an
+    /// undo step: a load builds its table page by page while later pages are on their way.
+    pub fn extend_loaded(&mut self, records: impl IntoIterator<Item = Tolerance>) {
+        let rows: Vec<RowDraft> = records
+            .into_iter()
+            .map(|record| RowDraft::from_record(self.fresh_id(), record))
+            .collect();
+        self.append_rows(rows);
     }
 
     /// A table restored from saved drafts (history is not saved). Rows that were being sent
@@ -367,6 +375,7 @@ impl Table {
         self.typing = None;
         // Undone last part first.
         steps.reverse();
+        let mut steps = Step::joined(steps);
         match steps.len() {
             0 => {}
             1 => self.history.record(steps.remove(0)),
@@ -452,7 +461,7 @@ impl Table {
         let mut touched = Vec::with_capacity(answers.len());
         for (id, sent, outcome) in answers {
             if let Some(index) = self.position(id) {
-                self.change_row(index, |row| row.apply_outcome(&sent, outcome));
+                self.change_row(index, |row| row.apply_outcome(sent, outcome));
                 touched.push(id);
             }
         }
@@ -494,6 +503,13 @@ impl Table {
     /// A merge, so putting back 100,000 deleted rows is linear, not quadratic.
     fn place_rows(&mut self, mut rows: Vec<(usize, RowDraft)>) {
         rows.sort_by_key(|(index, _)| *index);
+        if rows
+            .first()
+            .is_none_or(|(index, _)| *index >= self.rows.len())
+        {
+            self.append_rows(rows.into_iter().map(|(_, row)| row));
+            return;
+        }
         let mut merged = Vec::with_capacity(self.rows.len() + rows.len());
         let mut existing = std::mem::take(&mut self.rows).into_iter();
         let mut incoming = rows.into_iter().peekable();
@@ -515,6 +531,34 @@ impl Table {
         }
         self.rows = merged;
         self.reindex();
+    }
+
+    /// Adds rows after the last one (a paste or an import growing the table, part by part),
+    /// indexing only them: a part costs its own rows, not the whole table again.
+    fn append_rows(&mut self, rows: impl IntoIterator<Item = RowDraft>) {
+        let rows = rows.into_iter();
+        self.rows.reserve(rows.size_hint().0);
+        self.positions.reserve(rows.size_hint().0);
+        for mut row in rows {
+            let index = self.rows.len();
+            let id = row.id();
+            let key = row.key();
+            // Set below from the key index, with every row sharing the key.
+            row.set_duplicate_key(false);
+            self.counts.apply(&Summary::of_row(&row), true);
+            self.positions.insert(id, index);
+            self.rows.push(row);
+            // A key seen first costs no list; a shared one flags every row holding it.
+            if let Some(key) = key
+                && self.keys.add(id, key)
+            {
+                for other in self.keys.rows_with(key).to_vec() {
+                    if let Some(i) = self.position(other) {
+                        self.change_row(i, |row| row.set_duplicate_key(true));
+                    }
+                }
+            }
+        }
     }
 
     /// Takes rows out, returning them with the index each had, for undo.

@@ -370,3 +370,41 @@ fn escape_does_not_take_back_a_change_in_parts_typed_into_while_it_ran() {
     assert_eq!(table.row(b).unwrap().text(Field::Amount), "10.00");
     assert_eq!(table.row(a).unwrap().text(Field::GroupId), "G1");
 }
+
+#[test]
+fn rows_added_at_the_end_part_by_part_are_indexed_as_a_rebuild_would_index_them() {
+    let mut table = Table::from_records([record(1, 5.0), record(2, 10.0)]);
+    let cells = |key: &str| [key.to_string(), "1.00".into(), String::new(), String::new()];
+    table.begin_group().unwrap();
+    // Key 2 is already in the table, key 7 comes twice in one part and once more later,
+    // "x" is no key at all.
+    table.paste(vec![], vec![cells("7"), cells("2"), cells("7")]);
+    table.paste(vec![], vec![cells("x"), cells("7"), cells("9")]);
+    table.end_group();
+    let flagged: Vec<bool> = table
+        .rows()
+        .iter()
+        .map(|r| r.problem(Field::Key).is_some())
+        .collect();
+    assert_eq!(flagged, [false, true, true, true, true, true, true, false]);
+    assert_eq!(table.summary(), table.recount());
+    for (index, row) in table.rows().iter().enumerate() {
+        assert_eq!(table.position(row.id()), Some(index));
+    }
+    assert_eq!(table.position_of_key(7), Some(2));
+    // Mending one duplicate of 7 leaves the other two flagged.
+    let third = table.row_at(4).unwrap().id();
+    table.set_text(third, Field::Key, "8".into());
+    assert!(table.row_at(2).unwrap().problem(Field::Key).is_some());
+    assert!(table.row_at(4).unwrap().problem(Field::Key).is_none());
+    assert_eq!(table.summary(), table.recount());
+    table.undo().unwrap();
+    table.undo().unwrap();
+    assert_eq!(texts(&table, Field::Key), ["1", "2"]);
+    assert!(table.row_at(1).unwrap().problem(Field::Key).is_none());
+    assert_eq!(table.summary(), table.recount());
+    table.redo().unwrap();
+    assert_eq!(table.len(), 8);
+    assert!(table.row_at(1).unwrap().problem(Field::Key).is_some());
+    assert_eq!(table.summary(), table.recount());
+}

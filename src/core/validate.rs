@@ -189,8 +189,24 @@ fn read_number(text: &str, allow_currency: bool) -> Result<f64, ProblemKind> {
             return Err(ProblemKind::NotANumber);
         }
     }
+    let value = match exponent
+        .is_none()
+        .then(|| short_decimal(mantissa))
+        .flatten()
+    {
+        Some(value) => value,
+        None => read_long_number(mantissa, rest)?,
+    };
+    if !value.is_finite() {
+        return Err(ProblemKind::TooLarge);
+    }
+    Ok(if negative { -value } else { value })
+}
+
+/// A mantissa [`short_decimal`] does not read (commas, many digits, an exponent in `rest`).
+fn read_long_number(mantissa: &str, rest: &str) -> Result<f64, ProblemKind> {
     check_mantissa(mantissa)?;
-    let value: f64 = if mantissa.contains(',') {
+    if mantissa.contains(',') {
         // Commas go; `rest` is ASCII by now. A stack buffer spares an allocation per cell
         // on a 100,000-row paste of formatted numbers.
         let mut buffer = [0u8; 64];
@@ -201,17 +217,44 @@ fn read_number(text: &str, allow_currency: bool) -> Result<f64, ProblemKind> {
                 buffer[len] = b;
                 len += 1;
             }
-            parse_ascii(&buffer[..len])?
+            parse_ascii(&buffer[..len])
         } else {
-            parse_ascii(&plain.collect::<Vec<u8>>())?
+            parse_ascii(&plain.collect::<Vec<u8>>())
         }
     } else {
-        rest.parse().map_err(|_| ProblemKind::NotANumber)?
-    };
-    if !value.is_finite() {
-        return Err(ProblemKind::TooLarge);
+        rest.parse().map_err(|_| ProblemKind::NotANumber)
     }
-    Ok(if negative { -value } else { value })
+}
+
+/// Digits with at most one point ("12", "5.25", ".5"), 15 digits at most: read exactly as
+/// `str::parse` reads them, without its general algorithm. The digits make an integer
+/// below 2^53 and the point a power of ten up to 10^15, both exact in an `f64`, so one
+/// correctly rounded division gives the correctly rounded value. `None` for anything else.
+fn short_decimal(mantissa: &str) -> Option<f64> {
+    const POWERS: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let mut digits = 0usize;
+    let mut value = 0u64;
+    let mut point = None;
+    for (i, b) in mantissa.bytes().enumerate() {
+        match b {
+            b'0'..=b'9' => {
+                digits += 1;
+                value = value * 10 + u64::from(b - b'0');
+            }
+            b'.' if point.is_none() => point = Some(i),
+            _ => return None,
+        }
+        if digits > 15 {
+            return None;
+        }
+    }
+    if digits == 0 {
+        return None;
+    }
+    let decimals = point.map_or(0, |at| mantissa.len() - at - 1);
+    Some(value as f64 / POWERS[decimals])
 }
 
 fn parse_ascii(bytes: &[u8]) -> Result<f64, ProblemKind> {

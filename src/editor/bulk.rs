@@ -1,6 +1,7 @@
-//! Changes to many rows at once (a 100,000-row paste or import) applied in parts, yielding
-//! to the browser between them so the page stays alive and shows how far it got, and
-//! recorded as one undo step. Views wake once, at the end.
+//! Changes to many rows at once (a 100,000-row paste or import) applied in parts, in slices
+//! of time: parts follow one another until a slice is used up, then the browser gets a turn
+//! (to paint how far it got, to handle a click), so the page stays alive at little cost.
+//! The whole is recorded as one undo step. Views wake once, at the end.
 
 use std::ops::Range;
 
@@ -10,10 +11,15 @@ use crate::core::columns::{EDITABLE_COUNT, Field};
 use crate::core::draft::RowId;
 use crate::core::table::Touched;
 use crate::editor::store::TableStore;
-use crate::editor::time::sleep;
+use crate::editor::time::{clock_ms, next_task};
 
-/// Rows per part: small enough that a part takes a few tens of milliseconds.
-pub const PART_ROWS: usize = 5_000;
+/// Rows per part: small enough that a part takes a few milliseconds, so a slice ends close
+/// to its time.
+pub const PART_ROWS: usize = 2_000;
+
+/// How long parts follow one another before the browser gets a turn: long enough that the
+/// turns cost little, short enough that a click or a frame waits no more than this.
+const SLICE_MS: f64 = 40.0;
 
 /// Work on many rows in progress, shown as a progress bar.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,9 +42,10 @@ pub type Part = (Vec<(RowId, Field, String)>, Vec<[String; EDITABLE_COUNT]>);
 /// Why a change in parts stopped before its end; the message says what the table holds.
 pub const REPLACED: &str = "The table was replaced or undone while the change was applied; the parts applied so far are one undo step, the rest was left out.";
 
-/// Lets the browser paint and handle events before going on.
+/// Lets the browser paint and handle events before going on (a task of its own, not a
+/// `setTimeout`, which nested is held back at least 4 ms).
 pub async fn yield_to_browser() {
-    sleep(0).await;
+    next_task().await;
 }
 
 /// Applies `total` units of work (rows of a block, rows of a file) part by part: `part`
@@ -69,6 +76,7 @@ pub async fn apply_in_parts(
         return Err("Another change is being applied; wait for it to finish.");
     };
     let mut start = 0;
+    let mut slice_start = clock_ms();
     while start < total {
         if !store.with(|t| t.in_group(token)) {
             work.set(None);
@@ -81,12 +89,15 @@ pub async fn apply_in_parts(
             None
         });
         start = end;
-        work.set(Some(Work {
-            label,
-            done: end,
-            total,
-        }));
-        yield_to_browser().await;
+        if start < total && clock_ms() - slice_start >= SLICE_MS {
+            work.set(Some(Work {
+                label,
+                done: end,
+                total,
+            }));
+            yield_to_browser().await;
+            slice_start = clock_ms();
+        }
     }
     let finished = store.with(|t| t.in_group(token));
     store.update(|t| {

@@ -2,7 +2,7 @@
 //! are per row. Typing in a cell wakes that row's cells and the summary, never the whole
 //! list, so a 100,000-row table stays as quick as a 10-row one.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use leptos::prelude::*;
 
@@ -20,7 +20,7 @@ pub struct TableStore {
     /// One trigger per row that a view has subscribed to, with how many subscriptions it
     /// has: a row scrolled out of view drops its entry, so scrolling through 100,000 rows
     /// leaves no 100,000 triggers behind.
-    rows: StoredValue<HashMap<RowId, (ArcTrigger, usize)>>,
+    rows: StoredValue<FxHashMap<RowId, (ArcTrigger, usize)>>,
     summary: Memo<Summary>,
     /// What changed since the draft was last saved (see [`Self::take_changes`]).
     changes: StoredValue<Changes>,
@@ -47,7 +47,7 @@ impl TableStore {
             table,
             structure: RwSignal::new(0),
             revision,
-            rows: StoredValue::new(HashMap::new()),
+            rows: StoredValue::new(FxHashMap::default()),
             summary,
             changes: StoredValue::new(Changes {
                 all: true,
@@ -182,7 +182,7 @@ impl TableStore {
 
     /// How many rows have a subscribed view (the rows in view, once they are rendered).
     pub fn tracked_rows(&self) -> usize {
-        self.rows.with_value(HashMap::len)
+        self.rows.with_value(FxHashMap::len)
     }
 
     /// How many rows, subscribing to additions and removals.

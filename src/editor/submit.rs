@@ -260,13 +260,14 @@ fn settle(
             OutcomeKind::Unconfirmed => report.unconfirmed += 1,
         }
     }
-    let answers: Vec<_> = chunk
-        .rows
-        .iter()
-        .zip(&chunk.records)
-        .zip(outcomes)
-        .map(|((row, record), outcome)| (*row, record.clone(), outcome))
-        .collect();
+    let rows = chunk.rows.clone();
+    let records = planner.take_records(id);
     drop(planner);
+    let answers: Vec<_> = rows
+        .into_iter()
+        .zip(records)
+        .zip(outcomes)
+        .map(|((row, record), outcome)| (row, record, outcome))
+        .collect();
     let _: Touched = store.update(|t| t.apply_outcomes(answers));
 }

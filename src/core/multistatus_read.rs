@@ -1,0 +1,463 @@
+//! Reading a 207 body straight into [`BatchItem`]s, with no JSON tree built first: a
+//! 500-row answer is read in one pass, allocating only the texts kept (an item's key as
+//! written and its message). Every odd shape the contract allows reads as it did through a
+//! `serde_json::Value`: a key as a number or a string, in any case, or a lone unnamed id; a
+//! field of an unexpected type is absent, never an error; the last of a repeated field wins.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
+
+use super::{BatchAnswer, BatchItem, KEY_NAME};
+use crate::core::envelope::{BodyError, problem_from_value, value_as_text};
+
+/// Reads a 207 body whatever its Content-Type claimed (see [`super::parse_batch_answer`]).
+pub(super) fn read_batch_answer(body: &str) -> Result<BatchAnswer, BodyError> {
+    let top: Top = serde_json::from_str(body.trim_start_matches('\u{feff}'))
+        .map_err(|err| BodyError::new(format!("not JSON: {err}"), body))?;
+    match top {
+        Top::Answer(answer) => Ok(answer),
+        Top::Scalar => Err(BodyError::new("neither an envelope nor a list", body)),
+    }
+}
+
+/// The whole body: an envelope, a bare list (a gateway may unwrap `data`), or neither.
+enum Top {
+    Answer(BatchAnswer),
+    Scalar,
+}
+
+impl<'de> Deserialize<'de> for Top {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(TopVisitor)
+    }
+}
+
+struct TopVisitor;
+
+impl<'de> Visitor<'de> for TopVisitor {
+    type Value = Top;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a 207 envelope or a list of items")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Top, A::Error> {
+        Ok(Top::Answer(BatchAnswer {
+            items: Some(items_of(seq)?),
+            error: None,
+            activity_id: None,
+        }))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Top, A::Error> {
+        let mut answer = BatchAnswer {
+            items: None,
+            error: None,
+            activity_id: None,
+        };
+        while let Some(name) = map.next_key::<Name>()? {
+            match name.0 {
+                "data" => answer.items = map.next_value::<Items>()?.0,
+                // Once per answer, and small: read as a tree, as every envelope is.
+                "error" => answer.error = problem_from_value(&map.next_value::<Value>()?),
+                "debug" => {
+                    let debug: Value = map.next_value()?;
+                    answer.activity_id = debug
+                        .get("activityID")
+                        .or_else(|| debug.get("activityId"))
+                        .and_then(value_as_text);
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Top::Answer(answer))
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Top, E> {
+        Ok(Top::Scalar)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Top, E> {
+        Ok(Top::Scalar)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Top, E> {
+        Ok(Top::Scalar)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Top, E> {
+        Ok(Top::Scalar)
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Top, E> {
+        Ok(Top::Scalar)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Top, E> {
+        Ok(Top::Scalar)
+    }
+}
+
+fn items_of<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<Vec<BatchItem>, A::Error> {
+    let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+    while let Some(Item(item)) = seq.next_element()? {
+        items.push(item);
+    }
+    Ok(items)
+}
+
+/// `data`: the items when it is a list, `None` for null or anything else.
+struct Items(Option<Vec<BatchItem>>);
+
+impl<'de> Deserialize<'de> for Items {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(Items(deserializer.deserialize_any(Lenient(ItemsVisitor))?))
+    }
+}
+
+struct ItemsVisitor;
+
+impl<'de> Visitor<'de> for ItemsVisitor {
+    type Value = Option<Vec<BatchItem>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list of items")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        items_of(seq).map(Some)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        IgnoredAny.visit_map(map)?;
+        Ok(None)
+    }
+}
+
+/// One item; anything but an object is an item that names nothing.
+struct Item(BatchItem);
+
+impl<'de> Deserialize<'de> for Item {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let item = deserializer.deserialize_any(Lenient(ItemVisitor))?;
+        Ok(Item(item.unwrap_or_else(|| BatchItem {
+            key: None,
+            key_text: String::new(),
+            status: None,
+            body: String::new(),
+        })))
+    }
+}
+
+struct ItemVisitor;
+
+impl<'de> Visitor<'de> for ItemVisitor {
+    type Value = Option<BatchItem>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an item")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        IgnoredAny.visit_seq(seq)?;
+        Ok(None)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut value = None;
+        let mut status = None;
+        let mut body = None;
+        while let Some(name) = map.next_key::<Name>()? {
+            match name.0 {
+                "id" => value = map.next_value::<Ids>()?.0,
+                "status" => status = Some(map.next_value::<Scalar>()?),
+                "body" => body = Some(map.next_value::<Scalar>()?),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Some(BatchItem {
+            key: value.as_ref().and_then(Scalar::as_key),
+            key_text: value.and_then(Scalar::into_text).unwrap_or_default(),
+            status: status.as_ref().and_then(Scalar::as_u16),
+            body: body.and_then(Scalar::into_text).unwrap_or_default(),
+        }))
+    }
+}
+
+/// An item's `id`: the value of the part named `tolerance_Key` (any case), else of a lone
+/// part with no name (the entity has only one key). `None` when neither is there.
+struct Ids<'de>(Option<Scalar<'de>>);
+
+impl<'de> Deserialize<'de> for Ids<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(Ids(deserializer.deserialize_any(Lenient(IdsVisitor))?))
+    }
+}
+
+struct IdsVisitor;
+
+impl<'de> Visitor<'de> for IdsVisitor {
+    type Value = Option<Scalar<'de>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list of ids")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut named = None;
+        let mut first = None;
+        let mut count = 0usize;
+        while let Some(part) = seq.next_element::<IdPart>()? {
+            count += 1;
+            if named.is_none() && part.is_the_key() {
+                named = Some(part.value);
+            } else if count == 1 {
+                first = Some(part);
+            }
+        }
+        Ok(match named {
+            Some(value) => value,
+            None => first
+                .filter(|only| count == 1 && only.is_unnamed())
+                .and_then(|only| only.value),
+        })
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        IgnoredAny.visit_map(map)?;
+        Ok(None)
+    }
+}
+
+/// One `{ "key": …, "value": … }`; anything but an object has neither.
+#[derive(Default)]
+struct IdPart<'de> {
+    /// `None` when absent; `Some(Scalar::Null)` when null.
+    key: Option<Scalar<'de>>,
+    value: Option<Scalar<'de>>,
+}
+
+impl IdPart<'_> {
+    fn is_the_key(&self) -> bool {
+        matches!(&self.key, Some(Scalar::Str(name)) if name.trim().eq_ignore_ascii_case(KEY_NAME))
+    }
+
+    fn is_unnamed(&self) -> bool {
+        matches!(self.key, None | Some(Scalar::Null))
+    }
+}
+
+impl<'de> Deserialize<'de> for IdPart<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(deserializer
+            .deserialize_any(Lenient(IdPartVisitor))?
+            .unwrap_or_default())
+    }
+}
+
+struct IdPartVisitor;
+
+impl<'de> Visitor<'de> for IdPartVisitor {
+    type Value = Option<IdPart<'de>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an id")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        IgnoredAny.visit_seq(seq)?;
+        Ok(None)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut part = IdPart::default();
+        while let Some(name) = map.next_key::<Name>()? {
+            match name.0 {
+                "key" => part.key = Some(map.next_value()?),
+                "value" => part.value = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Some(part))
+    }
+}
+
+/// A field's name, matched without being copied. Names the reader does not know read as "".
+struct Name(&'static str);
+
+impl<'de> Deserialize<'de> for Name {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(NameVisitor)
+    }
+}
+
+struct NameVisitor;
+
+impl Visitor<'_> for NameVisitor {
+    type Value = Name;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: de::Error>(self, name: &str) -> Result<Name, E> {
+        const KNOWN: [&str; 8] = [
+            "data", "error", "debug", "id", "status", "body", "key", "value",
+        ];
+        Ok(Name(KNOWN.into_iter().find(|k| *k == name).unwrap_or("")))
+    }
+}
+
+/// A JSON value where a number or a text is expected; lists and objects are `Other`.
+#[derive(Debug, Clone, PartialEq)]
+enum Scalar<'de> {
+    Null,
+    Bool(bool),
+    Unsigned(u64),
+    Signed(i64),
+    Float(f64),
+    Str(Cow<'de, str>),
+    Other,
+}
+
+impl Scalar<'_> {
+    /// A tolerance key: an int32, written as a whole number or a text holding one.
+    fn as_key(&self) -> Option<i32> {
+        match self {
+            Scalar::Unsigned(n) => i32::try_from(*n).ok(),
+            Scalar::Signed(n) => i32::try_from(*n).ok(),
+            Scalar::Float(f) if f.fract() == 0.0 => i32::try_from(*f as i64).ok(),
+            Scalar::Str(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    }
+
+    /// A status: a number, or a text holding one (servers disagree on which).
+    fn as_u16(&self) -> Option<u16> {
+        match self {
+            Scalar::Unsigned(n) => u16::try_from(*n).ok(),
+            Scalar::Str(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    }
+
+    /// The value as text, as `serde_json` writes a number.
+    fn into_text(self) -> Option<String> {
+        match self {
+            Scalar::Str(s) => Some(s.into_owned()),
+            Scalar::Unsigned(n) => Some(n.to_string()),
+            Scalar::Signed(n) => Some(n.to_string()),
+            Scalar::Float(f) => serde_json::Number::from_f64(f).map(|n| n.to_string()),
+            Scalar::Bool(b) => Some(b.to_string()),
+            Scalar::Null | Scalar::Other => None,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Scalar<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ScalarVisitor)
+    }
+}
+
+struct ScalarVisitor;
+
+impl<'de> Visitor<'de> for ScalarVisitor {
+    type Value = Scalar<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Self::Value, E> {
+        Ok(Scalar::Bool(b))
+    }
+
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Self::Value, E> {
+        Ok(Scalar::Signed(n))
+    }
+
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Self::Value, E> {
+        Ok(Scalar::Unsigned(n))
+    }
+
+    fn visit_f64<E: de::Error>(self, f: f64) -> Result<Self::Value, E> {
+        Ok(Scalar::Float(f))
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Self::Value, E> {
+        Ok(Scalar::Str(Cow::Borrowed(s)))
+    }
+
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+        Ok(Scalar::Str(Cow::Owned(s.to_owned())))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Scalar::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        IgnoredAny.visit_seq(seq)?;
+        Ok(Scalar::Other)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        IgnoredAny.visit_map(map)?;
+        Ok(Scalar::Other)
+    }
+}
+
+/// Wraps a visitor of lists and objects (each answering `None` for the shape it does not
+/// read) so that a number, a text, a boolean or null also reads as `None` rather than
+/// failing the whole answer.
+struct Lenient<V>(V);
+
+impl<'de, T, V: Visitor<'de, Value = Option<T>>> Visitor<'de> for Lenient<V> {
+    type Value = Option<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        self.0.expecting(f)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        self.0.visit_seq(seq)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        self.0.visit_map(map)
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+}
