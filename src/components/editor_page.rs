@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::components::tolerance_grid::focus_cell;
 use crate::components::{
     DatabasePicker, EditorToolbar, FilterBar, ImportPanel, PendingImport, ReauthDialog, SignInForm,
-    SubmitBar, ToleranceGrid, WorkProgress,
+    SubmitBar, ToleranceGrid, WorkProgress, handler,
 };
 use crate::core::columns::Field;
 use crate::core::config::RuntimeConfig;
@@ -243,7 +243,7 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
                 <button
                     type="button"
                     disabled=frozen
-                    on:click=move |_| session.sign_out()
+                    on:click=handler(move |_| session.sign_out())
                 >
                     "Sign out"
                 </button>
@@ -339,17 +339,17 @@ fn FindBox(
         <form
             class="find"
             role="search"
-            on:submit=move |ev| {
+            on:submit=handler(move |ev: ev::SubmitEvent| {
                 ev.prevent_default();
                 find_next();
-            }
+            })
         >
             <input
                 type="search"
                 aria-label="Find"
                 placeholder="Find in the table"
                 prop:value=move || query.get()
-                on:input=move |ev| query.set(event_target_value(&ev))
+                on:input=handler(move |ev| query.set(event_target_value(&ev)))
             />
             <button type="submit">"Find next"</button>
             <span class="find-result" role="status">{move || result.get()}</span>

@@ -1,4 +1,6 @@
 use leptos::prelude::*;
+
+use crate::components::handler;
 use wasm_bindgen::JsCast;
 
 use crate::core::columns::Field;
@@ -126,7 +128,7 @@ pub fn ImportPanel(
                     <For each=columns key=|(i, header)| (*i, header.clone()) let((index, header))>
                         <label>
                             {format!("Column {} ({header})", index + 1)}
-                            <select on:change=move |ev| {
+                            <select on:change=handler(move |ev| {
                                 let chosen = event_target_value(&ev);
                                 pending.update(|p| {
                                     if let Some(p) = p {
@@ -135,7 +137,7 @@ pub fn ImportPanel(
                                             .find(|f| f.json_name() == chosen);
                                     }
                                 });
-                            }>
+                            })>
                                 <option value="" selected=move || mapped(pending, index).is_none()>"Ignore"</option>
                                 {Field::EDITABLE
                                     .into_iter()
@@ -160,8 +162,8 @@ pub fn ImportPanel(
                         s.added, s.updated, s.with_problems
                     ))}
                 </p>
-                <button type="button" class="primary" disabled=busy on:click=apply>"Apply import"</button>
-                <button type="button" on:click=move |_| pending.set(None)>"Cancel import"</button>
+                <button type="button" class="primary" disabled=busy on:click=handler(apply)>"Apply import"</button>
+                <button type="button" on:click=handler(move |_| pending.set(None))>"Cancel import"</button>
             </section>
         </Show>
     }

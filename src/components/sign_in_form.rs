@@ -1,5 +1,7 @@
 use leptos::prelude::*;
 
+use crate::components::handler;
+
 use crate::api::{self, SignInOutcome, SignInProblem};
 use crate::editor::session::Session;
 
@@ -51,10 +53,10 @@ pub fn SignInForm(session: Session, #[prop(optional)] reauth: bool) -> impl Into
         <form
             class="sign-in"
             aria-label=if reauth { "Sign in again" } else { "Sign in" }
-            on:submit=move |ev| {
+            on:submit=handler(move |ev: leptos::ev::SubmitEvent| {
                 ev.prevent_default();
                 sign_in.dispatch(());
-            }
+            })
         >
             <Show when=move || reauth>
                 <p class="sign-in-note">
@@ -68,7 +70,7 @@ pub fn SignInForm(session: Session, #[prop(optional)] reauth: bool) -> impl Into
                     name="username"
                     autocomplete="username"
                     prop:value=move || user.get()
-                    on:input=move |ev| user.set(event_target_value(&ev))
+                    on:input=handler(move |ev| user.set(event_target_value(&ev)))
                 />
             </label>
             <label>
@@ -78,7 +80,7 @@ pub fn SignInForm(session: Session, #[prop(optional)] reauth: bool) -> impl Into
                     name="password"
                     autocomplete="current-password"
                     prop:value=move || password.get()
-                    on:input=move |ev| password.set(event_target_value(&ev))
+                    on:input=handler(move |ev| password.set(event_target_value(&ev)))
                 />
             </label>
             <Show when=move || direct>
@@ -89,7 +91,7 @@ pub fn SignInForm(session: Session, #[prop(optional)] reauth: bool) -> impl Into
                         name="api-key"
                         autocomplete="off"
                         prop:value=move || api_key.get()
-                        on:input=move |ev| api_key.set(event_target_value(&ev))
+                        on:input=handler(move |ev| api_key.set(event_target_value(&ev)))
                     />
                 </label>
             </Show>

@@ -1,5 +1,7 @@
 use leptos::prelude::*;
 
+use crate::components::handler;
+
 use crate::editor::session::Session;
 use crate::editor::store::TableStore;
 use crate::editor::submit::SubmitControl;
@@ -62,17 +64,17 @@ pub fn SubmitBar(
                 type="button"
                 class="primary"
                 disabled=move || control.running.get() || waiting.get() || summary.get().to_send + summary.get().problems == 0
-                on:click=move |_| start(false)
+                on:click=handler(move |_| start(false))
             >
                 "Submit"
             </button>
             <Show when=move || { let s = summary.get(); s.failed + s.unconfirmed > 0 }>
-                <button type="button" disabled=move || control.running.get() || waiting.get() on:click=move |_| start(true)>
+                <button type="button" disabled=move || control.running.get() || waiting.get() on:click=handler(move |_| start(true))>
                     "Resend failed"
                 </button>
             </Show>
             <Show when=move || control.running.get()>
-                <button type="button" on:click=move |_| control.cancel()>"Cancel"</button>
+                <button type="button" on:click=handler(move |_| control.cancel())>"Cancel"</button>
                 <label class="submit-progress">
                     {move || {
                         let p = control.progress.get();
