@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::api::{self, ListProgress};
-use crate::components::{PendingImport, handler, picked_file, start_import};
+use crate::components::{PendingImport, Shown, handler, picked_file, start_import};
 use crate::core::columns::Field;
 use crate::core::csv_io::{export_outcomes, export_table};
 use crate::core::draft::RowId;
@@ -249,11 +249,11 @@ pub fn EditorToolbar(
             <button type="button" on:click=handler(move |_| export(ExportKind::Table))>
                 {move || if view.with(View::is_filtered) { "Export CSV (filtered rows)" } else { "Export CSV" }}
             </button>
-            <Show when=has_outcomes>
+            <Shown when=has_outcomes>
                 <button type="button" on:click=handler(move |_| export(ExportKind::Outcomes))>
                     "Export outcomes"
                 </button>
-            </Show>
+            </Shown>
             <span class="toolbar-gap"></span>
             <button
                 type="button"
@@ -277,7 +277,7 @@ pub fn EditorToolbar(
                 "Discard draft"
             </button>
         </div>
-        <Show when=move || progress.with(Option::is_some)>
+        <Shown when=move || progress.with(Option::is_some)>
             <div class="load-progress" role="status">
                 {move || {
                     progress
@@ -293,7 +293,7 @@ pub fn EditorToolbar(
                     value=move || progress.get().map_or(0, |p| p.loaded)
                 ></progress>
             </div>
-        </Show>
+        </Shown>
     }
 }
 

@@ -2,7 +2,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use crate::components::handler;
+use crate::components::{Shown, handler};
 
 use crate::core::filter::{RowFilter, View};
 use crate::editor::store::TableStore;
@@ -79,7 +79,7 @@ pub fn FilterBar(
                     );
                 })
             />
-            <Show when=move || filter.with(RowFilter::is_active)>
+            <Shown when=move || filter.with(RowFilter::is_active)>
                 <button type="button" on:click=handler(move |_| refresh.update(|n| *n += 1))>"Apply again"</button>
                 <button
                     type="button"
@@ -90,7 +90,7 @@ pub fn FilterBar(
                 >
                     "Clear filter"
                 </button>
-            </Show>
+            </Shown>
             <span class="filter-status" role="status">{status}</span>
         </div>
     }

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::components::handler;
+use crate::components::{Shown, handler};
 use wasm_bindgen::JsCast;
 
 use crate::core::columns::Field;
@@ -121,7 +121,7 @@ pub fn ImportPanel(
         })
     };
     view! {
-        <Show when=move || pending.with(Option::is_some)>
+        <Shown when=move || pending.with(Option::is_some)>
             <section class="import-panel" aria-label="Import preview">
                 <h2>{move || pending.with(|p| p.as_ref().map(|p| format!("Import {}", p.name)))}</h2>
                 <div class="import-mapping">
@@ -165,7 +165,7 @@ pub fn ImportPanel(
                 <button type="button" class="primary" disabled=busy on:click=handler(apply)>"Apply import"</button>
                 <button type="button" on:click=handler(move |_| pending.set(None))>"Cancel import"</button>
             </section>
-        </Show>
+        </Shown>
     }
 }
 

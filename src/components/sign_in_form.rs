@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::components::handler;
+use crate::components::{Shown, handler};
 
 use crate::api::{self, SignInOutcome, SignInProblem};
 use crate::editor::session::Session;
@@ -58,11 +58,11 @@ pub fn SignInForm(session: Session, #[prop(optional)] reauth: bool) -> impl Into
                 sign_in.dispatch(());
             })
         >
-            <Show when=move || reauth>
+            <Shown when=move || reauth>
                 <p class="sign-in-note">
                     "Your session has expired. Sign in again and the submit carries on where it stopped; nothing you typed is lost."
                 </p>
-            </Show>
+            </Shown>
             <label>
                 "User name"
                 <input
@@ -83,7 +83,7 @@ pub fn SignInForm(session: Session, #[prop(optional)] reauth: bool) -> impl Into
                     on:input=handler(move |ev| password.set(event_target_value(&ev)))
                 />
             </label>
-            <Show when=move || direct>
+            <Shown when=move || direct>
                 <label>
                     "API key"
                     <input
@@ -94,10 +94,10 @@ pub fn SignInForm(session: Session, #[prop(optional)] reauth: bool) -> impl Into
                         on:input=handler(move |ev| api_key.set(event_target_value(&ev)))
                     />
                 </label>
-            </Show>
-            <Show when=move || error.with(Option::is_some)>
+            </Shown>
+            <Shown when=move || error.with(Option::is_some)>
                 <p class="form-error" role="alert">{move || error.get()}</p>
-            </Show>
+            </Shown>
             <button type="submit" class="primary" disabled=move || sign_in.pending().get()>
                 {move || if sign_in.pending().get() { "Signing in…" } else { "Sign in" }}
             </button>

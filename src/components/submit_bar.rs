@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::components::handler;
+use crate::components::{Shown, handler};
 
 use crate::editor::session::Session;
 use crate::editor::store::TableStore;
@@ -68,12 +68,12 @@ pub fn SubmitBar(
             >
                 "Submit"
             </button>
-            <Show when=move || { let s = summary.get(); s.failed + s.unconfirmed > 0 }>
+            <Shown when=move || { let s = summary.get(); s.failed + s.unconfirmed > 0 }>
                 <button type="button" disabled=move || control.running.get() || waiting.get() on:click=handler(move |_| start(true))>
                     "Resend failed"
                 </button>
-            </Show>
-            <Show when=move || control.running.get()>
+            </Shown>
+            <Shown when=move || control.running.get()>
                 <button type="button" on:click=handler(move |_| control.cancel())>"Cancel"</button>
                 <label class="submit-progress">
                     {move || {
@@ -85,11 +85,11 @@ pub fn SubmitBar(
                         value=move || control.progress.get().rows_answered
                     ></progress>
                 </label>
-            </Show>
-            <Show when=move || refusal.with(Option::is_some)>
+            </Shown>
+            <Shown when=move || refusal.with(Option::is_some)>
                 <p class="form-error" role="alert">{move || refusal.get()}</p>
-            </Show>
-            <Show when=move || control.last.with(Option::is_some)>
+            </Shown>
+            <Shown when=move || control.last.with(Option::is_some)>
                 <p class="submit-summary" role="status">
                     {move || control.last.get().map(|r| {
                         let mut text = format!(
@@ -105,7 +105,7 @@ pub fn SubmitBar(
                 <ul class="strays">
                     {move || control.last.get().map(|r| r.strays.into_iter().map(|s| view! { <li>{s}</li> }).collect_view())}
                 </ul>
-            </Show>
+            </Shown>
         </section>
     }
 }
