@@ -1,5 +1,7 @@
 use leptos::prelude::*;
 
+use crate::components::handler;
+
 use crate::editor::session::Session;
 
 /// The target database every request goes to, chosen from the configuration's list. A
@@ -20,7 +22,7 @@ pub fn DatabasePicker(
                 name="target-database"
                 disabled=move || locked.get()
                 prop:value=move || session.database.get()
-                on:change=move |ev| {
+                on:change=handler(move |ev| {
                     let wanted = event_target_value(&ev);
                     let allowed = confirm_switch.is_none_or(|confirm| confirm.run(wanted.clone()));
                     if allowed {
@@ -29,7 +31,7 @@ pub fn DatabasePicker(
                         // Put the select back on the database still in use.
                         session.database.notify();
                     }
-                }
+                })
             >
                 <For
                     each=move || session.databases.get()

@@ -5,8 +5,8 @@ use leptos::prelude::*;
 
 use crate::components::tolerance_grid::focus_cell;
 use crate::components::{
-    DatabasePicker, EditorToolbar, FilterBar, ImportPanel, PendingImport, ReauthDialog, SignInForm,
-    SubmitBar, ToleranceGrid, WorkProgress,
+    DatabasePicker, EditorToolbar, FilterBar, ImportPanel, PendingImport, ReauthDialog, Shown,
+    SignInForm, SubmitBar, ToleranceGrid, WorkProgress, handler,
 };
 use crate::core::columns::Field;
 use crate::core::config::RuntimeConfig;
@@ -238,27 +238,27 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
                 confirm_switch=Some(confirm_switch)
                 locked=frozen
             />
-            <Show when=move || session.is_signed_in()>
+            <Shown when=move || session.is_signed_in()>
                 <span class="signed-in-as">"Signed in as " {move || session.user.get()}</span>
                 <button
                     type="button"
                     disabled=frozen
-                    on:click=move |_| session.sign_out()
+                    on:click=handler(move |_| session.sign_out())
                 >
                     "Sign out"
                 </button>
-            </Show>
+            </Shown>
         </div>
-        <Show
+        <Shown
             when=move || session.is_signed_in() || session.reauth_needed.get()
             fallback=move || view! { <SignInForm session /> }
         >
             <EditorToolbar session store active jump notice suggestions importing view frozen />
             <ImportPanel store pending=importing notice work frozen />
             <WorkProgress work />
-            <Show when=move || notice.with(Option::is_some)>
+            <Shown when=move || notice.with(Option::is_some)>
                 <p class="notice" role="status">{move || notice.get()}</p>
-            </Show>
+            </Shown>
             <div class="find-and-filter">
                 <FindBox store active view jump />
                 <FilterBar store filter view refresh />
@@ -272,7 +272,7 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
                 focus_first_problem=Callback::new(move |()| focus_first_problem())
                 waiting=Signal::derive(move || work.with(Option::is_some))
             />
-        </Show>
+        </Shown>
         <ReauthDialog session submit />
         <datalist id="group-suggestions">
             {move || suggestions.with(|(groups, _)| groups.iter().map(|g| view! { <option value=g.clone()></option> }).collect_view())}
@@ -339,17 +339,17 @@ fn FindBox(
         <form
             class="find"
             role="search"
-            on:submit=move |ev| {
+            on:submit=handler(move |ev: ev::SubmitEvent| {
                 ev.prevent_default();
                 find_next();
-            }
+            })
         >
             <input
                 type="search"
                 aria-label="Find"
                 placeholder="Find in the table"
                 prop:value=move || query.get()
-                on:input=move |ev| query.set(event_target_value(&ev))
+                on:input=handler(move |ev| query.set(event_target_value(&ev)))
             />
             <button type="submit">"Find next"</button>
             <span class="find-result" role="status">{move || result.get()}</span>

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::api::{self, ListProgress};
-use crate::components::{PendingImport, picked_file, start_import};
+use crate::components::{PendingImport, Shown, handler, picked_file, start_import};
 use crate::core::columns::Field;
 use crate::core::csv_io::{export_outcomes, export_table};
 use crate::core::draft::RowId;
@@ -189,45 +189,45 @@ pub fn EditorToolbar(
             <button
                 type="button"
                 disabled=move || busy() || load.pending().get()
-                on:click=move |_| {
+                on:click=handler(move |_| {
                     if may_replace() {
                         load.dispatch(());
                     }
-                }
+                })
             >
                 {move || format!("Load tolerances from {}", session.database.get())}
             </button>
             <button
                 type="button"
                 disabled=busy
-                on:click=move |_| {
+                on:click=handler(move |_| {
                     if may_replace() {
                         store.replace(Table::new());
                         notice.set(None);
                     }
-                }
+                })
             >
                 "Start empty"
             </button>
             <span class="toolbar-gap"></span>
-            <button type="button" disabled=busy on:click=add_row>"Add row"</button>
-            <button type="button" disabled=busy on:click=duplicate_row>"Duplicate row"</button>
-            <button type="button" disabled=busy on:click=delete_row>"Delete row"</button>
+            <button type="button" disabled=busy on:click=handler(add_row)>"Add row"</button>
+            <button type="button" disabled=busy on:click=handler(duplicate_row)>"Duplicate row"</button>
+            <button type="button" disabled=busy on:click=handler(delete_row)>"Delete row"</button>
             <button
                 type="button"
                 disabled=move || busy() || !can_undo()
-                on:click=move |_| {
+                on:click=handler(move |_| {
                     store.try_update(Table::undo);
-                }
+                })
             >
                 "Undo"
             </button>
             <button
                 type="button"
                 disabled=move || busy() || !can_redo()
-                on:click=move |_| {
+                on:click=handler(move |_| {
                     store.try_update(Table::redo);
-                }
+                })
             >
                 "Redo"
             </button>
@@ -239,26 +239,26 @@ pub fn EditorToolbar(
                     accept=".csv,text/csv,text/plain"
                     class="visually-hidden"
                     disabled=busy
-                    on:change=move |ev| {
+                    on:change=handler(move |ev| {
                         if let Some(file) = picked_file(&ev) {
                             start_import(file, importing, notice);
                         }
-                    }
+                    })
                 />
             </label>
-            <button type="button" on:click=move |_| export(ExportKind::Table)>
+            <button type="button" on:click=handler(move |_| export(ExportKind::Table))>
                 {move || if view.with(View::is_filtered) { "Export CSV (filtered rows)" } else { "Export CSV" }}
             </button>
-            <Show when=has_outcomes>
-                <button type="button" on:click=move |_| export(ExportKind::Outcomes)>
+            <Shown when=has_outcomes>
+                <button type="button" on:click=handler(move |_| export(ExportKind::Outcomes))>
                     "Export outcomes"
                 </button>
-            </Show>
+            </Shown>
             <span class="toolbar-gap"></span>
             <button
                 type="button"
                 disabled=busy
-                on:click=move |_| {
+                on:click=handler(move |_| {
                     let database = session.database.get_untracked();
                     let question = format!(
                         "Discard the draft for {database}? Edits not sent are lost; the database itself is not changed."
@@ -272,12 +272,12 @@ pub fn EditorToolbar(
                             }));
                         });
                     }
-                }
+                })
             >
                 "Discard draft"
             </button>
         </div>
-        <Show when=move || progress.with(Option::is_some)>
+        <Shown when=move || progress.with(Option::is_some)>
             <div class="load-progress" role="status">
                 {move || {
                     progress
@@ -293,7 +293,7 @@ pub fn EditorToolbar(
                     value=move || progress.get().map_or(0, |p| p.loaded)
                 ></progress>
             </div>
-        </Show>
+        </Shown>
     }
 }
 

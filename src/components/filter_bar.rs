@@ -2,6 +2,8 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
+use crate::components::{Shown, handler};
+
 use crate::core::filter::{RowFilter, View};
 use crate::editor::store::TableStore;
 
@@ -39,10 +41,10 @@ pub fn FilterBar(
                     <input
                         type="checkbox"
                         prop:checked=move || filter.with(get)
-                        on:change=move |ev| {
+                        on:change=handler(move |ev| {
                             let on = event_target_checked(&ev);
                             filter.update(|f| set(f, on));
-                        }
+                        })
                     />
                     {label}
                 </label>
@@ -60,7 +62,7 @@ pub fn FilterBar(
                 aria-label="Rows containing"
                 placeholder="Rows containing…"
                 prop:value=move || filter.with(|f| f.text.clone())
-                on:input=move |ev| {
+                on:input=handler(move |ev| {
                     let text = event_target_value(&ev);
                     typed.update_value(|n| *n += 1);
                     let keystroke = typed.get_value();
@@ -75,20 +77,20 @@ pub fn FilterBar(
                         },
                         TEXT_DELAY,
                     );
-                }
+                })
             />
-            <Show when=move || filter.with(RowFilter::is_active)>
-                <button type="button" on:click=move |_| refresh.update(|n| *n += 1)>"Apply again"</button>
+            <Shown when=move || filter.with(RowFilter::is_active)>
+                <button type="button" on:click=handler(move |_| refresh.update(|n| *n += 1))>"Apply again"</button>
                 <button
                     type="button"
-                    on:click=move |_| {
+                    on:click=handler(move |_| {
                         typed.update_value(|n| *n += 1);
                         filter.set(RowFilter::default());
-                    }
+                    })
                 >
                     "Clear filter"
                 </button>
-            </Show>
+            </Shown>
             <span class="filter-status" role="status">{status}</span>
         </div>
     }

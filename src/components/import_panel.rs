@@ -1,4 +1,6 @@
 use leptos::prelude::*;
+
+use crate::components::{Shown, handler};
 use wasm_bindgen::JsCast;
 
 use crate::core::columns::Field;
@@ -119,14 +121,14 @@ pub fn ImportPanel(
         })
     };
     view! {
-        <Show when=move || pending.with(Option::is_some)>
+        <Shown when=move || pending.with(Option::is_some)>
             <section class="import-panel" aria-label="Import preview">
                 <h2>{move || pending.with(|p| p.as_ref().map(|p| format!("Import {}", p.name)))}</h2>
                 <div class="import-mapping">
                     <For each=columns key=|(i, header)| (*i, header.clone()) let((index, header))>
                         <label>
                             {format!("Column {} ({header})", index + 1)}
-                            <select on:change=move |ev| {
+                            <select on:change=handler(move |ev| {
                                 let chosen = event_target_value(&ev);
                                 pending.update(|p| {
                                     if let Some(p) = p {
@@ -135,7 +137,7 @@ pub fn ImportPanel(
                                             .find(|f| f.json_name() == chosen);
                                     }
                                 });
-                            }>
+                            })>
                                 <option value="" selected=move || mapped(pending, index).is_none()>"Ignore"</option>
                                 {Field::EDITABLE
                                     .into_iter()
@@ -160,10 +162,10 @@ pub fn ImportPanel(
                         s.added, s.updated, s.with_problems
                     ))}
                 </p>
-                <button type="button" class="primary" disabled=busy on:click=apply>"Apply import"</button>
-                <button type="button" on:click=move |_| pending.set(None)>"Cancel import"</button>
+                <button type="button" class="primary" disabled=busy on:click=handler(apply)>"Apply import"</button>
+                <button type="button" on:click=handler(move |_| pending.set(None))>"Cancel import"</button>
             </section>
-        </Show>
+        </Shown>
     }
 }
 

@@ -1,6 +1,8 @@
 use leptos::html::Dialog;
 use leptos::prelude::*;
 
+use crate::components::{Shown, handler};
+
 use crate::components::SignInForm;
 use crate::editor::session::Session;
 use crate::editor::submit::SubmitControl;
@@ -21,12 +23,12 @@ pub fn ReauthDialog(session: Session, submit: SubmitControl) -> impl IntoView {
         }
     });
     view! {
-        <dialog node_ref=dialog class="reauth" aria-labelledby="reauth-title" on:cancel=move |ev: web_sys::Event| ev.prevent_default()>
+        <dialog node_ref=dialog class="reauth" aria-labelledby="reauth-title" on:cancel=handler(move |ev: web_sys::Event| ev.prevent_default())>
             <h2 id="reauth-title">"Sign in again"</h2>
-            <Show when=move || session.reauth_needed.get()>
+            <Shown when=move || session.reauth_needed.get()>
                 <SignInForm session reauth=true />
-            </Show>
-            <button type="button" on:click=move |_| submit.cancel()>"Stop the submit"</button>
+            </Shown>
+            <button type="button" on:click=handler(move |_| submit.cancel())>"Stop the submit"</button>
         </dialog>
     }
 }

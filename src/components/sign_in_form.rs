@@ -1,5 +1,7 @@
 use leptos::prelude::*;
 
+use crate::components::{Shown, handler};
+
 use crate::api::{self, SignInOutcome, SignInProblem};
 use crate::editor::session::Session;
 
@@ -51,16 +53,16 @@ pub fn SignInForm(session: Session, #[prop(optional)] reauth: bool) -> impl Into
         <form
             class="sign-in"
             aria-label=if reauth { "Sign in again" } else { "Sign in" }
-            on:submit=move |ev| {
+            on:submit=handler(move |ev: leptos::ev::SubmitEvent| {
                 ev.prevent_default();
                 sign_in.dispatch(());
-            }
+            })
         >
-            <Show when=move || reauth>
+            <Shown when=move || reauth>
                 <p class="sign-in-note">
                     "Your session has expired. Sign in again and the submit carries on where it stopped; nothing you typed is lost."
                 </p>
-            </Show>
+            </Shown>
             <label>
                 "User name"
                 <input
@@ -68,7 +70,7 @@ pub fn SignInForm(session: Session, #[prop(optional)] reauth: bool) -> impl Into
                     name="username"
                     autocomplete="username"
                     prop:value=move || user.get()
-                    on:input=move |ev| user.set(event_target_value(&ev))
+                    on:input=handler(move |ev| user.set(event_target_value(&ev)))
                 />
             </label>
             <label>
@@ -78,10 +80,10 @@ pub fn SignInForm(session: Session, #[prop(optional)] reauth: bool) -> impl Into
                     name="password"
                     autocomplete="current-password"
                     prop:value=move || password.get()
-                    on:input=move |ev| password.set(event_target_value(&ev))
+                    on:input=handler(move |ev| password.set(event_target_value(&ev)))
                 />
             </label>
-            <Show when=move || direct>
+            <Shown when=move || direct>
                 <label>
                     "API key"
                     <input
@@ -89,13 +91,13 @@ pub fn SignInForm(session: Session, #[prop(optional)] reauth: bool) -> impl Into
                         name="api-key"
                         autocomplete="off"
                         prop:value=move || api_key.get()
-                        on:input=move |ev| api_key.set(event_target_value(&ev))
+                        on:input=handler(move |ev| api_key.set(event_target_value(&ev)))
                     />
                 </label>
-            </Show>
-            <Show when=move || error.with(Option::is_some)>
+            </Shown>
+            <Shown when=move || error.with(Option::is_some)>
                 <p class="form-error" role="alert">{move || error.get()}</p>
-            </Show>
+            </Shown>
             <button type="submit" class="primary" disabled=move || sign_in.pending().get()>
                 {move || if sign_in.pending().get() { "Signing in…" } else { "Sign in" }}
             </button>

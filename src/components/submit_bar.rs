@@ -1,5 +1,7 @@
 use leptos::prelude::*;
 
+use crate::components::{Shown, handler};
+
 use crate::editor::session::Session;
 use crate::editor::store::TableStore;
 use crate::editor::submit::SubmitControl;
@@ -62,17 +64,17 @@ pub fn SubmitBar(
                 type="button"
                 class="primary"
                 disabled=move || control.running.get() || waiting.get() || summary.get().to_send + summary.get().problems == 0
-                on:click=move |_| start(false)
+                on:click=handler(move |_| start(false))
             >
                 "Submit"
             </button>
-            <Show when=move || { let s = summary.get(); s.failed + s.unconfirmed > 0 }>
-                <button type="button" disabled=move || control.running.get() || waiting.get() on:click=move |_| start(true)>
+            <Shown when=move || { let s = summary.get(); s.failed + s.unconfirmed > 0 }>
+                <button type="button" disabled=move || control.running.get() || waiting.get() on:click=handler(move |_| start(true))>
                     "Resend failed"
                 </button>
-            </Show>
-            <Show when=move || control.running.get()>
-                <button type="button" on:click=move |_| control.cancel()>"Cancel"</button>
+            </Shown>
+            <Shown when=move || control.running.get()>
+                <button type="button" on:click=handler(move |_| control.cancel())>"Cancel"</button>
                 <label class="submit-progress">
                     {move || {
                         let p = control.progress.get();
@@ -83,11 +85,11 @@ pub fn SubmitBar(
                         value=move || control.progress.get().rows_answered
                     ></progress>
                 </label>
-            </Show>
-            <Show when=move || refusal.with(Option::is_some)>
+            </Shown>
+            <Shown when=move || refusal.with(Option::is_some)>
                 <p class="form-error" role="alert">{move || refusal.get()}</p>
-            </Show>
-            <Show when=move || control.last.with(Option::is_some)>
+            </Shown>
+            <Shown when=move || control.last.with(Option::is_some)>
                 <p class="submit-summary" role="status">
                     {move || control.last.get().map(|r| {
                         let mut text = format!(
@@ -103,7 +105,7 @@ pub fn SubmitBar(
                 <ul class="strays">
                     {move || control.last.get().map(|r| r.strays.into_iter().map(|s| view! { <li>{s}</li> }).collect_view())}
                 </ul>
-            </Show>
+            </Shown>
         </section>
     }
 }

@@ -1,5 +1,7 @@
 use leptos::prelude::*;
 
+use crate::components::Shown;
+
 use crate::editor::bulk::Work;
 
 /// The progress of a big paste or import: "Pasting… 40%" and a bar, announced politely.
@@ -8,7 +10,7 @@ pub fn WorkProgress(work: RwSignal<Option<Work>>) -> impl IntoView {
     let percent = move || work.with(|w| w.as_ref().map_or(0, Work::percent));
     let label = move || work.with(|w| w.as_ref().map_or("", |w| w.label));
     view! {
-        <Show when=move || work.with(Option::is_some)>
+        <Shown when=move || work.with(Option::is_some)>
             <div class="work-progress" role="status">
                 <span>{move || format!("{}… {}%", label(), percent())}</span>
                 <div
@@ -22,6 +24,6 @@ pub fn WorkProgress(work: RwSignal<Option<Work>>) -> impl IntoView {
                     <div class="work-bar-done" style:width=move || format!("{}%", percent())></div>
                 </div>
             </div>
-        </Show>
+        </Shown>
     }
 }
