@@ -5,6 +5,7 @@ use wasm_bindgen::JsCast;
 use crate::components::grid_columns::grid_columns;
 use crate::components::grid_state::GridState;
 use crate::components::tolerance_grid::ROW_HEIGHT;
+use crate::components::{Shown, handler};
 use crate::core::columns::{EDITABLE_COUNT, Field};
 use crate::core::draft::{RowDraft, RowId, RowState};
 use crate::core::multistatus::OutcomeKind;
@@ -61,7 +62,7 @@ pub fn GridRow(grid: GridState, row_id: Memo<Option<RowId>>) -> impl IntoView {
                         class=format!("grid-cell {}", column.class)
                         role=move || shown.get().then_some("rowheader")
                         aria-colindex=i + 1
-                        on:mousedown=move |ev: web_sys::MouseEvent| select_row(grid, place, &ev)
+                        on:mousedown=handler(move |ev: web_sys::MouseEvent| select_row(grid, place, &ev))
                     >
                         <span class="row-number">{move || position() + 1}</span>
                         <span class=move || format!("row-state state-{}", state_class(state.get()))>
@@ -282,7 +283,7 @@ fn EditableCell(
                 // While a big change is applied in parts the cells take no text (typing, a
                 // cut from the context menu, a dropped text): it would land inside it.
                 prop:readOnly=move || grid.work.with(Option::is_some)
-                on:input=move |ev| {
+                on:input=handler(move |ev| {
                     if grid.work.with_untracked(Option::is_some) {
                         return;
                     }
@@ -298,8 +299,8 @@ fn EditableCell(
                         grid.corners.set(None);
                     }
                     store.update(|t| t.type_text(id, field, text));
-                }
-                on:focus=move |ev| {
+                })
+                on:focus=handler(move |ev: web_sys::FocusEvent| {
                     let Some(id) = row_id.get_untracked() else {
                         return;
                     };
@@ -315,15 +316,15 @@ fn EditableCell(
                     {
                         input.select();
                     }
-                }
-                on:blur=move |_| {
+                })
+                on:blur=handler(move |_| {
                     // The window lost the focus (Alt-Tab): the cell stays in edit mode, so
                     // coming back and typing goes on with the text instead of replacing it.
                     if document().has_focus().unwrap_or(true) {
                         grid.commit();
                     }
-                }
-                on:mousedown=move |ev: web_sys::MouseEvent| {
+                })
+                on:mousedown=handler(move |ev: web_sys::MouseEvent| {
                     if ev.button() != 0 {
                         return;
                     }
@@ -343,27 +344,27 @@ fn EditableCell(
                         grid.go(at);
                         grid.dragging.set_value(true);
                     }
-                }
-                on:mouseenter=move |ev: web_sys::MouseEvent| {
+                })
+                on:mouseenter=handler(move |ev: web_sys::MouseEvent| {
                     if grid.dragging.get_value() && ev.buttons() & 1 == 1
                         && let Some(at) = at()
                     {
                         grid.extend(at);
                     }
-                }
-                on:dblclick=move |ev| {
+                })
+                on:dblclick=handler(move |ev: web_sys::MouseEvent| {
                     grid.corners.set(None);
                     grid.editing.set(true);
                     if let Some(input) = input_of(&ev) {
                         let end = input.value().encode_utf16().count() as u32;
                         let _ = input.set_selection_range(end, end);
                     }
-                }
+                })
             />
-            <Show when=move || has_problem.get()>
+            <Shown when=move || has_problem.get()>
                 <span class="cell-problem-icon" aria-hidden="true" title=move || problem.get()>"⚠"</span>
                 <span class="visually-hidden" id=problem_id>{move || problem.get()}</span>
-            </Show>
+            </Shown>
         </div>
     }
 }

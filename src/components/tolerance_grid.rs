@@ -7,7 +7,7 @@ use crate::components::grid_commands::{on_copy, on_paste};
 use crate::components::grid_keys::on_key;
 use crate::components::grid_state::{GridState, focus_when_rendered};
 use crate::components::row_slots::assign_slots;
-use crate::components::{GridRow, PendingImport, cell_selector, start_import};
+use crate::components::{GridRow, PendingImport, Shown, cell_selector, handler, start_import};
 use crate::core::columns::Field;
 use crate::core::draft::RowId;
 use crate::core::filter::View;
@@ -184,23 +184,23 @@ pub fn ToleranceGrid(
             aria-rowcount=move || row_count() + 1
             aria-colcount=grid_columns().len()
             aria-busy=move || if work.with(Option::is_some) { "true" } else { "false" }
-            on:scroll=move |_| measure()
-            on:keydown=move |ev| on_key(&ev, grid, viewport.get_untracked(), frozen.get_untracked())
-            on:copy=move |ev| on_copy(&ev, grid, false, frozen.get_untracked())
-            on:cut=move |ev| on_copy(&ev, grid, true, frozen.get_untracked())
-            on:paste=move |ev| {
+            on:scroll=handler(move |_| measure())
+            on:keydown=handler(move |ev| on_key(&ev, grid, viewport.get_untracked(), frozen.get_untracked()))
+            on:copy=handler(move |ev| on_copy(&ev, grid, false, frozen.get_untracked()))
+            on:cut=handler(move |ev| on_copy(&ev, grid, true, frozen.get_untracked()))
+            on:paste=handler(move |ev: web_sys::ClipboardEvent| {
                 if frozen.get_untracked() {
                     ev.prevent_default();
                 } else {
                     on_paste(&ev, grid);
                 }
-            }
-            on:dragover=move |ev: web_sys::DragEvent| {
+            })
+            on:dragover=handler(move |ev: web_sys::DragEvent| {
                 if importing.is_some() {
                     ev.prevent_default();
                 }
-            }
-            on:drop=move |ev: web_sys::DragEvent| {
+            })
+            on:drop=handler(move |ev: web_sys::DragEvent| {
                 let Some(importing) = importing else {
                     return;
                 };
@@ -218,7 +218,7 @@ pub fn ToleranceGrid(
                 if let Some(file) = file {
                     start_import(file, importing, notice);
                 }
-            }
+            })
         >
             <div class="grid-header" role="row" aria-rowindex="1">
                 {grid_columns()
@@ -243,7 +243,7 @@ pub fn ToleranceGrid(
                     <GridRow grid row_id=Memo::new(move |_| slots.with(|s| s.get(slot).copied().flatten())) />
                 </For>
             </div>
-            <Show when=move || row_count() == 0>
+            <Shown when=move || row_count() == 0>
                 <p class="grid-empty">
                     {move || if view.with(View::is_filtered) {
                         "No rows match the filter."
@@ -251,7 +251,7 @@ pub fn ToleranceGrid(
                         "No rows yet. Use “Add row”, or load the database’s tolerances."
                     }}
                 </p>
-            </Show>
+            </Shown>
         </div>
     }
 }
@@ -347,8 +347,8 @@ fn SortHeader(
                 id=sort_button_id(field)
                 tabindex="-1"
                 disabled=move || grid.work.with(Option::is_some)
-                on:click=on_click
-                on:keydown=on_keydown
+                on:click=handler(on_click)
+                on:keydown=handler(on_keydown)
             >
                 {field.title()}
                 <span aria-hidden="true">
