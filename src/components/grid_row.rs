@@ -64,7 +64,7 @@ pub fn GridRow(grid: GridState, row_id: Memo<Option<RowId>>) -> impl IntoView {
                         aria-colindex=i + 1
                         on:mousedown=handler(move |ev: web_sys::MouseEvent| select_row(grid, place, &ev))
                     >
-                        <span class="row-number">{move || position() + 1}</span>
+                        <span class="row-number">{move || (position() + 1).to_string()}</span>
                         <span class=move || format!("row-state state-{}", state_class(state.get()))>
                             <span aria-hidden="true">{move || state_icon(state.get())}</span>
                             " "
