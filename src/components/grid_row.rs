@@ -50,12 +50,20 @@ pub fn GridRow(grid: GridState, row_id: Memo<Option<RowId>>) -> impl IntoView {
         Memo::new(move |_| row.with(|r| r.as_ref().map_or(RowState::New, |(_, v)| v.state)));
     let marks = Memo::new(move |_| RowMarks::of(grid, row_id.get(), place.get()));
     let shown = Memo::new(move |_| row_id.with(Option::is_some));
+    // Which cells have a problem: one memo for the row's four cells.
+    let flagged = Memo::new(move |_| {
+        row.with(|r| {
+            r.as_ref().map_or([false; 4], |(_, v)| {
+                v.problems.each_ref().map(Option::is_some)
+            })
+        })
+    });
 
     let cells = grid_columns()
         .into_iter()
         .enumerate()
         .map(|(i, column)| match column.field {
-            Some(field) => view! { <EditableCell grid row_id field class=column.class row marks position place colindex=i + 1 /> }.into_any(),
+            Some(field) => view! { <EditableCell grid row_id field class=column.class row marks flagged position place colindex=i + 1 /> }.into_any(),
             None => match column.title {
                 "Row" => view! {
                     <div
@@ -82,7 +90,7 @@ pub fn GridRow(grid: GridState, row_id: Memo<Option<RowId>>) -> impl IntoView {
                     }
                     .into_any()
                 }
-                _ => view! { <OutcomeCell row colindex=i + 1 /> }.into_any(),
+                _ => view! { <OutcomeCell row state colindex=i + 1 /> }.into_any(),
             },
         })
         .collect_view();
@@ -227,6 +235,7 @@ fn EditableCell(
     class: &'static str,
     row: Memo<Option<(usize, RowView)>>,
     marks: Memo<RowMarks>,
+    flagged: Memo<[bool; 4]>,
     position: impl Fn() -> usize + Copy + Send + Sync + 'static,
     place: Memo<Option<usize>>,
     colindex: usize,
@@ -238,9 +247,9 @@ fn EditableCell(
             .get_untracked()
             .map(|row| CellPos { row, column: index })
     };
-    let problem =
-        Memo::new(move |_| row.with(|r| r.as_ref().and_then(|(_, v)| v.problems[index].clone())));
-    let has_problem = Memo::new(move |_| problem.with(Option::is_some));
+    let has_problem = move || flagged.with(|f| f[index]);
+    // Read only while the problem is shown.
+    let problem = move || row.with(|r| r.as_ref().and_then(|(_, v)| v.problems[index].clone()));
     let is_active = move || marks.with(|m| m.active == Some(index));
     let selected = move || marks.with(|m| m.is_selected(index));
     let in_range = move || marks.with(|m| m.range && m.is_selected(index));
@@ -261,7 +270,7 @@ fn EditableCell(
     };
     view! {
         <div
-            class=move || format!("grid-cell {class}{}", if has_problem.get() { " has-problem" } else { "" })
+            class=move || format!("grid-cell {class}{}", if has_problem() { " has-problem" } else { "" })
             class:selected=in_range
             class:active=is_active
             role="gridcell"
@@ -277,8 +286,8 @@ fn EditableCell(
                 list=list
                 tabindex=move || if marks.with(|m| m.tab_stop == Some(index)) { "0" } else { "-1" }
                 aria-label=move || row_id.with(Option::is_some).then(|| format!("{} row {}", field.title(), position() + 1))
-                aria-invalid=move || if has_problem.get() { "true" } else { "false" }
-                aria-describedby=move || has_problem.get().then(problem_id).flatten()
+                aria-invalid=move || if has_problem() { "true" } else { "false" }
+                aria-describedby=move || has_problem().then(problem_id).flatten()
                 prop:value=move || row.with(|r| r.as_ref().map(|(_, v)| v.cells[index].clone()).unwrap_or_default())
                 // While a big change is applied in parts the cells take no text (typing, a
                 // cut from the context menu, a dropped text): it would land inside it.
@@ -361,29 +370,28 @@ fn EditableCell(
                     }
                 })
             />
-            <Shown when=move || has_problem.get()>
-                <span class="cell-problem-icon" aria-hidden="true" title=move || problem.get()>"⚠"</span>
-                <span class="visually-hidden" id=problem_id>{move || problem.get()}</span>
+            <Shown when=move || has_problem()>
+                <span class="cell-problem-icon" aria-hidden="true" title=problem>"⚠"</span>
+                <span class="visually-hidden" id=problem_id>{problem}</span>
             </Shown>
         </div>
     }
 }
 
 #[component]
-fn OutcomeCell(row: Memo<Option<(usize, RowView)>>, colindex: usize) -> impl IntoView {
+fn OutcomeCell(
+    row: Memo<Option<(usize, RowView)>>,
+    state: Memo<RowState>,
+    colindex: usize,
+) -> impl IntoView {
     // Memos: the cell is built again only when what it shows changes, not for every row
     // scrolled past.
     let outcome = Memo::new(move |_| row.with(|r| r.as_ref().and_then(|(_, v)| v.outcome.clone())));
-    let pending = Memo::new(move |_| {
-        row.with(|r| {
-            r.as_ref()
-                .is_some_and(|(_, v)| v.state == RowState::Pending)
-        })
-    });
+    let pending = move || state.get() == RowState::Pending;
     view! {
         <div class="grid-cell col-outcome" role="gridcell" aria-colindex=colindex>
             {move || {
-                if pending.get() {
+                if pending() {
                     return view! { <span class="outcome outcome-pending"><span aria-hidden="true">"⏳ "</span>"Sending…"</span> }.into_any();
                 }
                 match outcome.get() {
