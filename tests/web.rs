@@ -153,14 +153,25 @@ mod grid {
     #[wasm_bindgen_test]
     async fn renders_only_the_rows_in_view_of_ten_thousand() {
         let (host, _store, _handle) = mount_grid(10_000);
-        let grid = eventually(|| all(&host, "[role=grid]").into_iter().next()).await;
+        let grid: HtmlElement = eventually(|| all(&host, "[role=grid]").into_iter().next())
+            .await
+            .unchecked_into();
         assert_eq!(
             grid.get_attribute("aria-rowcount").as_deref(),
             Some("10001")
         );
+        // The stylesheet is not loaded here: make the grid a scroller of its own height.
+        grid.set_attribute("style", "display: block; height: 400px; overflow: auto")
+            .unwrap();
+        web_sys::window()
+            .unwrap()
+            .dispatch_event(&web_sys::Event::new("resize").unwrap())
+            .unwrap();
+        // A row view's label and value are written by its effect once it is in the page.
+        let input = eventually(|| input_labelled(&host, "Tolerance amount row 1")).await;
+        assert_eq!(input.value(), "1.50");
         let rendered = all(&host, "[role=row]").len();
         assert!(rendered > 5 && rendered < 80, "{rendered} rows in the page");
-        assert!(input_labelled(&host, "Tolerance amount row 1").is_some());
         assert!(input_labelled(&host, "Tolerance amount row 5000").is_none());
     }
 

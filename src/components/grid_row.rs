@@ -1,6 +1,7 @@
+use leptos::html::{Div, Input, Span};
 use leptos::prelude::*;
-
 use wasm_bindgen::JsCast;
+use web_sys::{HtmlDivElement, HtmlInputElement, HtmlSpanElement};
 
 use crate::components::grid_columns::grid_columns;
 use crate::components::grid_state::GridState;
@@ -35,15 +36,12 @@ pub fn GridRow(grid: GridState, row_id: Memo<Option<RowId>>) -> impl IntoView {
         store.track_row(id);
         store.with(|t| t.position(id).zip(t.row(id).map(RowView::of)))
     });
-    // Its row number in the table (stays with the row through sorting and filtering)…
-    let position = move || row.with(|r| r.as_ref().map_or(0, |(p, _)| *p));
-    // …and where the grid shows it.
+    // Where the grid shows it.
     let place = Memo::new(move |_| {
         let id = row_id.get()?;
         store.track_structure();
         grid.view.with(|v| store.with(|t| v.place_of(t, id)))
     });
-    let shown_at = move || place.get().unwrap_or(0);
     // The row's state and its cells' marks change far less often than the row shown: as
     // memos, the bindings that read them run only when they change, not at each scroll.
     let state =
@@ -59,11 +57,48 @@ pub fn GridRow(grid: GridState, row_id: Memo<Option<RowId>>) -> impl IntoView {
         })
     });
 
+    // What changes when the view shows another row (the row number, its place, texts and
+    // cell values) is written by one effect, only where it differs: a binding each would
+    // re-run twenty reactive nodes per row at every frame of a scroll.
+    let row_el = NodeRef::<Div>::new();
+    let number_el = NodeRef::<Span>::new();
+    let audit_els = [NodeRef::<Div>::new(), NodeRef::<Div>::new()];
+    let inputs: [NodeRef<Input>; EDITABLE_COUNT] = std::array::from_fn(|_| NodeRef::new());
+    let writer = RenderEffect::new(move |written: Option<Written>| {
+        let mut written = written.unwrap_or_default();
+        let elements = (
+            row_el.get(),
+            number_el.get(),
+            audit_els.map(|el| el.get()),
+            inputs.map(|el| el.get()),
+        );
+        let (Some(row_el), Some(number_el), [Some(entered), Some(updated)], inputs) = elements
+        else {
+            return written;
+        };
+        let id = row_id.get();
+        let place = place.get();
+        row.with(|r| {
+            written.write(&WrittenRow {
+                row_el: &row_el,
+                number_el: &number_el,
+                audit_els: [&entered, &updated],
+                inputs: &inputs,
+                id,
+                place,
+                row: r.as_ref(),
+            })
+        });
+        written
+    });
+    // Held for as long as the row view lives.
+    on_cleanup(move || drop(writer));
+
     let cells = grid_columns()
         .into_iter()
         .enumerate()
         .map(|(i, column)| match column.field {
-            Some(field) => view! { <EditableCell grid row_id field class=column.class row marks flagged position place colindex=i + 1 /> }.into_any(),
+            Some(field) => view! { <EditableCell grid row_id field class=column.class row marks flagged place input=inputs[field.index()] colindex=i + 1 /> }.into_any(),
             None => match column.title {
                 "Row" => view! {
                     <div
@@ -72,7 +107,7 @@ pub fn GridRow(grid: GridState, row_id: Memo<Option<RowId>>) -> impl IntoView {
                         aria-colindex=i + 1
                         on:mousedown=handler(move |ev: web_sys::MouseEvent| select_row(grid, place, &ev))
                     >
-                        <span class="row-number">{move || (position() + 1).to_string()}</span>
+                        <span class="row-number" node_ref=number_el></span>
                         <span class=move || format!("row-state state-{}", state_class(state.get()))>
                             <span aria-hidden="true">{move || state_icon(state.get())}</span>
                             " "
@@ -82,11 +117,9 @@ pub fn GridRow(grid: GridState, row_id: Memo<Option<RowId>>) -> impl IntoView {
                 }
                 .into_any(),
                 "Entered" | "Updated" => {
-                    let entered = column.title == "Entered";
+                    let el = audit_els[usize::from(column.title == "Updated")];
                     view! {
-                        <div class=format!("grid-cell {}", column.class) role="gridcell" aria-colindex=i + 1>
-                            {move || row.with(|r| r.as_ref().map(|(_, v)| if entered { v.entered.clone() } else { v.updated.clone() }).unwrap_or_default())}
-                        </div>
+                        <div class=format!("grid-cell {}", column.class) role="gridcell" aria-colindex=i + 1 node_ref=el></div>
                     }
                     .into_any()
                 }
@@ -99,10 +132,8 @@ pub fn GridRow(grid: GridState, row_id: Memo<Option<RowId>>) -> impl IntoView {
         <div
             class=move || format!("grid-row state-{}", state_class(state.get()))
             role=move || shown.get().then_some("row")
-            data-row=move || row_id.get().map(|id| id.0)
-            aria-rowindex=move || shown.get().then(|| shown_at() + 2)
             hidden=move || !shown.get()
-            style:transform=move || format!("translateY({}px)", shown_at() * ROW_HEIGHT as usize)
+            node_ref=row_el
         >
             {cells}
         </div>
@@ -130,6 +161,102 @@ fn select_row(grid: GridState, place: Memo<Option<usize>>, ev: &web_sys::MouseEv
         bottom: from.max(row),
         right: EDITABLE_COUNT - 1,
     });
+}
+
+/// What a row view's effect last wrote, so it writes only what changed.
+#[derive(Default)]
+struct Written {
+    id: Option<RowId>,
+    place: Option<usize>,
+    position: Option<usize>,
+    cells: [String; EDITABLE_COUNT],
+    audit: [String; 2],
+}
+
+/// The elements a row view writes and what they are to show.
+struct WrittenRow<'a> {
+    row_el: &'a HtmlDivElement,
+    number_el: &'a HtmlSpanElement,
+    audit_els: [&'a HtmlDivElement; 2],
+    inputs: &'a [Option<HtmlInputElement>; EDITABLE_COUNT],
+    id: Option<RowId>,
+    place: Option<usize>,
+    row: Option<&'a (usize, RowView)>,
+}
+
+impl Written {
+    fn write(&mut self, to: &WrittenRow) {
+        let attribute = |el: &web_sys::Element, name: &str, value: Option<String>| {
+            let _ = match value {
+                Some(value) => el.set_attribute(name, &value),
+                None => el.remove_attribute(name),
+            };
+        };
+        if to.id != self.id {
+            attribute(to.row_el, "data-row", to.id.map(|id| id.0.to_string()));
+        }
+        if to.place != self.place || to.id.is_some() != self.id.is_some() {
+            let place = to.place.unwrap_or(0);
+            attribute(
+                to.row_el,
+                "aria-rowindex",
+                to.id.map(|_| (place + 2).to_string()),
+            );
+            let _ = web_sys::HtmlElement::style(to.row_el).set_property(
+                "transform",
+                &format!("translateY({}px)", place * ROW_HEIGHT as usize),
+            );
+        }
+        let position = to.row.map(|(p, _)| *p);
+        if position != self.position {
+            let number = position.map(|p| (p + 1).to_string());
+            set_text(to.number_el, number.as_deref().unwrap_or_default());
+            for (field, input) in Field::EDITABLE.iter().zip(to.inputs) {
+                if let Some(input) = input {
+                    let label = number
+                        .as_ref()
+                        .map(|n| format!("{} row {n}", field.title()));
+                    attribute(input, "aria-label", label);
+                }
+            }
+        }
+        let empty = String::new();
+        let (cells, audit) = match to.row {
+            Some((_, v)) => (v.cells.each_ref(), [&v.entered, &v.updated]),
+            None => ([&empty; EDITABLE_COUNT], [&empty; 2]),
+        };
+        for ((input, text), written) in to.inputs.iter().zip(cells).zip(&mut self.cells) {
+            // An edit of this row: the input may already hold the text (it was typed there),
+            // and writing it anyway could move the caret.
+            let edited_here = to.id == self.id;
+            if let Some(input) = input
+                && *text != *written
+                && !(edited_here && input.value() == *text)
+            {
+                input.set_value(text);
+            }
+            text.clone_into(written);
+        }
+        for ((el, text), written) in to.audit_els.iter().zip(audit).zip(&mut self.audit) {
+            if *text != *written {
+                set_text(el, text);
+                text.clone_into(written);
+            }
+        }
+        self.id = to.id;
+        self.place = to.place;
+        self.position = position;
+    }
+}
+
+/// Sets an element's text, changing its text node in place when it has one.
+fn set_text(el: &web_sys::Element, text: &str) {
+    match el.first_child() {
+        Some(node) if node.node_type() == web_sys::Node::TEXT_NODE => {
+            node.set_node_value(Some(text))
+        }
+        _ => el.set_text_content(Some(text)),
+    }
 }
 
 /// What the grid's cell state means for one row: which of its cells is active and which is
@@ -236,8 +363,9 @@ fn EditableCell(
     row: Memo<Option<(usize, RowView)>>,
     marks: Memo<RowMarks>,
     flagged: Memo<[bool; 4]>,
-    position: impl Fn() -> usize + Copy + Send + Sync + 'static,
     place: Memo<Option<usize>>,
+    /// The input, whose label and value the row writes.
+    input: NodeRef<Input>,
     colindex: usize,
 ) -> impl IntoView {
     let store = grid.store;
@@ -278,6 +406,7 @@ fn EditableCell(
             aria-selected=move || if selected() { "true" } else { "false" }
         >
             <input
+                node_ref=input
                 data-field=index
                 class="cell-input"
                 type="text"
@@ -285,10 +414,8 @@ fn EditableCell(
                 spellcheck="false"
                 list=list
                 tabindex=move || if marks.with(|m| m.tab_stop == Some(index)) { "0" } else { "-1" }
-                aria-label=move || row_id.with(Option::is_some).then(|| format!("{} row {}", field.title(), position() + 1))
                 aria-invalid=move || if has_problem() { "true" } else { "false" }
                 aria-describedby=move || has_problem().then(problem_id).flatten()
-                prop:value=move || row.with(|r| r.as_ref().map(|(_, v)| v.cells[index].clone()).unwrap_or_default())
                 // While a big change is applied in parts the cells take no text (typing, a
                 // cut from the context menu, a dropped text): it would land inside it.
                 prop:readOnly=move || grid.work.with(Option::is_some)
