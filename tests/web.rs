@@ -143,6 +143,26 @@ mod grid {
         (host, store, handle)
     }
 
+    /// The grid, made a scroller 400 px tall (the stylesheet is not loaded here) and measured.
+    async fn sized_grid(host: &Element) -> HtmlElement {
+        let grid: HtmlElement = eventually(|| all(host, "[role=grid]").into_iter().next())
+            .await
+            .unchecked_into();
+        grid.set_attribute("style", "display: block; height: 400px; overflow: auto")
+            .unwrap();
+        web_sys::window()
+            .unwrap()
+            .dispatch_event(&web_sys::Event::new("resize").unwrap())
+            .unwrap();
+        grid
+    }
+
+    fn scroll_to(grid: &HtmlElement, top: i32) {
+        grid.set_scroll_top(top);
+        grid.dispatch_event(&web_sys::Event::new("scroll").unwrap())
+            .unwrap();
+    }
+
     fn input_labelled(host: &Element, label: &str) -> Option<HtmlInputElement> {
         all(host, "input")
             .into_iter()
@@ -153,20 +173,11 @@ mod grid {
     #[wasm_bindgen_test]
     async fn renders_only_the_rows_in_view_of_ten_thousand() {
         let (host, _store, _handle) = mount_grid(10_000);
-        let grid: HtmlElement = eventually(|| all(&host, "[role=grid]").into_iter().next())
-            .await
-            .unchecked_into();
+        let grid = sized_grid(&host).await;
         assert_eq!(
             grid.get_attribute("aria-rowcount").as_deref(),
             Some("10001")
         );
-        // The stylesheet is not loaded here: make the grid a scroller of its own height.
-        grid.set_attribute("style", "display: block; height: 400px; overflow: auto")
-            .unwrap();
-        web_sys::window()
-            .unwrap()
-            .dispatch_event(&web_sys::Event::new("resize").unwrap())
-            .unwrap();
         // A row view's label and value are written by its effect once it is in the page.
         let input = eventually(|| input_labelled(&host, "Tolerance amount row 1")).await;
         assert_eq!(input.value(), "1.50");
@@ -210,23 +221,10 @@ mod grid {
     #[wasm_bindgen_test]
     async fn scrolling_through_ten_thousand_rows_keeps_only_the_rows_in_view_subscribed() {
         let (host, store, _handle) = mount_grid(10_000);
-        let grid: HtmlElement = eventually(|| all(&host, "[role=grid]").into_iter().next())
-            .await
-            .unchecked_into();
-        // The stylesheet is not loaded here: make the grid a scroller of its own height.
-        grid.set_attribute("style", "display: block; height: 400px; overflow: auto")
-            .unwrap();
-        grid.dispatch_event(&web_sys::Event::new("resize").unwrap())
-            .unwrap();
-        web_sys::window()
-            .unwrap()
-            .dispatch_event(&web_sys::Event::new("resize").unwrap())
-            .unwrap();
+        let grid = sized_grid(&host).await;
         sleep_ms(20).await;
         for step in 1..=20 {
-            grid.set_scroll_top(step * 16_000);
-            grid.dispatch_event(&web_sys::Event::new("scroll").unwrap())
-                .unwrap();
+            scroll_to(&grid, step * 16_000);
             sleep_ms(20).await;
         }
         let rendered = all(&host, "[role=row]").len();
@@ -236,9 +234,7 @@ mod grid {
             "{subscribed} rows subscribed, {rendered} rendered"
         );
         // A row scrolled away and back still follows its edits.
-        grid.set_scroll_top(0);
-        grid.dispatch_event(&web_sys::Event::new("scroll").unwrap())
-            .unwrap();
+        scroll_to(&grid, 0);
         let input = eventually(|| input_labelled(&host, "Tolerance amount row 2")).await;
         input.set_value("12,5");
         input
@@ -251,15 +247,7 @@ mod grid {
     #[wasm_bindgen_test]
     async fn the_focused_cell_keeps_its_row_while_recycled_rows_scroll_past() {
         let (host, _store, _handle) = mount_grid(10_000);
-        let grid: HtmlElement = eventually(|| all(&host, "[role=grid]").into_iter().next())
-            .await
-            .unchecked_into();
-        grid.set_attribute("style", "display: block; height: 400px; overflow: auto")
-            .unwrap();
-        web_sys::window()
-            .unwrap()
-            .dispatch_event(&web_sys::Event::new("resize").unwrap())
-            .unwrap();
+        let grid = sized_grid(&host).await;
         let input = eventually(|| input_labelled(&host, "Tolerance amount row 2")).await;
         input.focus().unwrap();
         sleep_ms(20).await;
@@ -270,9 +258,7 @@ mod grid {
                 .and_then(|el| el.get_attribute("aria-label"))
         };
         for step in 1..=10 {
-            grid.set_scroll_top(step * 4_000);
-            grid.dispatch_event(&web_sys::Event::new("scroll").unwrap())
-                .unwrap();
+            scroll_to(&grid, step * 4_000);
             sleep_ms(20).await;
             assert_eq!(labelled().as_deref(), Some("Tolerance amount row 2"));
         }
@@ -289,20 +275,10 @@ mod grid {
     #[wasm_bindgen_test]
     async fn a_jump_renders_the_rows_in_sight_first_and_the_rows_past_the_edges_once_it_settles() {
         let (host, _store, _handle) = mount_grid(10_000);
-        let grid: HtmlElement = eventually(|| all(&host, "[role=grid]").into_iter().next())
-            .await
-            .unchecked_into();
-        grid.set_attribute("style", "display: block; height: 400px; overflow: auto")
-            .unwrap();
-        web_sys::window()
-            .unwrap()
-            .dispatch_event(&web_sys::Event::new("resize").unwrap())
-            .unwrap();
+        let grid = sized_grid(&host).await;
         sleep_ms(20).await;
         // Row 5,001 at the top: a jump of far more than the 400 px the grid shows.
-        grid.set_scroll_top(5_000 * 32);
-        grid.dispatch_event(&web_sys::Event::new("scroll").unwrap())
-            .unwrap();
+        scroll_to(&grid, 5_000 * 32);
         sleep_ms(20).await;
         let shown =
             |row: usize| input_labelled(&host, &format!("Tolerance amount row {row}")).is_some();
@@ -316,5 +292,48 @@ mod grid {
             shown(5_000) && shown(5_016),
             "the rows past the edges follow"
         );
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_recycled_row_view_shows_the_values_of_the_row_it_now_holds() {
+        let (host, _store, _handle) = mount_grid(10_000);
+        let grid = sized_grid(&host).await;
+        eventually(|| input_labelled(&host, "Tolerance key row 1")).await;
+        scroll_to(&grid, 5_000 * 32);
+        let key = eventually(|| input_labelled(&host, "Tolerance key row 5001")).await;
+        assert_eq!(key.value(), "5001");
+        // Every key cell shows the key of the row its label names (row 1 stays rendered:
+        // it holds the Tab stop).
+        let keys: Vec<String> = all(&host, "input[data-field='0']")
+            .into_iter()
+            .filter_map(|el| el.get_attribute("aria-label").map(|label| (el, label)))
+            .map(|(el, label)| {
+                let row = label.rsplit(' ').next().unwrap().to_string();
+                let value = el.unchecked_into::<HtmlInputElement>().value();
+                assert_eq!(value, row, "the key cell labelled {label}");
+                value
+            })
+            .collect();
+        assert!(keys.len() > 5, "{keys:?}");
+    }
+
+    #[wasm_bindgen_test]
+    async fn undo_puts_the_text_back_into_the_cell_it_was_typed_in() {
+        let (host, store, _handle) = mount_grid(100);
+        let _grid = sized_grid(&host).await;
+        let input = eventually(|| input_labelled(&host, "Tolerance amount row 2")).await;
+        input.focus().unwrap();
+        input.set_value("9");
+        input
+            .dispatch_event(&web_sys::Event::new("input").unwrap())
+            .unwrap();
+        sleep_ms(20).await;
+        assert_eq!(input.value(), "9");
+        store.try_update(Table::undo);
+        sleep_ms(20).await;
+        assert_eq!(input.value(), "1.50");
+        store.try_update(Table::redo);
+        sleep_ms(20).await;
+        assert_eq!(input.value(), "9");
     }
 }

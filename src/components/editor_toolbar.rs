@@ -45,7 +45,7 @@ pub fn EditorToolbar(
             }));
             let result = api::load_table(&conn, &tokens, |p| progress.set(Some(p))).await;
             progress.set(None);
-            // The page may be gone by now (signed out meanwhile): its signals with it.
+            // The page may have been unmounted meanwhile, its signals with it.
             if session.database.try_get_untracked().as_ref() != Some(&database) {
                 return; // Switched database meanwhile: these rows belong to the other one.
             }

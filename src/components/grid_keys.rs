@@ -12,7 +12,7 @@ use web_sys::{HtmlInputElement, KeyboardEvent};
 
 use crate::components::grid_commands::{clear_selection, fill_down};
 use crate::components::grid_state::{GridState, focus_when_rendered};
-use crate::components::tolerance_grid::{ROW_HEIGHT, sort_button};
+use crate::components::tolerance_grid::{ROW_HEIGHT, sort_button_selector};
 use crate::core::columns::Field;
 use crate::core::paste::CellPos;
 use crate::core::selection::{Move, Range, moved};
@@ -125,7 +125,7 @@ fn navigation_key(
     {
         // Up from the first row reaches the column's header (to sort from the keyboard).
         ev.prevent_default();
-        focus_when_rendered(sort_button(Field::EDITABLE[at.column]), 1);
+        focus_when_rendered(sort_button_selector(Field::EDITABLE[at.column]), 1);
         return;
     }
     let step = match (key, command) {

@@ -1,14 +1,13 @@
 use leptos::html::{Div, Input, Span};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlDivElement, HtmlInputElement, HtmlSpanElement};
 
 use crate::components::grid_columns::grid_columns;
 use crate::components::grid_state::GridState;
-use crate::components::tolerance_grid::ROW_HEIGHT;
+use crate::components::row_view::{RowMarks, RowTarget, RowView, Written};
 use crate::components::{Shown, handler};
 use crate::core::columns::{EDITABLE_COUNT, Field};
-use crate::core::draft::{RowDraft, RowId, RowState};
+use crate::core::draft::{RowId, RowState};
 use crate::core::multistatus::OutcomeKind;
 use crate::core::paste::CellPos;
 use crate::core::selection::Range;
@@ -51,7 +50,7 @@ pub fn GridRow(grid: GridState, row_id: Memo<Option<RowId>>) -> impl IntoView {
     // Which cells have a problem: one memo for the row's four cells.
     let flagged = Memo::new(move |_| {
         row.with(|r| {
-            r.as_ref().map_or([false; 4], |(_, v)| {
+            r.as_ref().map_or([false; EDITABLE_COUNT], |(_, v)| {
                 v.problems.each_ref().map(Option::is_some)
             })
         })
@@ -72,14 +71,20 @@ pub fn GridRow(grid: GridState, row_id: Memo<Option<RowId>>) -> impl IntoView {
             audit_els.map(|el| el.get()),
             inputs.map(|el| el.get()),
         );
-        let (Some(row_el), Some(number_el), [Some(entered), Some(updated)], inputs) = elements
+        let (
+            Some(row_el),
+            Some(number_el),
+            [Some(entered), Some(updated)],
+            [Some(key), Some(amount), Some(group), Some(payment)],
+        ) = elements
         else {
-            return written;
+            return written; // not built yet: the node refs run this again once they are
         };
+        let inputs = [key, amount, group, payment];
         let id = row_id.get();
         let place = place.get();
         row.with(|r| {
-            written.write(&WrittenRow {
+            written.write(&RowTarget {
                 row_el: &row_el,
                 number_el: &number_el,
                 audit_els: [&entered, &updated],
@@ -117,7 +122,10 @@ pub fn GridRow(grid: GridState, row_id: Memo<Option<RowId>>) -> impl IntoView {
                 }
                 .into_any(),
                 "Entered" | "Updated" => {
-                    let el = audit_els[usize::from(column.title == "Updated")];
+                    let el = match column.title {
+                        "Entered" => audit_els[0],
+                        _ => audit_els[1],
+                    };
                     view! {
                         <div class=format!("grid-cell {}", column.class) role="gridcell" aria-colindex=i + 1 node_ref=el></div>
                     }
@@ -163,193 +171,6 @@ fn select_row(grid: GridState, place: Memo<Option<usize>>, ev: &web_sys::MouseEv
     });
 }
 
-/// What a row view's effect last wrote, so it writes only what changed.
-#[derive(Default)]
-struct Written {
-    id: Option<RowId>,
-    place: Option<usize>,
-    position: Option<usize>,
-    cells: [String; EDITABLE_COUNT],
-    audit: [String; 2],
-}
-
-/// The elements a row view writes and what they are to show.
-struct WrittenRow<'a> {
-    row_el: &'a HtmlDivElement,
-    number_el: &'a HtmlSpanElement,
-    audit_els: [&'a HtmlDivElement; 2],
-    inputs: &'a [Option<HtmlInputElement>; EDITABLE_COUNT],
-    id: Option<RowId>,
-    place: Option<usize>,
-    row: Option<&'a (usize, RowView)>,
-}
-
-impl Written {
-    fn write(&mut self, to: &WrittenRow) {
-        let attribute = |el: &web_sys::Element, name: &str, value: Option<String>| {
-            let _ = match value {
-                Some(value) => el.set_attribute(name, &value),
-                None => el.remove_attribute(name),
-            };
-        };
-        if to.id != self.id {
-            attribute(to.row_el, "data-row", to.id.map(|id| id.0.to_string()));
-        }
-        if to.place != self.place || to.id.is_some() != self.id.is_some() {
-            let place = to.place.unwrap_or(0);
-            attribute(
-                to.row_el,
-                "aria-rowindex",
-                to.id.map(|_| (place + 2).to_string()),
-            );
-            let _ = web_sys::HtmlElement::style(to.row_el).set_property(
-                "transform",
-                &format!("translateY({}px)", place * ROW_HEIGHT as usize),
-            );
-        }
-        let position = to.row.map(|(p, _)| *p);
-        if position != self.position {
-            let number = position.map(|p| (p + 1).to_string());
-            set_text(to.number_el, number.as_deref().unwrap_or_default());
-            for (field, input) in Field::EDITABLE.iter().zip(to.inputs) {
-                if let Some(input) = input {
-                    let label = number
-                        .as_ref()
-                        .map(|n| format!("{} row {n}", field.title()));
-                    attribute(input, "aria-label", label);
-                }
-            }
-        }
-        let empty = String::new();
-        let (cells, audit) = match to.row {
-            Some((_, v)) => (v.cells.each_ref(), [&v.entered, &v.updated]),
-            None => ([&empty; EDITABLE_COUNT], [&empty; 2]),
-        };
-        for ((input, text), written) in to.inputs.iter().zip(cells).zip(&mut self.cells) {
-            // An edit of this row: the input may already hold the text (it was typed there),
-            // and writing it anyway could move the caret.
-            let edited_here = to.id == self.id;
-            if let Some(input) = input
-                && *text != *written
-                && !(edited_here && input.value() == *text)
-            {
-                input.set_value(text);
-            }
-            text.clone_into(written);
-        }
-        for ((el, text), written) in to.audit_els.iter().zip(audit).zip(&mut self.audit) {
-            if *text != *written {
-                set_text(el, text);
-                text.clone_into(written);
-            }
-        }
-        self.id = to.id;
-        self.place = to.place;
-        self.position = position;
-    }
-}
-
-/// Sets an element's text, changing its text node in place when it has one.
-fn set_text(el: &web_sys::Element, text: &str) {
-    match el.first_child() {
-        Some(node) if node.node_type() == web_sys::Node::TEXT_NODE => {
-            node.set_node_value(Some(text))
-        }
-        _ => el.set_text_content(Some(text)),
-    }
-}
-
-/// What the grid's cell state means for one row: which of its cells is active and which is
-/// the tab stop, and which columns are selected (`range`: the selection is more than one
-/// cell).
-#[derive(Clone, Copy, PartialEq)]
-struct RowMarks {
-    active: Option<usize>,
-    tab_stop: Option<usize>,
-    selected: Option<(usize, usize)>,
-    range: bool,
-}
-
-impl RowMarks {
-    fn of(grid: GridState, id: Option<RowId>, place: Option<usize>) -> Self {
-        let column_of =
-            |cell: Option<(RowId, usize)>| cell.filter(|(at, _)| Some(*at) == id).map(|(_, c)| c);
-        let (selected, range) = grid.selection.with(|s| match (s, place) {
-            (Some(s), Some(place)) if s.rows().contains(&place) => {
-                (Some((s.left, s.right)), !s.is_single())
-            }
-            _ => (None, false),
-        });
-        RowMarks {
-            active: column_of(grid.active.get()),
-            tab_stop: column_of(grid.tab_stop.get()),
-            selected,
-            range,
-        }
-    }
-
-    fn is_selected(&self, column: usize) -> bool {
-        self.selected
-            .is_some_and(|(left, right)| (left..=right).contains(&column))
-    }
-}
-
-/// What a row shows, copied out of the table so views need no borrow.
-#[derive(Clone, PartialEq)]
-struct RowView {
-    state: RowState,
-    cells: [String; 4],
-    problems: [Option<String>; 4],
-    entered: String,
-    updated: String,
-    outcome: Option<(OutcomeKind, String)>,
-}
-
-impl RowView {
-    fn of(row: &RowDraft) -> Self {
-        let original = row.original();
-        let audit = |date: Option<&String>, user: Option<&String>| {
-            // The day is enough in a dense table.
-            let date = date.map(|d| d.chars().take(10).collect::<String>());
-            match (date, user) {
-                (Some(d), Some(u)) => format!("{d} · {u}"),
-                (Some(d), None) => d,
-                (None, Some(u)) => u.clone(),
-                (None, None) => String::new(),
-            }
-        };
-        RowView {
-            state: row.state(),
-            cells: row.cells().clone(),
-            problems: Field::EDITABLE.map(|f| row.problem(f).map(|p| p.to_string())),
-            entered: audit(
-                original.and_then(|r| r.entry_date.as_ref()),
-                original.and_then(|r| r.entry_user.as_ref()),
-            ),
-            updated: audit(
-                original.and_then(|r| r.update_date.as_ref()),
-                original.and_then(|r| r.update_user.as_ref()),
-            ),
-            outcome: row.outcome().map(|o| (o.kind, outcome_text(o))),
-        }
-    }
-}
-
-fn outcome_text(outcome: &crate::core::multistatus::RowOutcome) -> String {
-    if outcome.kind.is_saved() {
-        return outcome.kind.label().to_string();
-    }
-    let mut text = String::new();
-    if let Some(status) = outcome.status {
-        text.push_str(&format!("{status}: "));
-    }
-    text.push_str(&outcome.message);
-    if let Some(activity) = &outcome.activity_id {
-        text.push_str(&format!(" (activity ID {activity})"));
-    }
-    text
-}
-
 /// An editable cell: an input that is the grid's active cell when it has the focus. In
 /// navigation mode its text is selected (typing replaces it, Ctrl-C copies the selection);
 /// a click selects the cell, a double click edits it, Shift-click or a drag stretches the
@@ -362,7 +183,7 @@ fn EditableCell(
     class: &'static str,
     row: Memo<Option<(usize, RowView)>>,
     marks: Memo<RowMarks>,
-    flagged: Memo<[bool; 4]>,
+    flagged: Memo<[bool; EDITABLE_COUNT]>,
     place: Memo<Option<usize>>,
     /// The input, whose label and value the row writes.
     input: NodeRef<Input>,

@@ -14,6 +14,7 @@ mod handler;
 mod import_panel;
 mod reauth_dialog;
 mod row_slots;
+mod row_view;
 mod shown;
 mod sign_in_form;
 mod submit_bar;

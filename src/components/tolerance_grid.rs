@@ -19,8 +19,9 @@ pub const ROW_HEIGHT: f64 = 32.0;
 /// Rows rendered above and below the visible ones, so fast scrolling shows no gaps.
 const OVERSCAN: usize = 3;
 /// After a jump (a scroll farther than the view is tall, as when the scrollbar is dragged),
-/// only the rows in sight are rendered until scrolling has paused this long: rows past the
-/// edges would be out of sight again by the next frame.
+/// only the rows in sight are rendered until this long after the last jump: rows past the
+/// edges would be out of sight again by the next frame. (A wheel scroll in that time can
+/// show an empty strip at the edge for a frame.)
 const JUMP_SETTLE: std::time::Duration = std::time::Duration::from_millis(120);
 
 /// The table of tolerances, a WAI-ARIA grid. Only the rows in view are in the page (virtual
@@ -272,7 +273,7 @@ fn sort_button_id(field: Field) -> String {
 }
 
 /// A CSS selector for a column's sort button, for moving to it with the keyboard.
-pub fn sort_button(field: Field) -> String {
+pub fn sort_button_selector(field: Field) -> String {
     format!("#{}", sort_button_id(field))
 }
 
@@ -328,7 +329,7 @@ fn SortHeader(
             _ => return,
         };
         ev.prevent_default();
-        focus_when_rendered(sort_button(target), 1);
+        focus_when_rendered(sort_button_selector(target), 1);
     };
     view! {
         <div

@@ -1,0 +1,207 @@
+//! What a grid row view shows and how it is written. A row view is recycled (see
+//! `row_slots`): when it shows another row, or its row changes, one effect writes the row
+//! number, place, audit texts and the cells' labels and values, only where they differ
+//! from what it wrote last; the rest (state, problems, marks) goes through memos.
+
+use leptos::prelude::*;
+use web_sys::{HtmlDivElement, HtmlInputElement, HtmlSpanElement};
+
+use crate::components::grid_state::GridState;
+use crate::components::tolerance_grid::ROW_HEIGHT;
+use crate::core::columns::{EDITABLE_COUNT, Field};
+use crate::core::draft::{RowDraft, RowId, RowState};
+use crate::core::multistatus::OutcomeKind;
+
+/// What a row view's effect last wrote, so it writes only what changed.
+#[derive(Default)]
+pub(crate) struct Written {
+    id: Option<RowId>,
+    place: Option<usize>,
+    position: Option<usize>,
+    cells: [String; EDITABLE_COUNT],
+    audit: [String; 2],
+}
+
+/// The elements of a row view and what they are to show now.
+pub(crate) struct RowTarget<'a> {
+    pub(crate) row_el: &'a HtmlDivElement,
+    pub(crate) number_el: &'a HtmlSpanElement,
+    pub(crate) audit_els: [&'a HtmlDivElement; 2],
+    pub(crate) inputs: &'a [HtmlInputElement; EDITABLE_COUNT],
+    pub(crate) id: Option<RowId>,
+    pub(crate) place: Option<usize>,
+    pub(crate) row: Option<&'a (usize, RowView)>,
+}
+
+impl Written {
+    /// Writes what differs from what was written last.
+    pub(crate) fn write(&mut self, to: &RowTarget) {
+        let attribute = |el: &web_sys::Element, name: &str, value: Option<String>| {
+            let _ = match value {
+                Some(value) => el.set_attribute(name, &value),
+                None => el.remove_attribute(name),
+            };
+        };
+        if to.id != self.id {
+            attribute(to.row_el, "data-row", to.id.map(|id| id.0.to_string()));
+            // Another row now: if the keyboard was in one of these cells, it was in the old
+            // row's, and must not type into the new one. (The grid pins its active row; under
+            // a filter the row can still leave the view.)
+            let focused = document().active_element();
+            if let Some(input) = to
+                .inputs
+                .iter()
+                .find(|i| focused.as_ref() == Some(i.as_ref()))
+            {
+                let _ = input.blur();
+            }
+        }
+        if to.place != self.place || to.id.is_some() != self.id.is_some() {
+            let place = to.place.unwrap_or(0);
+            attribute(
+                to.row_el,
+                "aria-rowindex",
+                to.id.map(|_| (place + 2).to_string()),
+            );
+            let _ = web_sys::HtmlElement::style(to.row_el).set_property(
+                "transform",
+                &format!("translateY({}px)", place * ROW_HEIGHT as usize),
+            );
+        }
+        let position = to.row.map(|(p, _)| *p);
+        if position != self.position {
+            let number = position.map(|p| (p + 1).to_string());
+            set_text(to.number_el, number.as_deref().unwrap_or_default());
+            for (field, input) in Field::EDITABLE.iter().zip(to.inputs) {
+                let label = number
+                    .as_ref()
+                    .map(|n| format!("{} row {n}", field.title()));
+                attribute(input, "aria-label", label);
+            }
+        }
+        let empty = String::new();
+        let (cells, audit) = match to.row {
+            Some((_, v)) => (v.cells.each_ref(), [&v.entered, &v.updated]),
+            None => ([&empty; EDITABLE_COUNT], [&empty; 2]),
+        };
+        // The same row changed: a typed text is already in its input (reading the input is
+        // only worth it then; a row scrolled in never holds its text yet).
+        let same_row = to.id == self.id;
+        for ((input, text), written) in to.inputs.iter().zip(cells).zip(&mut self.cells) {
+            if *text != *written && !(same_row && input.value() == *text) {
+                input.set_value(text);
+            }
+            text.clone_into(written);
+        }
+        for ((el, text), written) in to.audit_els.iter().zip(audit).zip(&mut self.audit) {
+            if *text != *written {
+                set_text(el, text);
+                text.clone_into(written);
+            }
+        }
+        self.id = to.id;
+        self.place = to.place;
+        self.position = position;
+    }
+}
+
+/// Sets an element's text, changing its text node in place when it has one.
+fn set_text(el: &web_sys::Element, text: &str) {
+    match el.first_child() {
+        Some(node) if node.node_type() == web_sys::Node::TEXT_NODE => {
+            node.set_node_value(Some(text))
+        }
+        _ => el.set_text_content(Some(text)),
+    }
+}
+
+/// What the grid's cell state means for one row: which of its cells is active and which is
+/// the tab stop, and which columns are selected (`range`: the selection is more than one
+/// cell).
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) struct RowMarks {
+    pub(crate) active: Option<usize>,
+    pub(crate) tab_stop: Option<usize>,
+    pub(crate) selected: Option<(usize, usize)>,
+    pub(crate) range: bool,
+}
+
+impl RowMarks {
+    pub(crate) fn of(grid: GridState, id: Option<RowId>, place: Option<usize>) -> Self {
+        let column_of =
+            |cell: Option<(RowId, usize)>| cell.filter(|(at, _)| Some(*at) == id).map(|(_, c)| c);
+        let (selected, range) = grid.selection.with(|s| match (s, place) {
+            (Some(s), Some(place)) if s.rows().contains(&place) => {
+                (Some((s.left, s.right)), !s.is_single())
+            }
+            _ => (None, false),
+        });
+        RowMarks {
+            active: column_of(grid.active.get()),
+            tab_stop: column_of(grid.tab_stop.get()),
+            selected,
+            range,
+        }
+    }
+
+    pub(crate) fn is_selected(&self, column: usize) -> bool {
+        self.selected
+            .is_some_and(|(left, right)| (left..=right).contains(&column))
+    }
+}
+
+/// What a row shows, copied out of the table so views need no borrow.
+#[derive(Clone, PartialEq)]
+pub(crate) struct RowView {
+    pub(crate) state: RowState,
+    pub(crate) cells: [String; EDITABLE_COUNT],
+    pub(crate) problems: [Option<String>; EDITABLE_COUNT],
+    pub(crate) entered: String,
+    pub(crate) updated: String,
+    pub(crate) outcome: Option<(OutcomeKind, String)>,
+}
+
+impl RowView {
+    pub(crate) fn of(row: &RowDraft) -> Self {
+        let original = row.original();
+        let audit = |date: Option<&String>, user: Option<&String>| {
+            // The day is enough in a dense table.
+            let date = date.map(|d| d.chars().take(10).collect::<String>());
+            match (date, user) {
+                (Some(d), Some(u)) => format!("{d} · {u}"),
+                (Some(d), None) => d,
+                (None, Some(u)) => u.clone(),
+                (None, None) => String::new(),
+            }
+        };
+        RowView {
+            state: row.state(),
+            cells: row.cells().clone(),
+            problems: Field::EDITABLE.map(|f| row.problem(f).map(|p| p.to_string())),
+            entered: audit(
+                original.and_then(|r| r.entry_date.as_ref()),
+                original.and_then(|r| r.entry_user.as_ref()),
+            ),
+            updated: audit(
+                original.and_then(|r| r.update_date.as_ref()),
+                original.and_then(|r| r.update_user.as_ref()),
+            ),
+            outcome: row.outcome().map(|o| (o.kind, outcome_text(o))),
+        }
+    }
+}
+
+fn outcome_text(outcome: &crate::core::multistatus::RowOutcome) -> String {
+    if outcome.kind.is_saved() {
+        return outcome.kind.label().to_string();
+    }
+    let mut text = String::new();
+    if let Some(status) = outcome.status {
+        text.push_str(&format!("{status}: "));
+    }
+    text.push_str(&outcome.message);
+    if let Some(activity) = &outcome.activity_id {
+        text.push_str(&format!(" (activity ID {activity})"));
+    }
+    text
+}
