@@ -106,7 +106,7 @@ fn batch_refresh_and_list_requests_follow_the_contract() {
     let page = conn.page_request("tolerances", "tolerance_Key", 3, &tokens());
     assert_eq!(
         page.url,
-        "https://api.example/vbasoftware/tolerances?page=3&pageSize=1000&sortBy=tolerance_Key:asc"
+        "https://api.example/vbasoftware/tolerances?page=3&pageSize=5000&sortBy=tolerance_Key:asc"
     );
     assert_eq!(page.method, Method::Get);
 }
