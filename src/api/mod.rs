@@ -110,7 +110,7 @@ pub fn batch_body(records: &[Tolerance]) -> Result<String, ApiError> {
         // About what a loaded record takes, so the text is not grown and copied as it is
         // written.
         let mut body = Vec::with_capacity(records.len() * BATCH_BYTES_PER_RECORD);
-        serde_json::to_writer(&mut body, records)?;
+        crate::core::record::write_batch(records, &mut body)?;
         // serde_json writes UTF-8 only.
         String::from_utf8(body).map_err(serde_json::Error::custom)
     })

@@ -12,59 +12,6 @@ pub async fn sleep(ms: Millis) {
     crate::api::http::sleep(ms).await;
 }
 
-/// Resolves in a task of its own, queued at once: the browser paints and handles input
-/// first when they are due, and nothing waits the 4 ms a nested `setTimeout(0)` is held to.
-pub async fn next_task() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if !tasks::queue(resolve.clone()) {
-            let _ = resolve.call0(&wasm_bindgen::JsValue::UNDEFINED);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
-
-/// A `MessageChannel` the page keeps: each message posted to it is a task that wakes the
-/// next waiter, in the order they were queued.
-mod tasks {
-    use std::cell::RefCell;
-    use std::collections::VecDeque;
-
-    use wasm_bindgen::prelude::*;
-    use web_sys::MessageChannel;
-
-    thread_local! {
-        static WAITING: RefCell<VecDeque<js_sys::Function>> = RefCell::default();
-        static CHANNEL: Option<(MessageChannel, Closure<dyn Fn()>)> = {
-            let channel = MessageChannel::new().ok()?;
-            let on_message = Closure::<dyn Fn()>::new(|| {
-                let next = WAITING.with(|waiting| waiting.borrow_mut().pop_front());
-                if let Some(resolve) = next {
-                    let _ = resolve.call0(&JsValue::UNDEFINED);
-                }
-            });
-            channel
-                .port1()
-                .set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-            Some((channel, on_message))
-        };
-    }
-
-    /// Queues `resolve` to be called in a task of its own; false when there is no channel.
-    pub fn queue(resolve: js_sys::Function) -> bool {
-        CHANNEL.with(|channel| {
-            let Some((channel, _)) = channel else {
-                return false;
-            };
-            WAITING.with(|waiting| waiting.borrow_mut().push_back(resolve));
-            let posted = channel.port2().post_message(&JsValue::UNDEFINED).is_ok();
-            if !posted {
-                WAITING.with(|waiting| waiting.borrow_mut().pop_back());
-            }
-            posted
-        })
-    }
-}
-
 /// Milliseconds on the page's monotonic clock (`performance.now()`), for timing slices of
 /// work; 0 outside a browser.
 pub fn clock_ms() -> f64 {

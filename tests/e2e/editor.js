@@ -62,20 +62,3 @@ export async function browserStorage(page) {
     return { local: { ...localStorage }, session: { ...sessionStorage }, drafts };
   });
 }
-
-/** Starts noting every progress bar the page shows (by its label), however briefly: a
- * change in parts can be over before a polling wait would see its bar. */
-export async function watchProgress(page) {
-  await page.evaluate(() => {
-    const seen = (window.__progressSeen = new Set());
-    const note = () => {
-      for (const bar of document.querySelectorAll("[role=progressbar]")) seen.add(bar.getAttribute("aria-label"));
-    };
-    new MutationObserver(note).observe(document.body, { subtree: true, childList: true, attributes: true });
-  });
-}
-
-/** The labels of the progress bars shown since `watchProgress`. */
-export async function progressSeen(page) {
-  return page.evaluate(() => [...window.__progressSeen]);
-}
