@@ -203,17 +203,23 @@ fn query_page(
 }
 
 pub(super) fn row_to_json(row: &rusqlite::Row<'_>, spec: &ListSpec) -> rusqlite::Result<Value> {
-    let mut object = Map::new();
-    for (index, (field, _)) in spec.columns.iter().enumerate() {
-        let value = match row.get_ref(index)? {
-            ValueRef::Null => Value::Null,
-            ValueRef::Integer(n) => Value::from(n),
-            ValueRef::Real(x) => Value::from(x),
-            ValueRef::Text(text) => Value::from(String::from_utf8_lossy(text).into_owned()),
-            ValueRef::Blob(_) => Value::Null,
-        };
-        object.insert((*field).to_string(), value);
-    }
+    // Collected, not inserted one by one: the map is then built in one pass from its sorted
+    // keys (a page of 5,000 rows inserts 40,000 keys otherwise).
+    let object = spec
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(index, (field, _))| {
+            let value = match row.get_ref(index)? {
+                ValueRef::Null => Value::Null,
+                ValueRef::Integer(n) => Value::from(n),
+                ValueRef::Real(x) => Value::from(x),
+                ValueRef::Text(text) => Value::from(String::from_utf8_lossy(text).into_owned()),
+                ValueRef::Blob(_) => Value::Null,
+            };
+            Ok(((*field).to_string(), value))
+        })
+        .collect::<rusqlite::Result<Map<String, Value>>>()?;
     Ok(Value::Object(object))
 }
 
