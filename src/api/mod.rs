@@ -16,6 +16,8 @@ pub mod wire;
 pub use error::{ApiError, SignInProblem, TIMEOUT_MS};
 pub use wire::{Connection, Group, Pagination, PaymentMethod, SignInOutcome, Tokens};
 
+use std::task::Poll;
+
 use futures::stream::{self, StreamExt};
 use serde::de::{DeserializeOwned, Error as _};
 
@@ -209,17 +211,34 @@ async fn list_all<T: DeserializeOwned>(
         on_progress,
     };
     let mut page = 1;
-    let (rows, mut pagination) = fetch(page).await?;
-    let mut got = pages.take(rows, pagination);
     // The first page says how many there are: the rest are asked for a few at a time, and
     // taken in order (a 100-page load waits for the network once per few pages, not per page).
-    if wire::more_pages(pagination, page, got, pages.full_page)
-        && let Some(total_pages) = pagination.map(|p| p.total_pages)
-    {
-        let mut answers = stream::iter(page + 1..=total_pages)
+    let first = read_with_retries(&conn.page_request(path, sort_by, page, tokens)).await?;
+    let mut pagination = wire::parse_pagination(first.pagination.as_deref());
+    let mut answers = pagination.map(|p| {
+        stream::iter(page + 1..=p.total_pages)
             .map(fetch)
-            .buffered(PAGES_IN_FLIGHT);
-        while let Some(result) = answers.next().await {
+            .buffered(PAGES_IN_FLIGHT)
+    });
+    // Polled once, the next pages are asked for now: the server works on them while the
+    // first is read. (None can have arrived yet; one that had is kept.)
+    let early = match answers.as_mut() {
+        Some(answers) => match futures::poll!(answers.next()) {
+            Poll::Ready(answer) => answer,
+            Poll::Pending => None,
+        },
+        None => None,
+    };
+    let (rows, _) = envelope::parse_data(&first.body)?;
+    let mut got = pages.take(rows, pagination);
+    if wire::more_pages(pagination, page, got, pages.full_page)
+        && let Some(answers) = answers.as_mut()
+    {
+        let mut early = early;
+        while let Some(result) = match early.take() {
+            Some(answer) => Some(answer),
+            None => answers.next().await,
+        } {
             let (rows, answered) = result?;
             page += 1;
             pagination = answered;
