@@ -237,28 +237,11 @@ fn the_same_seed_gives_the_same_run() {
 
 #[test]
 fn only_a_chunk_with_its_final_answer_hands_over_its_records() {
-    let rows: Vec<_> = (0..3)
-        .map(|k| {
-            (
-                RowId(k),
-                Tolerance {
-                    key: k as i32,
-                    amount: 1.0,
-                    group_id: None,
-                    payment_method: None,
-                    entry_date: None,
-                    entry_user: None,
-                    update_date: None,
-                    update_user: None,
-                },
-            )
-        })
-        .collect();
     let config = PlannerConfig {
         chunk_size: 2,
         ..PlannerConfig::default()
     };
-    let mut planner = Planner::new(config, rows);
+    let mut planner = Planner::new(config, rows(3));
     let Action::Send(first) = planner.next_action(0) else {
         panic!("sends first");
     };
