@@ -5,19 +5,12 @@ import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { artifactsDir, distDir, launchBrowser, startSandbox, waitForApp, watchedPage } from "./harness.mjs";
+import { artifactsDir, distDir, launchBrowser, sandboxAndBrowser, startSandbox, waitForApp, watchedPage } from "./harness.mjs";
 
 describe("the served app", () => {
   let sandbox;
   let browser;
-
-  before(async () => {
-    [sandbox, browser] = await Promise.all([startSandbox(), launchBrowser()]);
-  });
-  after(async () => {
-    await browser?.close();
-    await sandbox?.stop();
-  });
+  sandboxAndBrowser((up) => ({ sandbox, browser } = up));
 
   test("starts its WebAssembly under a strict CSP with no console errors", async () => {
     const { page, context, problems } = await watchedPage(browser);

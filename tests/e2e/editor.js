@@ -1,4 +1,7 @@
 // A user's moves in the editor, found the way a person finds them: by label, role and text.
+import assert from "node:assert/strict";
+import { afterEach, beforeEach } from "node:test";
+import { waitForApp, watchedPage } from "./harness.mjs";
 
 /** The editable cell `title` of row `row` (1-based), scrolled into view first. */
 export async function cell(page, title, row) {
@@ -60,5 +63,30 @@ export async function browserStorage(page) {
       };
     });
     return { local: { ...localStorage }, session: { ...sessionStorage }, drafts };
+  });
+}
+
+
+/**
+ * Within a `describe`: before each test, a fresh page of `up().browser` on `up().sandbox`,
+ * clipboard allowed, signed in, the table loaded; `opened` receives `{ page, context,
+ * problems }`. After each test: no page error, no CSP violation.
+ */
+export function loadedTableEach(up, opened) {
+  let current;
+  beforeEach(async () => {
+    const { sandbox, browser } = up();
+    current = await watchedPage(browser);
+    await current.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: sandbox.url });
+    await current.page.goto(sandbox.url);
+    await waitForApp(current.page);
+    await signIn(current.page);
+    await loadTable(current.page);
+    opened(current);
+  });
+  afterEach(async () => {
+    assert.deepEqual(current.problems.pageErrors, []);
+    assert.deepEqual(current.problems.cspViolations, []);
+    await current.context.close();
   });
 }

@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
+import { after, before } from "node:test";
 import { chromium } from "playwright-core";
 
 function required(name) {
@@ -123,4 +124,21 @@ export async function watchedPage(browser, { viewport = { width: 1280, height: 8
 /** Waits until the WebAssembly app has started: its heading is rendered by Rust, not HTML. */
 export async function waitForApp(page) {
   await page.getByRole("heading", { level: 1, name: "Tolerance Editor" }).waitFor({ timeout: 30_000 });
+}
+
+/**
+ * Within a `describe`: one sandbox (started with `options`) and one browser for its tests,
+ * stopped after them. `started` receives `{ sandbox, browser }` once they are up.
+ */
+export function sandboxAndBrowser(started, options) {
+  let sandbox;
+  let browser;
+  before(async () => {
+    [sandbox, browser] = await Promise.all([startSandbox(options), launchBrowser()]);
+    started({ sandbox, browser });
+  });
+  after(async () => {
+    await browser?.close();
+    await sandbox?.stop();
+  });
 }

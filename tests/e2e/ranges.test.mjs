@@ -4,9 +4,9 @@
 // filter, keyboard-only editing up to Submit, and a 100,000-row paste with its progress.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { after, afterEach, before, beforeEach, describe, test } from "node:test";
-import { launchBrowser, startSandbox, waitForApp, watchedPage } from "./harness.mjs";
-import { cell, loadTable, outcome, rowState, signIn } from "./editor.js";
+import { describe, test } from "node:test";
+import { sandboxAndBrowser, waitForApp, watchedPage } from "./harness.mjs";
+import { cell, loadedTableEach, outcome, rowState, signIn } from "./editor.js";
 
 /** Starts watching for a progress bar named `name`; the function it answers tells whether
  * one was shown since. (A fast change may be over before a poll for the bar would see it.) */
@@ -46,27 +46,11 @@ describe("ranges, filters and keyboard in the grid", () => {
   let page;
   let context;
   let problems;
-
-  before(async () => {
-    [sandbox, browser] = await Promise.all([startSandbox(), launchBrowser()]);
-  });
-  after(async () => {
-    await browser?.close();
-    await sandbox?.stop();
-  });
-  beforeEach(async () => {
-    ({ page, context, problems } = await watchedPage(browser));
-    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: sandbox.url });
-    await page.goto(sandbox.url);
-    await waitForApp(page);
-    await signIn(page);
-    await loadTable(page);
-  });
-  afterEach(async () => {
-    assert.deepEqual(problems.pageErrors, []);
-    assert.deepEqual(problems.cspViolations, []);
-    await context.close();
-  });
+  sandboxAndBrowser((up) => ({ sandbox, browser } = up));
+  loadedTableEach(
+    () => ({ sandbox, browser }),
+    (opened) => ({ page, context, problems } = opened),
+  );
 
   test("Shift-arrows and Shift-click select a rectangle; Ctrl-C copies it as Excel's text", async () => {
     // A cell with a tab and quotes: Excel quotes it.
@@ -405,14 +389,7 @@ describe("ranges, filters and keyboard in the grid", () => {
 describe("100,000 rows", () => {
   let sandbox;
   let browser;
-
-  before(async () => {
-    [sandbox, browser] = await Promise.all([startSandbox(), launchBrowser()]);
-  });
-  after(async () => {
-    await browser?.close();
-    await sandbox?.stop();
-  });
+  sandboxAndBrowser((up) => ({ sandbox, browser } = up));
 
   test("a 100,000-row paste shows its progress, then Ctrl-A and Delete clear it all, each one undo step", async () => {
     const { page, context, problems } = await watchedPage(browser);

@@ -1,9 +1,9 @@
 // Spreadsheet moves in the editor through real keyboard and clipboard events: moving with
 // the keys, Escape, undo and redo, and pasting a block copied from a spreadsheet.
 import assert from "node:assert/strict";
-import { after, afterEach, before, beforeEach, describe, test } from "node:test";
-import { launchBrowser, startSandbox, waitForApp, watchedPage } from "./harness.mjs";
-import { cell, loadTable, rowState, signIn } from "./editor.js";
+import { describe, test } from "node:test";
+import { sandboxAndBrowser, waitForApp, watchedPage } from "./harness.mjs";
+import { cell, loadTable, loadedTableEach, rowState, signIn } from "./editor.js";
 
 /** Waits until the keyboard focus is in the cell labelled `label` (focus follows the grid's
  * render, a frame or two after the key). */
@@ -18,27 +18,11 @@ describe("spreadsheet keys and paste", () => {
   let page;
   let context;
   let problems;
-
-  before(async () => {
-    [sandbox, browser] = await Promise.all([startSandbox(), launchBrowser()]);
-  });
-  after(async () => {
-    await browser?.close();
-    await sandbox?.stop();
-  });
-  beforeEach(async () => {
-    ({ page, context, problems } = await watchedPage(browser));
-    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: sandbox.url });
-    await page.goto(sandbox.url);
-    await waitForApp(page);
-    await signIn(page);
-    await loadTable(page);
-  });
-  afterEach(async () => {
-    assert.deepEqual(problems.pageErrors, []);
-    assert.deepEqual(problems.cspViolations, []);
-    await context.close();
-  });
+  sandboxAndBrowser((up) => ({ sandbox, browser } = up));
+  loadedTableEach(
+    () => ({ sandbox, browser }),
+    (opened) => ({ page, context, problems } = opened),
+  );
 
   test("arrows, Enter, Escape, Ctrl-End, and Ctrl-Z / Ctrl-Y on the table", async () => {
     await (await cell(page, "Tolerance amount", 1)).click();
@@ -155,14 +139,7 @@ describe("spreadsheet keys and paste", () => {
 describe("CSV import", () => {
   let sandbox;
   let browser;
-
-  before(async () => {
-    [sandbox, browser] = await Promise.all([startSandbox(), launchBrowser()]);
-  });
-  after(async () => {
-    await browser?.close();
-    await sandbox?.stop();
-  });
+  sandboxAndBrowser((up) => ({ sandbox, browser } = up));
 
   test("a semicolon CSV with a BOM is previewed, mapped, merged by key, and undone in one step", async () => {
     const { page, context, problems } = await watchedPage(browser);
