@@ -3,7 +3,7 @@
 //! (pure, tested natively) and carried by `http` (gloo-net, browser only).
 //!
 //! The flow: build a [`Connection`] from the runtime config, the chosen database and (direct
-//! mode only) the API key; [`sign_in`] gives [`Tokens`] or a challenge; [`list_tolerances`]
+//! mode only) the API key; [`sign_in`] gives [`Tokens`] or a challenge; [`load_table`]
 //! loads the table. A Submit drives a [`crate::core::planner::Planner`]: each
 //! `Action::Send` is one [`send_chunk`], whose `Ok` is matched to the chunk's rows with
 //! [`multistatus::match_answer`] and reported as `Response::Answered`, and whose `Err` is
@@ -57,15 +57,6 @@ pub async fn refresh_tokens(conn: &Connection, tokens: &Tokens) -> Result<Tokens
 pub async fn list_databases(conn: &Connection) -> Result<Vec<String>, ApiError> {
     let raw = http::execute(&conn.environments_request()).await?;
     wire::read_environments(&expect_status(raw, &[200])?.body)
-}
-
-/// Every tolerance of the connection's database, page after page.
-pub async fn list_tolerances(
-    conn: &Connection,
-    tokens: &Tokens,
-    on_progress: impl FnMut(ListProgress),
-) -> Result<Vec<Tolerance>, ApiError> {
-    collect_all(conn, tokens, "tolerances", "tolerance_Key", on_progress).await
 }
 
 /// Every tolerance of the connection's database as a table of clean rows. Each page becomes
@@ -195,13 +186,20 @@ async fn list_all<T: DeserializeOwned>(
     on_page: impl FnMut(Vec<T>),
     on_progress: impl FnMut(ListProgress),
 ) -> Result<(), ApiError> {
-    let fetch = |page: u32| {
+    let request = |page: u32| {
         let spec: RequestSpec = conn.page_request(path, sort_by, page, tokens);
+        async move { read_with_retries(&spec).await }
+    };
+    let read = |raw: &wire::RawResponse| {
+        let (rows, _): (Vec<T>, _) = envelope::parse_data(&raw.body)?;
+        Ok::<_, ApiError>(rows)
+    };
+    let pagination_of = |raw: &wire::RawResponse| wire::parse_pagination(raw.pagination.as_deref());
+    let fetch = |page: u32| {
+        let answer = request(page);
         async move {
-            let raw = read_with_retries(&spec).await?;
-            let (rows, _): (Vec<T>, _) = envelope::parse_data(&raw.body)?;
-            let pagination = wire::parse_pagination(raw.pagination.as_deref());
-            Ok::<_, ApiError>((rows, pagination))
+            let raw = answer.await?;
+            Ok::<_, ApiError>((read(&raw)?, pagination_of(&raw)))
         }
     };
     let mut pages = Pages {
@@ -213,8 +211,8 @@ async fn list_all<T: DeserializeOwned>(
     let mut page = 1;
     // The first page says how many there are: the rest are asked for a few at a time, and
     // taken in order (a 100-page load waits for the network once per few pages, not per page).
-    let first = read_with_retries(&conn.page_request(path, sort_by, page, tokens)).await?;
-    let mut pagination = wire::parse_pagination(first.pagination.as_deref());
+    let first = request(page).await?;
+    let mut pagination = pagination_of(&first);
     let mut answers = pagination.map(|p| {
         stream::iter(page + 1..=p.total_pages)
             .map(fetch)
@@ -229,8 +227,7 @@ async fn list_all<T: DeserializeOwned>(
         },
         None => None,
     };
-    let (rows, _) = envelope::parse_data(&first.body)?;
-    let mut got = pages.take(rows, pagination);
+    let mut got = pages.take(read(&first)?, pagination);
     if wire::more_pages(pagination, page, got, pages.full_page)
         && let Some(answers) = answers.as_mut()
     {

@@ -151,10 +151,7 @@ fn navigation_key(
         }
         ("F2", false) => {
             ev.prevent_default();
-            grid.corners.set(None);
-            grid.editing.set(true);
-            let end = input.value().encode_utf16().count() as u32;
-            let _ = input.set_selection_range(end, end);
+            grid.edit_at_end(Some(input));
             return;
         }
         ("Escape", false) => {

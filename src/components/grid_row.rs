@@ -309,14 +309,7 @@ fn EditableCell(
                         grid.extend(at);
                     }
                 })
-                on:dblclick=handler(move |ev: web_sys::MouseEvent| {
-                    grid.corners.set(None);
-                    grid.editing.set(true);
-                    if let Some(input) = input_of(&ev) {
-                        let end = input.value().encode_utf16().count() as u32;
-                        let _ = input.set_selection_range(end, end);
-                    }
-                })
+                on:dblclick=handler(move |ev: web_sys::MouseEvent| grid.edit_at_end(input_of(&ev).as_ref()))
             />
             <Shown when=move || has_problem()>
                 <span class="cell-problem-icon" aria-hidden="true" title=problem>"⚠"</span>

@@ -123,11 +123,7 @@ impl GridState {
 
     /// The selected rectangle (at least the active cell), in places of the view, untracked.
     pub fn range(&self) -> Option<Range> {
-        let corners = self.corners.get_untracked();
-        match corners.and_then(|(a, b)| Some(Range::between(self.pos(a)?, self.pos(b)?))) {
-            Some(range) => Some(range),
-            None => self.active_pos().map(Range::single),
-        }
+        self.selection.get_untracked()
     }
 
     /// The rows of `range`, in view order.
@@ -179,6 +175,17 @@ impl GridState {
         };
         self.scroll_to.set(Some(at.row));
         focus_when_rendered(cell_selector(id, Field::EDITABLE[at.column]), 30);
+    }
+
+    /// Enters edit mode in the active cell with the caret at the end of its text (F2, a
+    /// double click), as a single-cell selection.
+    pub fn edit_at_end(&self, input: Option<&web_sys::HtmlInputElement>) {
+        self.corners.set(None);
+        self.editing.set(true);
+        if let Some(input) = input {
+            let end = input.value().encode_utf16().count() as u32;
+            let _ = input.set_selection_range(end, end);
+        }
     }
 
     /// Leaves edit mode, keeping what was typed (the next keystroke starts a new undo step).

@@ -90,3 +90,10 @@ export function loadedTableEach(up, opened) {
     await current.context.close();
   });
 }
+
+/** Waits until the keyboard focus is in the cell labelled `label` (focus follows the grid's
+ * render, a frame or two after the key). */
+export const expectFocus = (page, label) =>
+  page.waitForFunction((label) => document.activeElement?.getAttribute("aria-label") === label, label, {
+    timeout: 5_000,
+  });

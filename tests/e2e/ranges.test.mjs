@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import { sandboxAndBrowser, waitForApp, watchedPage } from "./harness.mjs";
-import { cell, loadedTableEach, outcome, rowState, signIn } from "./editor.js";
+import { cell, expectFocus, loadedTableEach, outcome, rowState, signIn } from "./editor.js";
 
 /** Starts watching for a progress bar named `name`; the function it answers tells whether
  * one was shown since. (A fast change may be over before a poll for the bar would see it.) */
@@ -26,10 +26,6 @@ async function watchProgress(page, name) {
   return () => page.evaluate((name) => window.__progressSeen[name], name);
 }
 
-const expectFocus = (page, label) =>
-  page.waitForFunction((label) => document.activeElement?.getAttribute("aria-label") === label, label, {
-    timeout: 5_000,
-  });
 const value = async (page, title, row) => (await cell(page, title, row)).inputValue();
 const clipboardText = (page) => page.evaluate(() => navigator.clipboard.readText());
 const writeClipboard = (page, text) => page.evaluate((text) => navigator.clipboard.writeText(text), text);

@@ -3,14 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { sandboxAndBrowser, waitForApp, watchedPage } from "./harness.mjs";
-import { cell, loadTable, loadedTableEach, rowState, signIn } from "./editor.js";
-
-/** Waits until the keyboard focus is in the cell labelled `label` (focus follows the grid's
- * render, a frame or two after the key). */
-const expectFocus = (page, label) =>
-  page.waitForFunction((label) => document.activeElement?.getAttribute("aria-label") === label, label, {
-    timeout: 5_000,
-  });
+import { cell, expectFocus, loadTable, loadedTableEach, rowState, signIn } from "./editor.js";
 
 describe("spreadsheet keys and paste", () => {
   let sandbox;
