@@ -145,11 +145,14 @@ async fn run_api(app: &App, call: &Call) -> Response {
         }
         None => routes::dispatch(app, call).await,
     };
-    if is_batch && let Ok(answer) = &mut result {
+    if is_batch
+        && let Ok(answer) = &mut result
+        && let Some(data) = answer.data.tree_mut()
+    {
         if let Some((_, rows)) = &withheld {
-            faults::put_back(&mut answer.data, rows);
+            faults::put_back(data, rows);
         }
-        faults::rewrite_items(&mut answer.data, &actions);
+        faults::rewrite_items(data, &actions);
     }
     let mut keep = None;
     for action in &actions {

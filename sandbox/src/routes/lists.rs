@@ -23,8 +23,7 @@ pub async fn list(
     })
     .await?;
     let header = pagination_header(page.total, &request);
-    Ok(Answer::ok(Value::Array(page.rows))
-        .with_header(HeaderName::from_static("x-pagination"), &header))
+    Ok(Answer::ok_written(page.rows).with_header(HeaderName::from_static("x-pagination"), &header))
 }
 
 /// The tenant's databases; needs the API key and the client id and code, no sign-in.
