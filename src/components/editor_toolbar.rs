@@ -34,6 +34,8 @@ pub fn EditorToolbar(
 
     let load = Action::new_local(move |(): &()| {
         let database = session.database.get_untracked();
+        let sign_in = session.sign_in_now();
+        let revision = store.revision_untracked();
         async move {
             let Some(tokens) = session.tokens.get_untracked() else {
                 return;
@@ -49,6 +51,21 @@ pub fn EditorToolbar(
             if session.database.try_get_untracked().as_ref() != Some(&database) {
                 return; // Switched database meanwhile: these rows belong to the other one.
             }
+            if session.sign_in_now() != sign_in {
+                // Signed out meanwhile: the rows were read in a session that has ended, and
+                // are not shown to whoever signs in next.
+                return;
+            }
+            let table = match result {
+                Ok(table) => table,
+                Err(err) => {
+                    notice.set(Some(format!(
+                        "The tolerances could not be loaded: {}",
+                        err.user_message()
+                    )));
+                    return;
+                }
+            };
             if frozen.get_untracked() {
                 // A paste, an import or a submit started while the rows came: replacing the
                 // table under it would lose it or apply the rest to the wrong rows.
@@ -57,20 +74,16 @@ pub fn EditorToolbar(
                 ));
                 return;
             }
-            match result {
-                Ok(table) => {
-                    let count = table.len();
-                    store.replace(table);
-                    notice.set(Some(format!("Loaded {count} tolerances from {database}.")));
-                }
-                Err(err) => {
-                    notice.set(Some(format!(
-                        "The tolerances could not be loaded: {}",
-                        err.user_message()
-                    )));
-                    return;
-                }
+            if store.revision_untracked() != revision {
+                // Rows typed or deleted while these came would be lost under them.
+                notice.set(Some(
+                    "The tolerances arrived after the table was changed; your changes were kept and the table was not replaced. Load again to replace it.".into(),
+                ));
+                return;
             }
+            let count = table.len();
+            store.replace(table);
+            notice.set(Some(format!("Loaded {count} tolerances from {database}.")));
             // Suggestions help typing; without them the table still works.
             let groups = api::list_groups(&conn, &tokens).await;
             let methods = api::list_payment_methods(&conn, &tokens).await;

@@ -64,6 +64,12 @@ impl TableStore {
         self.revision.update(|n| *n += 1);
     }
 
+    /// A number that moves on with every change to the table, read without subscribing: a
+    /// task that waited (a load) compares it to know whether the table changed meanwhile.
+    pub fn revision_untracked(&self) -> u64 {
+        self.revision.get_untracked()
+    }
+
     /// Reads the table without subscribing; pair with [`Self::track_row`] or
     /// [`Self::track_structure`] in views.
     pub fn with<R>(&self, f: impl FnOnce(&Table) -> R) -> R {

@@ -302,6 +302,35 @@ describe("the editor", () => {
     assert.equal(pages.length, 3, "429, then a gateway's 503 page, then the page itself");
   });
 
+  test("rows typed while a load is on its way are kept, and the load does not replace them", async () => {
+    await signIn(page);
+    await sandbox.faults([{ path: "/tolerances", method: "GET", times: 1, do: "delay", ms: 1500 }]);
+    await page.getByRole("button", { name: /^Load tolerances from/ }).click();
+    await page.getByRole("button", { name: "Add row" }).click();
+    await (await cell(page, "Tolerance key", 1)).fill("4242");
+    await page.getByText(/^The tolerances arrived after the table was changed; your changes were kept/).waitFor();
+    assert.equal(await (await cell(page, "Tolerance key", 1)).inputValue(), "4242");
+    assert.equal(await page.locator("[role=grid]").getAttribute("aria-rowcount"), "2", "one row and the header");
+    // Loading again, with nothing typed meanwhile, asks first and then replaces the table.
+    page.once("dialog", (d) => d.accept());
+    await loadTable(page);
+    const loaded = Number((await page.getByText(/^Loaded \d+ tolerances/).innerText()).match(/\d+/)[0]);
+    assert.ok(loaded >= 300, `${loaded} rows loaded`);
+    assert.equal(await page.locator("[role=grid]").getAttribute("aria-rowcount"), String(loaded + 1));
+  });
+
+  test("a load that ends after signing out is not shown to the next sign-in", async () => {
+    await signIn(page);
+    await sandbox.faults([{ path: "/tolerances", method: "GET", times: 1, do: "delay", ms: 1500 }]);
+    await page.getByRole("button", { name: /^Load tolerances from/ }).click();
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await signIn(page);
+    await page.getByRole("button", { name: /^Load tolerances from/ }).waitFor();
+    await page.waitForTimeout(2000); // the delayed page has been answered by now
+    assert.equal(await page.getByText(/^Loaded \d+ tolerances/).count(), 0);
+    assert.equal(await page.locator("[role=grid]").getAttribute("aria-rowcount"), "1", "the header only");
+  });
+
   test("Cancel stops further chunks and leaves the unsent rows as they were", async () => {
     await signIn(page);
     await loadTable(page);
