@@ -136,11 +136,36 @@ pub struct Chunk {
     pub attempts: u32,
     /// The token generation it was last sent with.
     generation: u32,
+    /// A try that may have been carried out (a timeout, a dropped connection, a 502 or a
+    /// 504): from then on the chunk can end as unconfirmed, never as not sent or refused.
+    maybe_applied: Option<Trouble>,
 }
 
 impl Chunk {
     pub fn keys(&self) -> Vec<i32> {
         self.records.iter().map(|r| r.key).collect()
+    }
+
+    /// What the chunk becomes when refused as a whole: failed, unless an earlier try may
+    /// have saved its rows.
+    fn refused(&self, mut trouble: Trouble) -> ChunkStatus {
+        if self.maybe_applied.is_none() {
+            return ChunkStatus::Failed(trouble);
+        }
+        trouble.reason = format!("{} (an earlier try may have saved them)", trouble.reason);
+        ChunkStatus::Unconfirmed(trouble)
+    }
+
+    /// What the chunk becomes when it is not sent again (a cancel): its rows as they were,
+    /// unless an earlier try may have saved them.
+    fn not_sent_again(&self) -> ChunkStatus {
+        match &self.maybe_applied {
+            None => ChunkStatus::Cancelled,
+            Some(earlier) => ChunkStatus::Unconfirmed(Trouble {
+                reason: format!("{} (cancelled before it was tried again)", earlier.reason),
+                ..earlier.clone()
+            }),
+        }
     }
 }
 

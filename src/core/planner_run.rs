@@ -17,6 +17,7 @@ impl Planner {
                 status: ChunkStatus::Queued,
                 attempts: 0,
                 generation: 0,
+                maybe_applied: None,
             });
         }
         let rng = config.jitter_seed;
@@ -169,14 +170,14 @@ impl Planner {
         self.in_flight -= 1;
         match response {
             Response::Answered => chunk.status = ChunkStatus::Answered,
-            Response::Failed(trouble) => chunk.status = ChunkStatus::Failed(trouble),
+            Response::Failed(trouble) => chunk.status = chunk.refused(trouble),
             Response::Unconfirmed(trouble) => chunk.status = ChunkStatus::Unconfirmed(trouble),
             Response::Unauthorized => {
                 // Not the chunk's fault: it goes again once signed in, without using a try.
                 chunk.attempts = chunk.attempts.saturating_sub(1);
                 let stale = chunk.generation != self.generation;
                 chunk.status = if self.cancelled {
-                    ChunkStatus::Cancelled
+                    chunk.not_sent_again()
                 } else {
                     ChunkStatus::Queued
                 };
@@ -194,17 +195,21 @@ impl Planner {
             } => {
                 let attempts = chunk.attempts;
                 let status = trouble.status;
+                // 429 and 503 say the request was not carried out; after a timeout, a
+                // dropped connection, a 502 or a 504 it may have been.
+                let maybe_applied = !matches!(status, Some(429 | 503));
+                if maybe_applied {
+                    chunk.maybe_applied = Some(trouble.clone());
+                }
                 if attempts >= self.config.max_attempts.max(1) {
                     trouble.reason = format!("{} (gave up after {attempts} tries)", trouble.reason);
-                    // 429 and 503 say the request was not carried out; after a timeout, a
-                    // dropped connection, a 502 or a 504 it may have been: unconfirmed.
-                    self.chunks[id.0].status = if matches!(status, Some(429 | 503)) {
-                        ChunkStatus::Failed(trouble)
-                    } else {
+                    chunk.status = if maybe_applied {
                         ChunkStatus::Unconfirmed(trouble)
+                    } else {
+                        chunk.refused(trouble)
                     };
                 } else if self.cancelled {
-                    self.chunks[id.0].status = ChunkStatus::Cancelled;
+                    chunk.status = chunk.not_sent_again();
                 } else {
                     let delay = self.retry_delay(attempts, retry_after_ms);
                     self.chunks[id.0].status = ChunkStatus::RetryAt(now + delay);
@@ -245,7 +250,7 @@ impl Planner {
         self.auth = Auth::Ok;
         for chunk in &mut self.chunks {
             if matches!(chunk.status, ChunkStatus::Queued | ChunkStatus::RetryAt(_)) {
-                chunk.status = ChunkStatus::Cancelled;
+                chunk.status = chunk.not_sent_again();
             }
         }
     }

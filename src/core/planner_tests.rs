@@ -218,6 +218,87 @@ fn cancel_stops_further_chunks_and_lets_flights_land() {
 }
 
 #[test]
+fn a_chunk_whose_earlier_try_may_have_been_saved_is_never_reported_unsent_or_refused() {
+    let two_tries = PlannerConfig {
+        max_attempts: 2,
+        ..config(1)
+    };
+    let status = |planner: &Planner, chunk: usize| planner.chunks()[chunk].status.clone();
+    let reason = |status: ChunkStatus| match status {
+        ChunkStatus::Unconfirmed(trouble) => (trouble.status, trouble.reason),
+        other => panic!("expected unconfirmed, got {other:?}"),
+    };
+
+    // Cancelled while waiting to try again: after a 504 the rows may be saved; after a 503
+    // they were not, and stay to be sent next time.
+    let mut planner = Planner::new(two_tries.clone(), rows(2));
+    planner.next_action(0);
+    planner.next_action(50);
+    planner.on_response(ChunkId(0), retryable(504, None), 100);
+    planner.on_response(ChunkId(1), retryable(503, None), 100);
+    planner.cancel();
+    assert_eq!(planner.next_action(100), Action::Done);
+    assert_eq!(
+        reason(status(&planner, 0)),
+        (
+            Some(504),
+            "HTTP 504 (cancelled before it was tried again)".into()
+        )
+    );
+    assert_eq!(status(&planner, 1), ChunkStatus::Cancelled);
+    assert_eq!(planner.unsent_rows().collect::<Vec<_>>(), [RowId(1)]);
+    assert_eq!(planner.progress().rows_cancelled, 1);
+    assert_eq!(
+        planner.chunk_outcome(ChunkId(0)).unwrap().kind,
+        crate::core::multistatus::OutcomeKind::Unconfirmed
+    );
+
+    // Cancelled while the retry is in flight, which then times out too.
+    let mut planner = Planner::new(two_tries.clone(), rows(1));
+    planner.next_action(0);
+    planner.on_response(ChunkId(0), retryable(502, None), 10);
+    let Action::Wait { until } = planner.next_action(10) else {
+        panic!("expected a wait");
+    };
+    planner.next_action(until);
+    planner.cancel();
+    planner.on_response(ChunkId(0), Response::Unauthorized, until + 10);
+    assert_eq!(reason(status(&planner, 0)).0, Some(502));
+
+    // Gave up on a 503, or refused as a whole, after a try that timed out: unconfirmed.
+    for last in [
+        retryable(503, None),
+        Response::Failed(Trouble::new(Some(409), "HTTP 409")),
+    ] {
+        let mut planner = Planner::new(two_tries.clone(), rows(1));
+        planner.next_action(0);
+        planner.on_response(ChunkId(0), retryable(504, None), 10);
+        let Action::Wait { until } = planner.next_action(10) else {
+            panic!("expected a wait");
+        };
+        assert_eq!(planner.next_action(until), Action::Send(ChunkId(0)));
+        planner.on_response(ChunkId(0), last, until + 10);
+        let (code, why) = reason(status(&planner, 0));
+        assert!(matches!(code, Some(503 | 409)), "{code:?}");
+        assert!(
+            why.ends_with("(an earlier try may have saved them)"),
+            "{why}"
+        );
+    }
+
+    // Without a doubtful try, the same answers still fail the chunk.
+    let mut planner = Planner::new(two_tries, rows(1));
+    planner.next_action(0);
+    planner.on_response(ChunkId(0), retryable(503, None), 10);
+    let Action::Wait { until } = planner.next_action(10) else {
+        panic!("expected a wait");
+    };
+    planner.next_action(until);
+    planner.on_response(ChunkId(0), retryable(429, None), until + 10);
+    assert!(matches!(status(&planner, 0), ChunkStatus::Failed(_)));
+}
+
+#[test]
 fn the_same_seed_gives_the_same_run() {
     let run = |seed| {
         let mut planner = Planner::new(
