@@ -194,12 +194,12 @@ impl ApiError {
 #[derive(Serialize)]
 struct Envelope<'a> {
     data: &'a Data,
-    debug: Debug<'a>,
+    debug: DebugInfo<'a>,
     error: &'a Value,
 }
 
 #[derive(Serialize)]
-struct Debug<'a> {
+struct DebugInfo<'a> {
     #[serde(rename = "activityID")]
     activity_id: &'a str,
 }
@@ -208,7 +208,7 @@ struct Debug<'a> {
 pub fn envelope(data: &Data, error: &Value, activity_id: &str) -> Vec<u8> {
     let envelope = Envelope {
         data,
-        debug: Debug { activity_id },
+        debug: DebugInfo { activity_id },
         error,
     };
     serde_json::to_vec(&envelope).expect("a JSON value always serializes")
