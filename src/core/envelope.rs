@@ -2,7 +2,9 @@
 //! Read leniently: a field of an unexpected type is treated as absent, never as a crash, and
 //! a body that is not JSON becomes a [`BodyError`] carrying a short excerpt.
 
-use serde::de::DeserializeOwned;
+use std::borrow::Cow;
+
+use serde::de::{DeserializeOwned, IgnoredAny, MapAccess};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use thiserror::Error;
@@ -76,10 +78,7 @@ pub fn envelope_from_value(value: Value) -> Envelope {
         };
     };
     let error = map.remove("error").and_then(|e| problem_from_value(&e));
-    let activity_id = map
-        .get("debug")
-        .and_then(|d| d.get("activityID").or_else(|| d.get("activityId")))
-        .and_then(value_as_text);
+    let activity_id = map.get("debug").and_then(activity_id_of);
     Envelope {
         data: map.remove("data").unwrap_or(Value::Null),
         error,
@@ -98,6 +97,37 @@ pub fn problem_from_value(value: &Value) -> Option<ProblemDetails> {
         detail: text("detail"),
         instance: text("instance"),
     })
+}
+
+/// The activity ID in an envelope's `debug` member (`activityID`, or `activityId`).
+fn activity_id_of(debug: &Value) -> Option<String> {
+    debug
+        .get("activityID")
+        .or_else(|| debug.get("activityId"))
+        .and_then(value_as_text)
+}
+
+/// Reads an envelope object's members in one pass: `data` through `read_data` (the last
+/// `data` wins), `error` and `debug` as every envelope has them, anything else skipped.
+/// The one loop behind [`parse_data`] and the 207 reader.
+pub(crate) fn visit_envelope<'de, A: MapAccess<'de>, T>(
+    mut map: A,
+    mut read_data: impl FnMut(&mut A) -> Result<T, A::Error>,
+) -> Result<(Option<T>, Envelope), A::Error> {
+    let mut data = None;
+    let mut envelope = Envelope::default();
+    while let Some(name) = map.next_key::<Cow<'de, str>>()? {
+        match &*name {
+            "data" => data = Some(read_data(&mut map)?),
+            // Once per answer, and small: read as a tree.
+            "error" => envelope.error = problem_from_value(&map.next_value()?),
+            "debug" => envelope.activity_id = activity_id_of(&map.next_value()?),
+            _ => {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+    }
+    Ok((data, envelope))
 }
 
 /// Reads the envelope's `data` as `T`. An envelope object is read in one pass, `data`
@@ -149,28 +179,9 @@ impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for DataEnvelopeVisitor<T
         f.write_str("an envelope")
     }
 
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut read = DataEnvelope {
-            data: None,
-            envelope: Envelope::default(),
-        };
-        while let Some(name) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            match &*name {
-                "data" => read.data = Some(map.next_value()?),
-                "error" => read.envelope.error = problem_from_value(&map.next_value()?),
-                "debug" => {
-                    let debug: Value = map.next_value()?;
-                    read.envelope.activity_id = debug
-                        .get("activityID")
-                        .or_else(|| debug.get("activityId"))
-                        .and_then(value_as_text);
-                }
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(read)
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        let (data, envelope) = visit_envelope(map, |map| map.next_value())?;
+        Ok(DataEnvelope { data, envelope })
     }
 }
 

@@ -8,10 +8,9 @@ use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde_json::Value;
 
 use super::{BatchAnswer, BatchItem, KEY_NAME};
-use crate::core::envelope::{BodyError, problem_from_value, value_as_text};
+use crate::core::envelope::{BodyError, visit_envelope};
 
 /// Reads a 207 body whatever its Content-Type claimed (see [`super::parse_batch_answer`]).
 pub(super) fn read_batch_answer(body: &str) -> Result<BatchAnswer, BodyError> {
@@ -52,30 +51,13 @@ impl<'de> Visitor<'de> for TopVisitor {
         }))
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Top, A::Error> {
-        let mut answer = BatchAnswer {
-            items: None,
-            error: None,
-            activity_id: None,
-        };
-        while let Some(name) = map.next_key::<Name>()? {
-            match name.0 {
-                "data" => answer.items = map.next_value::<Items>()?.0,
-                // Once per answer, and small: read as a tree, as every envelope is.
-                "error" => answer.error = problem_from_value(&map.next_value::<Value>()?),
-                "debug" => {
-                    let debug: Value = map.next_value()?;
-                    answer.activity_id = debug
-                        .get("activityID")
-                        .or_else(|| debug.get("activityId"))
-                        .and_then(value_as_text);
-                }
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Top::Answer(answer))
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Top, A::Error> {
+        let (items, envelope) = visit_envelope(map, |map| Ok(map.next_value::<Items>()?.0))?;
+        Ok(Top::Answer(BatchAnswer {
+            items: items.flatten(),
+            error: envelope.error,
+            activity_id: envelope.activity_id,
+        }))
     }
 
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<Top, E> {
