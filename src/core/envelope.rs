@@ -103,15 +103,11 @@ pub fn problem_from_value(value: &Value) -> Option<ProblemDetails> {
 /// Reads the envelope's `data` as `T`. An envelope object is read in one pass, `data`
 /// straight into `T` (a 10,000-row page builds no JSON tree first); a bare value (a gateway
 /// may unwrap `data`) is read as `T` itself.
+///
+/// `T` is only ever read from text, never from a [`Value`]: each `T` needs one reader, not
+/// two (README, "Size on the wire").
 pub fn parse_data<T: DeserializeOwned>(body: &str) -> Result<(T, Envelope), BodyError> {
     let text = body.trim_start_matches('\u{feff}');
-    if !text.trim_start().starts_with('{') {
-        let mut envelope = parse_envelope(body)?;
-        let data = std::mem::take(&mut envelope.data);
-        let parsed = serde_json::from_value(data)
-            .map_err(|err| BodyError::new(format!("unexpected data: {err}"), body))?;
-        return Ok((parsed, envelope));
-    }
     let unexpected = |err: serde_json::Error| {
         let reason = match err.classify() {
             serde_json::error::Category::Data => "unexpected data",
@@ -119,11 +115,15 @@ pub fn parse_data<T: DeserializeOwned>(body: &str) -> Result<(T, Envelope), Body
         };
         BodyError::new(format!("{reason}: {err}"), body)
     };
+    if !text.trim_start().starts_with('{') {
+        let data = serde_json::from_str(text).map_err(unexpected)?;
+        return Ok((data, Envelope::default()));
+    }
     let read: DataEnvelope<T> = serde_json::from_str(text).map_err(unexpected)?;
     let data = match read.data {
         Some(data) => data,
         // No `data` at all reads as `data: null`.
-        None => T::deserialize(Value::Null).map_err(unexpected)?,
+        None => serde_json::from_str("null").map_err(unexpected)?,
     };
     Ok((data, read.envelope))
 }
