@@ -2,10 +2,12 @@
 //! Read leniently: a field of an unexpected type is treated as absent, never as a crash, and
 //! a body that is not JSON becomes a [`BodyError`] carrying a short excerpt.
 
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use thiserror::Error;
+
+use crate::core::lenient::{ActivityId, Problem};
 
 /// RFC 7807 problem details, as VBAPI puts them in `error`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,6 +60,13 @@ pub struct Envelope {
     pub data: Value,
     pub error: Option<ProblemDetails>,
     pub activity_id: Option<String>,
+}
+
+/// Reads an answer's `error` and `debug.activityID`, skipping its `data`: what
+/// [`parse_envelope`] gives but `data`, read without a JSON tree.
+pub fn parse_error(body: &str) -> Result<Envelope, BodyError> {
+    let (_, envelope): (IgnoredAny, _) = parse_data(body)?;
+    Ok(envelope)
 }
 
 /// Reads any body as an envelope. A JSON value that is not an object is taken as bare
@@ -157,14 +166,8 @@ impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for DataEnvelopeVisitor<T
         while let Some(name) = map.next_key::<std::borrow::Cow<'de, str>>()? {
             match &*name {
                 "data" => read.data = Some(map.next_value()?),
-                "error" => read.envelope.error = problem_from_value(&map.next_value()?),
-                "debug" => {
-                    let debug: Value = map.next_value()?;
-                    read.envelope.activity_id = debug
-                        .get("activityID")
-                        .or_else(|| debug.get("activityId"))
-                        .and_then(value_as_text);
-                }
+                "error" => read.envelope.error = map.next_value::<Problem>()?.0,
+                "debug" => read.envelope.activity_id = map.next_value::<ActivityId>()?.0,
                 _ => {
                     map.next_value::<serde::de::IgnoredAny>()?;
                 }
@@ -247,6 +250,34 @@ mod tests {
         }
         let optional = parse_data::<Option<Vec<u32>>>(r#"{"debug":{}}"#).unwrap();
         assert_eq!(optional.0, None);
+    }
+
+    #[test]
+    fn errors_read_without_a_tree_read_as_through_the_tree() {
+        let bodies = [
+            r#"{"error":{"type":"about:blank","title":"Unauthorized","status":401,
+                "detail":"The ID token has expired.","instance":"/x"},"debug":{"activityID":"A:1"}}"#,
+            r#"{"error":{"title":7,"status":"429 ","detail":true,"instance":null,"type":[1]}}"#,
+            r#"{"error":{"status":400.0,"title":1.5e3,"detail":{"a":1}},"data":[1,{"b":2}]}"#,
+            r#"{"error":{"status":-1,"title":"a","title":"b"},"debug":{"activityId":12}}"#,
+            r#"{"error":{"status":70000},"debug":{"activityID":null,"activityId":"B"}}"#,
+            r#"{"debug":{"activityId":"B","activityID":"C","activityID":"D"}}"#,
+            r#"{"debug":{"activityID":["x"]},"error":[{"title":"x"}]}"#,
+            r#"{"error":"boom","debug":7,"data":[1]}"#,
+            r#"{"error":null,"debug":"x"}"#,
+            "\u{feff}{\"error\":{\"title\":\"t\\u00e9\\n\"}}",
+            r#"[{"error":{"title":"in a list"}}]"#,
+            r#""just text""#,
+            r#"{"error":{"title":"x"}"#,
+            "<html>",
+            "",
+        ];
+        for body in bodies {
+            let parts = |e: Envelope| (e.error, e.activity_id);
+            let direct = parse_error(body).ok().map(parts);
+            let tree = parse_envelope(body).ok().map(parts);
+            assert_eq!(direct, tree, "{body}");
+        }
     }
 
     #[test]
