@@ -244,7 +244,7 @@ pub fn expect_status(raw: RawResponse, expected: &[u16]) -> Result<RawResponse, 
         return Ok(raw);
     }
     // An error body is read if it can be; a proxy's HTML page is not a second error.
-    let envelope = envelope::parse_envelope(&raw.body).ok();
+    let envelope = envelope::parse_error(&raw.body).ok();
     Err(ApiError::Status {
         status: raw.status,
         problem: envelope

@@ -2,12 +2,12 @@
 //! Read leniently: a field of an unexpected type is treated as absent, never as a crash, and
 //! a body that is not JSON becomes a [`BodyError`] carrying a short excerpt.
 
-use std::borrow::Cow;
-
-use serde::de::{DeserializeOwned, IgnoredAny, MapAccess};
+use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use thiserror::Error;
+
+use crate::core::lenient::{ActivityId, Problem};
 
 /// RFC 7807 problem details, as VBAPI puts them in `error`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,6 +62,13 @@ pub struct Envelope {
     pub activity_id: Option<String>,
 }
 
+/// Reads an answer's `error` and `debug.activityID`, skipping its `data`: what
+/// [`parse_envelope`] gives but `data`, read without a JSON tree.
+pub fn parse_error(body: &str) -> Result<Envelope, BodyError> {
+    let (_, envelope): (IgnoredAny, _) = parse_data(body)?;
+    Ok(envelope)
+}
+
 /// Reads any body as an envelope. A JSON value that is not an object is taken as bare
 /// `data` (a gateway may unwrap it).
 pub fn parse_envelope(body: &str) -> Result<Envelope, BodyError> {
@@ -78,7 +85,10 @@ pub fn envelope_from_value(value: Value) -> Envelope {
         };
     };
     let error = map.remove("error").and_then(|e| problem_from_value(&e));
-    let activity_id = map.get("debug").and_then(activity_id_of);
+    let activity_id = map
+        .get("debug")
+        .and_then(|d| d.get("activityID").or_else(|| d.get("activityId")))
+        .and_then(value_as_text);
     Envelope {
         data: map.remove("data").unwrap_or(Value::Null),
         error,
@@ -99,49 +109,14 @@ pub fn problem_from_value(value: &Value) -> Option<ProblemDetails> {
     })
 }
 
-/// The activity ID in an envelope's `debug` member (`activityID`, or `activityId`).
-fn activity_id_of(debug: &Value) -> Option<String> {
-    debug
-        .get("activityID")
-        .or_else(|| debug.get("activityId"))
-        .and_then(value_as_text)
-}
-
-/// Reads an envelope object's members in one pass: `data` through `read_data` (the last
-/// `data` wins), `error` and `debug` as every envelope has them, anything else skipped.
-/// The one loop behind [`parse_data`] and the 207 reader.
-pub(crate) fn visit_envelope<'de, A: MapAccess<'de>, T>(
-    mut map: A,
-    mut read_data: impl FnMut(&mut A) -> Result<T, A::Error>,
-) -> Result<(Option<T>, Envelope), A::Error> {
-    let mut data = None;
-    let mut envelope = Envelope::default();
-    while let Some(name) = map.next_key::<Cow<'de, str>>()? {
-        match &*name {
-            "data" => data = Some(read_data(&mut map)?),
-            // Once per answer, and small: read as a tree.
-            "error" => envelope.error = problem_from_value(&map.next_value()?),
-            "debug" => envelope.activity_id = activity_id_of(&map.next_value()?),
-            _ => {
-                map.next_value::<IgnoredAny>()?;
-            }
-        }
-    }
-    Ok((data, envelope))
-}
-
 /// Reads the envelope's `data` as `T`. An envelope object is read in one pass, `data`
 /// straight into `T` (a 10,000-row page builds no JSON tree first); a bare value (a gateway
 /// may unwrap `data`) is read as `T` itself.
+///
+/// `T` is only ever read from text, never from a [`Value`]: each `T` needs one reader, not
+/// two (README, "Size on the wire").
 pub fn parse_data<T: DeserializeOwned>(body: &str) -> Result<(T, Envelope), BodyError> {
     let text = body.trim_start_matches('\u{feff}');
-    if !text.trim_start().starts_with('{') {
-        let mut envelope = parse_envelope(body)?;
-        let data = std::mem::take(&mut envelope.data);
-        let parsed = serde_json::from_value(data)
-            .map_err(|err| BodyError::new(format!("unexpected data: {err}"), body))?;
-        return Ok((parsed, envelope));
-    }
     let unexpected = |err: serde_json::Error| {
         let reason = match err.classify() {
             serde_json::error::Category::Data => "unexpected data",
@@ -149,11 +124,15 @@ pub fn parse_data<T: DeserializeOwned>(body: &str) -> Result<(T, Envelope), Body
         };
         BodyError::new(format!("{reason}: {err}"), body)
     };
+    if !text.trim_start().starts_with('{') {
+        let data = serde_json::from_str(text).map_err(unexpected)?;
+        return Ok((data, Envelope::default()));
+    }
     let read: DataEnvelope<T> = serde_json::from_str(text).map_err(unexpected)?;
     let data = match read.data {
         Some(data) => data,
         // No `data` at all reads as `data: null`.
-        None => T::deserialize(Value::Null).map_err(unexpected)?,
+        None => serde_json::from_str("null").map_err(unexpected)?,
     };
     Ok((data, read.envelope))
 }
@@ -179,9 +158,22 @@ impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for DataEnvelopeVisitor<T
         f.write_str("an envelope")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        let (data, envelope) = visit_envelope(map, |map| map.next_value())?;
-        Ok(DataEnvelope { data, envelope })
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut read = DataEnvelope {
+            data: None,
+            envelope: Envelope::default(),
+        };
+        while let Some(name) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            match &*name {
+                "data" => read.data = Some(map.next_value()?),
+                "error" => read.envelope.error = map.next_value::<Problem>()?.0,
+                "debug" => read.envelope.activity_id = map.next_value::<ActivityId>()?.0,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(read)
     }
 }
 
@@ -258,6 +250,34 @@ mod tests {
         }
         let optional = parse_data::<Option<Vec<u32>>>(r#"{"debug":{}}"#).unwrap();
         assert_eq!(optional.0, None);
+    }
+
+    #[test]
+    fn errors_read_without_a_tree_read_as_through_the_tree() {
+        let bodies = [
+            r#"{"error":{"type":"about:blank","title":"Unauthorized","status":401,
+                "detail":"The ID token has expired.","instance":"/x"},"debug":{"activityID":"A:1"}}"#,
+            r#"{"error":{"title":7,"status":"429 ","detail":true,"instance":null,"type":[1]}}"#,
+            r#"{"error":{"status":400.0,"title":1.5e3,"detail":{"a":1}},"data":[1,{"b":2}]}"#,
+            r#"{"error":{"status":-1,"title":"a","title":"b"},"debug":{"activityId":12}}"#,
+            r#"{"error":{"status":70000},"debug":{"activityID":null,"activityId":"B"}}"#,
+            r#"{"debug":{"activityId":"B","activityID":"C","activityID":"D"}}"#,
+            r#"{"debug":{"activityID":["x"]},"error":[{"title":"x"}]}"#,
+            r#"{"error":"boom","debug":7,"data":[1]}"#,
+            r#"{"error":null,"debug":"x"}"#,
+            "\u{feff}{\"error\":{\"title\":\"t\\u00e9\\n\"}}",
+            r#"[{"error":{"title":"in a list"}}]"#,
+            r#""just text""#,
+            r#"{"error":{"title":"x"}"#,
+            "<html>",
+            "",
+        ];
+        for body in bodies {
+            let parts = |e: Envelope| (e.error, e.activity_id);
+            let direct = parse_error(body).ok().map(parts);
+            let tree = parse_envelope(body).ok().map(parts);
+            assert_eq!(direct, tree, "{body}");
+        }
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod filter;
 pub mod history;
 pub mod import;
 pub mod keys;
+mod lenient;
 pub mod multistatus;
 pub mod paste;
 pub mod planner;

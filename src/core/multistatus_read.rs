@@ -4,13 +4,13 @@
 //! `serde_json::Value`: a key as a number or a string, in any case, or a lone unnamed id; a
 //! field of an unexpected type is absent, never an error; the last of a repeated field wins.
 
-use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::{BatchAnswer, BatchItem, KEY_NAME};
-use crate::core::envelope::{BodyError, visit_envelope};
+use crate::core::envelope::BodyError;
+use crate::core::lenient::{ActivityId, Lenient, Name, Problem, Scalar};
 
 /// Reads a 207 body whatever its Content-Type claimed (see [`super::parse_batch_answer`]).
 pub(super) fn read_batch_answer(body: &str) -> Result<BatchAnswer, BodyError> {
@@ -51,13 +51,23 @@ impl<'de> Visitor<'de> for TopVisitor {
         }))
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Top, A::Error> {
-        let (items, envelope) = visit_envelope(map, |map| Ok(map.next_value::<Items>()?.0))?;
-        Ok(Top::Answer(BatchAnswer {
-            items: items.flatten(),
-            error: envelope.error,
-            activity_id: envelope.activity_id,
-        }))
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Top, A::Error> {
+        let mut answer = BatchAnswer {
+            items: None,
+            error: None,
+            activity_id: None,
+        };
+        while let Some(name) = map.next_key::<Name>()? {
+            match name.0 {
+                "data" => answer.items = map.next_value::<Items>()?.0,
+                "error" => answer.error = map.next_value::<Problem>()?.0,
+                "debug" => answer.activity_id = map.next_value::<ActivityId>()?.0,
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Top::Answer(answer))
     }
 
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<Top, E> {
@@ -270,176 +280,5 @@ impl<'de> Visitor<'de> for IdPartVisitor {
             }
         }
         Ok(Some(part))
-    }
-}
-
-/// A field's name, matched without being copied. Names the reader does not know read as "".
-struct Name(&'static str);
-
-impl<'de> Deserialize<'de> for Name {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(NameVisitor)
-    }
-}
-
-struct NameVisitor;
-
-impl Visitor<'_> for NameVisitor {
-    type Value = Name;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a field name")
-    }
-
-    fn visit_str<E: de::Error>(self, name: &str) -> Result<Name, E> {
-        const KNOWN: [&str; 8] = [
-            "data", "error", "debug", "id", "status", "body", "key", "value",
-        ];
-        Ok(Name(KNOWN.into_iter().find(|k| *k == name).unwrap_or("")))
-    }
-}
-
-/// A JSON value where a number or a text is expected; lists and objects are `Other`.
-#[derive(Debug, Clone, PartialEq)]
-enum Scalar<'de> {
-    Null,
-    Bool(bool),
-    Unsigned(u64),
-    Signed(i64),
-    Float(f64),
-    Str(Cow<'de, str>),
-    Other,
-}
-
-impl Scalar<'_> {
-    /// A tolerance key: an int32, written as a whole number or a text holding one.
-    fn as_key(&self) -> Option<i32> {
-        match self {
-            Scalar::Unsigned(n) => i32::try_from(*n).ok(),
-            Scalar::Signed(n) => i32::try_from(*n).ok(),
-            Scalar::Float(f) if f.fract() == 0.0 => i32::try_from(*f as i64).ok(),
-            Scalar::Str(s) => s.trim().parse().ok(),
-            _ => None,
-        }
-    }
-
-    /// A status: a number, or a text holding one (servers disagree on which).
-    fn as_u16(&self) -> Option<u16> {
-        match self {
-            Scalar::Unsigned(n) => u16::try_from(*n).ok(),
-            Scalar::Str(s) => s.trim().parse().ok(),
-            _ => None,
-        }
-    }
-
-    /// The value as text, as `serde_json` writes a number.
-    fn into_text(self) -> Option<String> {
-        match self {
-            Scalar::Str(s) => Some(s.into_owned()),
-            Scalar::Unsigned(n) => Some(n.to_string()),
-            Scalar::Signed(n) => Some(n.to_string()),
-            Scalar::Float(f) => serde_json::Number::from_f64(f).map(|n| n.to_string()),
-            Scalar::Bool(b) => Some(b.to_string()),
-            Scalar::Null | Scalar::Other => None,
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Scalar<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(ScalarVisitor)
-    }
-}
-
-struct ScalarVisitor;
-
-impl<'de> Visitor<'de> for ScalarVisitor {
-    type Value = Scalar<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Self::Value, E> {
-        Ok(Scalar::Bool(b))
-    }
-
-    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Self::Value, E> {
-        Ok(Scalar::Signed(n))
-    }
-
-    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Self::Value, E> {
-        Ok(Scalar::Unsigned(n))
-    }
-
-    fn visit_f64<E: de::Error>(self, f: f64) -> Result<Self::Value, E> {
-        Ok(Scalar::Float(f))
-    }
-
-    fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Self::Value, E> {
-        Ok(Scalar::Str(Cow::Borrowed(s)))
-    }
-
-    fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
-        Ok(Scalar::Str(Cow::Owned(s.to_owned())))
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Scalar::Null)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        IgnoredAny.visit_seq(seq)?;
-        Ok(Scalar::Other)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        IgnoredAny.visit_map(map)?;
-        Ok(Scalar::Other)
-    }
-}
-
-/// Wraps a visitor of lists and objects (each answering `None` for the shape it does not
-/// read) so that a number, a text, a boolean or null also reads as `None` rather than
-/// failing the whole answer.
-struct Lenient<V>(V);
-
-impl<'de, T, V: Visitor<'de, Value = Option<T>>> Visitor<'de> for Lenient<V> {
-    type Value = Option<T>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        self.0.expecting(f)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        self.0.visit_seq(seq)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        self.0.visit_map(map)
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
     }
 }
