@@ -176,9 +176,7 @@ pub fn EditorToolbar(
                 ),
             ),
         });
-        let result = csv
-            .map_err(|err| err.to_string())
-            .and_then(|text| download_text(&name, "text/csv;charset=utf-8", &text));
+        let result = download_text(&name, "text/csv;charset=utf-8", &csv);
         match result {
             Err(err) => notice.set(Some(format!("The file could not be made: {err}"))),
             Ok(()) if filtered => notice.set(Some(format!(

@@ -42,8 +42,7 @@ async fn read_import(file: web_sys::File) -> Result<PendingImport, String> {
         .map_err(|err| format!("{} could not be read: {err:?}", file.name()))?
         .as_string()
         .unwrap_or_default();
-    let csv = read_csv(&text)
-        .map_err(|err| format!("{} is not a CSV file this app can read: {err}", file.name()))?;
+    let csv = read_csv(&text);
     Ok(PendingImport {
         name: file.name(),
         mapping: csv.mapping.clone(),

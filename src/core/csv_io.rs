@@ -4,21 +4,11 @@
 //! and defuses formulas. Hand-written rather than the `csv` crate: a few dozen lines instead of
 //! tens of kilobytes of wasm; tests/properties.rs checks both directions against the crate.
 
-use thiserror::Error;
-
 use crate::core::clipboard::{Grid, Row, escape_formula, push_cell};
 use crate::core::columns::{EDITABLE_COUNT, Field};
 use crate::core::draft::RowDraft;
 use crate::core::multistatus::RowOutcome;
 use crate::core::validate;
-
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum CsvError {
-    #[error("the file could not be read as CSV: {0}")]
-    Read(String),
-    #[error("the CSV file could not be written: {0}")]
-    Write(String),
-}
 
 /// A CSV file read into cells, with its columns matched to the table's.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,7 +25,7 @@ pub struct CsvFile {
 
 /// Reads a CSV file's text; any text reads (see [`read_record`]). Without a recognisable header, the columns are taken to be the
 /// editable ones in table order and the first row is data.
-pub fn read_csv(text: &str) -> Result<CsvFile, CsvError> {
+pub fn read_csv(text: &str) -> CsvFile {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let delimiter = detect_delimiter(text);
     let mut pos = 0;
@@ -62,12 +52,12 @@ pub fn read_csv(text: &str) -> Result<CsvFile, CsvError> {
             .map(|i| Field::EDITABLE.get(i).copied())
             .collect();
     }
-    Ok(CsvFile {
+    CsvFile {
         header,
         mapping,
         rows: grid,
         delimiter,
-    })
+    }
 }
 
 /// Reads the record starting at byte `pos` into a new row of `grid`, formula escapes removed,
@@ -216,7 +206,7 @@ pub struct ImportSummary {
 }
 
 /// Writes a CSV file: BOM, comma-separated, CRLF, every cell defused against formulas.
-pub fn write_csv<R, C, S>(header: &[&str], rows: R) -> Result<String, CsvError>
+pub fn write_csv<R, C, S>(header: &[&str], rows: R) -> String
 where
     R: IntoIterator<Item = C>,
     C: IntoIterator<Item = S>,
@@ -231,7 +221,7 @@ where
                 .map(|c| escape_formula(c.as_ref()).into_owned()),
         );
     }
-    Ok(out)
+    out
 }
 
 /// One record and its CRLF. A cell holding a comma, quote or line break is quoted (inner
@@ -252,7 +242,7 @@ fn write_record<S: AsRef<str>>(out: &mut String, cells: impl IntoIterator<Item =
 
 /// The table as the user sees it (their text, even where it has problems), every column
 /// under its title, so the file imports back.
-pub fn export_table<'a>(rows: impl IntoIterator<Item = &'a RowDraft>) -> Result<String, CsvError> {
+pub fn export_table<'a>(rows: impl IntoIterator<Item = &'a RowDraft>) -> String {
     let header: Vec<&str> = Field::ALL.iter().map(|f| f.title()).collect();
     write_csv(
         &header,
@@ -270,9 +260,7 @@ pub const OUTCOME_HEADER: [&str; 5] = [
 ];
 
 /// The outcomes of a submit: one line per row sent, with its key as typed.
-pub fn export_outcomes<'a>(
-    rows: impl IntoIterator<Item = (&'a str, &'a RowOutcome)>,
-) -> Result<String, CsvError> {
+pub fn export_outcomes<'a>(rows: impl IntoIterator<Item = (&'a str, &'a RowOutcome)>) -> String {
     write_csv(
         &OUTCOME_HEADER,
         rows.into_iter().map(|(key, outcome)| {
