@@ -21,6 +21,41 @@ use tolerance_editor::core::record::Tolerance;
 use tolerance_editor::core::table::Table;
 use tolerance_editor::core::validate::{is_iso8601, parse_amount, parse_key};
 
+/// Any JSON value, its objects keyed mostly by the names an envelope's `error` and `debug`
+/// members use.
+fn json_value() -> impl Strategy<Value = serde_json::Value> {
+    use serde_json::Value;
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        any::<u64>().prop_map(Value::from),
+        any::<f64>()
+            .prop_filter("JSON has no NaN or infinity", |x| x.is_finite())
+            .prop_map(Value::from),
+        "[ -~é\\\"\n]{0,12}".prop_map(Value::from),
+        " ?[0-9]{1,6} ?".prop_map(Value::from),
+    ];
+    let name = prop_oneof![
+        Just("type"),
+        Just("title"),
+        Just("status"),
+        Just("detail"),
+        Just("instance"),
+        Just("activityID"),
+        Just("activityId"),
+        Just("other"),
+    ]
+    .prop_map(String::from);
+    leaf.prop_recursive(3, 24, 6, move |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..3).prop_map(Value::Array),
+            prop::collection::btree_map(name.clone(), inner, 0..6)
+                .prop_map(|members| Value::Object(members.into_iter().collect())),
+        ]
+    })
+}
+
 /// No regression files are written into the source tree; a failure prints its input.
 fn config(cases: u32) -> ProptestConfig {
     ProptestConfig {
@@ -152,7 +187,33 @@ proptest! {
             let _ = is_iso8601(input);
             let _ = tolerance_editor::api::wire::read_sign_in(input);
             let _ = tolerance_editor::core::envelope::parse_envelope(input);
+            let _ = tolerance_editor::core::envelope::parse_error(input);
         }
+    }
+
+    #[test]
+    fn errors_read_in_one_pass_read_as_through_the_tree(
+        error in json_value(),
+        debug in json_value(),
+        data in json_value(),
+        members in 0u8..8,
+        bare in any::<bool>(),
+    ) {
+        use tolerance_editor::core::envelope::{parse_envelope, parse_error};
+        let body = if bare {
+            data.to_string()
+        } else {
+            let mut envelope = serde_json::Map::new();
+            for (bit, name, value) in [(1, "error", error), (2, "debug", debug), (4, "data", data)] {
+                if members & bit != 0 {
+                    envelope.insert(name.to_string(), value);
+                }
+            }
+            serde_json::Value::Object(envelope).to_string()
+        };
+        let fast = parse_error(&body).map(|e| (e.error, e.activity_id));
+        let tree = parse_envelope(&body).map(|e| (e.error, e.activity_id));
+        prop_assert_eq!(fast, tree, "{}", body);
     }
 
     #[test]

@@ -243,16 +243,23 @@ impl Planner {
         self.auth = Auth::Ok;
     }
 
-    /// Sends no further chunk. Requests in flight still get their answers; chunks not sent
-    /// are marked cancelled and their rows left as they were.
-    pub fn cancel(&mut self) {
+    /// Sends no further chunk. Requests in flight still get their answers; chunks waiting
+    /// to be sent are cancelled and their rows left as they were, except those an earlier
+    /// try may have saved: those end unconfirmed, and their ids are returned so that their
+    /// rows get that outcome ([`Planner::chunk_outcome`]).
+    pub fn cancel(&mut self) -> Vec<ChunkId> {
         self.cancelled = true;
         self.auth = Auth::Ok;
+        let mut unconfirmed = Vec::new();
         for chunk in &mut self.chunks {
             if matches!(chunk.status, ChunkStatus::Queued | ChunkStatus::RetryAt(_)) {
                 chunk.status = chunk.not_sent_again();
+                if matches!(chunk.status, ChunkStatus::Unconfirmed(_)) {
+                    unconfirmed.push(chunk.id);
+                }
             }
         }
+        unconfirmed
     }
 
     fn send_interval(&self) -> Millis {

@@ -236,7 +236,11 @@ fn a_chunk_whose_earlier_try_may_have_been_saved_is_never_reported_unsent_or_ref
     planner.next_action(50);
     planner.on_response(ChunkId(0), retryable(504, None), 100);
     planner.on_response(ChunkId(1), retryable(503, None), 100);
-    planner.cancel();
+    assert_eq!(
+        planner.cancel(),
+        [ChunkId(0)],
+        "the chunk whose rows need an outcome"
+    );
     assert_eq!(planner.next_action(100), Action::Done);
     assert_eq!(
         reason(status(&planner, 0)),
@@ -253,7 +257,8 @@ fn a_chunk_whose_earlier_try_may_have_been_saved_is_never_reported_unsent_or_ref
         crate::core::multistatus::OutcomeKind::Unconfirmed
     );
 
-    // Cancelled while the retry is in flight, which then times out too.
+    // Cancelled while the retry is in flight, which then comes back refused for the token:
+    // the first try may still have been saved.
     let mut planner = Planner::new(two_tries.clone(), rows(1));
     planner.next_action(0);
     planner.on_response(ChunkId(0), retryable(502, None), 10);

@@ -20,8 +20,9 @@ pub struct Session {
     api_key: RwSignal<Option<String>>,
     /// A submit stopped on an expired session and waits for the user to sign in again.
     pub reauth_needed: RwSignal<bool>,
-    /// Moves on at every sign-out: what a task read before it belongs to an ended session.
-    sign_outs: StoredValue<u64>,
+    /// Moves on at every sign-in and sign-out: what a task read in one session is not shown
+    /// in the next.
+    sessions: StoredValue<u64>,
 }
 
 impl Session {
@@ -35,7 +36,7 @@ impl Session {
             user: RwSignal::new(None),
             api_key: RwSignal::new(None),
             reauth_needed: RwSignal::new(false),
-            sign_outs: StoredValue::new(0),
+            sessions: StoredValue::new(0),
         }
     }
 
@@ -63,6 +64,7 @@ impl Session {
     }
 
     pub fn signed_in(&self, user: String, tokens: Tokens, api_key: Option<String>) {
+        self.sessions.update_value(|n| *n += 1);
         self.user.set(Some(user));
         self.tokens.set(Some(tokens));
         if api_key.is_some() {
@@ -72,7 +74,7 @@ impl Session {
     }
 
     pub fn sign_out(&self) {
-        self.sign_outs.update_value(|n| *n += 1);
+        self.sessions.update_value(|n| *n += 1);
         self.tokens.set(None);
         self.user.set(None);
         self.api_key.set(None);
@@ -90,11 +92,11 @@ impl Session {
         });
     }
 
-    /// Names the sign-in current now: equal later only if nobody signed out meanwhile
-    /// (`None` once the page is gone).
+    /// Names the session signed in now: equal later only if nobody signed out or in again
+    /// meanwhile (`None` while signed out, and once the page is gone).
     pub fn sign_in_now(&self) -> Option<u64> {
         let signed_in = self.tokens.try_with_untracked(Option::is_some)?;
-        signed_in.then(|| self.sign_outs.try_get_value()).flatten()
+        signed_in.then(|| self.sessions.try_get_value()).flatten()
     }
 
     pub fn is_signed_in(&self) -> bool {

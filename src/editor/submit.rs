@@ -109,8 +109,12 @@ pub async fn submit(
 
     loop {
         if control.cancel_requested.get_untracked() && !planner.borrow().is_cancelled() {
-            planner.borrow_mut().cancel();
+            let unconfirmed = planner.borrow_mut().cancel();
             session.reauth_needed.set(false);
+            for id in unconfirmed {
+                let outcomes = outcomes_without_answer(&planner.borrow(), id);
+                write_outcomes(store, &planner, id, outcomes, &mut report);
+            }
         }
         let action = planner.borrow_mut().next_action(now_ms());
         let woke = match action {
@@ -213,7 +217,7 @@ async fn wait(
 /// Reports an answer to the planner and writes the rows' outcomes into the table.
 fn settle(
     store: TableStore,
-    planner: &Rc<RefCell<Planner>>,
+    planner_cell: &Rc<RefCell<Planner>>,
     id: ChunkId,
     result: Result<BatchAnswer, ApiError>,
     report: &mut SubmitReport,
@@ -223,7 +227,7 @@ fn settle(
         Ok(_) => Response::Answered,
         Err(err) => err.planner_response(),
     };
-    let mut planner = planner.borrow_mut();
+    let mut planner = planner_cell.borrow_mut();
     if !planner.on_response(id, response, now) {
         return;
     }
@@ -244,13 +248,35 @@ fn settle(
             matched.rows
         }
         (Err(_), ChunkStatus::Failed(_) | ChunkStatus::Unconfirmed(_)) => {
-            let outcome = planner
-                .chunk_outcome(id)
-                .unwrap_or_else(|| RowOutcome::unconfirmed("No answer", None));
-            vec![outcome; chunk.rows.len()]
+            outcomes_without_answer(&planner, id)
         }
         // Retrying or waiting for a sign-in: the rows stay pending.
         (Err(_), _) => return,
+    };
+    drop(planner);
+    write_outcomes(store, planner_cell, id, outcomes, report);
+}
+
+/// The outcome of every row of a chunk that ended without a readable answer.
+fn outcomes_without_answer(planner: &Planner, id: ChunkId) -> Vec<RowOutcome> {
+    let rows = planner.chunk(id).map_or(0, |chunk| chunk.rows.len());
+    let outcome = planner
+        .chunk_outcome(id)
+        .unwrap_or_else(|| RowOutcome::unconfirmed("No answer", None));
+    vec![outcome; rows]
+}
+
+/// Counts a final chunk's outcomes and writes them, with the records sent, into its rows.
+fn write_outcomes(
+    store: TableStore,
+    planner: &Rc<RefCell<Planner>>,
+    id: ChunkId,
+    outcomes: Vec<RowOutcome>,
+    report: &mut SubmitReport,
+) {
+    let mut planner = planner.borrow_mut();
+    let Some(chunk) = planner.chunk(id) else {
+        return;
     };
     for outcome in &outcomes {
         match outcome.kind {

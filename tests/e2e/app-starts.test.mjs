@@ -14,6 +14,8 @@ describe("the served app", () => {
 
   test("starts its WebAssembly under a strict CSP with no console errors", async () => {
     const { page, context, problems } = await watchedPage(browser);
+    const configRequests = [];
+    page.on("request", (r) => r.url().endsWith("/config.json") && configRequests.push(r.url()));
     const response = await page.goto(sandbox.url);
     const policy = response.headers()["content-security-policy"];
     assert.ok(policy, "the sandbox sends a Content-Security-Policy header");
@@ -25,6 +27,8 @@ describe("the served app", () => {
     const picker = page.getByLabel("Target database");
     await picker.waitFor();
     assert.deepEqual(await picker.locator("option").allTextContents(), ["DEMO_LIVE", "DEMO_TEST"]);
+    // Preloaded while the wasm loads (index.html), and the app's own fetch takes that answer.
+    assert.equal(configRequests.length, 1, `config.json fetched ${configRequests.length} times`);
     assert.equal(await page.locator("#boot-status").count(), 0, "the start-up message is gone");
     assert.equal(await page.getAttribute("html", "lang"), "en");
     assert.equal(await page.title(), "Tolerance Editor");

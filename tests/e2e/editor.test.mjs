@@ -322,11 +322,13 @@ describe("the editor", () => {
   test("a load that ends after signing out is not shown to the next sign-in", async () => {
     await signIn(page);
     await sandbox.faults([{ path: "/tolerances", method: "GET", times: 1, do: "delay", ms: 1500 }]);
+    const answered = page.waitForResponse((r) => r.url().includes("/tolerances?") && r.request().method() === "GET");
     await page.getByRole("button", { name: /^Load tolerances from/ }).click();
     await page.getByRole("button", { name: "Sign out" }).click();
     await signIn(page);
     await page.getByRole("button", { name: /^Load tolerances from/ }).waitFor();
-    await page.waitForTimeout(2000); // the delayed page has been answered by now
+    await answered;
+    await page.waitForTimeout(300); // the page read and the load ended
     assert.equal(await page.getByText(/^Loaded \d+ tolerances/).count(), 0);
     assert.equal(await page.locator("[role=grid]").getAttribute("aria-rowcount"), "1", "the header only");
   });
@@ -356,6 +358,27 @@ describe("the editor", () => {
     assert.equal(await rowState(page, 19), "✎ Changed");
     assert.equal(await (await cell(page, "Tolerance amount", 20)).inputValue(), "20.10");
     assert.match(await page.getByText(/will be sent/).innerText(), new RegExp(`^${unsent} rows will be sent`));
+  });
+
+  test("Cancel while a chunk waits to be tried again after a gateway timeout leaves its rows unconfirmed, not unsent", async () => {
+    await signIn(page);
+    await loadTable(page);
+    for (const row of [41, 42]) await (await cell(page, "Tolerance amount", row)).fill(`${row}.40`);
+    await sandbox.clearRequests();
+    // The gateway times out (the rows may have been saved behind it) and asks for 30 s.
+    await sandbox.faults([{ path: "/tolerances-batch", times: 1, do: "status", status: 504, retry_after: 30 }]);
+    await page.getByRole("button", { name: "Submit" }).click();
+    await page.waitForFunction(() => document.body.textContent.includes("Sending"));
+    while ((await batchKeys(sandbox)).length === 0) await page.waitForTimeout(50);
+    await page.getByRole("button", { name: "Cancel" }).click();
+    const summary = page.getByText(/^Last submit:/);
+    await summary.waitFor();
+    assert.equal(await summary.innerText(), "Last submit: 0 created, 0 updated, 0 failed, 2 unconfirmed.");
+    for (const row of [41, 42]) {
+      assert.match(await rowState(page, row), /Unconfirmed$/);
+      assert.match(await outcome(page, row), /504/);
+    }
+    assert.equal((await batchKeys(sandbox)).length, 1, "not tried again after Cancel");
   });
 
   test("503 and 429 are retried; an API that stays unavailable is shown on the rows with its reason", async () => {
