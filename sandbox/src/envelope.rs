@@ -8,7 +8,6 @@ use axum::body::Body;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use serde::Serialize;
-use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
 use crate::store::StoreError;
@@ -49,11 +48,11 @@ impl Default for ActivityIds {
 /// The envelope's `data`: a JSON tree, or JSON text already written (a page of list rows,
 /// written straight from the database: a tree of 5,000 records costs more to build and
 /// drop than to write).
-#[derive(Debug, Serialize)]
-#[serde(untagged)]
+#[derive(Debug)]
 pub enum Data {
     Tree(Value),
-    Written(Box<RawValue>),
+    /// Text its writer guarantees to be one JSON value.
+    Written(String),
 }
 
 impl Data {
@@ -82,7 +81,7 @@ impl Answer {
     }
 
     /// A 200 whose `data` is JSON text already written.
-    pub fn ok_written(data: Box<RawValue>) -> Self {
+    pub fn ok_written(data: String) -> Self {
         Answer::with_data(Data::Written(data))
     }
 
@@ -189,29 +188,25 @@ impl ApiError {
     }
 }
 
-/// The envelope: `{ data, debug: { activityID }, error }` (members in the order a
-/// `serde_json::Map` keeps them, as the sandbox always wrote them).
-#[derive(Serialize)]
-struct Envelope<'a> {
-    data: &'a Data,
-    debug: DebugInfo<'a>,
-    error: &'a Value,
-}
-
-#[derive(Serialize)]
-struct DebugInfo<'a> {
-    #[serde(rename = "activityID")]
-    activity_id: &'a str,
-}
-
-/// The envelope's bytes.
+/// The envelope's bytes: `{ data, debug: { activityID }, error }` (members in the order a
+/// `serde_json::Map` keeps them, as the sandbox always wrote them). Written data goes in as
+/// it is, not parsed again.
 pub fn envelope(data: &Data, error: &Value, activity_id: &str) -> Vec<u8> {
-    let envelope = Envelope {
-        data,
-        debug: DebugInfo { activity_id },
-        error,
-    };
-    serde_json::to_vec(&envelope).expect("a JSON value always serializes")
+    let mut out = b"{\"data\":".to_vec();
+    match data {
+        Data::Tree(value) => write_json(&mut out, value),
+        Data::Written(text) => out.extend_from_slice(text.as_bytes()),
+    }
+    out.extend_from_slice(b",\"debug\":{\"activityID\":");
+    write_json(&mut out, activity_id);
+    out.extend_from_slice(b"},\"error\":");
+    write_json(&mut out, error);
+    out.push(b'}');
+    out
+}
+
+fn write_json(out: &mut Vec<u8>, value: &(impl Serialize + ?Sized)) {
+    serde_json::to_writer(out, value).expect("writing JSON to a Vec cannot fail");
 }
 
 /// Renders a result as the HTTP response, its body cut to `keep` bytes when a fault asks.
@@ -281,6 +276,25 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(a.len(), "0HN7V6B3Q5L2A:00000001".len());
         assert!(a.ends_with(":00000001"));
+    }
+
+    #[test]
+    fn envelopes_are_written_as_serializing_their_tree_writes() {
+        let tree = json!({ "group_ID": "A \"b\" é", "n": [1, 2.5, null] });
+        let error = ApiError::Validation("bad".into()).problem("/x");
+        for data in [Data::Tree(tree.clone()), Data::Written(tree.to_string())] {
+            for error in [Value::Null, error.clone()] {
+                let expected = json!({
+                    "data": tree,
+                    "error": error,
+                    "debug": { "activityID": "X:\"1\"" },
+                });
+                assert_eq!(
+                    envelope(&data, &error, "X:\"1\""),
+                    serde_json::to_vec(&expected).unwrap()
+                );
+            }
+        }
     }
 
     #[test]
