@@ -82,6 +82,31 @@ fn key_edits_report_the_change_and_duplicates_show_on_the_key() {
 }
 
 #[test]
+fn the_problem_count_counts_what_problems_lists() {
+    let mut row = RowDraft::new(RowId(4));
+    let mut seen = Vec::new();
+    let mut check = |row: &RowDraft| {
+        assert_eq!(row.problem_count(), row.problems().count(), "{row:?}");
+        seen.push(row.problem_count());
+    };
+    check(&row);
+    row.set_duplicate_key(true);
+    check(&row);
+    row.set_text(Field::Key, "x");
+    check(&row);
+    row.set_text(Field::Key, "7");
+    check(&row);
+    row.set_text(Field::Amount, "1,5");
+    row.set_text(Field::GroupId, &"G".repeat(30));
+    check(&row);
+    row.set_duplicate_key(false);
+    row.set_text(Field::Amount, "1.5");
+    row.set_text(Field::GroupId, "");
+    check(&row);
+    assert_eq!(seen, [2, 2, 2, 2, 3, 0]);
+}
+
+#[test]
 fn a_saved_row_becomes_clean_against_what_was_sent() {
     let mut row = RowDraft::from_record(RowId(4), record(7, 5.0));
     row.set_text(Field::Amount, "6");

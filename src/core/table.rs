@@ -53,11 +53,7 @@ impl Summary {
             RowState::Pending => summary.pending = 1,
             RowState::Clean | RowState::Created | RowState::Updated => {}
         }
-        summary.problems = if row.has_problems() {
-            row.problems().count()
-        } else {
-            0
-        };
+        summary.problems = row.problem_count();
         summary.to_send = usize::from(row.needs_sending());
         summary.with_outcome = usize::from(row.outcome().is_some());
         summary
