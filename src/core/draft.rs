@@ -95,7 +95,14 @@ impl RowDraft {
 
     /// A row from its cells and its record (if saved), each cell checked once.
     fn checked(id: RowId, cells: [String; EDITABLE_COUNT], original: Option<Tolerance>) -> Self {
-        let mut draft = RowDraft {
+        let mut draft = Self::unchecked(id, cells, original);
+        draft.refresh();
+        draft
+    }
+
+    /// A row holding `cells`, nothing checked yet: no problems, no key, changed.
+    fn unchecked(id: RowId, cells: [String; EDITABLE_COUNT], original: Option<Tolerance>) -> Self {
+        RowDraft {
             id,
             cells,
             problems: Default::default(),
@@ -107,9 +114,7 @@ impl RowDraft {
             edited_in_flight: false,
             outcome: None,
             outcome_current: false,
-        };
-        draft.refresh();
-        draft
+        }
     }
 
     /// A clean row showing a record loaded from the server. Its key and amount cells are
@@ -117,21 +122,12 @@ impl RowDraft {
     /// so only its texts are checked, and it is clean: what a full check would find, at a
     /// fraction of the cost for 100,000 loaded rows.
     pub fn from_record(id: RowId, record: Tolerance) -> Self {
-        let mut draft = RowDraft {
-            id,
-            cells: record_cells(&record),
-            problems: Default::default(),
-            duplicate_key: false,
-            key: Some(record.key),
-            changed: false,
-            original: Some(record),
-            pending: false,
-            edited_in_flight: false,
-            outcome: None,
-            outcome_current: false,
-        };
-        for index in 2..EDITABLE_COUNT {
-            draft.refresh_cell(index);
+        let key = record.key;
+        let mut draft = Self::unchecked(id, record_cells(&record), Some(record));
+        draft.key = Some(key);
+        draft.changed = false;
+        for field in [Field::GroupId, Field::PaymentMethod] {
+            draft.refresh_cell(field.index());
         }
         draft
     }

@@ -97,7 +97,7 @@ fn the_problem_count_counts_what_problems_lists() {
     row.set_text(Field::Key, "7");
     check(&row);
     row.set_text(Field::Amount, "1,5");
-    row.set_text(Field::GroupId, &"G".repeat(30));
+    row.set_text(Field::GroupId, "G".repeat(30));
     check(&row);
     row.set_duplicate_key(false);
     row.set_text(Field::Amount, "1.5");
