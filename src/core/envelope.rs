@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use thiserror::Error;
 
-use crate::core::lenient::{ActivityId, Problem};
+use crate::core::lenient::visit_envelope;
 
 /// RFC 7807 problem details, as VBAPI puts them in `error`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -158,22 +158,9 @@ impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for DataEnvelopeVisitor<T
         f.write_str("an envelope")
     }
 
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut read = DataEnvelope {
-            data: None,
-            envelope: Envelope::default(),
-        };
-        while let Some(name) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            match &*name {
-                "data" => read.data = Some(map.next_value()?),
-                "error" => read.envelope.error = map.next_value::<Problem>()?.0,
-                "debug" => read.envelope.activity_id = map.next_value::<ActivityId>()?.0,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(read)
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        let (data, envelope) = visit_envelope(map, |map| map.next_value())?;
+        Ok(DataEnvelope { data, envelope })
     }
 }
 

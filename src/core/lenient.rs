@@ -9,7 +9,29 @@ use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use crate::core::envelope::ProblemDetails;
+use crate::core::envelope::{Envelope, ProblemDetails};
+
+/// Reads an envelope object's members in one pass: `data` through `read_data` (the last
+/// `data` wins), `error` and `debug` leniently, anything else skipped. The one loop behind
+/// [`crate::core::envelope::parse_data`] and the 207 reader.
+pub(crate) fn visit_envelope<'de, A: MapAccess<'de>, T>(
+    mut map: A,
+    mut read_data: impl FnMut(&mut A) -> Result<T, A::Error>,
+) -> Result<(Option<T>, Envelope), A::Error> {
+    let mut data = None;
+    let mut envelope = Envelope::default();
+    while let Some(name) = map.next_key::<Name>()? {
+        match name.0 {
+            "data" => data = Some(read_data(&mut map)?),
+            "error" => envelope.error = map.next_value::<Problem>()?.0,
+            "debug" => envelope.activity_id = map.next_value::<ActivityId>()?.0,
+            _ => {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+    }
+    Ok((data, envelope))
+}
 
 /// An envelope's `error`: problem details when it is an object (as
 /// [`crate::core::envelope::problem_from_value`] reads them), else `None`.

@@ -6,92 +6,49 @@
 
 use std::fmt;
 
-use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::{BatchAnswer, BatchItem, KEY_NAME};
 use crate::core::envelope::BodyError;
-use crate::core::lenient::{ActivityId, Lenient, Name, Problem, Scalar};
+use crate::core::lenient::{Lenient, Name, Scalar, visit_envelope};
 
 /// Reads a 207 body whatever its Content-Type claimed (see [`super::parse_batch_answer`]).
 pub(super) fn read_batch_answer(body: &str) -> Result<BatchAnswer, BodyError> {
-    let top: Top = serde_json::from_str(body.trim_start_matches('\u{feff}'))
-        .map_err(|err| BodyError::new(format!("not JSON: {err}"), body))?;
-    match top {
-        Top::Answer(answer) => Ok(answer),
-        Top::Scalar => Err(BodyError::new("neither an envelope nor a list", body)),
-    }
+    let mut reader = serde_json::Deserializer::from_str(body.trim_start_matches('\u{feff}'));
+    let not_json = |err: serde_json::Error| BodyError::new(format!("not JSON: {err}"), body);
+    let answer = (&mut reader)
+        .deserialize_any(Lenient(TopVisitor))
+        .map_err(not_json)?;
+    reader.end().map_err(not_json)?;
+    answer.ok_or_else(|| BodyError::new("neither an envelope nor a list", body))
 }
 
-/// The whole body: an envelope, a bare list (a gateway may unwrap `data`), or neither.
-enum Top {
-    Answer(BatchAnswer),
-    Scalar,
-}
-
-impl<'de> Deserialize<'de> for Top {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(TopVisitor)
-    }
-}
-
+/// The whole body: an envelope, or a bare list (a gateway may unwrap `data`); `None` for
+/// anything else.
 struct TopVisitor;
 
 impl<'de> Visitor<'de> for TopVisitor {
-    type Value = Top;
+    type Value = Option<BatchAnswer>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a 207 envelope or a list of items")
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Top, A::Error> {
-        Ok(Top::Answer(BatchAnswer {
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        Ok(Some(BatchAnswer {
             items: Some(items_of(seq)?),
             error: None,
             activity_id: None,
         }))
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Top, A::Error> {
-        let mut answer = BatchAnswer {
-            items: None,
-            error: None,
-            activity_id: None,
-        };
-        while let Some(name) = map.next_key::<Name>()? {
-            match name.0 {
-                "data" => answer.items = map.next_value::<Items>()?.0,
-                "error" => answer.error = map.next_value::<Problem>()?.0,
-                "debug" => answer.activity_id = map.next_value::<ActivityId>()?.0,
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Top::Answer(answer))
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Top, E> {
-        Ok(Top::Scalar)
-    }
-
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Top, E> {
-        Ok(Top::Scalar)
-    }
-
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Top, E> {
-        Ok(Top::Scalar)
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Top, E> {
-        Ok(Top::Scalar)
-    }
-
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Top, E> {
-        Ok(Top::Scalar)
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Top, E> {
-        Ok(Top::Scalar)
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        let (items, envelope) = visit_envelope(map, |map| Ok(map.next_value::<Items>()?.0))?;
+        Ok(Some(BatchAnswer {
+            items: items.flatten(),
+            error: envelope.error,
+            activity_id: envelope.activity_id,
+        }))
     }
 }
 
