@@ -205,7 +205,8 @@ pub fn envelope(data: &Data, error: &Value, activity_id: &str) -> Vec<u8> {
     out
 }
 
-fn write_json(out: &mut Vec<u8>, value: &(impl Serialize + ?Sized)) {
+/// One JSON value, written as serde_json writes it (its escaping, its number format).
+pub(crate) fn write_json(out: &mut Vec<u8>, value: &(impl Serialize + ?Sized)) {
     serde_json::to_writer(out, value).expect("writing JSON to a Vec cannot fail");
 }
 

@@ -7,6 +7,7 @@ use rusqlite::{Connection, params};
 use serde_json::{Map, Value};
 
 use super::{Store, StoreError};
+use crate::envelope::write_json;
 
 /// A listable table: its JSON field names and the columns they live in. Sorting and paging
 /// only ever name columns from here, so no request text reaches the SQL.
@@ -204,8 +205,23 @@ fn write_rows(
     rows: &mut rusqlite::Rows<'_>,
     spec: &ListSpec,
 ) -> rusqlite::Result<(String, Option<SqlValue>)> {
-    let mut order: Vec<usize> = (0..spec.columns.len()).collect();
-    order.sort_by_key(|&index| spec.columns[index].0);
+    // Each member's `"name":` written once per page, in key order, with its column.
+    let mut members: Vec<(&str, usize)> = spec
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(index, (field, _))| (*field, index))
+        .collect();
+    members.sort_unstable();
+    let members: Vec<(Vec<u8>, usize)> = members
+        .into_iter()
+        .map(|(field, index)| {
+            let mut name = Vec::new();
+            write_json(&mut name, field);
+            name.push(b':');
+            (name, index)
+        })
+        .collect();
     let mut out = Vec::with_capacity(64 * 1024);
     out.push(b'[');
     let mut last = None;
@@ -214,16 +230,15 @@ fn write_rows(
             out.push(b',');
         }
         out.push(b'{');
-        for (n, &index) in order.iter().enumerate() {
+        for (n, (name, index)) in members.iter().enumerate() {
             if n > 0 {
                 out.push(b',');
             }
-            write_json(&mut out, spec.columns[index].0);
-            out.push(b':');
-            match row.get_ref(index)? {
+            out.extend_from_slice(name);
+            match row.get_ref(*index)? {
                 ValueRef::Null | ValueRef::Blob(_) => out.extend_from_slice(b"null"),
-                ValueRef::Integer(n) => write_json(&mut out, n),
-                ValueRef::Real(x) => write_json(&mut out, x),
+                ValueRef::Integer(n) => write_json(&mut out, &n),
+                ValueRef::Real(x) => write_json(&mut out, &x),
                 ValueRef::Text(text) => write_json(&mut out, &*String::from_utf8_lossy(text)),
             }
         }
@@ -234,11 +249,6 @@ fn write_rows(
     // Only `str`s and serde_json's output went in.
     let json = String::from_utf8(out).expect("JSON written from strings is UTF-8");
     Ok((json, last))
-}
-
-/// One JSON value, written as serde_json writes it (its escaping, its number format).
-fn write_json(out: &mut Vec<u8>, value: impl serde::Serialize) {
-    serde_json::to_writer(out, &value).expect("writing to a Vec cannot fail");
 }
 
 pub(super) fn row_to_json(row: &rusqlite::Row<'_>, spec: &ListSpec) -> rusqlite::Result<Value> {
