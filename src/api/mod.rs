@@ -204,7 +204,6 @@ async fn list_all<T: DeserializeOwned>(
     };
     let mut pages = Pages {
         loaded: 0,
-        full_page: 0,
         on_page,
         on_progress,
     };
@@ -220,7 +219,7 @@ async fn list_all<T: DeserializeOwned>(
     });
     // Polled once, the next pages are asked for now: the server works on them while the
     // first is read. (None can have arrived yet; one that had is kept.)
-    let early = match answers.as_mut() {
+    let mut early = match answers.as_mut() {
         Some(answers) => match futures::poll!(answers.next()) {
             Poll::Ready(answer) => answer,
             Poll::Pending => None,
@@ -228,10 +227,11 @@ async fn list_all<T: DeserializeOwned>(
         None => None,
     };
     let mut got = pages.take(read(&first)?, pagination);
-    if wire::more_pages(pagination, page, got, pages.full_page)
+    // What a full page has when the server gives fewer than asked.
+    let full_page = got;
+    if wire::more_pages(pagination, page, got, full_page)
         && let Some(answers) = answers.as_mut()
     {
-        let mut early = early;
         while let Some(result) = match early.take() {
             Some(answer) => Some(answer),
             None => answers.next().await,
@@ -243,7 +243,7 @@ async fn list_all<T: DeserializeOwned>(
         }
     }
     // Pages the first answer did not know of (rows added meanwhile), one by one.
-    while wire::more_pages(pagination, page, got, pages.full_page) {
+    while wire::more_pages(pagination, page, got, full_page) {
         page = page
             .checked_add(1)
             .ok_or_else(|| ApiError::Request("too many pages".into()))?;
@@ -257,8 +257,6 @@ async fn list_all<T: DeserializeOwned>(
 /// Where the pages of a list go, and how far the load has come.
 struct Pages<P, R> {
     loaded: usize,
-    /// The first page's size: what a full page has when the server gives fewer than asked.
-    full_page: usize,
     on_page: P,
     on_progress: R,
 }
@@ -271,9 +269,6 @@ impl<P, R> Pages<P, R> {
         R: FnMut(ListProgress),
     {
         let got = rows.len();
-        if self.loaded == 0 {
-            self.full_page = got;
-        }
         self.loaded += got;
         (self.on_page)(rows);
         (self.on_progress)(ListProgress {
