@@ -92,9 +92,8 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
         notice.set(None);
         leptos::task::spawn_local(async move {
             let draft = draft_storage::load(&database).await;
-            // The page may have been unmounted meanwhile, its signals with it.
-            if session.database.try_get_untracked().as_ref() != Some(&database) {
-                return; // Switched again meanwhile: the later switch wins.
+            if !session.is_on(&database) {
+                return; // Switched again meanwhile (the later switch wins), or unmounted.
             }
             stored_chunks.set_value(0);
             match draft {

@@ -47,9 +47,8 @@ pub fn EditorToolbar(
             }));
             let result = api::load_table(&conn, &tokens, |p| progress.set(Some(p))).await;
             progress.set(None);
-            // The page may have been unmounted meanwhile, its signals with it.
-            if session.database.try_get_untracked().as_ref() != Some(&database) {
-                return; // Switched database meanwhile: these rows belong to the other one.
+            if !session.is_on(&database) {
+                return; // Switched meanwhile: these rows belong to the other one.
             }
             if session.sign_in_now() != sign_in {
                 // Signed out meanwhile: the rows were read in a session that has ended, and

@@ -88,10 +88,12 @@ impl Written {
         // only worth it then; a row scrolled in never holds its text yet).
         let same_row = to.id == self.id;
         for ((input, text), written) in to.inputs.iter().zip(cells).zip(&mut self.cells) {
-            if *text != *written && !(same_row && input.value() == *text) {
-                input.set_value(text);
+            if *text != *written {
+                if !(same_row && input.value() == *text) {
+                    input.set_value(text);
+                }
+                text.clone_into(written);
             }
-            text.clone_into(written);
         }
         for ((el, text), written) in to.audit_els.iter().zip(audit).zip(&mut self.audit) {
             if *text != *written {

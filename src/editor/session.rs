@@ -92,6 +92,14 @@ impl Session {
         });
     }
 
+    /// Whether `database` is still the one chosen, for a task that waited: false once
+    /// another was chosen, and once the page is gone (its signals with it).
+    pub fn is_on(&self, database: &str) -> bool {
+        self.database
+            .try_with_untracked(|chosen| chosen == database)
+            .unwrap_or(false)
+    }
+
     /// Names the session signed in now: equal later only if nobody signed out or in again
     /// meanwhile (`None` while signed out, and once the page is gone).
     pub fn sign_in_now(&self) -> Option<u64> {

@@ -109,11 +109,11 @@ pub async fn submit(
 
     loop {
         if control.cancel_requested.get_untracked() && !planner.borrow().is_cancelled() {
-            let unconfirmed = planner.borrow_mut().cancel();
             session.reauth_needed.set(false);
-            for id in unconfirmed {
-                let outcomes = outcomes_without_answer(&planner.borrow(), id);
-                write_outcomes(store, &planner, id, outcomes, &mut report);
+            let mut planner = planner.borrow_mut();
+            for id in planner.cancel() {
+                let outcomes = outcomes_without_answer(&planner, id);
+                write_outcomes(store, &mut planner, id, outcomes, &mut report);
             }
         }
         let action = planner.borrow_mut().next_action(now_ms());
@@ -217,7 +217,7 @@ async fn wait(
 /// Reports an answer to the planner and writes the rows' outcomes into the table.
 fn settle(
     store: TableStore,
-    planner_cell: &Rc<RefCell<Planner>>,
+    planner: &Rc<RefCell<Planner>>,
     id: ChunkId,
     result: Result<BatchAnswer, ApiError>,
     report: &mut SubmitReport,
@@ -227,7 +227,7 @@ fn settle(
         Ok(_) => Response::Answered,
         Err(err) => err.planner_response(),
     };
-    let mut planner = planner_cell.borrow_mut();
+    let mut planner = planner.borrow_mut();
     if !planner.on_response(id, response, now) {
         return;
     }
@@ -253,8 +253,7 @@ fn settle(
         // Retrying or waiting for a sign-in: the rows stay pending.
         (Err(_), _) => return,
     };
-    drop(planner);
-    write_outcomes(store, planner_cell, id, outcomes, report);
+    write_outcomes(store, &mut planner, id, outcomes, report);
 }
 
 /// The outcome of every row of a chunk that ended without a readable answer.
@@ -269,15 +268,11 @@ fn outcomes_without_answer(planner: &Planner, id: ChunkId) -> Vec<RowOutcome> {
 /// Counts a final chunk's outcomes and writes them, with the records sent, into its rows.
 fn write_outcomes(
     store: TableStore,
-    planner: &Rc<RefCell<Planner>>,
+    planner: &mut Planner,
     id: ChunkId,
     outcomes: Vec<RowOutcome>,
     report: &mut SubmitReport,
 ) {
-    let mut planner = planner.borrow_mut();
-    let Some(chunk) = planner.chunk(id) else {
-        return;
-    };
     for outcome in &outcomes {
         match outcome.kind {
             OutcomeKind::Created => report.created += 1,
@@ -286,11 +281,14 @@ fn write_outcomes(
             OutcomeKind::Unconfirmed => report.unconfirmed += 1,
         }
     }
-    let rows = chunk.rows.clone();
     let records = planner.take_records(id);
-    drop(planner);
-    let answers: Vec<_> = rows
-        .into_iter()
+    let Some(chunk) = planner.chunk(id) else {
+        return;
+    };
+    let answers: Vec<_> = chunk
+        .rows
+        .iter()
+        .copied()
         .zip(records)
         .zip(outcomes)
         .map(|((row, record), outcome)| (row, record, outcome))
