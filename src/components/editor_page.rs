@@ -18,7 +18,7 @@ use crate::editor::draft_storage::{self, DraftUpdate};
 use crate::editor::session::Session;
 use crate::editor::store::TableStore;
 use crate::editor::submit::SubmitControl;
-use crate::editor::time::now_ms;
+use crate::editor::time::{after_quiet, now_ms};
 
 /// How long after the last change the draft is written to the browser's storage.
 const SAVE_DELAY: Duration = Duration::from_millis(400);
@@ -171,16 +171,7 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
         if first.is_none() {
             return;
         }
-        save_generation.update_value(|g| *g += 1);
-        let generation = save_generation.get_value();
-        set_timeout(
-            move || {
-                if save_generation.get_value() == generation {
-                    save_now();
-                }
-            },
-            SAVE_DELAY,
-        );
+        after_quiet(save_generation, SAVE_DELAY, save_now);
     });
 
     // Leaving the page with unsent edits asks first (the draft is kept either way).

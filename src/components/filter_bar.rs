@@ -6,6 +6,7 @@ use crate::components::{Shown, handler};
 
 use crate::core::filter::{RowFilter, View};
 use crate::editor::store::TableStore;
+use crate::editor::time::after_quiet;
 
 /// How long the text filter waits after a keystroke: a word typed is one re-filter of
 /// 100,000 rows, not one per letter.
@@ -64,19 +65,11 @@ pub fn FilterBar(
                 prop:value=move || filter.with(|f| f.text.clone())
                 on:input=handler(move |ev| {
                     let text = event_target_value(&ev);
-                    typed.update_value(|n| *n += 1);
-                    let keystroke = typed.get_value();
-                    set_timeout(
-                        move || {
-                            if typed.get_value() != keystroke {
-                                return;
-                            }
-                            if let Some(next) = filter.with_untracked(|f| f.with_text(&text)) {
-                                filter.set(next);
-                            }
-                        },
-                        TEXT_DELAY,
-                    );
+                    after_quiet(typed, TEXT_DELAY, move || {
+                        if let Some(next) = filter.with_untracked(|f| f.with_text(&text)) {
+                            filter.set(next);
+                        }
+                    });
                 })
             />
             <Shown when=move || filter.with(RowFilter::is_active)>

@@ -13,6 +13,7 @@ use crate::core::draft::RowId;
 use crate::core::filter::View;
 use crate::editor::bulk::Work;
 use crate::editor::store::TableStore;
+use crate::editor::time::after_quiet;
 
 /// Height of one row in pixels; the CSS (`--row-height`) says the same.
 pub const ROW_HEIGHT: f64 = 32.0;
@@ -78,19 +79,10 @@ pub fn ToleranceGrid(
         let top = f64::from(el.scroll_top());
         let height = f64::from(el.client_height());
         if (top - scroll_top.get_untracked()).abs() > height {
-            jumps.update_value(|n| *n += 1);
-            let jump = jumps.get_value();
             if margin.get_untracked() != 0 {
                 margin.set(0);
             }
-            set_timeout(
-                move || {
-                    if jumps.try_get_value() == Some(jump) {
-                        margin.set(OVERSCAN);
-                    }
-                },
-                JUMP_SETTLE,
-            );
+            after_quiet(jumps, JUMP_SETTLE, move || margin.set(OVERSCAN));
         }
         scroll_top.set(top);
         viewport.set(height);

@@ -1,6 +1,26 @@
 //! The browser's clock and timers, for the submit driver and debounced saving.
 
+use std::time::Duration;
+
+use leptos::prelude::*;
+
 use crate::core::planner::Millis;
+
+/// Runs `work` after `delay` unless this is called again with the same `latest` meanwhile:
+/// of a burst of calls, only the last one's work runs (a debounce). Nothing runs once
+/// `latest` is gone (the page unmounted).
+pub fn after_quiet(latest: StoredValue<u64>, delay: Duration, work: impl FnOnce() + 'static) {
+    latest.update_value(|n| *n += 1);
+    let call = latest.get_value();
+    set_timeout(
+        move || {
+            if latest.try_get_value() == Some(call) {
+                work();
+            }
+        },
+        delay,
+    );
+}
 
 /// Milliseconds since the epoch (`Date.now()`), the planner's clock.
 pub fn now_ms() -> Millis {
