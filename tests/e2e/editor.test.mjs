@@ -6,8 +6,16 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, afterEach, before, beforeEach, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { artifactsDir, distDir, launchBrowser, startSandbox, waitForApp, watchedPage } from "./harness.mjs";
-import { browserStorage, cell, loadTable, outcome, rowState, signIn } from "./editor.js";
+import {
+  artifactsDir,
+  distDir,
+  launchBrowser,
+  sandboxAndBrowser,
+  startSandbox,
+  waitForApp,
+  watchedPage,
+} from "./harness.mjs";
+import { browserStorage, cell, expectFocus, loadTable, outcome, rowState, signIn } from "./editor.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const tenant = path.join(here, "tenant.toml");
@@ -182,7 +190,7 @@ describe("the editor", () => {
 
     await page.getByRole("button", { name: "Submit" }).click();
     await page.getByRole("alert").filter({ hasText: "Nothing was sent: 4 problems must be fixed first." }).waitFor();
-    await page.waitForFunction(() => document.activeElement?.getAttribute("aria-label") === "Tolerance amount row 3");
+    await expectFocus(page, "Tolerance amount row 3");
     assert.match(await page.locator(".problem-line").innerText(), /^Row 3: Tolerance amount is unclear/);
   });
 
@@ -515,16 +523,8 @@ describe("the editor in direct mode", () => {
 describe("the editor at 100,000 rows", () => {
   let sandbox;
   let browser;
-
-  before(async () => {
-    [sandbox, browser] = await Promise.all([
-      startSandbox({ extraArgs: ["--tenant", path.join(here, "tenant-100k.toml")] }),
-      launchBrowser(),
-    ]);
-  });
-  after(async () => {
-    await browser?.close();
-    await sandbox?.stop();
+  sandboxAndBrowser((up) => ({ sandbox, browser } = up), {
+    extraArgs: ["--tenant", path.join(here, "tenant-100k.toml")],
   });
 
   test("loads every page, edits a far row, and keeps the whole table through a reload", async () => {
