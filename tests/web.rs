@@ -135,7 +135,7 @@ mod grid {
         let host = host();
         let store = TableStore::new(Table::from_records(records(count)));
         let active = RwSignal::new(None::<(RowId, usize)>);
-        let reveal = RwSignal::new(None::<usize>);
+        let reveal = RwSignal::new(None::<(usize, tolerance_editor::core::columns::Field)>);
         let notice = RwSignal::new(None::<String>);
         let handle = leptos::mount::mount_to(host.clone(), move || {
             view! { <ToleranceGrid store active reveal notice /> }
@@ -170,6 +170,48 @@ mod grid {
             .map(|el| el.unchecked_into())
     }
 
+    const COLUMNS: [&str; 4] = [
+        "Tolerance key",
+        "Tolerance amount",
+        "Group ID",
+        "Payment method",
+    ];
+
+    /// The editable cell `title` of row `row` (by the number in its row's header), if the
+    /// page shows it.
+    fn cell(host: &Element, title: &str, row: usize) -> Option<Element> {
+        let column = COLUMNS.iter().position(|c| *c == title).unwrap() + 2;
+        let number = row.to_string();
+        all(host, "[role=row]")
+            .into_iter()
+            .find(|r| {
+                r.query_selector(".row-number")
+                    .unwrap()
+                    .and_then(|n| n.text_content())
+                    == Some(number.clone())
+            })
+            .and_then(|r| {
+                r.query_selector(&format!("[role=gridcell][aria-colindex=\"{column}\"]"))
+                    .unwrap()
+            })
+    }
+
+    /// The text the cell shows.
+    fn cell_text(host: &Element, title: &str, row: usize) -> Option<String> {
+        cell(host, title, row)?
+            .query_selector(".cell-text")
+            .unwrap()?
+            .text_content()
+    }
+
+    /// Makes the cell the active one, as a click does, and answers its input.
+    async fn activate(host: &Element, title: &str, row: usize) -> HtmlInputElement {
+        let cell = eventually(|| cell(host, title, row)).await;
+        cell.dispatch_event(&web_sys::MouseEvent::new("mousedown").unwrap())
+            .unwrap();
+        eventually(|| input_labelled(host, &format!("{title} row {row}"))).await
+    }
+
     #[wasm_bindgen_test]
     async fn renders_only_the_rows_in_view_of_ten_thousand() {
         let (host, _store, _handle) = mount_grid(10_000);
@@ -178,18 +220,25 @@ mod grid {
             grid.get_attribute("aria-rowcount").as_deref(),
             Some("10001")
         );
-        // A row view's label and value are written by its effect once it is in the page.
-        let input = eventually(|| input_labelled(&host, "Tolerance amount row 1")).await;
-        assert_eq!(input.value(), "1.50");
+        // A row view's number and texts are written by its effect once it is in the page.
+        let text = eventually(|| cell_text(&host, "Tolerance amount", 1)).await;
+        assert_eq!(text, "1.50");
         let rendered = all(&host, "[role=row]").len();
         assert!(rendered > 5 && rendered < 80, "{rendered} rows in the page");
-        assert!(input_labelled(&host, "Tolerance amount row 5000").is_none());
+        assert!(cell(&host, "Tolerance amount", 5000).is_none());
+        // One input in the grid: the tab stop's, in the first cell.
+        let inputs = all(&host, "[role=grid] input");
+        assert_eq!(inputs.len(), 1);
+        assert_eq!(
+            inputs[0].get_attribute("aria-label").as_deref(),
+            Some("Tolerance key row 1")
+        );
     }
 
     #[wasm_bindgen_test]
     async fn typing_a_bad_amount_marks_the_cell_and_names_the_problem() {
         let (host, store, _handle) = mount_grid(20);
-        let input = eventually(|| input_labelled(&host, "Tolerance amount row 2")).await;
+        let input = activate(&host, "Tolerance amount", 2).await;
         input.set_value("12,5");
         input
             .dispatch_event(&web_sys::Event::new("input").unwrap())
@@ -210,12 +259,15 @@ mod grid {
             "{message}"
         );
         assert_eq!(store.summary().get_untracked().problems, 1);
+        let flagged = |row| {
+            cell(&host, "Tolerance amount", row)
+                .unwrap()
+                .class_list()
+                .contains("has-problem")
+        };
+        assert!(flagged(2));
         // Other rows did not change.
-        let other = input_labelled(&host, "Tolerance amount row 3").unwrap();
-        assert_eq!(
-            other.get_attribute("aria-invalid").as_deref(),
-            Some("false")
-        );
+        assert!(!flagged(3));
     }
 
     #[wasm_bindgen_test]
@@ -235,7 +287,7 @@ mod grid {
         );
         // A row scrolled away and back still follows its edits.
         scroll_to(&grid, 0);
-        let input = eventually(|| input_labelled(&host, "Tolerance amount row 2")).await;
+        let input = activate(&host, "Tolerance amount", 2).await;
         input.set_value("12,5");
         input
             .dispatch_event(&web_sys::Event::new("input").unwrap())
@@ -248,7 +300,7 @@ mod grid {
     async fn the_focused_cell_keeps_its_row_while_recycled_rows_scroll_past() {
         let (host, _store, _handle) = mount_grid(10_000);
         let grid = sized_grid(&host).await;
-        let input = eventually(|| input_labelled(&host, "Tolerance amount row 2")).await;
+        let input = activate(&host, "Tolerance amount", 2).await;
         input.focus().unwrap();
         sleep_ms(20).await;
         let labelled = || {
@@ -264,7 +316,7 @@ mod grid {
         }
         // The rows in view are shown by the other (recycled) row elements.
         let first_shown = (4_000.0_f64 * 10.0 / 32.0) as usize + 1;
-        assert!(input_labelled(&host, &format!("Tolerance amount row {first_shown}")).is_some());
+        assert!(cell(&host, "Tolerance amount", first_shown).is_some());
         assert_eq!(
             input.get_attribute("aria-label").as_deref(),
             Some("Tolerance amount row 2")
@@ -280,8 +332,7 @@ mod grid {
         // Row 5,001 at the top: a jump of far more than the 400 px the grid shows.
         scroll_to(&grid, 5_000 * 32);
         sleep_ms(20).await;
-        let shown =
-            |row: usize| input_labelled(&host, &format!("Tolerance amount row {row}")).is_some();
+        let shown = |row: usize| cell(&host, "Tolerance amount", row).is_some();
         assert!(
             shown(5_001) && shown(5_013),
             "the rows in sight are rendered"
@@ -298,20 +349,25 @@ mod grid {
     async fn a_recycled_row_view_shows_the_values_of_the_row_it_now_holds() {
         let (host, _store, _handle) = mount_grid(10_000);
         let grid = sized_grid(&host).await;
-        eventually(|| input_labelled(&host, "Tolerance key row 1")).await;
+        eventually(|| cell_text(&host, "Tolerance key", 1)).await;
         scroll_to(&grid, 5_000 * 32);
-        let key = eventually(|| input_labelled(&host, "Tolerance key row 5001")).await;
-        assert_eq!(key.value(), "5001");
-        // Every key cell shows the key of the row its label names (row 1 stays rendered:
-        // it holds the Tab stop).
-        let keys: Vec<String> = all(&host, "input[data-field='0']")
+        let key = eventually(|| cell_text(&host, "Tolerance key", 5001)).await;
+        assert_eq!(key, "5001");
+        // Every key cell shows the key of the row its row header numbers (row 1 stays
+        // rendered: it holds the Tab stop).
+        let keys: Vec<String> = all(&host, "[role=row]")
             .into_iter()
-            .filter_map(|el| el.get_attribute("aria-label").map(|label| (el, label)))
-            .map(|(el, label)| {
-                let row = label.rsplit(' ').next().unwrap().to_string();
-                let value = el.unchecked_into::<HtmlInputElement>().value();
-                assert_eq!(value, row, "the key cell labelled {label}");
-                value
+            .filter_map(|row| {
+                let number = row.query_selector(".row-number").unwrap()?.text_content()?;
+                let key = row
+                    .query_selector(".col-key .cell-text")
+                    .unwrap()?
+                    .text_content()?;
+                (!number.is_empty()).then_some((number, key))
+            })
+            .map(|(number, key)| {
+                assert_eq!(key, number, "the key cell of row {number}");
+                key
             })
             .collect();
         assert!(keys.len() > 5, "{keys:?}");
@@ -321,7 +377,7 @@ mod grid {
     async fn undo_puts_the_text_back_into_the_cell_it_was_typed_in() {
         let (host, store, _handle) = mount_grid(100);
         let _grid = sized_grid(&host).await;
-        let input = eventually(|| input_labelled(&host, "Tolerance amount row 2")).await;
+        let input = activate(&host, "Tolerance amount", 2).await;
         input.focus().unwrap();
         input.set_value("9");
         input
@@ -332,6 +388,10 @@ mod grid {
         store.try_update(Table::undo);
         sleep_ms(20).await;
         assert_eq!(input.value(), "1.50");
+        assert_eq!(
+            cell_text(&host, "Tolerance amount", 2).as_deref(),
+            Some("1.50")
+        );
         store.try_update(Table::redo);
         sleep_ms(20).await;
         assert_eq!(input.value(), "9");

@@ -30,7 +30,7 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
     let store = TableStore::new(Table::new());
     let submit = SubmitControl::new();
     let active = RwSignal::new(None::<(RowId, usize)>);
-    let reveal = RwSignal::new(None::<usize>);
+    let reveal = RwSignal::new(None::<(usize, Field)>);
     let notice = RwSignal::new(None::<String>);
     let importing = RwSignal::new(None::<PendingImport>);
     let work = RwSignal::new(None::<Work>);
@@ -214,7 +214,7 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
                 index + 1
             )));
         }
-        focus_cell(store, reveal, index, field);
+        focus_cell(reveal, index, field);
     });
     let focus_first_problem = move || {
         if let Some((index, field)) = store.with(|t| t.first_problem()) {

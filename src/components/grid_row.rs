@@ -12,9 +12,10 @@ use crate::core::multistatus::OutcomeKind;
 use crate::core::paste::CellPos;
 use crate::core::selection::Range;
 
-/// A CSS selector for an editable cell's input, for focusing it from elsewhere (Submit's
-/// first problem). Rows are recycled, so a row view names its row once (`data-row`) rather
-/// than every cell carrying an id that changes with it.
+/// A CSS selector for the input of an editable cell, which is there while the cell is the
+/// grid's tab stop (the active cell), for focusing it once it is rendered. Rows are
+/// recycled, so a row view names its row once (`data-row`) rather than every cell carrying
+/// an id that changes with it.
 pub fn cell_selector(id: RowId, field: Field) -> String {
     format!(
         ".grid-row[data-row=\"{}\"] input[data-field=\"{}\"]",
@@ -62,6 +63,8 @@ pub fn GridRow(grid: GridState, row_id: Memo<Option<RowId>>) -> impl IntoView {
     let row_el = NodeRef::<Div>::new();
     let number_el = NodeRef::<Span>::new();
     let audit_els = [NodeRef::<Div>::new(), NodeRef::<Div>::new()];
+    let texts: [NodeRef<Span>; EDITABLE_COUNT] = std::array::from_fn(|_| NodeRef::new());
+    // A cell's input, built while the cell is the tab stop (at most one per row).
     let inputs: [NodeRef<Input>; EDITABLE_COUNT] = std::array::from_fn(|_| NodeRef::new());
     let writer = RenderEffect::new(move |written: Option<Written>| {
         let mut written = written.unwrap_or_default();
@@ -69,7 +72,7 @@ pub fn GridRow(grid: GridState, row_id: Memo<Option<RowId>>) -> impl IntoView {
             row_el.get(),
             number_el.get(),
             audit_els.map(|el| el.get()),
-            inputs.map(|el| el.get()),
+            texts.map(|el| el.get()),
         );
         let (
             Some(row_el),
@@ -80,7 +83,15 @@ pub fn GridRow(grid: GridState, row_id: Memo<Option<RowId>>) -> impl IntoView {
         else {
             return written; // not built yet: the node refs run this again once they are
         };
-        let inputs = [key, amount, group, payment];
+        let texts = [key, amount, group, payment];
+        // The input of the cell that is the tab stop, once built (a node ref keeps the last
+        // element it held, so one no longer in the page is not it).
+        let editor = marks.with(|m| m.tab_stop).and_then(|i| {
+            inputs[i]
+                .get()
+                .filter(|input| input.is_connected())
+                .map(|input| (i, input))
+        });
         let id = row_id.get();
         let place = place.get();
         row.with(|r| {
@@ -88,7 +99,8 @@ pub fn GridRow(grid: GridState, row_id: Memo<Option<RowId>>) -> impl IntoView {
                 row_el: &row_el,
                 number_el: &number_el,
                 audit_els: [&entered, &updated],
-                inputs: &inputs,
+                texts: &texts,
+                editor: editor.as_ref().map(|(i, input)| (*i, input)),
                 id,
                 place,
                 row: r.as_ref(),
@@ -103,7 +115,7 @@ pub fn GridRow(grid: GridState, row_id: Memo<Option<RowId>>) -> impl IntoView {
         .into_iter()
         .enumerate()
         .map(|(i, column)| match column.field {
-            Some(field) => view! { <EditableCell grid row_id field class=column.class row marks flagged place input=inputs[field.index()] colindex=i + 1 /> }.into_any(),
+            Some(field) => view! { <EditableCell grid row_id field class=column.class row marks flagged place text=texts[field.index()] input=inputs[field.index()] colindex=i + 1 /> }.into_any(),
             None => match column.title {
                 "Row" => view! {
                     <div
@@ -171,10 +183,12 @@ fn select_row(grid: GridState, place: Memo<Option<usize>>, ev: &web_sys::MouseEv
     });
 }
 
-/// An editable cell: an input that is the grid's active cell when it has the focus. In
-/// navigation mode its text is selected (typing replaces it, Ctrl-C copies the selection);
-/// a click selects the cell, a double click edits it, Shift-click or a drag stretches the
-/// selection.
+/// An editable cell: its text, and while it is the grid's tab stop (the active cell) an
+/// input over it that takes the keyboard. One input in the grid rather than one per cell:
+/// a browser does work for every text field of a page at each keystroke (Chromium's
+/// autofill looks at all of them). In navigation mode the input's text is selected (typing
+/// replaces it, Ctrl-C copies the selection); a click selects the cell, a double click
+/// edits it, Shift-click or a drag stretches the selection.
 #[component]
 fn EditableCell(
     grid: GridState,
@@ -185,7 +199,9 @@ fn EditableCell(
     marks: Memo<RowMarks>,
     flagged: Memo<[bool; EDITABLE_COUNT]>,
     place: Memo<Option<usize>>,
-    /// The input, whose label and value the row writes.
+    /// The cell's text, which the row writes.
+    text: NodeRef<Span>,
+    /// The input while there is one, whose label and value the row writes.
     input: NodeRef<Input>,
     colindex: usize,
 ) -> impl IntoView {
@@ -200,6 +216,7 @@ fn EditableCell(
     // Read only while the problem is shown.
     let problem = move || row.with(|r| r.as_ref().and_then(|(_, v)| v.problems[index].clone()));
     let is_active = move || marks.with(|m| m.active == Some(index));
+    let is_stop = move || marks.with(|m| m.tab_stop == Some(index));
     let selected = move || marks.with(|m| m.is_selected(index));
     let in_range = move || marks.with(|m| m.range && m.is_selected(index));
     // Named only while there is a problem to describe the cell.
@@ -217,15 +234,17 @@ fn EditableCell(
         ev.target()
             .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
     };
-    view! {
-        <div
-            class=move || format!("grid-cell {class}{}", if has_problem() { " has-problem" } else { "" })
-            class:selected=in_range
-            class:active=is_active
-            role="gridcell"
-            aria-colindex=colindex
-            aria-selected=move || if selected() { "true" } else { "false" }
-        >
+    // The input, built when the cell becomes the tab stop, starts with the cell's text and
+    // label; the row writes them from then on.
+    let editor = move || {
+        let (value, label) = row.with_untracked(|r| match r {
+            Some((position, v)) => (
+                v.cells[index].clone(),
+                Some(format!("{} row {}", field.title(), position + 1)),
+            ),
+            None => (String::new(), None),
+        });
+        view! {
             <input
                 node_ref=input
                 data-field=index
@@ -234,7 +253,9 @@ fn EditableCell(
                 autocomplete="off"
                 spellcheck="false"
                 list=list
-                tabindex=move || if marks.with(|m| m.tab_stop == Some(index)) { "0" } else { "-1" }
+                tabindex="0"
+                aria-label=label
+                prop:value=value
                 aria-invalid=move || if has_problem() { "true" } else { "false" }
                 aria-describedby=move || has_problem().then(problem_id).flatten()
                 // While a big change is applied in parts the cells take no text (typing, a
@@ -261,9 +282,9 @@ fn EditableCell(
                     let Some(id) = row_id.get_untracked() else {
                         return;
                     };
-                    // Focus from outside the grid's own moves (Find, Submit's first problem,
-                    // Add row) starts afresh: the old selection is not left in force
-                    // off-screen for Delete or Ctrl-V.
+                    // Focus from outside the grid's own moves (Tab into the grid) starts
+                    // afresh: the old selection is not left in force off-screen for Delete
+                    // or Ctrl-V.
                     if grid.active.get_untracked() != Some((id, index)) {
                         grid.corners.set(None);
                     }
@@ -281,36 +302,50 @@ fn EditableCell(
                         grid.commit();
                     }
                 })
-                on:mousedown=handler(move |ev: web_sys::MouseEvent| {
-                    if ev.button() != 0 {
-                        return;
-                    }
-                    let editing_here = grid.editing.get_untracked()
-                        && row_id.get_untracked().is_some_and(|id| grid.active.get_untracked() == Some((id, index)));
-                    if editing_here {
-                        return; // a click in the text being edited moves the caret
-                    }
-                    ev.prevent_default();
-                    let Some(at) = at() else {
-                        return;
-                    };
-                    if ev.shift_key() && grid.active.get_untracked().is_some() {
-                        grid.extend(at);
-                    } else {
-                        grid.commit();
-                        grid.go(at);
-                        grid.dragging.set_value(true);
-                    }
-                })
-                on:mouseenter=handler(move |ev: web_sys::MouseEvent| {
-                    if grid.dragging.get_value() && ev.buttons() & 1 == 1
-                        && let Some(at) = at()
-                    {
-                        grid.extend(at);
-                    }
-                })
-                on:dblclick=handler(move |ev: web_sys::MouseEvent| grid.edit_at_end(input_of(&ev).as_ref()))
             />
+        }
+    };
+    view! {
+        <div
+            class=move || format!("grid-cell {class}{}", if has_problem() { " has-problem" } else { "" })
+            class:selected=in_range
+            class:active=is_active
+            role="gridcell"
+            aria-colindex=colindex
+            aria-selected=move || if selected() { "true" } else { "false" }
+            on:mousedown=handler(move |ev: web_sys::MouseEvent| {
+                if ev.button() != 0 {
+                    return;
+                }
+                let editing_here = grid.editing.get_untracked()
+                    && row_id.get_untracked().is_some_and(|id| grid.active.get_untracked() == Some((id, index)));
+                if editing_here {
+                    return; // a click in the text being edited moves the caret
+                }
+                ev.prevent_default();
+                let Some(at) = at() else {
+                    return;
+                };
+                if ev.shift_key() && grid.active.get_untracked().is_some() {
+                    grid.extend(at);
+                } else {
+                    grid.commit();
+                    grid.go(at);
+                    grid.dragging.set_value(true);
+                }
+            })
+            on:mouseenter=handler(move |ev: web_sys::MouseEvent| {
+                if grid.dragging.get_value() && ev.buttons() & 1 == 1
+                    && let Some(at) = at()
+                {
+                    grid.extend(at);
+                }
+            })
+            on:dblclick=handler(move |_| grid.edit_at_end(input.get_untracked().as_ref()))
+        >
+            // Before the text, which CSS hides while the input is there.
+            <Shown when=is_stop>{editor()}</Shown>
+            <span class="cell-text" node_ref=text></span>
             <Shown when=move || has_problem()>
                 <span class="cell-problem-icon" aria-hidden="true" title=problem>"⚠"</span>
                 <span class="visually-hidden" id=problem_id>{problem}</span>

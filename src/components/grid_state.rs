@@ -196,19 +196,36 @@ impl GridState {
 }
 
 /// Focuses the element `selector` finds now if it is in the page, else once the grid has
-/// rendered it (it may take a few frames after scrolling), giving up after `frames_left`
-/// frames. Now, not on the next frame, so a double click's edit mode is not undone by the
-/// previous cell's blur arriving after it.
+/// rendered it: first right after the reactive updates queued now (a cell's input is built
+/// when the cell becomes active, before any further event can reach the page), then at each
+/// frame (a row scrolled to may take a few), giving up after `frames_left` frames. Now, not
+/// on the next frame, so a double click's edit mode is not undone by the previous cell's
+/// blur arriving after it.
 pub fn focus_when_rendered(selector: String, frames_left: u32) {
-    match document().query_selector(&selector).ok().flatten() {
+    if focus(&selector) {
+        return;
+    }
+    leptos::task::spawn_local(async move {
+        if !focus(&selector) && frames_left > 0 {
+            request_animation_frame(move || focus_each_frame(selector, frames_left - 1));
+        }
+    });
+}
+
+fn focus_each_frame(selector: String, frames_left: u32) {
+    if !focus(&selector) && frames_left > 0 {
+        request_animation_frame(move || focus_each_frame(selector, frames_left - 1));
+    }
+}
+
+/// Focuses the element `selector` finds, if there is one.
+fn focus(selector: &str) -> bool {
+    let element = document().query_selector(selector).ok().flatten();
+    match element.and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok()) {
         Some(el) => {
-            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
-                let _ = el.focus();
-            }
+            let _ = el.focus();
+            true
         }
-        None if frames_left > 0 => {
-            request_animation_frame(move || focus_when_rendered(selector, frames_left - 1));
-        }
-        None => {}
+        None => false,
     }
 }

@@ -1,7 +1,8 @@
 //! What a grid row view shows and how it is written. A row view is recycled (see
 //! `row_slots`): when it shows another row, or its row changes, one effect writes the row
-//! number, place, audit texts and the cells' labels and values, only where they differ
-//! from what it wrote last; the rest (state, problems, marks) goes through memos.
+//! number, place, audit texts, the cells' texts and the active cell's input (its label and
+//! value), only where they differ from what it wrote last; the rest (state, problems,
+//! marks) goes through memos.
 
 use leptos::prelude::*;
 use web_sys::{HtmlDivElement, HtmlInputElement, HtmlSpanElement};
@@ -20,6 +21,8 @@ pub(crate) struct Written {
     position: Option<usize>,
     cells: [String; EDITABLE_COUNT],
     audit: [String; 2],
+    /// The input last written, and its cell.
+    editor: Option<(usize, HtmlInputElement)>,
 }
 
 /// The elements of a row view and what they are to show now.
@@ -27,7 +30,9 @@ pub(crate) struct RowTarget<'a> {
     pub(crate) row_el: &'a HtmlDivElement,
     pub(crate) number_el: &'a HtmlSpanElement,
     pub(crate) audit_els: [&'a HtmlDivElement; 2],
-    pub(crate) inputs: &'a [HtmlInputElement; EDITABLE_COUNT],
+    pub(crate) texts: &'a [HtmlSpanElement; EDITABLE_COUNT],
+    /// The input of the row's active cell, if it has one.
+    pub(crate) editor: Option<(usize, &'a HtmlInputElement)>,
     pub(crate) id: Option<RowId>,
     pub(crate) place: Option<usize>,
     pub(crate) row: Option<&'a (usize, RowView)>,
@@ -44,14 +49,11 @@ impl Written {
         };
         if to.id != self.id {
             attribute(to.row_el, "data-row", to.id.map(|id| id.0.to_string()));
-            // Another row now: if the keyboard was in one of these cells, it was in the old
-            // row's, and must not type into the new one. (The grid pins its active row; under
-            // a filter the row can still leave the view.)
-            let focused = document().active_element();
-            if let Some(input) = to
-                .inputs
-                .iter()
-                .find(|i| focused.as_ref() == Some(i.as_ref()))
+            // Another row now: if the keyboard was in this row's input, it was in the old
+            // row's cell, and must not type into the new one. (The grid pins its active row;
+            // under a filter the row can still leave the view.)
+            if let Some((_, input)) = to.editor
+                && document().active_element().as_ref() == Some(input.as_ref())
             {
                 let _ = input.blur();
             }
@@ -69,29 +71,41 @@ impl Written {
             );
         }
         let position = to.row.map(|(p, _)| *p);
+        let new_editor = match (to.editor, &self.editor) {
+            (Some((i, input)), Some((was, written))) => i != *was || input != written,
+            (editor, written) => editor.is_some() != written.is_some(),
+        };
         if position != self.position {
-            let number = position.map(|p| (p + 1).to_string());
-            set_text(to.number_el, number.as_deref().unwrap_or_default());
-            for (field, input) in Field::EDITABLE.iter().zip(to.inputs) {
-                let label = number
-                    .as_ref()
-                    .map(|n| format!("{} row {n}", field.title()));
-                attribute(input, "aria-label", label);
-            }
+            set_text(
+                to.number_el,
+                position
+                    .map(|p| (p + 1).to_string())
+                    .as_deref()
+                    .unwrap_or_default(),
+            );
+        }
+        if let Some((i, input)) = to.editor
+            && (position != self.position || new_editor)
+        {
+            let label = position.map(|p| format!("{} row {}", Field::EDITABLE[i].title(), p + 1));
+            attribute(input, "aria-label", label);
         }
         let empty = String::new();
         let (cells, audit) = match to.row {
             Some((_, v)) => (v.cells.each_ref(), [&v.entered, &v.updated]),
             None => ([&empty; EDITABLE_COUNT], [&empty; 2]),
         };
-        // The same row changed: a typed text is already in its input (reading the input is
-        // only worth it then; a row scrolled in never holds its text yet).
-        let same_row = to.id == self.id;
-        for ((input, text), written) in to.inputs.iter().zip(cells).zip(&mut self.cells) {
+        // The input holds what was typed in it: it is written only when it is new or its
+        // cell's text came from elsewhere (undo, a paste, another row).
+        if let Some((i, input)) = to.editor
+            && (new_editor || *cells[i] != self.cells[i])
+            && input.value() != *cells[i]
+        {
+            input.set_value(cells[i]);
+        }
+        for ((el, text), written) in to.texts.iter().zip(cells).zip(&mut self.cells) {
             if *text != *written {
-                if !(same_row && input.value() == *text) {
-                    input.set_value(text);
-                }
+                set_text(el, text);
                 text.clone_into(written);
             }
         }
@@ -104,6 +118,7 @@ impl Written {
         self.id = to.id;
         self.place = to.place;
         self.position = position;
+        self.editor = to.editor.map(|(i, input)| (i, input.clone()));
     }
 }
 

@@ -35,8 +35,9 @@ pub fn ToleranceGrid(
     store: TableStore,
     /// The cell the user is in, for Duplicate and Delete and the problem line.
     active: RwSignal<Option<(RowId, usize)>>,
-    /// Set to a row's table index to bring it into view (focus follows when it is rendered).
-    reveal: RwSignal<Option<usize>>,
+    /// Set to a cell (its row's table index, its field) to make it the active cell, bring it
+    /// into view and put the focus in it once it is rendered.
+    reveal: RwSignal<Option<(usize, Field)>>,
     /// Where a paste reports what it did.
     notice: RwSignal<Option<String>>,
     /// While a submit runs, undo, redo and paste wait (typing in a cell still works).
@@ -126,13 +127,21 @@ pub fn ToleranceGrid(
         }
     });
     Effect::new(move |_| {
-        let Some(index) = reveal.get() else {
+        let Some((index, field)) = reveal.get() else {
             return;
         };
-        let place = store.with(|t| t.row_at(index).map(|r| r.id()));
-        if let Some(place) = place.and_then(|id| grid.place(id)) {
+        let Some(id) = store.with(|t| t.row_at(index).map(|r| r.id())) else {
+            return;
+        };
+        // A jump from outside the grid's own moves starts afresh: the old selection is not
+        // left in force off-screen for Delete or Ctrl-V.
+        grid.commit();
+        grid.corners.set(None);
+        grid.active.set(Some((id, field.index())));
+        if let Some(place) = grid.place(id) {
             scroll_into_view(place, true);
         }
+        focus_when_rendered(cell_selector(id, field), 30);
     });
 
     let row_count = move || grid.len();
@@ -249,14 +258,10 @@ pub fn ToleranceGrid(
     }
 }
 
-/// Scrolls row `index` (in table order) into view and puts the keyboard focus in its
-/// `field` cell.
-pub fn focus_cell(store: TableStore, reveal: RwSignal<Option<usize>>, index: usize, field: Field) {
-    let Some(id) = store.with(|t| t.row_at(index).map(|r| r.id())) else {
-        return;
-    };
-    reveal.set(Some(index));
-    focus_when_rendered(cell_selector(id, field), 30);
+/// Makes row `index`'s (in table order) `field` cell the active cell, scrolls it into view
+/// and puts the keyboard focus in it.
+pub fn focus_cell(reveal: RwSignal<Option<(usize, Field)>>, index: usize, field: Field) {
+    reveal.set(Some((index, field)));
 }
 
 /// The DOM id of a column's sort button.

@@ -3,6 +3,9 @@ import assert from "node:assert/strict";
 import { afterEach, beforeEach } from "node:test";
 import { waitForApp, watchedPage } from "./harness.mjs";
 
+/** The editable columns' titles, in the grid's order (after the Row column). */
+export const COLUMNS = ["Tolerance key", "Tolerance amount", "Group ID", "Payment method"];
+
 /** The editable cell `title` of row `row` (1-based), scrolled into view first. */
 export async function cell(page, title, row) {
   await page.evaluate((index) => {
@@ -12,9 +15,57 @@ export async function cell(page, title, row) {
       grid.scrollTop = Math.max(0, top - 64);
     }
   }, row - 1);
-  const input = page.getByLabel(`${title} row ${row}`, { exact: true });
-  await input.waitFor();
-  return input;
+  const found = new Cell(page, title, row);
+  await found.box.waitFor();
+  return found;
+}
+
+/** A cell of the grid, found as a person finds it: by its row's number in the row's header
+ * and its column. Its text is on the page; the one input of the grid is in the active cell,
+ * labelled "<column> row <n>". */
+class Cell {
+  constructor(page, title, row) {
+    const number = page.locator(".row-number", { hasText: new RegExp(`^${row}$`) });
+    this.box = page
+      .getByRole("row")
+      .filter({ has: number })
+      .locator(`[role=gridcell][aria-colindex="${COLUMNS.indexOf(title) + 2}"]`);
+    this.input = page.getByLabel(`${title} row ${row}`, { exact: true });
+  }
+
+  click(options) {
+    return this.box.click(options);
+  }
+
+  dblclick(options) {
+    return this.box.dblclick(options);
+  }
+
+  boundingBox() {
+    return this.box.boundingBox();
+  }
+
+  locator(selector) {
+    return this.box.locator(selector);
+  }
+
+  /** Makes the cell active (a click) unless it is, and fills its input. */
+  async fill(text) {
+    if (!(await this.input.count())) await this.box.click();
+    await this.input.fill(text);
+  }
+
+  /** What the cell holds: its input's value while it is active, else its text. */
+  async inputValue() {
+    if (await this.input.count()) return this.input.inputValue();
+    return this.box.locator(".cell-text").textContent();
+  }
+
+  /** An attribute of the cell's input (the cell is made active for it). */
+  async getAttribute(name) {
+    if (!(await this.input.count())) await this.box.click();
+    return this.input.getAttribute(name);
+  }
 }
 
 export async function signIn(page, { user = "demo", password = "demo", database } = {}) {
