@@ -17,6 +17,33 @@ describe("spreadsheet keys and paste", () => {
     (opened) => ({ page, context, problems } = opened),
   );
 
+  test("keys typed right after a move land in the cell moved to; the grid has one input", async () => {
+    // The grid's one input is in the active cell: a cell's text is on the page, and the
+    // input is built when the cell becomes active. Nothing typed between is lost.
+    await (await cell(page, "Tolerance amount", 3)).click();
+    assert.equal(await page.locator("[role=grid] input").count(), 1);
+    const group5 = await (await cell(page, "Group ID", 5)).inputValue();
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.type("42");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("GRPX");
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("F2");
+    await page.keyboard.type("7");
+    await page.keyboard.press("Shift+Tab");
+    await page.keyboard.press("Delete");
+    await expectFocus(page, "Tolerance amount row 5");
+    assert.equal(await (await cell(page, "Tolerance amount", 4)).inputValue(), "42");
+    assert.equal(await (await cell(page, "Group ID", 4)).inputValue(), "GRPX");
+    assert.equal(await (await cell(page, "Group ID", 5)).inputValue(), `${group5}7`);
+    assert.equal(await (await cell(page, "Tolerance amount", 5)).inputValue(), "");
+    assert.equal(await page.locator("[role=grid] input").count(), 1);
+    // The cells show what the rows hold, the active one too once it is left.
+    await page.keyboard.press("ArrowUp");
+    await expectFocus(page, "Tolerance amount row 4");
+    assert.equal(await page.locator("[role=row]").filter({ hasText: /^5\b/ }).locator(".col-amount .cell-text").textContent(), "");
+  });
+
   test("arrows, Enter, Escape, Ctrl-End, and Ctrl-Z / Ctrl-Y on the table", async () => {
     await (await cell(page, "Tolerance amount", 1)).click();
     await page.keyboard.press("Control+A");
