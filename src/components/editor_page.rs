@@ -3,7 +3,6 @@ use std::time::Duration;
 use leptos::ev;
 use leptos::prelude::*;
 
-use crate::components::tolerance_grid::focus_cell;
 use crate::components::{
     DatabasePicker, EditorToolbar, FilterBar, ImportPanel, PendingImport, ReauthDialog, Shown,
     SignInForm, SubmitBar, ToleranceGrid, WorkProgress, handler,
@@ -214,7 +213,7 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
                 index + 1
             )));
         }
-        focus_cell(reveal, index, field);
+        reveal.set(Some((index, field)));
     });
     let focus_first_problem = move || {
         if let Some((index, field)) = store.with(|t| t.first_problem()) {

@@ -258,12 +258,6 @@ pub fn ToleranceGrid(
     }
 }
 
-/// Makes row `index`'s (in table order) `field` cell the active cell, scrolls it into view
-/// and puts the keyboard focus in it.
-pub fn focus_cell(reveal: RwSignal<Option<(usize, Field)>>, index: usize, field: Field) {
-    reveal.set(Some((index, field)));
-}
-
 /// The DOM id of a column's sort button.
 fn sort_button_id(field: Field) -> String {
     format!("sort-{}", field.index())
