@@ -314,6 +314,15 @@ fn EditableCell(
             aria-colindex=colindex
             aria-selected=move || if selected() { "true" } else { "false" }
             on:mousedown=handler(move |ev: web_sys::MouseEvent| {
+                // A right click outside the selection selects the cell, as in Excel, so the
+                // context menu (Paste) is the cell's input's; inside it keeps the selection.
+                if ev.button() == 2
+                    && !selected()
+                    && let Some(at) = at()
+                {
+                    grid.commit();
+                    grid.go(at);
+                }
                 if ev.button() != 0 {
                     return;
                 }

@@ -42,6 +42,10 @@ describe("spreadsheet keys and paste", () => {
     await page.keyboard.press("ArrowUp");
     await expectFocus(page, "Tolerance amount row 4");
     assert.equal(await page.locator("[role=row]").filter({ hasText: /^5\b/ }).locator(".col-amount .cell-text").textContent(), "");
+    // A right click selects the cell, as in Excel, so the context menu is its input's.
+    await (await cell(page, "Group ID", 7)).click({ button: "right" });
+    await expectFocus(page, "Group ID row 7");
+    await page.keyboard.press("Escape");
   });
 
   test("arrows, Enter, Escape, Ctrl-End, and Ctrl-Z / Ctrl-Y on the table", async () => {
