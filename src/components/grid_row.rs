@@ -314,24 +314,25 @@ fn EditableCell(
             aria-colindex=colindex
             aria-selected=move || if selected() { "true" } else { "false" }
             on:mousedown=handler(move |ev: web_sys::MouseEvent| {
-                // A right click outside the selection selects the cell, as in Excel, so the
-                // context menu (Paste) is the cell's input's; inside it keeps the selection.
-                if ev.button() == 2
-                    && !selected()
-                    && let Some(at) = at()
-                {
-                    grid.commit();
-                    grid.go(at);
-                }
-                if ev.button() != 0 {
-                    return;
-                }
                 let editing_here = grid.editing.get_untracked()
                     && row_id.get_untracked().is_some_and(|id| grid.active.get_untracked() == Some((id, index)));
-                if editing_here {
+                if editing_here || !matches!(ev.button(), 0 | 2) {
                     return; // a click in the text being edited moves the caret
                 }
+                // Not the browser's own focus change: a cell's text is not focusable, and the
+                // focus would leave the grid.
                 ev.prevent_default();
+                if ev.button() == 2 {
+                    // A right click outside the selection selects the cell, as in Excel, so the
+                    // context menu (Paste) is its input's; inside, the selection stays.
+                    if !selected()
+                        && let Some(at) = at()
+                    {
+                        grid.commit();
+                        grid.go(at);
+                    }
+                    return;
+                }
                 let Some(at) = at() else {
                     return;
                 };
