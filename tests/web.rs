@@ -321,7 +321,10 @@ mod grid {
             input.get_attribute("aria-label").as_deref(),
             Some("Tolerance amount row 2")
         );
-        assert_eq!(input.get_attribute("tabindex").as_deref(), Some("0"));
+        // The one tab stop of the grid.
+        let stops = all(&host, "[role=grid] [tabindex='0']");
+        assert_eq!(stops.len(), 1);
+        assert_eq!(stops[0], ***input);
     }
 
     #[wasm_bindgen_test]

@@ -13,15 +13,20 @@ use crate::core::paste::CellPos;
 use crate::core::selection::Range;
 
 /// A CSS selector for the input of an editable cell, which is there while the cell is the
-/// grid's tab stop (the active cell), for focusing it once it is rendered. Rows are
-/// recycled, so a row view names its row once (`data-row`) rather than every cell carrying
-/// an id that changes with it.
+/// grid's tab stop (the active cell), for focusing it once it is built. The input names its
+/// row itself, so it is found as soon as it is built, before the recycled row view it is in
+/// writes its own `data-row`.
 pub fn cell_selector(id: RowId, field: Field) -> String {
     format!(
-        ".grid-row[data-row=\"{}\"] input[data-field=\"{}\"]",
+        "input[data-row=\"{}\"][data-field=\"{}\"]",
         id.0,
         field.index()
     )
+}
+
+/// The label of a cell's input: "Tolerance amount row 3" (`position` from 0).
+pub(crate) fn cell_label(field: Field, position: usize) -> String {
+    format!("{} row {}", field.title(), position + 1)
 }
 
 /// One rendered row of the grid, showing the row `row_id` holds (none: hidden). Rows are
@@ -184,7 +189,7 @@ fn select_row(grid: GridState, place: Memo<Option<usize>>, ev: &web_sys::MouseEv
 }
 
 /// An editable cell: its text, and while it is the grid's tab stop (the active cell) an
-/// input over it that takes the keyboard. One input in the grid rather than one per cell:
+/// input in its place that takes the keyboard. One input in the grid rather than one per cell:
 /// a browser does work for every text field of a page at each keystroke (Chromium's
 /// autofill looks at all of them). In navigation mode the input's text is selected (typing
 /// replaces it, Ctrl-C copies the selection); a click selects the cell, a double click
@@ -238,15 +243,13 @@ fn EditableCell(
     // label; the row writes them from then on.
     let editor = move || {
         let (value, label) = row.with_untracked(|r| match r {
-            Some((position, v)) => (
-                v.cells[index].clone(),
-                Some(format!("{} row {}", field.title(), position + 1)),
-            ),
+            Some((position, v)) => (v.cells[index].clone(), Some(cell_label(field, *position))),
             None => (String::new(), None),
         });
         view! {
             <input
                 node_ref=input
+                data-row=move || row_id.get().map(|id| id.0.to_string())
                 data-field=index
                 class="cell-input"
                 type="text"
@@ -313,10 +316,11 @@ fn EditableCell(
             role="gridcell"
             aria-colindex=colindex
             aria-selected=move || if selected() { "true" } else { "false" }
+            aria-invalid=move || has_problem().then_some("true")
             on:mousedown=handler(move |ev: web_sys::MouseEvent| {
                 let editing_here = grid.editing.get_untracked()
                     && row_id.get_untracked().is_some_and(|id| grid.active.get_untracked() == Some((id, index)));
-                if editing_here || !matches!(ev.button(), 0 | 2) {
+                if editing_here {
                     return; // a click in the text being edited moves the caret
                 }
                 // Not the browser's own focus change: a cell's text is not focusable, and the
@@ -331,6 +335,9 @@ fn EditableCell(
                         grid.commit();
                         grid.go(at);
                     }
+                    return;
+                }
+                if ev.button() != 0 {
                     return;
                 }
                 let Some(at) = at() else {

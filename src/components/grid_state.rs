@@ -196,11 +196,10 @@ impl GridState {
 }
 
 /// Focuses the element `selector` finds now if it is in the page, else once the grid has
-/// rendered it: first right after the reactive updates queued now (a cell's input is built
-/// when the cell becomes active, before any further event can reach the page), then at each
-/// frame (a row scrolled to may take a few), giving up after `frames_left` frames. Now, not
-/// on the next frame, so a double click's edit mode is not undone by the previous cell's
-/// blur arriving after it.
+/// rendered it: right after the reactive updates queued now (a cell's input is built when
+/// the cell becomes active, with its row's view if the row was not shown; no event reaches
+/// the page in between, so no key is lost), else at each frame, giving up after
+/// `frames_left` frames.
 pub fn focus_when_rendered(selector: String, frames_left: u32) {
     if focus(&selector) {
         return;

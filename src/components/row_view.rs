@@ -7,6 +7,7 @@
 use leptos::prelude::*;
 use web_sys::{HtmlDivElement, HtmlInputElement, HtmlSpanElement};
 
+use crate::components::grid_row::cell_label;
 use crate::components::grid_state::GridState;
 use crate::components::tolerance_grid::ROW_HEIGHT;
 use crate::core::columns::{EDITABLE_COUNT, Field};
@@ -47,12 +48,18 @@ impl Written {
                 None => el.remove_attribute(name),
             };
         };
+        let new_editor = match (to.editor, &self.editor) {
+            (Some((i, input)), Some((was, written))) => i != *was || input != written,
+            (editor, written) => editor.is_some() != written.is_some(),
+        };
         if to.id != self.id {
             attribute(to.row_el, "data-row", to.id.map(|id| id.0.to_string()));
-            // Another row now: if the keyboard was in this row's input, it was in the old
+            // Another row now: if the keyboard was in this row view's input, it was in the old
             // row's cell, and must not type into the new one. (The grid pins its active row;
-            // under a filter the row can still leave the view.)
+            // under a filter the row can still leave the view.) An input built for the new
+            // row, and focused already, is left alone.
             if let Some((_, input)) = to.editor
+                && !new_editor
                 && document().active_element().as_ref() == Some(input.as_ref())
             {
                 let _ = input.blur();
@@ -71,10 +78,6 @@ impl Written {
             );
         }
         let position = to.row.map(|(p, _)| *p);
-        let new_editor = match (to.editor, &self.editor) {
-            (Some((i, input)), Some((was, written))) => i != *was || input != written,
-            (editor, written) => editor.is_some() != written.is_some(),
-        };
         if position != self.position {
             set_text(
                 to.number_el,
@@ -87,7 +90,7 @@ impl Written {
         if let Some((i, input)) = to.editor
             && (position != self.position || new_editor)
         {
-            let label = position.map(|p| format!("{} row {}", Field::EDITABLE[i].title(), p + 1));
+            let label = position.map(|p| cell_label(Field::EDITABLE[i], p));
             attribute(input, "aria-label", label);
         }
         let empty = String::new();

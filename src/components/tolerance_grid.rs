@@ -130,6 +130,8 @@ pub fn ToleranceGrid(
         let Some((index, field)) = reveal.get() else {
             return;
         };
+        // Handled once: a grid built again later (after signing in again) does not jump.
+        reveal.update_untracked(|r| *r = None);
         let Some(id) = store.with(|t| t.row_at(index).map(|r| r.id())) else {
             return;
         };

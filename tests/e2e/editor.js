@@ -61,9 +61,9 @@ class Cell {
     return this.box.locator(".cell-text").textContent();
   }
 
-  /** An attribute of the cell's input (the cell is made active for it). */
+  /** An attribute of the cell's input; the cell must be the active one. */
   async getAttribute(name) {
-    if (!(await this.input.count())) await this.box.click();
+    assert.equal(await this.input.count(), 1, "the cell is not the active one: it has no input");
     return this.input.getAttribute(name);
   }
 }

@@ -183,14 +183,18 @@ describe("the editor", () => {
     await (await cell(page, "Tolerance amount", 3)).fill("12,5");
     await (await cell(page, "Tolerance key", 5)).fill("4");
     await (await cell(page, "Group ID", 7)).fill("GROUP-ID-THAT-IS-WAY-TOO-LONG");
+    // The cell says it has a problem, and names it, while another cell is active.
     const amount = await cell(page, "Tolerance amount", 3);
-    assert.equal(await amount.getAttribute("aria-invalid"), "true");
-    const description = await page.locator(`#${await amount.getAttribute("aria-describedby")}`).innerText();
-    assert.match(description, /Tolerance amount is unclear/);
+    assert.equal(await amount.box.getAttribute("aria-invalid"), "true");
+    assert.match(await amount.locator(".visually-hidden").innerText(), /Tolerance amount is unclear/);
 
     await page.getByRole("button", { name: "Submit" }).click();
     await page.getByRole("alert").filter({ hasText: "Nothing was sent: 4 problems must be fixed first." }).waitFor();
     await expectFocus(page, "Tolerance amount row 3");
+    // The input the jump built is marked and described by the problem.
+    assert.equal(await amount.getAttribute("aria-invalid"), "true");
+    const description = await page.locator(`#${await amount.getAttribute("aria-describedby")}`).innerText();
+    assert.match(description, /Tolerance amount is unclear/);
     assert.match(await page.locator(".problem-line").innerText(), /^Row 3: Tolerance amount is unclear/);
   });
 
@@ -295,7 +299,9 @@ describe("the editor", () => {
     // Suggestions for groups and payment methods come from the API.
     await page.locator("#group-suggestions option").nth(23).waitFor({ state: "attached" });
     await page.locator("#payment-suggestions option").nth(3).waitFor({ state: "attached" });
-    assert.equal(await (await cell(page, "Group ID", 1)).getAttribute("list"), "group-suggestions");
+    const group = await cell(page, "Group ID", 1);
+    await group.click();
+    assert.equal(await group.getAttribute("list"), "group-suggestions");
   });
 
   test("a busy API while loading is waited out, not shown as a failure", async () => {

@@ -42,6 +42,18 @@ describe("spreadsheet keys and paste", () => {
     await page.keyboard.press("ArrowUp");
     await expectFocus(page, "Tolerance amount row 4");
     assert.equal(await page.locator("[role=row]").filter({ hasText: /^5\b/ }).locator(".col-amount .cell-text").textContent(), "");
+    // Far moves render the row first (Ctrl-End, Page Down): keys right after them land too.
+    await page.keyboard.press("Control+End");
+    await page.keyboard.type("WIRE");
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("Control+Home");
+    await page.keyboard.press("PageDown");
+    await page.keyboard.type("7007");
+    await page.keyboard.press("Enter");
+    const typed = page.locator("[role=row]").filter({ has: page.locator(".col-key .cell-text", { hasText: /^7007$/ }) });
+    assert.equal(await typed.count(), 1, "Page Down then 7007 typed a key into the row it reached");
+    assert.notEqual(await typed.locator(".row-number").innerText(), "1");
+    assert.equal(await (await cell(page, "Payment method", 300)).inputValue(), "WIRE");
     // A right click selects the cell, as in Excel, so the context menu is its input's.
     await (await cell(page, "Group ID", 7)).click({ button: "right" });
     await expectFocus(page, "Group ID row 7");
