@@ -324,7 +324,7 @@ mod grid {
         // The one tab stop of the grid.
         let stops = all(&host, "[role=grid] [tabindex='0']");
         assert_eq!(stops.len(), 1);
-        assert_eq!(stops[0], ***input);
+        assert_eq!(&stops[0], input.unchecked_ref::<Element>());
     }
 
     #[wasm_bindgen_test]
