@@ -204,6 +204,16 @@ mod grid {
             .text_content()
     }
 
+    /// Puts `text` in `input` as typing does (its value, then an `input` event), and lets
+    /// the grid's effects run.
+    async fn type_into(input: &HtmlInputElement, text: &str) {
+        input.set_value(text);
+        input
+            .dispatch_event(&web_sys::Event::new("input").unwrap())
+            .unwrap();
+        sleep_ms(20).await;
+    }
+
     /// Makes the cell the active one, as a click does, and answers its input.
     async fn activate(host: &Element, title: &str, row: usize) -> HtmlInputElement {
         let cell = eventually(|| cell(host, title, row)).await;
@@ -239,11 +249,7 @@ mod grid {
     async fn typing_a_bad_amount_marks_the_cell_and_names_the_problem() {
         let (host, store, _handle) = mount_grid(20);
         let input = activate(&host, "Tolerance amount", 2).await;
-        input.set_value("12,5");
-        input
-            .dispatch_event(&web_sys::Event::new("input").unwrap())
-            .unwrap();
-        sleep_ms(20).await;
+        type_into(&input, "12,5").await;
         assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
         let described = input
             .get_attribute("aria-describedby")
@@ -288,11 +294,7 @@ mod grid {
         // A row scrolled away and back still follows its edits.
         scroll_to(&grid, 0);
         let input = activate(&host, "Tolerance amount", 2).await;
-        input.set_value("12,5");
-        input
-            .dispatch_event(&web_sys::Event::new("input").unwrap())
-            .unwrap();
-        sleep_ms(20).await;
+        type_into(&input, "12,5").await;
         assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
     }
 
@@ -382,11 +384,7 @@ mod grid {
         let _grid = sized_grid(&host).await;
         let input = activate(&host, "Tolerance amount", 2).await;
         input.focus().unwrap();
-        input.set_value("9");
-        input
-            .dispatch_event(&web_sys::Event::new("input").unwrap())
-            .unwrap();
-        sleep_ms(20).await;
+        type_into(&input, "9").await;
         assert_eq!(input.value(), "9");
         store.try_update(Table::undo);
         sleep_ms(20).await;

@@ -82,10 +82,13 @@ describe("ranges, filters and keyboard in the grid", () => {
     const box = async (title, row) => (await cell(page, title, row)).boundingBox();
     const from = await box("Group ID", 2);
     const to = await box("Payment method", 5);
-    await page.mouse.move(from.x + 5, from.y + 5);
-    await page.mouse.down();
-    await page.mouse.move(to.x + 5, to.y + 5, { steps: 8 });
-    await page.mouse.up();
+    const drag = async () => {
+      await page.mouse.move(from.x + 5, from.y + 5);
+      await page.mouse.down();
+      await page.mouse.move(to.x + 5, to.y + 5, { steps: 8 });
+      await page.mouse.up();
+    };
+    await drag();
     assert.equal((await selectedCells(page)).length, 8);
     await expectFocus(page, "Group ID row 2");
     // A row's header selects the row; Shift-click on another selects the rows between.
@@ -96,18 +99,12 @@ describe("ranges, filters and keyboard in the grid", () => {
     await (await rowHeader(5)).click({ modifiers: ["Shift"] });
     assert.equal((await selectedCells(page)).length, 12);
     await expectFocus(page, "Tolerance key row 3");
-    await page.mouse.move(from.x + 5, from.y + 5);
-    await page.mouse.down();
-    await page.mouse.move(to.x + 5, to.y + 5, { steps: 8 });
-    await page.mouse.up();
+    await drag();
     // Shift-Space stretches it to whole rows, Ctrl-Space to whole columns.
     await page.keyboard.press("Shift+Space");
     assert.equal((await selectedCells(page)).length, 16);
     // Ctrl-Space stretches a selection to whole columns: every row of Group ID and Payment method.
-    await page.mouse.move(from.x + 5, from.y + 5);
-    await page.mouse.down();
-    await page.mouse.move(to.x + 5, to.y + 5, { steps: 8 });
-    await page.mouse.up();
+    await drag();
     await page.keyboard.press("Control+Space");
     assert.deepEqual((await selectedCells(page)).slice(0, 2), ["Group ID row 1", "Payment method row 1"]);
     await page.keyboard.press("Control+C");
