@@ -6,6 +6,7 @@ pub mod clipboard;
 pub mod columns;
 pub mod config;
 pub mod csv_io;
+mod decimal;
 pub mod draft;
 pub mod envelope;
 pub mod filter;
