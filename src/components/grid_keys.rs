@@ -11,6 +11,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, KeyboardEvent};
 
 use crate::components::grid_commands::{clear_selection, fill_down};
+use crate::components::grid_menu;
 use crate::components::grid_state::{GridState, focus_when_rendered};
 use crate::components::tolerance_grid::{ROW_HEIGHT, sort_button_selector};
 use crate::core::columns::Field;
@@ -26,9 +27,16 @@ pub fn on_key(ev: &KeyboardEvent, grid: GridState, viewport: f64, frozen: bool) 
     let key = ev.key();
     let command = ev.ctrl_key() || ev.meta_key();
     let shift = ev.shift_key();
-    let input = ev
+    let input = match ev
         .target()
-        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok());
+        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+    {
+        Some(input) => Some(input),
+        // A key in the context menu's target, the menu closed without a choice: the active
+        // cell takes the focus, and the key and the text it types.
+        None if grid_menu::is_target(grid, ev) => grid.refocus(),
+        None => None,
+    };
     let Some(input) = input else {
         return;
     };

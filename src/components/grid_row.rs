@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::components::grid_columns::grid_columns;
+use crate::components::grid_menu;
 use crate::components::grid_state::GridState;
 use crate::components::row_view::{RowMarks, RowTarget, RowView, Written};
 use crate::components::{Shown, handler};
@@ -327,14 +328,15 @@ fn EditableCell(
                 // focus would leave the grid.
                 ev.prevent_default();
                 if ev.button() == 2 {
-                    // A right click outside the selection selects the cell, as in Excel, so the
-                    // context menu (Paste) is its input's; inside, the selection stays.
+                    // A right click outside the selection selects the cell, as in Excel;
+                    // inside, the selection stays. The menu's Cut, Copy and Paste act on it.
                     if !selected()
                         && let Some(at) = at()
                     {
                         grid.commit();
-                        grid.go(at);
+                        grid.activate(at);
                     }
+                    grid_menu::open(grid, &ev);
                     return;
                 }
                 if ev.button() != 0 {

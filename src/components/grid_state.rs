@@ -2,8 +2,10 @@
 //! cell, the selected rectangle, and whether the active cell is being edited. One Copy
 //! handle, so the grid, its rows and its cells share it without passing ten signals.
 
+use leptos::html::Textarea;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
+use web_sys::HtmlInputElement;
 
 use crate::components::cell_selector;
 use crate::core::columns::Field;
@@ -40,6 +42,8 @@ pub struct GridState {
     pub notice: RwSignal<Option<String>>,
     /// A big paste or import running: the grid waits for it.
     pub work: RwSignal<Option<Work>>,
+    /// The text field a right click puts under the pointer (see `grid_menu`).
+    pub menu_target: NodeRef<Textarea>,
 }
 
 impl GridState {
@@ -85,6 +89,7 @@ impl GridState {
             scroll_to: RwSignal::new(None),
             notice,
             work,
+            menu_target: NodeRef::new(),
         }
     }
 
@@ -135,12 +140,36 @@ impl GridState {
     /// Makes the cell at `to` active (the selection shrinks to it), scrolls it into view and
     /// puts the keyboard focus in it.
     pub fn go(&self, to: CellPos) {
+        if self.activate(to) {
+            self.show(to);
+        }
+    }
+
+    /// Makes the cell at `to` active, the selection shrinking to it, and leaves the focus
+    /// and the scroll position alone. False if there is no row there.
+    pub fn activate(&self, to: CellPos) -> bool {
         let Some(id) = self.id_at(to.row) else {
-            return;
+            return false;
         };
         self.corners.set(None);
         self.active.set(Some((id, to.column)));
-        self.show(to);
+        true
+    }
+
+    /// The active cell's input, focused without scrolling: the keyboard goes back to the
+    /// grid where it was. `None` if the active cell has no input in the page.
+    pub fn refocus(&self) -> Option<HtmlInputElement> {
+        let (id, column) = self.active.get_untracked()?;
+        let input = document()
+            .query_selector(&cell_selector(id, Field::EDITABLE[column]))
+            .ok()
+            .flatten()?
+            .dyn_into::<HtmlInputElement>()
+            .ok()?;
+        let options = web_sys::FocusOptions::new();
+        options.set_prevent_scroll(true);
+        let _ = input.focus_with_options(&options);
+        Some(input)
     }
 
     /// Moves the far corner of the selection to `to`; the active cell stays.

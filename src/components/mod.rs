@@ -8,6 +8,7 @@ mod filter_bar;
 mod grid_columns;
 mod grid_commands;
 mod grid_keys;
+mod grid_menu;
 mod grid_row;
 pub(crate) mod grid_state;
 mod handler;

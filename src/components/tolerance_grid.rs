@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use crate::components::grid_columns::grid_columns;
 use crate::components::grid_commands::{on_copy, on_paste};
 use crate::components::grid_keys::on_key;
+use crate::components::grid_menu::GridMenuTarget;
 use crate::components::grid_state::{GridState, focus_when_rendered};
 use crate::components::row_slots::assign_slots;
 use crate::components::{GridRow, PendingImport, Shown, cell_selector, handler, start_import};
@@ -247,6 +248,7 @@ pub fn ToleranceGrid(
                     <GridRow grid row_id=Memo::new(move |_| slots.with(|s| s.get(slot).copied().flatten())) />
                 </For>
             </div>
+            <GridMenuTarget grid />
             <Shown when=move || row_count() == 0>
                 <p class="grid-empty">
                     {move || if view.with(View::is_filtered) {

@@ -216,6 +216,7 @@ impl Big {
     }
 }
 
-#[cfg(test)]
+// Native only: proptest is not built for wasm32.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 #[path = "decimal_tests.rs"]
 mod tests;

@@ -190,6 +190,90 @@ describe("ranges, filters and keyboard in the grid", () => {
     for (const [i, row] of [2, 3, 4, 5].entries()) assert.equal(await value(page, "Payment method", row), methods[i]);
   });
 
+  test("a right click offers Cut, Copy and Paste for the selection, as in Excel", async () => {
+    const at = async (title, row) => {
+      const box = await (await cell(page, title, row)).boundingBox();
+      return [box.x + box.width / 2, box.y + box.height / 2];
+    };
+    const rightClick = async (title, row) => {
+      const [x, y] = await at(title, row);
+      await page.mouse.click(x, y, { button: "right" });
+      return [x, y];
+    };
+    // What the browser's menu is for: the element under the pointer, whether it has the focus
+    // and selected text (a text field with selected text gets Cut, Copy and Paste).
+    const underPointer = ([x, y]) =>
+      page.evaluate(([x, y]) => {
+        const el = document.elementFromPoint(x, y);
+        return { tag: el.tagName, focused: el === document.activeElement, selected: el.selectionEnd > el.selectionStart };
+      }, [x, y]);
+    const menu = (command, text) =>
+      page.evaluate(([command, text]) => {
+        const data = new DataTransfer();
+        if (text !== undefined) data.setData("text/plain", text);
+        const event = new ClipboardEvent(command, { clipboardData: data, bubbles: true, cancelable: true });
+        document.activeElement.dispatchEvent(event);
+        return data.getData("text/plain");
+      }, [command, text]);
+    const values = async () => {
+      const out = [];
+      for (const row of [2, 3]) for (const title of ["Group ID", "Payment method"]) out.push(await value(page, title, row));
+      return out;
+    };
+
+    await (await cell(page, "Group ID", 2)).click();
+    await page.keyboard.press("Shift+ArrowDown");
+    await page.keyboard.press("Shift+ArrowRight");
+    const selection = ["Group ID row 2", "Payment method row 2", "Group ID row 3", "Payment method row 3"];
+    const [g2, p2, g3, p3] = await values();
+    const scrolled = await page.getByRole("grid").evaluate((grid) => grid.scrollTop);
+
+    // Inside the selection (not on the active cell), the selection stays and the menu's Copy
+    // copies all of it.
+    const inside = await rightClick("Payment method", 3);
+    assert.deepEqual(await selectedCells(page), selection);
+    assert.deepEqual(await underPointer(inside), { tag: "TEXTAREA", focused: true, selected: true });
+    assert.equal(await menu("copy"), `${g2}\t${p2}\r\n${g3}\t${p3}\r\n`);
+    await notice(page, "Copied 4 cells.");
+    await expectFocus(page, "Group ID row 2");
+    assert.deepEqual(await selectedCells(page), selection);
+
+    // The menu's Paste: one value fills the selection; the view does not move.
+    await rightClick("Group ID", 3);
+    await menu("paste", "MENU\r\n");
+    await notice(page, "Pasted 4 cells; 0 have a problem. Undo takes the whole paste back.");
+    assert.deepEqual(await values(), ["MENU", "MENU", "MENU", "MENU"]);
+    await expectFocus(page, "Group ID row 2");
+    assert.equal(await page.getByRole("grid").evaluate((grid) => grid.scrollTop), scrolled);
+
+    // The menu's Cut clears the selection, as one undo step.
+    await rightClick("Payment method", 2);
+    assert.equal(await menu("cut"), "MENU\tMENU\r\nMENU\tMENU\r\n");
+    await notice(page, "Cut 4 cells; 0 have a problem. Undo puts them back.");
+    assert.deepEqual(await values(), ["", "", "", ""]);
+    await page.keyboard.press("Control+Z");
+    assert.deepEqual(await values(), ["MENU", "MENU", "MENU", "MENU"]);
+    await page.keyboard.press("Control+Z");
+    assert.deepEqual(await values(), [g2, p2, g3, p3]);
+
+    // A menu closed without a choice leaves the keys to the grid: an arrow moves from the
+    // active cell.
+    await rightClick("Payment method", 3);
+    await page.keyboard.press("ArrowDown");
+    await expectFocus(page, "Group ID row 3");
+
+    // Outside the selection, a right click selects the cell first; typing then replaces its
+    // text, as in the cell itself.
+    const outside = await rightClick("Payment method", 6);
+    assert.deepEqual(await selectedCells(page), ["Payment method row 6"]);
+    assert.deepEqual(await underPointer(outside), { tag: "TEXTAREA", focused: true, selected: true });
+    await page.keyboard.type("Q1");
+    await page.keyboard.press("Enter");
+    assert.equal(await value(page, "Payment method", 6), "Q1");
+    await expectFocus(page, "Payment method row 7");
+    assert.equal(await page.locator("[role=grid] textarea:not([hidden])").count(), 0);
+  });
+
   test("the grid is a WAI-ARIA grid: one tab stop, row and column indexes, Tab lands on the active cell", async () => {
     const grid = page.getByRole("grid", { name: "Tolerances" });
     assert.equal(await grid.getAttribute("aria-rowcount"), "301");
