@@ -131,8 +131,8 @@ fn plural(n: usize, word: &str) -> String {
 /// A paste. A block copied from Excel or Google Sheets lands at the top-left of the
 /// selection: it overwrites, adds rows as needed, validates every cell, and is one undo
 /// step. One value fills the selection. In edit mode one value goes into the text.
-pub fn on_paste(ev: &ClipboardEvent, grid: GridState) {
-    if grid.work.with_untracked(Option::is_some) {
+pub fn on_paste(ev: &ClipboardEvent, grid: GridState, frozen: bool) {
+    if frozen || grid.work.with_untracked(Option::is_some) {
         ev.prevent_default();
         return;
     }

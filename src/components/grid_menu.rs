@@ -1,40 +1,65 @@
-//! The context menu of the grid, as in Excel: a right click on a cell offers Cut, Copy and
-//! Paste for the selection. The cells show text, not text fields, and a browser's own menu
-//! has those entries only over a text field; so a right click puts a hidden one under the
-//! pointer, focused, with text selected (the technique of code editors such as CodeMirror).
-//! Its clipboard events reach the grid's handlers like the active cell's; then, or at the
-//! first key or when it loses the focus, it hides and the keyboard is back in the cell.
+//! The context menu of the grid, as in Excel: a right click on a cell (or the menu key,
+//! Shift-F10, a Ctrl-click on macOS) offers Cut, Copy and Paste for the selection. The cells
+//! show text, not text fields, and a browser's own menu has those entries only over a text
+//! field; so the menu's event puts one under the pointer, focused, with text selected (the
+//! technique of code editors such as CodeMirror). Moments later, with the menu open, clicks
+//! go through it again. Its clipboard events and keys go to the grid as the active cell's
+//! do, and the keyboard goes back to the cell.
+
+use std::time::Duration;
 
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 use web_sys::MouseEvent;
 
+use crate::components::grid_commands::{on_copy, on_paste};
+use crate::components::grid_keys::on_key;
 use crate::components::grid_state::GridState;
 use crate::components::handler;
 
 /// Half the target's size in pixels (CSS `.grid-menu-target`), to centre it on the pointer.
 const HALF_SIZE: i32 = 8;
+/// How long the target takes clicks after the menu's event: the browser has opened the menu
+/// over it by then, and a click after the menu closes must reach the cell under it.
+const UNDER_POINTER: Duration = Duration::from_millis(50);
 
-/// The hidden text field; placed once in the grid's scroller. A key pressed in it (the menu
-/// was closed without a choice) goes to the active cell: see `grid_keys::on_key`.
+/// The text field, beside the grid (not in it: the grid holds rows only).
 #[component]
-pub fn GridMenuTarget(grid: GridState) -> impl IntoView {
-    // The grid's handlers, further up, do the copy, cut or paste; the focus goes back first
-    // (which hides the target).
-    let back_to_cell = move || {
-        grid.refocus();
-    };
+pub fn GridMenuTarget(
+    grid: GridState,
+    /// The grid's height in pixels, for Page Up and Page Down.
+    viewport: RwSignal<f64>,
+    frozen: Signal<bool>,
+) -> impl IntoView {
     view! {
         <textarea
             class="grid-menu-target"
             node_ref=grid.menu_target
             tabindex="-1"
-            aria-hidden="true"
+            aria-label="Cut, copy or paste the selected cells"
             hidden
-            on:copy=handler(move |_| back_to_cell())
-            on:cut=handler(move |_| back_to_cell())
-            on:paste=handler(move |_| back_to_cell())
-            on:blur=handler(move |_| hide(grid))
+            // Each command gives the keyboard back to the active cell first.
+            on:copy=handler(move |ev| {
+                grid.refocus();
+                on_copy(&ev, grid, false, frozen.get_untracked());
+            })
+            on:cut=handler(move |ev| {
+                grid.refocus();
+                on_copy(&ev, grid, true, frozen.get_untracked());
+            })
+            on:paste=handler(move |ev| {
+                grid.refocus();
+                on_paste(&ev, grid, frozen.get_untracked());
+            })
+            // The menu closed without a choice: the key is the active cell's.
+            on:keydown=handler(move |ev| on_key(&ev, grid, viewport.get_untracked(), frozen.get_untracked()))
+            on:blur=handler(move |_| {
+                // Not when the window loses the focus (Alt-Tab): coming back, the keys still
+                // reach the grid through the target.
+                if document().has_focus().unwrap_or(true) {
+                    hide(grid);
+                }
+            })
         ></textarea>
     }
 }
@@ -49,31 +74,40 @@ pub fn is_target(grid: GridState, ev: &web_sys::Event) -> bool {
     }
 }
 
-/// A right click on a cell not being edited: a click outside the selection first selects the
-/// cell (the caller's part), then the target goes under the pointer for the menu that follows.
+/// The `contextmenu` event of a cell not being edited: the target goes where the menu will
+/// open. (A right click outside the selection has selected the cell on `mousedown`.) While a
+/// big change is applied the cells take no commands, and the browser's menu stays its own.
 pub fn open(grid: GridState, ev: &MouseEvent) {
+    if grid.work.with_untracked(Option::is_some) {
+        return;
+    }
     let Some(target) = grid.menu_target.get_untracked() else {
         return;
     };
-    let Some(scroller) = target.parent_element() else {
-        return;
-    };
-    let bounds = scroller.get_bounding_client_rect();
-    // Pixels as integers: formatting floats would bring core's float printing into the app.
-    let left = ev.client_x() - bounds.left() as i32 + scroller.scroll_left() - HALF_SIZE;
-    let top = ev.client_y() - bounds.top() as i32 + scroller.scroll_top() - HALF_SIZE;
+    // Fixed, so neither the grid's scrolling nor its size comes into it.
     let style = web_sys::HtmlElement::style(&target);
-    let _ = style.set_property("left", &format!("{left}px"));
-    let _ = style.set_property("top", &format!("{top}px"));
+    let _ = style.set_property("left", &format!("{}px", ev.client_x() - HALF_SIZE));
+    let _ = style.set_property("top", &format!("{}px", ev.client_y() - HALF_SIZE));
+    let _ = target.class_list().remove_1("click-through");
     target.set_hidden(false);
     // Any text will do: selected, it turns on Cut and Copy; what they copy is the selection's.
     target.set_value("\u{a0}");
-    let _ = target.focus();
+    let options = web_sys::FocusOptions::new();
+    options.set_prevent_scroll(true);
+    let _ = target.focus_with_options(&options);
     target.select();
+    set_timeout(
+        move || {
+            if let Some(target) = grid.menu_target.try_get_untracked().flatten() {
+                let _ = target.class_list().add_1("click-through");
+            }
+        },
+        UNDER_POINTER,
+    );
 }
 
 fn hide(grid: GridState) {
-    if let Some(target) = grid.menu_target.get_untracked() {
+    if let Some(target) = grid.menu_target.try_get_untracked().flatten() {
         target.set_hidden(true);
     }
 }

@@ -225,6 +225,12 @@ fn EditableCell(
     let is_stop = move || marks.with(|m| m.tab_stop == Some(index));
     let selected = move || marks.with(|m| m.is_selected(index));
     let in_range = move || marks.with(|m| m.range && m.is_selected(index));
+    let editing_here = move || {
+        grid.editing.get_untracked()
+            && row_id
+                .get_untracked()
+                .is_some_and(|id| grid.active.get_untracked() == Some((id, index)))
+    };
     // Named only while there is a problem to describe the cell.
     let problem_id = move || {
         row_id
@@ -319,9 +325,7 @@ fn EditableCell(
             aria-selected=move || if selected() { "true" } else { "false" }
             aria-invalid=move || has_problem().then_some("true")
             on:mousedown=handler(move |ev: web_sys::MouseEvent| {
-                let editing_here = grid.editing.get_untracked()
-                    && row_id.get_untracked().is_some_and(|id| grid.active.get_untracked() == Some((id, index)));
-                if editing_here {
+                if editing_here() {
                     return; // a click in the text being edited moves the caret
                 }
                 // Not the browser's own focus change: a cell's text is not focusable, and the
@@ -329,14 +333,13 @@ fn EditableCell(
                 ev.prevent_default();
                 if ev.button() == 2 {
                     // A right click outside the selection selects the cell, as in Excel;
-                    // inside, the selection stays. The menu's Cut, Copy and Paste act on it.
+                    // inside, the selection stays. The menu (`contextmenu`, next) acts on it.
                     if !selected()
                         && let Some(at) = at()
                     {
                         grid.commit();
                         grid.activate(at);
                     }
-                    grid_menu::open(grid, &ev);
                     return;
                 }
                 if ev.button() != 0 {
@@ -361,6 +364,12 @@ fn EditableCell(
                 }
             })
             on:dblclick=handler(move |_| grid.edit_at_end(input.get_untracked().as_ref()))
+            on:contextmenu=handler(move |ev| {
+                // The text being edited keeps the input's own menu.
+                if !editing_here() {
+                    grid_menu::open(grid, &ev);
+                }
+            })
         >
             // Before the text, which CSS hides while the input is there.
             <Shown when=is_stop>{editor()}</Shown>

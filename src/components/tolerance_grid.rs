@@ -193,13 +193,7 @@ pub fn ToleranceGrid(
             on:keydown=handler(move |ev| on_key(&ev, grid, viewport.get_untracked(), frozen.get_untracked()))
             on:copy=handler(move |ev| on_copy(&ev, grid, false, frozen.get_untracked()))
             on:cut=handler(move |ev| on_copy(&ev, grid, true, frozen.get_untracked()))
-            on:paste=handler(move |ev: web_sys::ClipboardEvent| {
-                if frozen.get_untracked() {
-                    ev.prevent_default();
-                } else {
-                    on_paste(&ev, grid);
-                }
-            })
+            on:paste=handler(move |ev| on_paste(&ev, grid, frozen.get_untracked()))
             on:dragover=handler(move |ev: web_sys::DragEvent| {
                 if importing.is_some() {
                     ev.prevent_default();
@@ -248,7 +242,6 @@ pub fn ToleranceGrid(
                     <GridRow grid row_id=Memo::new(move |_| slots.with(|s| s.get(slot).copied().flatten())) />
                 </For>
             </div>
-            <GridMenuTarget grid />
             <Shown when=move || row_count() == 0>
                 <p class="grid-empty">
                     {move || if view.with(View::is_filtered) {
@@ -259,6 +252,7 @@ pub fn ToleranceGrid(
                 </p>
             </Shown>
         </div>
+        <GridMenuTarget grid viewport frozen />
     }
 }
 

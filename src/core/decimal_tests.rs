@@ -118,12 +118,21 @@ fn everyday_and_edge_values() {
 
 #[test]
 fn digits_beyond_what_is_kept_still_round_right() {
-    // Halfway between 1 and the next double, then a non-zero digit far past MAX_DIGITS.
-    let (digits, exponent) = halfway(1.0);
-    let long = format!("{digits}{}1", "0".repeat(900));
-    check(&long, exponent - 901);
-    let long_tie = format!("{digits}{}", "0".repeat(900));
-    check(&long_tie, exponent - 900);
+    // Halfway points, then a non-zero digit past MAX_DIGITS: just above the tie, so up.
+    // The smallest subnormal's halfway point has 752 significant digits, the longest kind.
+    for value in [1.0, f64::from_bits(1), f64::from_bits((1 << 52) - 1)] {
+        let (digits, exponent) = halfway(value);
+        let tail = MAX_DIGITS + 10 - digits.len();
+        check(
+            &format!("{digits}{}1", "0".repeat(tail)),
+            exponent - tail as i64 - 1,
+        );
+        // Zeros past the cut are not digits that count: still the tie, to even.
+        check(
+            &format!("{digits}{}", "0".repeat(tail)),
+            exponent - tail as i64,
+        );
+    }
 }
 
 #[test]

@@ -208,7 +208,9 @@ fn read_number(text: &str, allow_currency: bool) -> Result<f64, ProblemKind> {
 fn read_long_number(mantissa: &str, exponent: Option<&str>) -> Result<f64, ProblemKind> {
     check_mantissa(mantissa)?;
     let fraction = mantissa.find('.').map_or(0, |dot| mantissa.len() - dot - 1);
-    let power = exponent.map_or(0, read_exponent) - fraction as i64;
+    let power = exponent
+        .map_or(0, read_exponent)
+        .saturating_sub(fraction as i64);
     // A stack buffer spares an allocation per cell on a 100,000-row paste of formatted
     // numbers; `check_mantissa` left only digits, commas and one point.
     let mut buffer = [0u8; 64];
@@ -225,13 +227,13 @@ fn read_long_number(mantissa: &str, exponent: Option<&str>) -> Result<f64, Probl
     }
 }
 
-/// An exponent's digits with an optional sign, checked by the caller. Far beyond any double's
-/// range it stays at a million, which still reads as infinity or zero.
+/// An exponent's digits with an optional sign, checked by the caller. Beyond an `i64` it
+/// stays at the largest one: still infinity or zero, whatever the mantissa's length.
 fn read_exponent(text: &str) -> i64 {
     let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
-    let value = digits
-        .bytes()
-        .fold(0i64, |n, d| (n * 10 + i64::from(d - b'0')).min(1_000_000));
+    let value = digits.bytes().fold(0i64, |n, d| {
+        n.saturating_mul(10).saturating_add(i64::from(d - b'0'))
+    });
     if text.starts_with('-') { -value } else { value }
 }
 

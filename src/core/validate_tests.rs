@@ -123,3 +123,84 @@ fn messages_speak_to_a_business_user() {
     assert!(msg(Field::Amount, ProblemKind::DecimalComma).contains("like 1.5"));
     assert!(msg(Field::Key, ProblemKind::DuplicateKey(4)).contains("Tolerance key 4"));
 }
+
+#[test]
+fn long_and_extreme_amounts_read_as_str_parse_reads_them() {
+    let long = format!("{}.{}", "9".repeat(40), "1".repeat(40));
+    let comma_and_exponent = ("1,234.5e2", 123_450.0);
+    for (text, want) in [
+        (long.as_str(), long.parse::<f64>().unwrap()),
+        comma_and_exponent,
+        ("1,234,567.890123456789", 1_234_567.890_123_456_7),
+        ("12345678901234567890", 12_345_678_901_234_567_890.0),
+        ("1e-400", 0.0),
+        ("1e-99999999999999999999999", 0.0),
+        ("5.", 5.0),
+        ("0e5", 0.0),
+    ] {
+        assert_eq!(parse_amount(text), Ok(want), "{text:?}");
+    }
+    assert!(parse_amount("-0e5").unwrap().is_sign_negative());
+    assert_eq!(
+        parse_amount("1e99999999999999999999999"),
+        Err(ProblemKind::TooLarge)
+    );
+    // An exponent that would fit only after the mantissa's digits are counted: still too
+    // large, not read as a small number.
+    let tiny_mantissa = format!("0.{}1e{}", "0".repeat(70), i64::MAX);
+    assert_eq!(parse_amount(&tiny_mantissa), Err(ProblemKind::TooLarge));
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod against_str_parse {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Digits grouped by thousands with commas, as Excel shows them.
+    fn grouped(whole: &str) -> String {
+        let digits = whole.trim_start_matches('0');
+        let digits = if digits.is_empty() { "0" } else { digits };
+        let mut out = String::new();
+        for (i, d) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(d);
+        }
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::with_cases(2000) })]
+
+        /// Formatted amounts read as the same text without its commas reads with `str::parse`.
+        #[test]
+        fn formatted_amounts(
+            whole in "[0-9]{1,25}",
+            fraction in proptest::option::of("[0-9]{0,25}"),
+            exponent in proptest::option::of(-330i32..330),
+            commas: bool,
+        ) {
+            let mut text = if commas { grouped(&whole) } else { whole.clone() };
+            let mut plain = whole.clone();
+            if let Some(fraction) = &fraction {
+                text.push('.');
+                text.push_str(fraction);
+                plain.push('.');
+                plain.push_str(fraction);
+            }
+            if let Some(exponent) = exponent {
+                text.push_str(&format!("e{exponent}"));
+                plain.push_str(&format!("e{exponent}"));
+            }
+            let want: f64 = plain.parse().unwrap();
+            let got = parse_amount(&text);
+            if want.is_finite() {
+                prop_assert_eq!(got.map(f64::to_bits), Ok(want.to_bits()), "{}", text);
+            } else {
+                prop_assert_eq!(got, Err(ProblemKind::TooLarge), "{}", text);
+            }
+        }
+    }
+}

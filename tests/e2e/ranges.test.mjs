@@ -205,16 +205,25 @@ describe("ranges, filters and keyboard in the grid", () => {
     const underPointer = ([x, y]) =>
       page.evaluate(([x, y]) => {
         const el = document.elementFromPoint(x, y);
-        return { tag: el.tagName, focused: el === document.activeElement, selected: el.selectionEnd > el.selectionStart };
+        return {
+          tag: el.tagName,
+          label: el.getAttribute("aria-label"),
+          focused: el === document.activeElement,
+          selected: el.selectionEnd > el.selectionStart,
+        };
       }, [x, y]);
+    const menuTarget = { tag: "TEXTAREA", label: "Cut, copy or paste the selected cells", focused: true, selected: true };
+    // A command chosen from the menu: the browser sends its event to the focused text field.
     const menu = (command, text) =>
       page.evaluate(([command, text]) => {
+        const target = document.activeElement;
+        if (target.tagName !== "TEXTAREA") throw new Error(`the menu is for ${target.tagName}, not the menu target`);
         const data = new DataTransfer();
         if (text !== undefined) data.setData("text/plain", text);
-        const event = new ClipboardEvent(command, { clipboardData: data, bubbles: true, cancelable: true });
-        document.activeElement.dispatchEvent(event);
+        target.dispatchEvent(new ClipboardEvent(command, { clipboardData: data, bubbles: true, cancelable: true }));
         return data.getData("text/plain");
       }, [command, text]);
+    const targetShown = () => page.locator("textarea.grid-menu-target:not([hidden])").count();
     const values = async () => {
       const out = [];
       for (const row of [2, 3]) for (const title of ["Group ID", "Payment method"]) out.push(await value(page, title, row));
@@ -229,13 +238,14 @@ describe("ranges, filters and keyboard in the grid", () => {
     const scrolled = await page.getByRole("grid").evaluate((grid) => grid.scrollTop);
 
     // Inside the selection (not on the active cell), the selection stays and the menu's Copy
-    // copies all of it.
+    // copies all of it; the keyboard is then back in the active cell.
     const inside = await rightClick("Payment method", 3);
     assert.deepEqual(await selectedCells(page), selection);
-    assert.deepEqual(await underPointer(inside), { tag: "TEXTAREA", focused: true, selected: true });
+    assert.deepEqual(await underPointer(inside), menuTarget);
     assert.equal(await menu("copy"), `${g2}\t${p2}\r\n${g3}\t${p3}\r\n`);
     await notice(page, "Copied 4 cells.");
     await expectFocus(page, "Group ID row 2");
+    assert.equal(await targetShown(), 0);
     assert.deepEqual(await selectedCells(page), selection);
 
     // The menu's Paste: one value fills the selection; the view does not move.
@@ -244,6 +254,7 @@ describe("ranges, filters and keyboard in the grid", () => {
     await notice(page, "Pasted 4 cells; 0 have a problem. Undo takes the whole paste back.");
     assert.deepEqual(await values(), ["MENU", "MENU", "MENU", "MENU"]);
     await expectFocus(page, "Group ID row 2");
+    assert.equal(await targetShown(), 0);
     assert.equal(await page.getByRole("grid").evaluate((grid) => grid.scrollTop), scrolled);
 
     // The menu's Cut clears the selection, as one undo step.
@@ -257,21 +268,36 @@ describe("ranges, filters and keyboard in the grid", () => {
     assert.deepEqual(await values(), [g2, p2, g3, p3]);
 
     // A menu closed without a choice leaves the keys to the grid: an arrow moves from the
-    // active cell.
-    await rightClick("Payment method", 3);
+    // active cell. A click where the menu was reaches the cell there.
+    const dismissed = await rightClick("Payment method", 3);
     await page.keyboard.press("ArrowDown");
     await expectFocus(page, "Group ID row 3");
+    await page.mouse.click(dismissed[0], dismissed[1], { button: "right" });
+    await page.waitForTimeout(200);
+    await page.mouse.click(dismissed[0], dismissed[1]);
+    await expectFocus(page, "Payment method row 3");
+    await page.mouse.dblclick(dismissed[0], dismissed[1]);
+    await page.keyboard.type("X");
+    await page.keyboard.press("Escape");
+    await expectFocus(page, "Payment method row 3");
 
     // Outside the selection, a right click selects the cell first; typing then replaces its
     // text, as in the cell itself.
     const outside = await rightClick("Payment method", 6);
     assert.deepEqual(await selectedCells(page), ["Payment method row 6"]);
-    assert.deepEqual(await underPointer(outside), { tag: "TEXTAREA", focused: true, selected: true });
+    assert.deepEqual(await underPointer(outside), menuTarget);
     await page.keyboard.type("Q1");
     await page.keyboard.press("Enter");
     assert.equal(await value(page, "Payment method", 6), "Q1");
     await expectFocus(page, "Payment method row 7");
-    assert.equal(await page.locator("[role=grid] textarea:not([hidden])").count(), 0);
+    assert.equal(await targetShown(), 0);
+
+    // The menu key opens the same menu for the selection.
+    await page.keyboard.press("Shift+ArrowDown");
+    await page.keyboard.press("Shift+F10");
+    assert.equal(await page.evaluate(() => document.activeElement.getAttribute("aria-label")), menuTarget.label);
+    assert.equal(await menu("copy"), `${await value(page, "Payment method", 7)}\r\n${await value(page, "Payment method", 8)}\r\n`);
+    await expectFocus(page, "Payment method row 7");
   });
 
   test("the grid is a WAI-ARIA grid: one tab stop, row and column indexes, Tab lands on the active cell", async () => {
