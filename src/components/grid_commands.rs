@@ -12,6 +12,7 @@ use crate::core::columns::EDITABLE_COUNT;
 use crate::core::draft::RowId;
 use crate::core::paste::{CellPos, PastePlan, cells_by_id, plan_paste, plan_paste_part};
 use crate::core::range_edit::{EditPlan, copy_text, plan_clear, plan_fill_down};
+use crate::core::selection::Range;
 use crate::editor::bulk::{Part, apply_in_parts, yield_to_browser};
 
 /// Clipboard text longer than this is pasted in parts with a progress bar.
@@ -146,7 +147,13 @@ pub fn on_paste(ev: &ClipboardEvent, grid: GridState, frozen: bool) {
     if grid.editing.get_untracked() && !is_block {
         return;
     }
-    let Some(range) = grid.range() else {
+    // While a cell is edited a block lands at it, not at the selection's corner.
+    let range = if grid.editing.get_untracked() {
+        grid.active_pos().map(Range::single)
+    } else {
+        grid.range()
+    };
+    let Some(range) = range else {
         return;
     };
     ev.prevent_default();

@@ -3,7 +3,8 @@
 //! editing over the cell's text, F2 starts editing at its end, Delete clears the selection,
 //! Ctrl-A selects every row shown, Shift-Space whole rows, Ctrl-Space whole columns, Ctrl-D
 //! fills down. In edit mode the keys go to the text, except Enter and Tab (commit and
-//! move), Up and Down (commit and move) and Escape (put the text back). Ctrl-Z and Ctrl-Y
+//! move), Up and Down (commit and move) and Escape (put the text back). In a selection of
+//! several cells Enter and Tab go round it, in either mode, and typing keeps it. Ctrl-Z and Ctrl-Y
 //! (or Ctrl-Shift-Z) undo and redo in the table; Cmd works as Ctrl.
 
 use leptos::prelude::*;
@@ -16,7 +17,7 @@ use crate::components::grid_state::{GridState, focus_when_rendered};
 use crate::components::tolerance_grid::{ROW_HEIGHT, sort_button_selector};
 use crate::core::columns::Field;
 use crate::core::paste::CellPos;
-use crate::core::selection::{Move, Range, moved};
+use crate::core::selection::{Move, Range, cycled, moved};
 use crate::core::table::{Table, Touched};
 
 pub fn on_key(ev: &KeyboardEvent, grid: GridState, viewport: f64, frozen: bool) {
@@ -102,7 +103,31 @@ fn edit_mode_key(ev: &KeyboardEvent, grid: GridState, key: &str, shift: bool) {
         _ => return,
     };
     grid.commit();
-    step_to(ev, grid, step);
+    if key.starts_with("Arrow") {
+        step_to(ev, grid, step);
+    } else {
+        enter_or_tab(ev, grid, step);
+    }
+}
+
+/// Enter or Tab: inside a selection of more than one cell the active cell goes round it
+/// (`core::selection::cycled`) and the selection stays, so a range is typed in cell by
+/// cell, as in Excel; otherwise the same as the arrow or Tab move.
+fn enter_or_tab(ev: &KeyboardEvent, grid: GridState, step: Move) {
+    match (grid.range(), grid.active_pos()) {
+        (Some(range), Some(from)) if !range.is_single() => {
+            ev.prevent_default();
+            if let Some(to) = cycled(range, from, step) {
+                grid.go_within(to);
+            }
+        }
+        _ => {
+            if matches!(step, Move::Next | Move::Previous) {
+                grid.corners.set(None);
+            }
+            step_to(ev, grid, step);
+        }
+    }
 }
 
 /// Moves the active cell by `step`; Tab past the last cell (Shift-Tab before the first)
@@ -151,11 +176,10 @@ fn navigation_key(
         ("PageDown", _) => Move::PageDown(page),
         ("Enter", false) => {
             ev.prevent_default();
-            return step_to(ev, grid, if shift { Move::Up } else { Move::Down });
+            return enter_or_tab(ev, grid, if shift { Move::Up } else { Move::Down });
         }
         ("Tab", false) => {
-            grid.corners.set(None);
-            return step_to(ev, grid, if shift { Move::Previous } else { Move::Next });
+            return enter_or_tab(ev, grid, if shift { Move::Previous } else { Move::Next });
         }
         ("F2", false) => {
             ev.prevent_default();
@@ -218,8 +242,8 @@ fn navigation_key(
         _ => {
             let printable = key.chars().count() == 1 && !command && !ev.alt_key();
             if printable {
-                // The character replaces the cell's text, as in Excel.
-                grid.corners.set(None);
+                // The character replaces the cell's text, as in Excel; the selection stays,
+                // for Enter and Tab to go round it.
                 grid.editing.set(true);
                 input.select();
             }

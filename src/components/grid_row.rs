@@ -283,9 +283,6 @@ fn EditableCell(
                     if !grid.editing.get_untracked() {
                         grid.editing.set(true);
                     }
-                    if grid.corners.with_untracked(Option::is_some) {
-                        grid.corners.set(None);
-                    }
                     store.update(|t| t.type_text(id, field, text));
                 })
                 on:focus=handler(move |ev: web_sys::FocusEvent| {

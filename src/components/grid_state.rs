@@ -145,6 +145,15 @@ impl GridState {
         }
     }
 
+    /// Makes the cell at `to` active, scrolled into view and focused, keeping the selection
+    /// (Enter and Tab going round it).
+    pub fn go_within(&self, to: CellPos) {
+        if let Some(id) = self.id_at(to.row) {
+            self.active.set(Some((id, to.column)));
+            self.show(to);
+        }
+    }
+
     /// Makes the cell at `to` active, the selection shrinking to it, and leaves the focus
     /// and the scroll position alone. False if there is no row there.
     pub fn activate(&self, to: CellPos) -> bool {
@@ -207,9 +216,8 @@ impl GridState {
     }
 
     /// Enters edit mode in the active cell with the caret at the end of its text (F2, a
-    /// double click), as a single-cell selection.
+    /// double click); a selection stays, for Enter and Tab to go round it.
     pub fn edit_at_end(&self, input: Option<&web_sys::HtmlInputElement>) {
-        self.corners.set(None);
         self.editing.set(true);
         if let Some(input) = input {
             let end = input.value().encode_utf16().count() as u32;

@@ -143,6 +143,39 @@ pub fn moved(from: CellPos, m: Move, rows: usize) -> Option<CellPos> {
     })
 }
 
+/// Where Enter, Shift-Enter, Tab and Shift-Tab move the active cell inside a selection of
+/// more than one cell, as in Excel: Enter down each column, then to the top of the next; Tab
+/// along each row, then to the start of the next; past the last cell back to the first (the
+/// Shift keys the other way). `None` for other moves. From outside `range`, its first cell.
+pub fn cycled(range: Range, from: CellPos, m: Move) -> Option<CellPos> {
+    let Extent { rows, columns } = range.extent();
+    let count = rows * columns;
+    let (row, column) = if range.contains(from) {
+        (from.row - range.top, from.column - range.left)
+    } else {
+        return Some(range.top_left());
+    };
+    let down_columns = matches!(m, Move::Down | Move::Up);
+    let index = match m {
+        Move::Down | Move::Up => column * rows + row,
+        Move::Next | Move::Previous => row * columns + column,
+        _ => return None,
+    };
+    let next = match m {
+        Move::Down | Move::Next => (index + 1) % count,
+        _ => (index + count - 1) % count,
+    };
+    let (row, column) = if down_columns {
+        (next % rows, next / rows)
+    } else {
+        (next / columns, next % columns)
+    };
+    Some(CellPos {
+        row: range.top + row,
+        column: range.left + column,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,6 +226,49 @@ mod tests {
         assert_eq!(moved(at(4, 2), Move::TableStart, 10), Some(at(0, 0)));
         assert_eq!(moved(at(4, 2), Move::TableEnd, 10), Some(at(9, 3)));
         assert_eq!(moved(at(0, 0), Move::Down, 0), None);
+    }
+
+    #[test]
+    fn enter_and_tab_go_round_a_selection() {
+        // Rows 2 to 4, columns 1 and 2.
+        let range = Range::between(at(2, 1), at(4, 2));
+        let walk = |m: Move| {
+            let mut at_now = at(2, 1);
+            let mut seen = vec![at_now];
+            for _ in 0..6 {
+                at_now = cycled(range, at_now, m).unwrap();
+                seen.push(at_now);
+            }
+            seen
+        };
+        let down = [
+            at(2, 1),
+            at(3, 1),
+            at(4, 1),
+            at(2, 2),
+            at(3, 2),
+            at(4, 2),
+            at(2, 1),
+        ];
+        assert_eq!(walk(Move::Down), down);
+        let mut up = down;
+        up[1..6].reverse();
+        assert_eq!(walk(Move::Up), up);
+        let along = [
+            at(2, 1),
+            at(2, 2),
+            at(3, 1),
+            at(3, 2),
+            at(4, 1),
+            at(4, 2),
+            at(2, 1),
+        ];
+        assert_eq!(walk(Move::Next), along);
+        let mut back = along;
+        back[1..6].reverse();
+        assert_eq!(walk(Move::Previous), back);
+        assert_eq!(cycled(range, at(9, 0), Move::Down), Some(at(2, 1)));
+        assert_eq!(cycled(range, at(3, 1), Move::Left), None);
     }
 
     #[test]

@@ -190,6 +190,51 @@ describe("ranges, filters and keyboard in the grid", () => {
     for (const [i, row] of [2, 3, 4, 5].entries()) assert.equal(await value(page, "Payment method", row), methods[i]);
   });
 
+  test("typing into a selection: Enter and Tab go round it, as in Excel", async () => {
+    await (await cell(page, "Tolerance amount", 2)).click();
+    await page.keyboard.press("Shift+ArrowDown");
+    await page.keyboard.press("Shift+ArrowRight");
+    const selection = ["Tolerance amount row 2", "Group ID row 2", "Tolerance amount row 3", "Group ID row 3"];
+    // Enter goes down each column, then to the top of the next; the selection stays.
+    for (const text of ["1", "2", "G3", "G4"]) {
+      await page.keyboard.type(text);
+      await page.keyboard.press("Enter");
+    }
+    assert.deepEqual(
+      [await value(page, "Tolerance amount", 2), await value(page, "Tolerance amount", 3), await value(page, "Group ID", 2), await value(page, "Group ID", 3)],
+      ["1", "2", "G3", "G4"],
+    );
+    await expectFocus(page, "Tolerance amount row 2");
+    assert.deepEqual(await selectedCells(page), selection);
+    // Tab goes along each row, also from F2's edit mode; the Shift keys go back.
+    await page.keyboard.press("Tab");
+    await expectFocus(page, "Group ID row 2");
+    await page.keyboard.press("F2");
+    await page.keyboard.type("X");
+    await page.keyboard.press("Tab");
+    await expectFocus(page, "Tolerance amount row 3");
+    assert.equal(await value(page, "Group ID", 2), "G3X");
+    await page.keyboard.press("Shift+Tab");
+    await expectFocus(page, "Group ID row 2");
+    await page.keyboard.press("Shift+Enter");
+    await expectFocus(page, "Tolerance amount row 3");
+    assert.deepEqual(await selectedCells(page), selection);
+    // A block pasted while a cell is edited lands at that cell, not at the selection's corner.
+    await page.keyboard.type("9");
+    await writeClipboard(page, "5\tP5\r\n");
+    await page.keyboard.press("Control+V");
+    await notice(page, "Pasted 2 cells; 0 have a problem. Undo takes the whole paste back.");
+    assert.equal(await value(page, "Tolerance amount", 3), "5");
+    assert.equal(await value(page, "Group ID", 3), "P5");
+    assert.equal(await value(page, "Tolerance amount", 2), "1");
+    // An arrow leaves the selection.
+    await (await cell(page, "Tolerance amount", 2)).click();
+    await page.keyboard.press("Shift+ArrowDown");
+    await page.keyboard.press("ArrowDown");
+    await expectFocus(page, "Tolerance amount row 3");
+    assert.deepEqual(await selectedCells(page), ["Tolerance amount row 3"]);
+  });
+
   test("a right click offers Cut, Copy and Paste for the selection, as in Excel", async () => {
     const at = async (title, row) => {
       const box = await (await cell(page, title, row)).boundingBox();
