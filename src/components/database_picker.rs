@@ -33,14 +33,17 @@ pub fn DatabasePicker(
                     }
                 })
             >
-                <For
-                    each=move || session.databases.get()
-                    key=|name| name.clone()
-                    children=|name| {
-                        let value = name.clone();
-                        view! { <option value=value>{name}</option> }
-                    }
-                />
+                {move || {
+                    session
+                        .databases
+                        .get()
+                        .into_iter()
+                        .map(|name| {
+                            let value = name.clone();
+                            view! { <option value=value>{name}</option> }
+                        })
+                        .collect_view()
+                }}
             </select>
         </div>
     }

@@ -21,11 +21,23 @@ use crate::core::selection::{Move, Range, cycled, moved};
 use crate::core::table::{Table, Touched};
 
 pub fn on_key(ev: &KeyboardEvent, grid: GridState, viewport: f64, frozen: bool) {
-    if grid.work.with_untracked(Option::is_some) {
-        ev.prevent_default();
+    let key = ev.key();
+    if let Some(label) = grid.work.with_untracked(|w| w.as_ref().map(|w| w.label)) {
+        // While a big change is applied in parts the table takes no keys (Tab still leaves
+        // it); a key that would have done something says so rather than vanish.
+        if key != "Tab" {
+            ev.prevent_default();
+        }
+        if !matches!(
+            key.as_str(),
+            "Tab" | "Shift" | "Control" | "Alt" | "Meta" | "CapsLock"
+        ) {
+            grid.notice.set(Some(format!(
+                "{label}… The table takes no keys until it is done."
+            )));
+        }
         return;
     }
-    let key = ev.key();
     let command = ev.ctrl_key() || ev.meta_key();
     let shift = ev.shift_key();
     let input = match ev

@@ -160,9 +160,40 @@ pub fn GridRow(grid: GridState, row_id: Memo<Option<RowId>>) -> impl IntoView {
             role=move || shown.get().then_some("row")
             hidden=move || !shown.get()
             node_ref=row_el
+            on:mousedown=handler(move |ev: web_sys::MouseEvent| click_shown_cell(grid, place, &ev))
         >
             {cells}
         </div>
+    }
+}
+
+/// A click that no cell took: on a cell that only shows (the audit dates, the outcome). The
+/// focus must stay in the grid, or the next keys go nowhere; a left click selects the row's
+/// last editable cell, the nearest one (Shift: stretches the selection to it).
+fn click_shown_cell(grid: GridState, place: Memo<Option<usize>>, ev: &web_sys::MouseEvent) {
+    // Taken by a cell, or a click in the text being edited (it moves the caret).
+    let in_input = ev
+        .target()
+        .is_some_and(|t| t.dyn_into::<web_sys::HtmlInputElement>().is_ok());
+    if ev.default_prevented() || in_input {
+        return;
+    }
+    ev.prevent_default();
+    let Some(row) = place.get_untracked() else {
+        return;
+    };
+    if ev.button() != 0 {
+        return;
+    }
+    let at = CellPos {
+        row,
+        column: EDITABLE_COUNT - 1,
+    };
+    grid.commit();
+    if ev.shift_key() && grid.active.get_untracked().is_some() {
+        grid.extend(at);
+    } else {
+        grid.go(at);
     }
 }
 
@@ -173,10 +204,11 @@ fn select_row(grid: GridState, place: Memo<Option<usize>>, ev: &web_sys::MouseEv
         return;
     };
     ev.prevent_default();
+    // An edit ends here, so the keys that follow act on the rows selected, not in its text.
+    grid.commit();
     let from = match (ev.shift_key(), grid.active_pos()) {
         (true, Some(active)) => active.row,
         _ => {
-            grid.commit();
             grid.go(CellPos { row, column: 0 });
             row
         }
@@ -345,10 +377,10 @@ fn EditableCell(
                 let Some(at) = at() else {
                     return;
                 };
+                grid.commit();
                 if ev.shift_key() && grid.active.get_untracked().is_some() {
                     grid.extend(at);
                 } else {
-                    grid.commit();
                     grid.go(at);
                     grid.dragging.set_value(true);
                 }

@@ -1,6 +1,7 @@
 use leptos::ev;
 use leptos::html::Div;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::components::grid_columns::grid_columns;
 use crate::components::grid_commands::{on_copy, on_paste};
@@ -219,7 +220,22 @@ pub fn ToleranceGrid(
                 }
             })
         >
-            <div class="grid-header" role="row" aria-rowindex="1">
+            <div
+                class="grid-header"
+                role="row"
+                aria-rowindex="1"
+                // A click on a header that is not a sort button keeps the focus in the grid.
+                on:mousedown=handler(move |ev: web_sys::MouseEvent| {
+                    let on_button = ev
+                        .target()
+                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                        .and_then(|el| el.closest("button").ok().flatten())
+                        .is_some();
+                    if !on_button {
+                        ev.prevent_default();
+                    }
+                })
+            >
                 {grid_columns()
                     .into_iter()
                     .enumerate()

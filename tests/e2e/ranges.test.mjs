@@ -235,6 +235,35 @@ describe("ranges, filters and keyboard in the grid", () => {
     assert.deepEqual(await selectedCells(page), ["Tolerance amount row 3"]);
   });
 
+  test("a click anywhere in a row keeps the keys in the grid; Shift-click ends an edit", async () => {
+    // The audit and outcome cells only show: a click there selects the row's nearest
+    // editable cell, so the keys that follow still reach the table.
+    await (await cell(page, "Group ID", 4)).click();
+    const updated = page.locator("[role=row]").filter({ has: page.locator(".row-number", { hasText: /^6$/ }) }).locator(".col-audit").last();
+    await updated.click();
+    await expectFocus(page, "Payment method row 6");
+    await page.keyboard.type("HELLO");
+    await page.keyboard.press("Enter");
+    assert.equal(await value(page, "Payment method", 6), "HELLO");
+    await page.getByRole("columnheader", { name: "Entered" }).click();
+    await expectFocus(page, "Payment method row 7");
+    await page.keyboard.press("ArrowUp");
+    await expectFocus(page, "Payment method row 6");
+
+    // Shift-click while a cell is edited ends the edit; the keys then act on the range.
+    const group2 = await value(page, "Group ID", 2);
+    await (await cell(page, "Group ID", 2)).click();
+    await page.keyboard.press("F2");
+    await page.keyboard.type("NEW");
+    await (await cell(page, "Payment method", 3)).click({ modifiers: ["Shift"] });
+    assert.deepEqual(await selectedCells(page), ["Group ID row 2", "Payment method row 2", "Group ID row 3", "Payment method row 3"]);
+    await page.keyboard.press("Delete");
+    await notice(page, "Cleared 4 cells; 0 have a problem. Undo puts them back.");
+    assert.equal(await value(page, "Group ID", 2), "");
+    await page.keyboard.press("Control+Z");
+    assert.equal(await value(page, "Group ID", 2), `${group2}NEW`);
+  });
+
   test("a right click offers Cut, Copy and Paste for the selection, as in Excel", async () => {
     const at = async (title, row) => {
       const box = await (await cell(page, title, row)).boundingBox();
@@ -573,6 +602,8 @@ describe("100,000 rows", () => {
       drop.dataTransfer.items.add(new File(["Tolerance key\r\n1\r\n"], "late.csv", { type: "text/csv" }));
       document.querySelector("[role=grid]").dispatchEvent(drop);
       const button = (name) => [...document.querySelectorAll("button")].find((b) => b.textContent.startsWith(name));
+      const key = new KeyboardEvent("keydown", { key: "x", bubbles: true, cancelable: true });
+      document.querySelector("[role=grid] input").dispatchEvent(key);
       return {
         pasting: !!document.querySelector("[role=progressbar][aria-label=Pasting]"),
         sort: document.getElementById("sort-0").disabled,
@@ -583,11 +614,14 @@ describe("100,000 rows", () => {
         signOut: button("Sign out").disabled,
         readOnly: document.querySelector("[role=grid] input").readOnly,
         drop: drop.defaultPrevented,
+        key: key.defaultPrevented,
       };
     });
     assert.deepEqual(during, {
-      pasting: true, sort: true, apply: true, load: true, submit: true, picker: true, signOut: true, readOnly: true, drop: true,
+      pasting: true, sort: true, apply: true, load: true, submit: true, picker: true, signOut: true, readOnly: true, drop: true, key: true,
     });
+    // A key is not taken, and says so rather than vanish.
+    await notice(page, "Pasting… The table takes no keys until it is done.");
     await notice(page, "Pasted 400000 cells, adding 99999 rows; 0 have a problem. Undo takes the whole paste back.");
     console.log(`100,000-row paste: ${Date.now() - started} ms`);
     assert.equal(await page.getByRole("grid").getAttribute("aria-rowcount"), "100001");
