@@ -40,7 +40,11 @@ pub fn DatabasePicker(
                         .into_iter()
                         .map(|name| {
                             let value = name.clone();
-                            view! { <option value=value>{name}</option> }
+                            // Each option says whether it is the one in use: `prop:value` on
+                            // the select runs before the options are there.
+                            let chosen = name.clone();
+                            let selected = move || session.database.with(|d| *d == chosen);
+                            view! { <option value=value selected=selected>{name}</option> }
                         })
                         .collect_view()
                 }}

@@ -11,7 +11,7 @@ use crate::core::clipboard::parse_tsv;
 use crate::core::columns::EDITABLE_COUNT;
 use crate::core::draft::RowId;
 use crate::core::paste::{CellPos, PastePlan, cells_by_id, plan_paste, plan_paste_part};
-use crate::core::range_edit::{EditPlan, copy_text, plan_clear, plan_fill_down};
+use crate::core::range_edit::{EditPlan, copy_text, plan_clear, plan_fill_down, plan_fill_value};
 use crate::core::selection::Range;
 use crate::editor::bulk::{Part, apply_in_parts, yield_to_browser};
 
@@ -63,6 +63,20 @@ pub fn clear_selection(grid: GridState, verb: &str) {
     let plan = grid.store.with(|t| plan_clear(t, &rows, &range.columns()));
     let done = report(verb, &plan, "puts them back");
     write_plan(grid, plan, "Clearing", done);
+}
+
+/// Ctrl-Enter while a cell of a selection is edited: the text typed goes into every cell of
+/// the selection, as in Excel; the active cell and the selection stay.
+pub fn fill_selection_with(grid: GridState, text: &str) {
+    let Some(range) = grid.range() else {
+        return;
+    };
+    let rows = grid.rows_of(&range);
+    let plan = grid
+        .store
+        .with(|t| plan_fill_value(t, &rows, &range.columns(), text));
+    let done = report("Filled", &plan, "takes the fill back");
+    write_plan(grid, plan, "Filling", done);
 }
 
 /// Ctrl-D: the selection's top row into the rows below it; one row takes the row above.
@@ -130,8 +144,9 @@ fn plural(n: usize, word: &str) -> String {
 }
 
 /// A paste. A block copied from Excel or Google Sheets lands at the top-left of the
-/// selection: it overwrites, adds rows as needed, validates every cell, and is one undo
-/// step. One value fills the selection. In edit mode one value goes into the text.
+/// selection (while a cell is edited: at that cell): it overwrites, adds rows as needed,
+/// validates every cell, and is one undo step. One value fills the selection. In edit mode
+/// one value goes into the text.
 pub fn on_paste(ev: &ClipboardEvent, grid: GridState, frozen: bool) {
     if frozen || grid.work.with_untracked(Option::is_some) {
         ev.prevent_default();

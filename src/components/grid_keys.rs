@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, KeyboardEvent};
 
-use crate::components::grid_commands::{clear_selection, fill_down};
+use crate::components::grid_commands::{clear_selection, fill_down, fill_selection_with};
 use crate::components::grid_menu;
 use crate::components::grid_state::{GridState, focus_when_rendered};
 use crate::components::tolerance_grid::{ROW_HEIGHT, sort_button_selector};
@@ -23,15 +23,10 @@ use crate::core::table::{Table, Touched};
 pub fn on_key(ev: &KeyboardEvent, grid: GridState, viewport: f64, frozen: bool) {
     let key = ev.key();
     if let Some(label) = grid.work.with_untracked(|w| w.as_ref().map(|w| w.label)) {
-        // While a big change is applied in parts the table takes no keys (Tab still leaves
-        // it); a key that would have done something says so rather than vanish.
-        if key != "Tab" {
+        // While a big change is applied in parts the table takes none of its keys, and says
+        // so rather than let them vanish; the browser's and the page's keys (Tab) go on.
+        if is_table_key(&key, ev.ctrl_key() || ev.meta_key(), ev.alt_key()) {
             ev.prevent_default();
-        }
-        if !matches!(
-            key.as_str(),
-            "Tab" | "Shift" | "Control" | "Alt" | "Meta" | "CapsLock"
-        ) {
             grid.notice.set(Some(format!(
                 "{label}… The table takes no keys until it is done."
             )));
@@ -72,9 +67,49 @@ pub fn on_key(ev: &KeyboardEvent, grid: GridState, viewport: f64, frozen: bool) 
     }
     let page = ((viewport / ROW_HEIGHT).floor() as usize).max(1);
     if grid.editing.get_untracked() {
+        if key == "Enter" && command {
+            // Ctrl-Enter: the text into every selected cell, as in Excel.
+            ev.prevent_default();
+            let text = input.value();
+            grid.commit();
+            if grid.range().is_some_and(|range| !range.is_single()) {
+                fill_selection_with(grid, &text);
+            }
+            return;
+        }
         edit_mode_key(ev, grid, &key, shift);
     } else {
         navigation_key(ev, grid, &input, &key, command, shift, page, frozen);
+    }
+}
+
+/// A key the table acts on: a character, a move or edit key, or one of its Ctrl commands.
+fn is_table_key(key: &str, command: bool, alt: bool) -> bool {
+    let character = key.chars().count() == 1;
+    match (command, alt) {
+        (false, false) => {
+            character
+                || key.starts_with("Arrow")
+                || matches!(
+                    key,
+                    "Enter"
+                        | "Escape"
+                        | "Delete"
+                        | "Backspace"
+                        | "F2"
+                        | "Home"
+                        | "End"
+                        | "PageUp"
+                        | "PageDown"
+                )
+        }
+        (true, false) => {
+            matches!(
+                key.to_ascii_lowercase().as_str(),
+                "a" | "c" | "d" | "v" | "x" | "y" | "z" | " " | "home" | "end"
+            ) || key.starts_with("Arrow")
+        }
+        _ => false,
     }
 }
 

@@ -86,8 +86,12 @@ pub fn open(grid: GridState, ev: &MouseEvent) {
     };
     // Fixed, so neither the grid's scrolling nor its size comes into it.
     let style = web_sys::HtmlElement::style(&target);
-    let _ = style.set_property("left", &format!("{}px", ev.client_x() - HALF_SIZE));
-    let _ = style.set_property("top", &format!("{}px", ev.client_y() - HALF_SIZE));
+    let (left, top) = (ev.client_x() - HALF_SIZE, ev.client_y() - HALF_SIZE);
+    let _ = style.set_property("left", &format!("{left}px"));
+    let _ = style.set_property("top", &format!("{top}px"));
+    // Which opening this is, for the timer below.
+    let place = format!("{left},{top}");
+    let _ = target.set_attribute("data-at", &place);
     let _ = target.class_list().remove_1("click-through");
     target.set_hidden(false);
     // Any text will do: selected, it turns on Cut and Copy; what they copy is the selection's.
@@ -98,7 +102,11 @@ pub fn open(grid: GridState, ev: &MouseEvent) {
     target.select();
     set_timeout(
         move || {
-            if let Some(target) = grid.menu_target.try_get_untracked().flatten() {
+            let Some(target) = grid.menu_target.try_get_untracked().flatten() else {
+                return;
+            };
+            // Not if another right click has put it elsewhere since.
+            if target.get_attribute("data-at").as_deref() == Some(place.as_str()) {
                 let _ = target.class_list().add_1("click-through");
             }
         },

@@ -3,15 +3,14 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::components::grid_columns::grid_columns;
-use crate::components::grid_menu;
 use crate::components::grid_state::GridState;
 use crate::components::row_view::{RowMarks, RowTarget, RowView, Written};
 use crate::components::{Shown, handler};
+use crate::components::{grid_menu, grid_mouse};
 use crate::core::columns::{EDITABLE_COUNT, Field};
 use crate::core::draft::{RowId, RowState};
 use crate::core::multistatus::OutcomeKind;
 use crate::core::paste::CellPos;
-use crate::core::selection::Range;
 
 /// A CSS selector for the input of an editable cell, which is there while the cell is the
 /// grid's tab stop (the active cell), for focusing it once it is built. The input names its
@@ -128,7 +127,7 @@ pub fn GridRow(grid: GridState, row_id: Memo<Option<RowId>>) -> impl IntoView {
                         class=format!("grid-cell {}", column.class)
                         role=move || shown.get().then_some("rowheader")
                         aria-colindex=i + 1
-                        on:mousedown=handler(move |ev: web_sys::MouseEvent| select_row(grid, place, &ev))
+                        on:mousedown=handler(move |ev| grid_mouse::select_row(grid, place, &ev))
                     >
                         <span class="row-number" node_ref=number_el></span>
                         <span class=move || format!("row-state state-{}", state_class(state.get()))>
@@ -160,65 +159,11 @@ pub fn GridRow(grid: GridState, row_id: Memo<Option<RowId>>) -> impl IntoView {
             role=move || shown.get().then_some("row")
             hidden=move || !shown.get()
             node_ref=row_el
-            on:mousedown=handler(move |ev: web_sys::MouseEvent| click_shown_cell(grid, place, &ev))
+            on:mouseup=handler(move |ev| grid_mouse::shown_cell_mouseup(grid, place, &ev))
         >
             {cells}
         </div>
     }
-}
-
-/// A click that no cell took: on a cell that only shows (the audit dates, the outcome). The
-/// focus must stay in the grid, or the next keys go nowhere; a left click selects the row's
-/// last editable cell, the nearest one (Shift: stretches the selection to it).
-fn click_shown_cell(grid: GridState, place: Memo<Option<usize>>, ev: &web_sys::MouseEvent) {
-    // Taken by a cell, or a click in the text being edited (it moves the caret).
-    let in_input = ev
-        .target()
-        .is_some_and(|t| t.dyn_into::<web_sys::HtmlInputElement>().is_ok());
-    if ev.default_prevented() || in_input {
-        return;
-    }
-    ev.prevent_default();
-    let Some(row) = place.get_untracked() else {
-        return;
-    };
-    if ev.button() != 0 {
-        return;
-    }
-    let at = CellPos {
-        row,
-        column: EDITABLE_COUNT - 1,
-    };
-    grid.commit();
-    if ev.shift_key() && grid.active.get_untracked().is_some() {
-        grid.extend(at);
-    } else {
-        grid.go(at);
-    }
-}
-
-/// A click on a row's header selects the whole row (shift-click: the rows from the active
-/// cell's to this one), as in Excel.
-fn select_row(grid: GridState, place: Memo<Option<usize>>, ev: &web_sys::MouseEvent) {
-    let Some(row) = place.get_untracked() else {
-        return;
-    };
-    ev.prevent_default();
-    // An edit ends here, so the keys that follow act on the rows selected, not in its text.
-    grid.commit();
-    let from = match (ev.shift_key(), grid.active_pos()) {
-        (true, Some(active)) => active.row,
-        _ => {
-            grid.go(CellPos { row, column: 0 });
-            row
-        }
-    };
-    grid.select(Range {
-        top: from.min(row),
-        left: 0,
-        bottom: from.max(row),
-        right: EDITABLE_COUNT - 1,
-    });
 }
 
 /// An editable cell: its text, and while it is the grid's tab stop (the active cell) an
@@ -353,38 +298,7 @@ fn EditableCell(
             aria-colindex=colindex
             aria-selected=move || if selected() { "true" } else { "false" }
             aria-invalid=move || has_problem().then_some("true")
-            on:mousedown=handler(move |ev: web_sys::MouseEvent| {
-                if editing_here() {
-                    return; // a click in the text being edited moves the caret
-                }
-                // Not the browser's own focus change: a cell's text is not focusable, and the
-                // focus would leave the grid.
-                ev.prevent_default();
-                if ev.button() == 2 {
-                    // A right click outside the selection selects the cell, as in Excel;
-                    // inside, the selection stays. The menu (`contextmenu`, next) acts on it.
-                    if !selected()
-                        && let Some(at) = at()
-                    {
-                        grid.commit();
-                        grid.activate(at);
-                    }
-                    return;
-                }
-                if ev.button() != 0 {
-                    return;
-                }
-                let Some(at) = at() else {
-                    return;
-                };
-                grid.commit();
-                if ev.shift_key() && grid.active.get_untracked().is_some() {
-                    grid.extend(at);
-                } else {
-                    grid.go(at);
-                    grid.dragging.set_value(true);
-                }
-            })
+            on:mousedown=handler(move |ev| grid_mouse::cell_mousedown(grid, &ev, at(), selected(), editing_here()))
             on:mouseenter=handler(move |ev: web_sys::MouseEvent| {
                 if grid.dragging.get_value() && ev.buttons() & 1 == 1
                     && let Some(at) = at()

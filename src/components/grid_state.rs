@@ -165,10 +165,10 @@ impl GridState {
         true
     }
 
-    /// The active cell's input, focused without scrolling: the keyboard goes back to the
-    /// grid where it was. `None` if the active cell has no input in the page.
+    /// The input of the grid's tab stop (the active cell, or the first if that is not
+    /// shown), focused without scrolling: the keyboard goes back to the grid where it was.
     pub fn refocus(&self) -> Option<HtmlInputElement> {
-        let (id, column) = self.active.get_untracked()?;
+        let (id, column) = self.tab_stop.get_untracked()?;
         let input = document()
             .query_selector(&cell_selector(id, Field::EDITABLE[column]))
             .ok()

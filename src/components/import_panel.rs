@@ -99,11 +99,14 @@ pub fn ImportPanel(
             .await;
             if let Err(why) = applied {
                 notice.set(Some(format!("{}: {why}", import.name)));
-            } else if let Some(s) = counts {
-                notice.set(Some(format!(
-                    "Imported {}: {} rows added, {} updated, {} with problems. Undo takes the whole import back.",
-                    import.name, s.added, s.updated, s.with_problems
-                )));
+            } else {
+                notice.set(Some(match counts {
+                    Some(s) => format!(
+                        "Imported {}: {} rows added, {} updated, {} with problems. Undo takes the whole import back.",
+                        import.name, s.added, s.updated, s.with_problems
+                    ),
+                    None => format!("Imported {}. Undo takes the whole import back.", import.name),
+                }));
             }
         });
     };

@@ -9,6 +9,7 @@ mod grid_columns;
 mod grid_commands;
 mod grid_keys;
 mod grid_menu;
+mod grid_mouse;
 mod grid_row;
 pub(crate) mod grid_state;
 mod handler;

@@ -1,12 +1,12 @@
 use leptos::ev;
 use leptos::html::Div;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 use crate::components::grid_columns::grid_columns;
 use crate::components::grid_commands::{on_copy, on_paste};
 use crate::components::grid_keys::on_key;
 use crate::components::grid_menu::GridMenuTarget;
+use crate::components::grid_mouse;
 use crate::components::grid_state::{GridState, focus_when_rendered};
 use crate::components::row_slots::assign_slots;
 use crate::components::{GridRow, PendingImport, Shown, cell_selector, handler, start_import};
@@ -224,17 +224,7 @@ pub fn ToleranceGrid(
                 class="grid-header"
                 role="row"
                 aria-rowindex="1"
-                // A click on a header that is not a sort button keeps the focus in the grid.
-                on:mousedown=handler(move |ev: web_sys::MouseEvent| {
-                    let on_button = ev
-                        .target()
-                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                        .and_then(|el| el.closest("button").ok().flatten())
-                        .is_some();
-                    if !on_button {
-                        ev.prevent_default();
-                    }
-                })
+                on:mousedown=handler(move |ev| grid_mouse::header_mousedown(&ev))
             >
                 {grid_columns()
                     .into_iter()

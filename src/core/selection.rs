@@ -148,6 +148,9 @@ pub fn moved(from: CellPos, m: Move, rows: usize) -> Option<CellPos> {
 /// along each row, then to the start of the next; past the last cell back to the first (the
 /// Shift keys the other way). `None` for other moves. From outside `range`, its first cell.
 pub fn cycled(range: Range, from: CellPos, m: Move) -> Option<CellPos> {
+    if !matches!(m, Move::Down | Move::Up | Move::Next | Move::Previous) {
+        return None;
+    }
     let Extent { rows, columns } = range.extent();
     let count = rows * columns;
     let (row, column) = if range.contains(from) {
@@ -269,6 +272,40 @@ mod tests {
         assert_eq!(walk(Move::Previous), back);
         assert_eq!(cycled(range, at(9, 0), Move::Down), Some(at(2, 1)));
         assert_eq!(cycled(range, at(3, 1), Move::Left), None);
+        assert_eq!(cycled(range, at(9, 0), Move::Left), None);
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    mod going_round {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::with_cases(300) })]
+
+            /// Each way round visits every cell once and comes back; the Shift key undoes it.
+            #[test]
+            fn every_cell_once_and_back(
+                top in 0usize..50, rows in 1usize..12,
+                left in 0usize..4, columns in 1usize..4,
+                down in any::<bool>(),
+            ) {
+                let columns = columns.min(EDITABLE_COUNT - left);
+                let range = Range { top, left, bottom: top + rows - 1, right: left + columns - 1 };
+                let (forward, back) = if down { (Move::Down, Move::Up) } else { (Move::Next, Move::Previous) };
+                let mut seen = std::collections::HashSet::new();
+                let mut here = range.top_left();
+                for _ in 0..range.cell_count() {
+                    prop_assert!(range.contains(here));
+                    prop_assert!(seen.insert((here.row, here.column)));
+                    let next = cycled(range, here, forward).unwrap();
+                    prop_assert_eq!(cycled(range, next, back), Some(here));
+                    here = next;
+                }
+                prop_assert_eq!(here, range.top_left());
+            }
+        }
     }
 
     #[test]

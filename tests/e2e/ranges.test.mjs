@@ -227,12 +227,23 @@ describe("ranges, filters and keyboard in the grid", () => {
     assert.equal(await value(page, "Tolerance amount", 3), "5");
     assert.equal(await value(page, "Group ID", 3), "P5");
     assert.equal(await value(page, "Tolerance amount", 2), "1");
-    // An arrow leaves the selection.
-    await (await cell(page, "Tolerance amount", 2)).click();
+    // Ctrl-Enter puts what was typed into every cell of the selection, as one undo step.
+    await (await cell(page, "Group ID", 5)).click();
     await page.keyboard.press("Shift+ArrowDown");
+    await page.keyboard.press("Shift+ArrowDown");
+    const groups = [await value(page, "Group ID", 5), await value(page, "Group ID", 6), await value(page, "Group ID", 7)];
+    await page.keyboard.type("ALL");
+    await page.keyboard.press("Control+Enter");
+    await notice(page, "Filled 3 cells; 0 have a problem. Undo takes the fill back.");
+    for (const row of [5, 6, 7]) assert.equal(await value(page, "Group ID", row), "ALL");
+    await expectFocus(page, "Group ID row 5");
+    assert.deepEqual(await selectedCells(page), ["Group ID row 5", "Group ID row 6", "Group ID row 7"]);
+    await page.keyboard.press("Control+Z");
+    assert.deepEqual([await value(page, "Group ID", 6), await value(page, "Group ID", 7)], groups.slice(1));
+    // An arrow leaves the selection.
     await page.keyboard.press("ArrowDown");
-    await expectFocus(page, "Tolerance amount row 3");
-    assert.deepEqual(await selectedCells(page), ["Tolerance amount row 3"]);
+    await expectFocus(page, "Group ID row 6");
+    assert.deepEqual(await selectedCells(page), ["Group ID row 6"]);
   });
 
   test("a click anywhere in a row keeps the keys in the grid; Shift-click ends an edit", async () => {
@@ -249,6 +260,18 @@ describe("ranges, filters and keyboard in the grid", () => {
     await expectFocus(page, "Payment method row 7");
     await page.keyboard.press("ArrowUp");
     await expectFocus(page, "Payment method row 6");
+
+    // A click beside the text being edited (the cell's padding) leaves the edit as it is.
+    await (await cell(page, "Group ID", 8)).click();
+    await page.keyboard.press("F2");
+    await page.keyboard.type("Z");
+    const box = await (await cell(page, "Group ID", 8)).boundingBox();
+    await page.mouse.click(box.x + 2, box.y + box.height / 2);
+    await page.keyboard.type("Z");
+    await expectFocus(page, "Group ID row 8");
+    assert.match(await value(page, "Group ID", 8), /ZZ$/);
+    assert.equal(await page.evaluate(() => document.querySelector(".grid-scroller").classList.contains("editing")), true);
+    await page.keyboard.press("Escape");
 
     // Shift-click while a cell is edited ends the edit; the keys then act on the range.
     const group2 = await value(page, "Group ID", 2);

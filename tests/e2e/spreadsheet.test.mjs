@@ -63,7 +63,6 @@ describe("spreadsheet keys and paste", () => {
 
   test("arrows, Enter, Escape, Ctrl-End, and Ctrl-Z / Ctrl-Y on the table", async () => {
     await (await cell(page, "Tolerance amount", 1)).click();
-    await page.keyboard.press("Control+A");
     await page.keyboard.type("7.77");
     await page.keyboard.press("Enter");
     await expectFocus(page, "Tolerance amount row 2");
