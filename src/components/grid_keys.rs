@@ -3,9 +3,10 @@
 //! editing over the cell's text, F2 starts editing at its end, Delete clears the selection,
 //! Ctrl-A selects every row shown, Shift-Space whole rows, Ctrl-Space whole columns, Ctrl-D
 //! fills down. In edit mode the keys go to the text, except Enter and Tab (commit and
-//! move), Up and Down (commit and move) and Escape (put the text back). In a selection of
-//! several cells Enter and Tab go round it, in either mode, and typing keeps it. Ctrl-Z and Ctrl-Y
-//! (or Ctrl-Shift-Z) undo and redo in the table; Cmd works as Ctrl.
+//! move), Up and Down (commit and move), Escape (put the text back) and Ctrl-Enter (the text
+//! into every selected cell). In a selection of several cells Enter and Tab go round it, in
+//! either mode, and typing keeps it. Ctrl-Z and Ctrl-Y (or Ctrl-Shift-Z) undo and redo in
+//! the table; Cmd works as Ctrl.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;

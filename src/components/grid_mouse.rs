@@ -80,10 +80,11 @@ pub fn select_row(grid: GridState, place: Memo<Option<usize>>, ev: &MouseEvent) 
 }
 
 /// A click on a cell that only shows (the dates, the outcome), once the button is up: its
-/// text may be selected and copied, as on any page; if none was, the click selects the row's last editable cell, the nearest one (Shift: stretches the
-/// selection to it), so the keys that follow still reach the table.
+/// text may be selected and copied, as on any page; if none was, the click selects the
+/// row's last editable cell, the nearest one (Shift: stretches the selection to it), so the
+/// keys that follow still reach the table. Not the end of a drag begun on a cell.
 pub fn shown_cell_mouseup(grid: GridState, place: Memo<Option<usize>>, ev: &MouseEvent) {
-    if !on_shown_cell(ev) || ev.button() != 0 {
+    if !on_shown_cell(ev) || ev.button() != 0 || grid.dragging.get_value() {
         return;
     }
     let selected_text = window()
