@@ -101,6 +101,39 @@ async fn a_good_config_fills_the_target_database_picker() {
     assert_eq!(options, ["LIVE", "TEST"]);
 }
 
+#[wasm_bindgen_test]
+async fn the_database_picker_shows_the_database_in_use_when_its_options_change() {
+    use tolerance_editor::components::DatabasePicker;
+    use tolerance_editor::core::config::RuntimeConfig;
+    use tolerance_editor::editor::session::Session;
+
+    let config = RuntimeConfig::parse(
+        r#"{"apiBaseUrl":"/","mode":"gateway","clientId":"c","clientCode":"d","databases":["LIVE","TEST"]}"#,
+    )
+    .unwrap();
+    let session = Session::new(config);
+    // Not the first option: a select shows its first option unless told otherwise.
+    session.database.set("TEST".into());
+    let host = host();
+    let _picker =
+        leptos::mount::mount_to(host.clone(), move || view! { <DatabasePicker session /> });
+    let select = eventually(|| {
+        all(&host, "select#target-database")
+            .into_iter()
+            .next()
+            .and_then(|el| el.dyn_into::<web_sys::HtmlSelectElement>().ok())
+    })
+    .await;
+    let value = || select.value();
+    eventually(|| (value() == "TEST").then_some(())).await;
+    // Names that come later (from /client-environments) may sort before it.
+    session
+        .databases
+        .update(|names| names.insert(0, "ARCHIVE".into()));
+    eventually(|| (select.length() == 3).then_some(())).await;
+    assert_eq!(value(), "TEST");
+}
+
 mod grid {
     use super::*;
     use tolerance_editor::components::ToleranceGrid;

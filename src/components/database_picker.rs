@@ -41,10 +41,11 @@ pub fn DatabasePicker(
                         .map(|name| {
                             let value = name.clone();
                             // Each option says whether it is the one in use: `prop:value` on
-                            // the select runs before the options are there.
+                            // the select runs before the options are there, and not again
+                            // when they are rebuilt.
                             let chosen = name.clone();
                             let selected = move || session.database.with(|d| *d == chosen);
-                            view! { <option value=value selected=selected>{name}</option> }
+                            view! { <option value=value prop:selected=selected>{name}</option> }
                         })
                         .collect_view()
                 }}
