@@ -54,20 +54,20 @@ pub fn on_copy(ev: &ClipboardEvent, grid: GridState, cut: bool, frozen: bool) {
     }
 }
 
-/// Delete and Backspace in navigation mode, and the clearing half of a cut.
+/// Delete and Backspace in navigation mode.
 pub fn clear_selection(grid: GridState, verb: &str) {
-    let Some(range) = grid.range() else {
-        return;
-    };
-    let rows = grid.rows_of(&range);
-    let plan = grid.store.with(|t| plan_clear(t, &rows, &range.columns()));
-    let done = report(verb, &plan, "puts them back");
-    write_plan(grid, plan, "Clearing", done);
+    write_into_selection(grid, "", verb, "puts them back", "Clearing");
 }
 
 /// Ctrl-Enter while a cell of a selection is edited: the text typed goes into every cell of
 /// the selection, as in Excel; the active cell and the selection stay.
 pub fn fill_selection_with(grid: GridState, text: &str) {
+    write_into_selection(grid, text, "Filled", "takes the fill back", "Filling");
+}
+
+/// `text` into every selected cell, as one undo step; the notice says it with `verb` and
+/// `undo`, the progress bar (for very many cells) with `label`.
+fn write_into_selection(grid: GridState, text: &str, verb: &str, undo: &str, label: &'static str) {
     let Some(range) = grid.range() else {
         return;
     };
@@ -75,8 +75,8 @@ pub fn fill_selection_with(grid: GridState, text: &str) {
     let plan = grid
         .store
         .with(|t| plan_fill_value(t, &rows, &range.columns(), text));
-    let done = report("Filled", &plan, "takes the fill back");
-    write_plan(grid, plan, "Filling", done);
+    let done = report(verb, &plan, undo);
+    write_plan(grid, plan, label, done);
 }
 
 /// Ctrl-D: the selection's top row into the rows below it; one row takes the row above.

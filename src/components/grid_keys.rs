@@ -23,10 +23,11 @@ use crate::core::table::{Table, Touched};
 
 pub fn on_key(ev: &KeyboardEvent, grid: GridState, viewport: f64, frozen: bool) {
     let key = ev.key();
+    let command = ev.ctrl_key() || ev.meta_key();
     if let Some(label) = grid.work.with_untracked(|w| w.as_ref().map(|w| w.label)) {
         // While a big change is applied in parts the table takes none of its keys, and says
         // so rather than let them vanish; the browser's and the page's keys (Tab) go on.
-        if is_table_key(&key, ev.ctrl_key() || ev.meta_key(), ev.alt_key()) {
+        if is_table_key(&key, command, ev.alt_key()) {
             ev.prevent_default();
             grid.notice.set(Some(format!(
                 "{label}… The table takes no keys until it is done."
@@ -34,7 +35,6 @@ pub fn on_key(ev: &KeyboardEvent, grid: GridState, viewport: f64, frozen: bool) 
         }
         return;
     }
-    let command = ev.ctrl_key() || ev.meta_key();
     let shift = ev.shift_key();
     let input = match ev
         .target()

@@ -148,8 +148,7 @@ impl GridState {
     /// Makes the cell at `to` active, scrolled into view and focused, keeping the selection
     /// (Enter and Tab going round it).
     pub fn go_within(&self, to: CellPos) {
-        if let Some(id) = self.id_at(to.row) {
-            self.active.set(Some((id, to.column)));
+        if self.set_active(to) {
             self.show(to);
         }
     }
@@ -157,10 +156,18 @@ impl GridState {
     /// Makes the cell at `to` active, the selection shrinking to it, and leaves the focus
     /// and the scroll position alone. False if there is no row there.
     pub fn activate(&self, to: CellPos) -> bool {
+        let found = self.set_active(to);
+        if found {
+            self.corners.set(None);
+        }
+        found
+    }
+
+    /// The cell at `to` becomes the active one; the selection is left as it is.
+    fn set_active(&self, to: CellPos) -> bool {
         let Some(id) = self.id_at(to.row) else {
             return false;
         };
-        self.corners.set(None);
         self.active.set(Some((id, to.column)));
         true
     }
@@ -169,12 +176,7 @@ impl GridState {
     /// shown), focused without scrolling: the keyboard goes back to the grid where it was.
     pub fn refocus(&self) -> Option<HtmlInputElement> {
         let (id, column) = self.tab_stop.get_untracked()?;
-        let input = document()
-            .query_selector(&cell_selector(id, Field::EDITABLE[column]))
-            .ok()
-            .flatten()?
-            .dyn_into::<HtmlInputElement>()
-            .ok()?;
+        let input: HtmlInputElement = find(&cell_selector(id, Field::EDITABLE[column]))?;
         let options = web_sys::FocusOptions::new();
         options.set_prevent_scroll(true);
         let _ = input.focus_with_options(&options);
@@ -256,12 +258,21 @@ fn focus_each_frame(selector: String, frames_left: u32) {
 
 /// Focuses the element `selector` finds, if there is one.
 fn focus(selector: &str) -> bool {
-    let element = document().query_selector(selector).ok().flatten();
-    match element.and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok()) {
+    match find::<web_sys::HtmlElement>(selector) {
         Some(el) => {
             let _ = el.focus();
             true
         }
         None => false,
     }
+}
+
+/// The element `selector` finds in the page, as a `T`.
+fn find<T: JsCast>(selector: &str) -> Option<T> {
+    document()
+        .query_selector(selector)
+        .ok()
+        .flatten()?
+        .dyn_into()
+        .ok()
 }

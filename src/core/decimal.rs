@@ -57,20 +57,22 @@ pub fn to_f64(digits: &[u8], exponent: i64) -> f64 {
     round(&value, scale as i64, inexact)
 }
 
+/// The powers of ten an `f64` holds exactly: up to 10^22.
+pub(crate) const EXACT_POWERS_OF_TEN: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
 /// Clinger's fast path: up to 15 digits are exact in an `f64`, and so are powers of ten up to
 /// 10^22, so one multiplication or division rounds once, correctly.
 fn exact_quotient(digits: &[u8], exponent: i64, inexact: bool) -> Option<f64> {
-    const POWERS: [f64; 23] = [
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
-        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-    ];
     if inexact || digits.len() > 15 || !(-22..=22).contains(&exponent) {
         return None;
     }
     let whole = digits
         .iter()
         .fold(0u64, |n, d| n * 10 + u64::from(d - b'0')) as f64;
-    let power = POWERS[exponent.unsigned_abs() as usize];
+    let power = EXACT_POWERS_OF_TEN[exponent.unsigned_abs() as usize];
     Some(if exponent < 0 {
         whole / power
     } else {

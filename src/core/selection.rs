@@ -148,25 +148,28 @@ pub fn moved(from: CellPos, m: Move, rows: usize) -> Option<CellPos> {
 /// along each row, then to the start of the next; past the last cell back to the first (the
 /// Shift keys the other way). `None` for other moves. From outside `range`, its first cell.
 pub fn cycled(range: Range, from: CellPos, m: Move) -> Option<CellPos> {
-    if !matches!(m, Move::Down | Move::Up | Move::Next | Move::Previous) {
-        return None;
+    let (down_columns, forward) = match m {
+        Move::Down => (true, true),
+        Move::Up => (true, false),
+        Move::Next => (false, true),
+        Move::Previous => (false, false),
+        _ => return None,
+    };
+    if !range.contains(from) {
+        return Some(range.top_left());
     }
     let Extent { rows, columns } = range.extent();
     let count = rows * columns;
-    let (row, column) = if range.contains(from) {
-        (from.row - range.top, from.column - range.left)
+    let (row, column) = (from.row - range.top, from.column - range.left);
+    let index = if down_columns {
+        column * rows + row
     } else {
-        return Some(range.top_left());
+        row * columns + column
     };
-    let down_columns = matches!(m, Move::Down | Move::Up);
-    let index = match m {
-        Move::Down | Move::Up => column * rows + row,
-        Move::Next | Move::Previous => row * columns + column,
-        _ => return None,
-    };
-    let next = match m {
-        Move::Down | Move::Next => (index + 1) % count,
-        _ => (index + count - 1) % count,
+    let next = if forward {
+        (index + 1) % count
+    } else {
+        (index + count - 1) % count
     };
     let (row, column) = if down_columns {
         (next % rows, next / rows)

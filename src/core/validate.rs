@@ -242,9 +242,6 @@ fn read_exponent(text: &str) -> i64 {
 /// below 2^53 and the point a power of ten up to 10^15, both exact in an `f64`, so one
 /// correctly rounded division gives the correctly rounded value. `None` for anything else.
 fn short_decimal(mantissa: &str) -> Option<f64> {
-    const POWERS: [f64; 16] = [
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-    ];
     let mut digits = 0usize;
     let mut value = 0u64;
     let mut point = None;
@@ -265,7 +262,7 @@ fn short_decimal(mantissa: &str) -> Option<f64> {
         return None;
     }
     let decimals = point.map_or(0, |at| mantissa.len() - at - 1);
-    Some(value as f64 / POWERS[decimals])
+    Some(value as f64 / decimal::EXACT_POWERS_OF_TEN[decimals])
 }
 
 /// Digits with at most one decimal point and commas between thousands only.
