@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use crate::Settings;
 use crate::rate_limit::RateLimit;
 
-pub const USAGE: &str = "usage: vbapi-sandbox [--addr 127.0.0.1:PORT] [--static DIR] \
+pub const USAGE: &str = "usage: vbapi-sandbox [--addr 127.0.0.1:PORT] [--static DIR | --api-only] \
     [--db PATH|:memory:] [--faults] [--tenant FILE] [--cors-origin ORIGIN] \
     [--rate-limit off|RATE/BURST]";
 
@@ -34,6 +34,7 @@ impl Options {
                     })?;
                 }
                 "--static" => settings.static_dir = Some(PathBuf::from(value("--static")?)),
+                "--api-only" => settings.api_only = true,
                 "--db" => settings.db = value("--db")?,
                 "--faults" => settings.faults = true,
                 "--tenant" => settings.tenant_file = Some(PathBuf::from(value("--tenant")?)),
@@ -42,6 +43,11 @@ impl Options {
                 "-h" | "--help" => return Err(USAGE.to_string()),
                 other => return Err(format!("unknown option {other:?}\n{USAGE}")),
             }
+        }
+        if settings.api_only && settings.static_dir.is_some() {
+            return Err(format!(
+                "--api-only serves no files: leave out --static\n{USAGE}"
+            ));
         }
         Ok(Options { addr, settings })
     }
@@ -62,6 +68,7 @@ mod tests {
         assert!(options.settings.static_dir.is_none());
         assert!(options.settings.db.ends_with("sandbox.sqlite3"));
         assert!(!options.settings.faults);
+        assert!(!options.settings.api_only);
         assert_eq!(options.settings.rate_limit, RateLimit::default());
     }
 
@@ -96,6 +103,13 @@ mod tests {
         let options = parse(&["--addr", "127.0.0.1:0", "--static", "dist"]).unwrap();
         assert_eq!(options.addr.port(), 0);
         assert_eq!(options.settings.static_dir, Some(PathBuf::from("dist")));
+    }
+
+    #[test]
+    fn api_only_serves_no_files() {
+        assert!(parse(&["--api-only"]).unwrap().settings.api_only);
+        let err = parse(&["--api-only", "--static", "dist"]).unwrap_err();
+        assert!(err.contains("leave out --static"), "{err}");
     }
 
     #[test]

@@ -50,6 +50,9 @@ pub fn default_db_path() -> PathBuf {
 pub struct Settings {
     /// The built app (Trunk's `dist/`), served with the app's security headers.
     pub static_dir: Option<PathBuf>,
+    /// VBAPI alone, as a web server in front of it sees it: no `/vbapi/` gateway (so only
+    /// that server can add the API key) and no static files.
+    pub api_only: bool,
     /// A SQLite file, or `:memory:`.
     pub db: String,
     /// Whether `/__sandbox/…` (fault rules, request log) is on.
@@ -65,6 +68,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             static_dir: None,
+            api_only: false,
             db: default_db_path().display().to_string(),
             faults: false,
             tenant_file: None,

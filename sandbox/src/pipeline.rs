@@ -29,7 +29,10 @@ pub async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
         return response;
     }
     let full_path = request.uri().path().to_string();
-    let (path, via_gateway) = match strip_gateway(&full_path) {
+    let gateway = (!app.settings.api_only)
+        .then(|| strip_gateway(&full_path))
+        .flatten();
+    let (path, via_gateway) = match gateway {
         Some(rest) => (rest.to_string(), true),
         None => (full_path.clone(), false),
     };
@@ -88,6 +91,7 @@ async fn answer(app: &App, mut call: Call, full_path: &str, via_gateway: bool) -
             call.query.as_deref(),
             &call.headers,
             &call.body,
+            |key| app.tenant.knows_key(key),
         );
     }
     if via_gateway

@@ -16,6 +16,10 @@ const SECRET_HEADERS: &[&str] = &[
     "cookie",
 ];
 
+/// What the log shows for an `x-api-key` that is one of the tenant's keys, and for any other.
+pub const KNOWN_KEY: &str = "[redacted: a key of this tenant]";
+pub const UNKNOWN_KEY: &str = "[redacted: not a key of this tenant]";
+
 /// The log keeps the newest entries only, so a long session cannot fill the memory.
 const MAX_ENTRIES: usize = 1000;
 const MAX_BODY: usize = 4 * 1024 * 1024;
@@ -51,10 +55,17 @@ impl RequestLog {
         query: Option<&str>,
         headers: &HeaderMap,
         body: &[u8],
+        is_api_key: impl Fn(&str) -> bool,
     ) {
         let mut shown = BTreeMap::new();
         for (name, value) in headers {
-            let text = if SECRET_HEADERS.contains(&name.as_str()) {
+            let text = if name == "x-api-key" {
+                // Whether the key was the tenant's, so a test can tell who added it.
+                match value.to_str().is_ok_and(&is_api_key) {
+                    true => KNOWN_KEY.to_string(),
+                    false => UNKNOWN_KEY.to_string(),
+                }
+            } else if SECRET_HEADERS.contains(&name.as_str()) {
                 "[redacted]".to_string()
             } else {
                 String::from_utf8_lossy(value.as_bytes()).into_owned()
@@ -106,12 +117,23 @@ mod tests {
             "vbasoftware-database",
             HeaderValue::from_static("DEMO_TEST"),
         );
-        log.record("A:1", "PUT", "/tolerances-batch", None, &headers, b"[]");
+        log.record(
+            "A:1",
+            "PUT",
+            "/tolerances-batch",
+            None,
+            &headers,
+            b"[]",
+            |key| key == "demo-api-key",
+        );
         let entry = &log.all()[0];
-        assert_eq!(entry.headers["x-api-key"], "[redacted]");
+        assert_eq!(entry.headers["x-api-key"], KNOWN_KEY);
         assert_eq!(entry.headers["authorization"], "[redacted]");
         assert_eq!(entry.headers["vbasoftware-database"], "DEMO_TEST");
         assert_eq!(entry.body, "[]");
+        headers.insert("x-api-key", HeaderValue::from_static("guessed"));
+        log.record("A:2", "GET", "/groups", None, &headers, b"", |_| false);
+        assert_eq!(log.all()[1].headers["x-api-key"], UNKNOWN_KEY);
         log.clear();
         assert!(log.all().is_empty());
     }

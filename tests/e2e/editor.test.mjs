@@ -515,7 +515,7 @@ describe("the editor in direct mode", () => {
     await loadTable(page);
     const loads = (await sandbox.requests()).filter((r) => r.path.startsWith("/tolerances"));
     assert.ok(loads.length > 0);
-    for (const request of loads) assert.equal(request.headers["x-api-key"], "[redacted]");
+    for (const request of loads) assert.equal(request.headers["x-api-key"], "[redacted: a key of this tenant]");
     await (await cell(page, "Tolerance amount", 1)).fill("6.00");
     await page.waitForTimeout(600);
     const stored = await browserStorage(page);

@@ -246,7 +246,10 @@ fn the_request_log_shows_what_was_sent_without_secrets() {
     assert_eq!(batch["path"], "/tolerances-batch");
     assert_eq!(batch["query"], "x=1");
     assert_eq!(batch["body"], ONE_ROW);
-    assert_eq!(batch["headers"]["x-api-key"], "[redacted]");
+    assert_eq!(
+        batch["headers"]["x-api-key"],
+        "[redacted: a key of this tenant]"
+    );
     assert_eq!(batch["headers"]["authorization"], "[redacted]");
     assert_eq!(batch["headers"]["vbasoftware-database"], "DEMO_TEST");
     assert!(batch["activityID"].is_string());

@@ -137,3 +137,24 @@ fn cors_is_off_by_default_and_for_one_origin_when_asked() {
             .is_none()
     );
 }
+
+#[test]
+fn api_only_has_no_gateway_and_no_files() {
+    let base = start(Settings {
+        api_only: true,
+        ..settings()
+    });
+    let app = Client::bare(&base);
+    // Without the gateway nothing adds the key: the call is VBAPI's own 401 or a 404.
+    let signed = app.with(
+        "POST",
+        "/vbapi/user-authentication",
+        &[("authorization", "Basic ZGVtbzpkZW1v")],
+        None,
+    );
+    assert_eq!(signed.status, 404, "{}", signed.text);
+    assert_eq!(app.get("/tolerances").status, 401);
+    assert_eq!(app.get("/index.html").status, 404);
+    let keyed = Client::demo(&base, "DEMO_LIVE");
+    assert_eq!(keyed.get("/groups").status, 200);
+}
