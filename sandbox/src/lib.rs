@@ -119,7 +119,7 @@ impl App {
             cors: Cors::new(settings.cors_origin.clone()),
             store: Arc::new(store),
             faults: Faults::default(),
-            requests: RequestLog::default(),
+            requests: RequestLog::new(tenant.api_keys.clone()),
             activity_ids: ActivityIds::new(),
             tenant,
             settings,

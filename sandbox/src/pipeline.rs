@@ -91,7 +91,6 @@ async fn answer(app: &App, mut call: Call, full_path: &str, via_gateway: bool) -
             call.query.as_deref(),
             &call.headers,
             &call.body,
-            |key| app.tenant.knows_key(key),
         );
     }
     if via_gateway
