@@ -21,7 +21,8 @@ pub enum ApiMode {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RuntimeConfig {
-    /// Where API paths such as `tolerances-batch` are resolved; ends with `/`.
+    /// Where API paths such as `tolerances-batch` are resolved; ends with `/`. A relative
+    /// value (`vbapi/`) is resolved against the page, so one file serves any path.
     pub api_base_url: String,
     pub mode: ApiMode,
     pub client_id: String,

@@ -8,7 +8,7 @@ import { createInterface } from "node:readline";
 import { after, before } from "node:test";
 import { chromium } from "playwright-core";
 
-function required(name) {
+export function required(name) {
   const value = process.env[name];
   if (!value) throw new Error(`${name} is not set: run the end-to-end tests through \`cargo xtask test\``);
   return value;
@@ -22,14 +22,15 @@ export const artifactsDir = () => {
 };
 
 /**
- * Starts the sandbox on 127.0.0.1 with a port the system picks, serving `staticDir`, with a
- * fresh in-memory database and fault injection on, and resolves once it prints
+ * Starts the sandbox on 127.0.0.1 with a port the system picks, serving `staticDir` (none when
+ * `null`), with a fresh in-memory database and fault injection on, and resolves once it prints
  * `listening on http://…`.
  */
 export async function startSandbox({ staticDir = distDir(), extraArgs = [] } = {}) {
+  const serving = staticDir === null ? [] : ["--static", staticDir];
   const child = spawn(
     required("SANDBOX_BIN"),
-    ["--addr", "127.0.0.1:0", "--static", staticDir, "--db", ":memory:", "--faults", ...extraArgs],
+    ["--addr", "127.0.0.1:0", ...serving, "--db", ":memory:", "--faults", ...extraArgs],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   const log = [];

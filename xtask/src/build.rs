@@ -44,6 +44,7 @@ pub fn app_release() -> Result<PathBuf, String> {
     trunk.env("PATH", path_with_tools());
     run(trunk)?;
     minify_glue(&dist)?;
+    precompress(&dist)?;
     std::fs::write(dist.join(FINGERPRINT), &fingerprint)
         .map_err(|err| format!("cannot write the build fingerprint: {err}"))?;
     Ok(dist)
@@ -80,6 +81,51 @@ fn minify_glue(dist: &Path) -> Result<(), String> {
     } else {
         Err(format!("minifying the JS glue failed ({status})"))
     }
+}
+
+/// Files that are edited after the build (`config.json`: databases, batch size) are never
+/// precompressed: a web server would go on sending the stale `.gz` or `.br`.
+const EDITED_AFTER_BUILD: &[&str] = &["config.json"];
+
+/// Writes `name.gz` (gzip -9) and `name.br` (brotli quality 11) beside each file of `dist/`,
+/// so a plain web server (nginx's `gzip_static` and `brotli_static`) sends what a CDN would.
+/// Node's zlib, which the tests need anyway, does both.
+fn precompress(dist: &Path) -> Result<(), String> {
+    const SCRIPT: &str = r#"
+        const z = require("zlib"), fs = require("fs");
+        for (const file of process.argv.slice(1)) {
+            const bytes = fs.readFileSync(file);
+            fs.writeFileSync(file + ".gz", z.gzipSync(bytes, { level: 9 }));
+            const params = { [z.constants.BROTLI_PARAM_QUALITY]: 11 };
+            fs.writeFileSync(file + ".br", z.brotliCompressSync(bytes, { params }));
+        }
+    "#;
+    let mut files = Vec::new();
+    collect_files(dist, &mut files);
+    files.retain(|file| {
+        let name = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        !is_precompressed(file) && name != FINGERPRINT && !EDITED_AFTER_BUILD.contains(&name)
+    });
+    say(format!(
+        "precompressing {} files (.gz and .br beside each)",
+        files.len()
+    ));
+    let status = cmd("node", ["-e", SCRIPT])
+        .args(&files)
+        .status()
+        .map_err(|err| format!("cannot run node: {err}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("precompressing dist/ failed ({status})"))
+    }
+}
+
+fn is_precompressed(file: &Path) -> bool {
+    matches!(file.extension().and_then(|e| e.to_str()), Some("gz" | "br"))
 }
 
 /// Builds the sandbox (debug: it is a local tool, and tests share its artifacts).
@@ -143,7 +189,7 @@ fn collect_files(path: &Path, files: &mut Vec<PathBuf>) {
 pub fn print_sizes(dist: &Path) -> Result<(), String> {
     let mut files = Vec::new();
     collect_files(dist, &mut files);
-    files.retain(|f| !f.ends_with(FINGERPRINT));
+    files.retain(|f| !f.ends_with(FINGERPRINT) && !is_precompressed(f));
     files.sort();
     let brotli = brotli_sizes(&files);
     let (mut raw_total, mut gzip_total, mut brotli_total) = (0, 0, Some(0));

@@ -107,6 +107,10 @@ const STEPS: &[Step] = &[
         run: end_to_end_tests,
     },
     Step {
+        name: "deployment: nginx, Chromium, Firefox",
+        run: deployment_tests,
+    },
+    Step {
         name: "bench smoke (1,000 rows)",
         run: bench_smoke,
     },
@@ -216,18 +220,29 @@ fn browser_tests() -> Result<(), String> {
 /// Builds the release app and the sandbox, then drives headless Chromium through
 /// `tests/e2e/*.test.mjs` (node's test runner and playwright-core).
 fn end_to_end_tests() -> Result<(), String> {
+    node_tests(&root().join("tests").join("e2e"))
+}
+
+/// The reference deployment (`deploy/nginx/`) on Debian's nginx under a sub-path and at the
+/// root, in front of the sandbox as a plain VBAPI, driven in Chromium and in Firefox ESR
+/// (`tests/e2e/deployment/`).
+fn deployment_tests() -> Result<(), String> {
+    node_tests(&root().join("tests").join("e2e").join("deployment"))
+}
+
+/// Runs every `*.test.mjs` of `dir` with node's test runner, one file at a time.
+fn node_tests(dir: &std::path::Path) -> Result<(), String> {
     let dist = build::app_release()?;
     let sandbox = build::sandbox()?;
-    let e2e = root().join("tests").join("e2e");
-    let mut files: Vec<_> = std::fs::read_dir(&e2e)
-        .map_err(|err| format!("cannot list {}: {err}", e2e.display()))?
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|err| format!("cannot list {}: {err}", dir.display()))?
         .flatten()
         .map(|entry| entry.path())
         .filter(|path| path.to_string_lossy().ends_with(".test.mjs"))
         .collect();
     files.sort();
     if files.is_empty() {
-        return Err("no end-to-end tests found in tests/e2e".into());
+        return Err(format!("no tests found in {}", dir.display()));
     }
     let mut command = cmd("node", ["--test", "--test-concurrency=1"]);
     command.args(&files);
@@ -323,5 +338,10 @@ fn harness_env(
         .env("SANDBOX_BIN", sandbox)
         .env("DIST_DIR", dist)
         .env("CHROMIUM_BIN", chromium())
+        .env("NGINX_BIN", tools::nginx())
+        .env("NGINX_MODULES", tools::NGINX_MODULES)
+        .env("FIREFOX_BIN", tools::firefox())
+        .env("GECKODRIVER_BIN", tools::geckodriver())
+        .env("DEPLOY_NGINX", root().join("deploy").join("nginx"))
         .env("E2E_ARTIFACTS", root().join("target").join("e2e-artifacts"));
 }

@@ -13,6 +13,8 @@ const WASM_OPT_TAG: &str = "version_123";
 /// Minifies the wasm-bindgen JS glue (Trunk's own minifier barely shrinks it).
 const TERSER_VERSION: &str = "5.51.4";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// Drives Firefox ESR 128 and later.
+const GECKODRIVER_VERSION: &str = "0.37.1";
 
 /// Where xtask keeps tools it installs itself (wasm-opt).
 fn tools_dir() -> PathBuf {
@@ -48,6 +50,7 @@ pub fn ensure_test_tools() -> Result<(), String> {
     ensure_rustup_component("rustfmt")?;
     ensure_rustup_component("clippy")?;
     ensure_browser()?;
+    ensure_geckodriver()?;
     ensure_e2e_packages()
 }
 
@@ -194,25 +197,90 @@ pub fn chromedriver() -> PathBuf {
     find_on_path("chromedriver").unwrap_or_else(|| PathBuf::from("/usr/bin/chromedriver"))
 }
 
+/// Debian's nginx, which the reference deployment (`deploy/nginx/`) is tested on.
+pub fn nginx() -> PathBuf {
+    find_on_path("nginx").unwrap_or_else(|| PathBuf::from("/usr/sbin/nginx"))
+}
+
+/// Where Debian puts nginx's dynamic modules (`brotli_static` among them).
+pub const NGINX_MODULES: &str = "/usr/lib/nginx/modules";
+const BROTLI_STATIC_MODULE: &str = "ngx_http_brotli_static_module.so";
+
+/// Debian's Firefox ESR, the second browser engine of the end-to-end tests.
+pub fn firefox() -> PathBuf {
+    find_on_path("firefox-esr").unwrap_or_else(|| PathBuf::from("/usr/bin/firefox-esr"))
+}
+
+/// geckodriver, which cargo installs into its bin folder.
+pub fn geckodriver() -> PathBuf {
+    std::env::split_paths(&path_with_tools())
+        .map(|dir| dir.join("geckodriver"))
+        .find(|path| path.is_file())
+        .unwrap_or_else(|| PathBuf::from("geckodriver"))
+}
+
+/// Debian packages the tests need, each with a file that shows it is installed.
+fn system_packages() -> Vec<(&'static str, PathBuf)> {
+    vec![
+        ("chromium", chromium()),
+        ("chromium-driver", chromedriver()),
+        ("nginx", nginx()),
+        (
+            "libnginx-mod-http-brotli-static",
+            PathBuf::from(NGINX_MODULES).join(BROTLI_STATIC_MODULE),
+        ),
+        ("firefox-esr", firefox()),
+    ]
+}
+
 fn ensure_browser() -> Result<(), String> {
-    if chromium().is_file() && chromedriver().is_file() {
+    let missing: Vec<&str> = system_packages()
+        .into_iter()
+        .filter(|(_, file)| !file.is_file())
+        .map(|(package, _)| package)
+        .collect();
+    if missing.is_empty() {
         return Ok(());
     }
     if !on_path("apt-get") {
-        return Err(
-            "Chromium and ChromeDriver are missing and apt-get is not here to install them".into(),
-        );
+        return Err(format!(
+            "{} missing and apt-get is not here to install them",
+            missing.join(", ")
+        ));
     }
-    say("installing Chromium and ChromeDriver with apt-get");
+    say(format!("installing {} with apt-get", missing.join(", ")));
     let mut update = cmd("apt-get", ["update"]);
     update.env("DEBIAN_FRONTEND", "noninteractive");
     run(update)?;
-    let mut install = cmd("apt-get", ["install", "-y", "chromium", "chromium-driver"]);
-    install.env("DEBIAN_FRONTEND", "noninteractive");
+    let mut install = cmd("apt-get", ["install", "-y", "--no-install-recommends"]);
+    install
+        .args(&missing)
+        .env("DEBIAN_FRONTEND", "noninteractive");
     run(install)
 }
 
-/// playwright-core for the end-to-end tests, exactly as `tests/e2e/package-lock.json` says.
+/// geckodriver drives Firefox ESR through WebDriver; it is a crate, so cargo builds it.
+fn ensure_geckodriver() -> Result<(), String> {
+    let wanted = format!("geckodriver {GECKODRIVER_VERSION}");
+    if tool_version("geckodriver").is_some_and(|v| v.starts_with(&wanted)) {
+        return Ok(());
+    }
+    say(format!(
+        "installing geckodriver {GECKODRIVER_VERSION} with cargo (a few minutes, once)"
+    ));
+    run(cmd(
+        "cargo",
+        [
+            "install",
+            "geckodriver",
+            "--locked",
+            "--version",
+            GECKODRIVER_VERSION,
+        ],
+    ))
+}
+
+/// playwright-core and selenium-webdriver for the end-to-end tests, exactly as `tests/e2e/package-lock.json` says.
 fn ensure_e2e_packages() -> Result<(), String> {
     let e2e = root().join("tests").join("e2e");
     let lock = e2e.join("package-lock.json");
