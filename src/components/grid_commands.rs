@@ -147,9 +147,22 @@ fn plural(n: usize, word: &str) -> String {
 /// selection (while a cell is edited: at that cell): it overwrites, adds rows as needed,
 /// validates every cell, and is one undo step. One value fills the selection. In edit mode
 /// one value goes into the text.
+/// What a paste, undo or redo during a submit is told: it changes many rows at once, which
+/// must wait for the answers; typing in one cell goes on.
+pub const WAITS_FOR_SUBMIT: &str = "A submit is running: paste, undo and redo wait until it is done (typing in a cell still works). Nothing was changed.";
+
 pub fn on_paste(ev: &ClipboardEvent, grid: GridState, frozen: bool) {
-    if frozen || grid.work.with_untracked(Option::is_some) {
+    if let Some(label) = grid.work.with_untracked(|w| w.as_ref().map(|w| w.label)) {
         ev.prevent_default();
+        grid.notice.set(Some(format!(
+            "{label}… The table takes no paste until it is done."
+        )));
+        return;
+    }
+    if frozen {
+        // Said, not swallowed: the user may paste again once the submit is done.
+        ev.prevent_default();
+        grid.notice.set(Some(WAITS_FOR_SUBMIT.to_string()));
         return;
     }
     let Some(text) = ev

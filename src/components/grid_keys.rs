@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, KeyboardEvent};
 
-use crate::components::grid_commands::{clear_selection, fill_down, fill_selection_with};
+use crate::components::grid_commands::{self, clear_selection, fill_down, fill_selection_with};
 use crate::components::grid_menu;
 use crate::components::grid_state::{GridState, focus_when_rendered};
 use crate::components::tolerance_grid::{ROW_HEIGHT, sort_button_selector};
@@ -52,14 +52,20 @@ pub fn on_key(ev: &KeyboardEvent, grid: GridState, viewport: f64, frozen: bool) 
     match (key.as_str(), command, shift) {
         ("z" | "Z", true, false) => {
             ev.prevent_default();
-            if !frozen {
+            if frozen {
+                grid.notice
+                    .set(Some(grid_commands::WAITS_FOR_SUBMIT.to_string()));
+            } else {
                 undo_or_redo(grid, Table::undo);
             }
             return;
         }
         ("z" | "Z", true, true) | ("y" | "Y", true, false) => {
             ev.prevent_default();
-            if !frozen {
+            if frozen {
+                grid.notice
+                    .set(Some(grid_commands::WAITS_FOR_SUBMIT.to_string()));
+            } else {
                 undo_or_redo(grid, Table::redo);
             }
             return;

@@ -3,8 +3,11 @@ use leptos::prelude::*;
 use crate::components::{Shown, handler};
 use wasm_bindgen::JsCast;
 
+use std::sync::Arc;
+
 use crate::core::columns::Field;
-use crate::core::csv_io::{CsvFile, read_csv};
+use crate::core::csv_io::{CsvFile, Quotes, RepeatedKey, Repeats, read_csv_with};
+use crate::core::encoding::{self, Encoding};
 use crate::core::import::plan_import;
 use crate::editor::bulk::{Work, apply_in_parts};
 use crate::editor::store::TableStore;
@@ -15,6 +18,72 @@ pub struct PendingImport {
     pub name: String,
     pub file: CsvFile,
     pub mapping: Vec<Option<Field>>,
+    /// The file as read, kept so that another encoding can be picked in the preview.
+    bytes: Arc<[u8]>,
+    /// The encoding the text was read in, and the one detected.
+    encoding: Encoding,
+    detected: Encoding,
+    /// How quotes were read: as fields, or as plain text after an unclosed one.
+    quotes: Quotes,
+    /// Which row wins for a key repeated in the file; `None` until the user says.
+    pub repeats: Option<Repeats>,
+}
+
+impl PendingImport {
+    fn read(
+        name: String,
+        bytes: Arc<[u8]>,
+        encoding: Encoding,
+        detected: Encoding,
+        quotes: Quotes,
+    ) -> Self {
+        let file = read_csv_with(&encoding::decode(&bytes, encoding), quotes);
+        PendingImport {
+            name,
+            mapping: file.mapping.clone(),
+            file,
+            bytes,
+            encoding,
+            detected,
+            quotes,
+            repeats: None,
+        }
+    }
+
+    /// The same bytes read again with another encoding or quote rule.
+    fn reread(&self, encoding: Encoding, quotes: Quotes) -> Self {
+        Self::read(
+            self.name.clone(),
+            self.bytes.clone(),
+            encoding,
+            self.detected,
+            quotes,
+        )
+    }
+
+    /// The rule for repeated keys: the user's, or none needed.
+    fn repeats_rule(&self, repeated: &[RepeatedKey]) -> Option<Repeats> {
+        if repeated.is_empty() {
+            Some(Repeats::LastWins)
+        } else {
+            self.repeats
+        }
+    }
+
+    /// What the preview says of the encoding: plainly when it was not UTF-8.
+    fn encoding_note(&self) -> String {
+        if self.encoding != self.detected {
+            format!("Read as {} (chosen).", self.encoding.label())
+        } else if self.encoding == Encoding::Windows1252 {
+            format!(
+                "Read as {}: the file is not UTF-8, as Excel's plain \"CSV (Comma delimited)\" \
+                 writes it. If letters look wrong below, pick the encoding it was saved in.",
+                self.encoding.label()
+            )
+        } else {
+            format!("Read as {}.", self.encoding.label())
+        }
+    }
 }
 
 /// Reads a picked or dropped file into the import preview, or says in `notice` what is wrong.
@@ -36,18 +105,21 @@ pub fn start_import(
 }
 
 /// Reads a file the user picked or dropped into a pending import, or says what is wrong.
+/// The bytes are read, not the browser's UTF-8 text, so that a file Excel wrote in the
+/// computer's code page is not silently garbled (`core::encoding`).
 async fn read_import(file: web_sys::File) -> Result<PendingImport, String> {
-    let text = wasm_bindgen_futures::JsFuture::from(file.text())
+    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
         .await
-        .map_err(|err| format!("{} could not be read: {err:?}", file.name()))?
-        .as_string()
-        .unwrap_or_default();
-    let csv = read_csv(&text);
-    Ok(PendingImport {
-        name: file.name(),
-        mapping: csv.mapping.clone(),
-        file: csv,
-    })
+        .map_err(|err| format!("{} could not be read: {err:?}", file.name()))?;
+    let bytes: Arc<[u8]> = js_sys::Uint8Array::new(&buffer).to_vec().into();
+    let detected = encoding::detect(&bytes).map_err(|not| format!("{} {not}", file.name()))?;
+    Ok(PendingImport::read(
+        file.name(),
+        bytes,
+        detected,
+        detected,
+        Quotes::Fields,
+    ))
 }
 
 /// The preview of an import: which table column each file column fills (editable), and what
@@ -63,27 +135,48 @@ pub fn ImportPanel(
     #[prop(into)]
     frozen: Signal<bool>,
 ) -> impl IntoView {
+    // Keys repeated within the file, for the mapping in force.
+    let repeated = Memo::new(move |_| {
+        pending.with(|p| {
+            p.as_ref()
+                .map(|p| p.file.repeated_keys(&p.mapping))
+                .unwrap_or_default()
+        })
+    });
+    let rule = move || {
+        pending.with(|p| {
+            p.as_ref()
+                .and_then(|p| repeated.with(|r| p.repeats_rule(r)))
+        })
+    };
     let summary = move || {
         pending.with(|p| {
             p.as_ref().map(|p| {
+                let repeats = repeated
+                    .with(|r| p.repeats_rule(r))
+                    .unwrap_or(Repeats::LastWins);
                 store.with(|t| {
                     p.file
-                        .summarize(&p.mapping, |key| t.position_of_key(key).is_some())
+                        .summarize(&p.mapping, |key| t.position_of_key(key).is_some(), repeats)
                 })
             })
         })
     };
-    // `frozen` already covers another change in parts (`work`).
-    let busy = move || frozen.get();
+    // `frozen` already covers another change in parts (`work`); a repeated key waits for
+    // the user's choice.
+    let busy = move || frozen.get() || rule().is_none();
     let apply = move |_| {
         if frozen.get_untracked() {
             return;
         }
+        let Some(repeats) = rule() else {
+            return;
+        };
         let Some(import) = pending.get_untracked() else {
             return;
         };
         let counts = summary();
-        let plan = store.with(|t| plan_import(&import.file, &import.mapping, t));
+        let plan = store.with(|t| plan_import(&import.file, &import.mapping, t, repeats));
         pending.set(None);
         // Applied in parts with a progress bar, as one undo step: updates first, then the
         // added rows.
@@ -110,22 +203,150 @@ pub fn ImportPanel(
             }
         });
     };
+    // A file of thousands of columns shows its first ones and those a header maps: a menu
+    // per column would freeze the page for seconds.
     let columns = move || {
         pending.with(|p| {
             p.as_ref()
                 .map(|p| {
-                    let headers = p.file.header.clone().unwrap_or_default();
+                    let headers = p.file.header.as_deref().unwrap_or_default();
                     (0..p.mapping.len())
+                        .filter(|&i| i < SHOWN_COLUMNS || p.mapping[i].is_some())
                         .map(|i| (i, headers.get(i).cloned().unwrap_or_default()))
                         .collect::<Vec<_>>()
                 })
                 .unwrap_or_default()
         })
     };
+    let hidden_columns = move || {
+        pending.with(|p| {
+            let p = p.as_ref()?;
+            let hidden = (SHOWN_COLUMNS..p.mapping.len())
+                .filter(|&i| p.mapping[i].is_none())
+                .count();
+            (hidden > 0).then(|| {
+                format!("{hidden} more columns are not shown; they are ignored, as no header names a table column.")
+            })
+        })
+    };
+    let unclosed = move || {
+        pending.with(|p| {
+            p.as_ref()
+                .and_then(|p| p.file.unclosed_quote.map(|q| q.message()))
+        })
+    };
+    let literal_quotes =
+        move || pending.with(|p| p.as_ref().is_some_and(|p| p.quotes == Quotes::Literal));
+    let set_quotes = move |quotes| {
+        pending.update(|p| {
+            if let Some(p) = p {
+                *p = p.reread(p.encoding, quotes);
+            }
+        })
+    };
+    let repeated_text = move || {
+        repeated.with(|repeated| {
+            let mut lines: Vec<String> = repeated
+                .iter()
+                .take(SHOWN_REPEATS)
+                .map(|r| format!("Key {} is on lines {}.", r.key, listed(&r.rows)))
+                .collect();
+            if repeated.len() > SHOWN_REPEATS {
+                lines.push(format!(
+                    "… and {} more keys.",
+                    repeated.len() - SHOWN_REPEATS
+                ));
+            }
+            lines
+        })
+    };
+    let choose = move |repeats| {
+        pending.update(|p| {
+            if let Some(p) = p {
+                p.repeats = Some(repeats);
+            }
+        })
+    };
     view! {
         <Shown when=move || pending.with(Option::is_some)>
             <section class="import-panel" aria-label="Import preview">
                 <h2>{move || pending.with(|p| p.as_ref().map(|p| format!("Import {}", p.name)))}</h2>
+                <p class="import-encoding">
+                    {move || pending.with(|p| p.as_ref().map(PendingImport::encoding_note))}
+                </p>
+                <label>
+                    "Encoding"
+                    <select on:change=handler(move |ev| {
+                        let Some(chosen) = Encoding::from_id(&event_target_value(&ev)) else {
+                            return;
+                        };
+                        pending.update(|p| {
+                            if let Some(p) = p {
+                                *p = p.reread(chosen, p.quotes);
+                            }
+                        });
+                    })>
+                        {Encoding::CHOICES
+                            .into_iter()
+                            .map(|choice| {
+                                view! {
+                                    <option
+                                        value=choice.id()
+                                        selected=move || {
+                                            pending.with(|p| p.as_ref().map(|p| p.encoding)) == Some(choice)
+                                        }
+                                    >
+                                        {choice.label()}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+                <Shown when=move || unclosed().is_some()>
+                    <p class="import-warning" role="alert">
+                        {unclosed}
+                        " "
+                        <button type="button" on:click=handler(move |_| set_quotes(Quotes::Literal))>
+                            "Read quotes as plain text"
+                        </button>
+                    </p>
+                </Shown>
+                <Shown when=literal_quotes>
+                    <p class="import-note">
+                        "Quotes are read as plain text: each line is one row. "
+                        <button type="button" on:click=handler(move |_| set_quotes(Quotes::Fields))>
+                            "Read quotes as fields again"
+                        </button>
+                    </p>
+                </Shown>
+                <Shown when=move || repeated.with(|r| !r.is_empty())>
+                    <fieldset class="import-repeats">
+                        <legend>"Some keys are in the file more than once; which row wins?"</legend>
+                        <ul>
+                            {move || repeated_text().into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+                        </ul>
+                        <label>
+                            <input
+                                type="radio"
+                                name="import-repeats"
+                                prop:checked=move || pending.with(|p| p.as_ref().and_then(|p| p.repeats)) == Some(Repeats::LastWins)
+                                on:change=handler(move |_| choose(Repeats::LastWins))
+                            />
+                            "The last row with the key"
+                        </label>
+                        <label>
+                            <input
+                                type="radio"
+                                name="import-repeats"
+                                prop:checked=move || pending.with(|p| p.as_ref().and_then(|p| p.repeats)) == Some(Repeats::FirstWins)
+                                on:change=handler(move |_| choose(Repeats::FirstWins))
+                            />
+                            "The first row with the key"
+                        </label>
+                        <p>"Or cancel the import and correct the file."</p>
+                    </fieldset>
+                </Shown>
                 <div class="import-mapping">
                     <For each=columns key=|(i, header)| (*i, header.clone()) let((index, header))>
                         <label>
@@ -158,6 +379,9 @@ pub fn ImportPanel(
                         </label>
                     </For>
                 </div>
+                <Shown when=move || hidden_columns().is_some()>
+                    <p class="import-note">{hidden_columns}</p>
+                </Shown>
                 <p class="import-summary" role="status">
                     {move || summary().map(|s| format!(
                         "{} rows will be added, {} updated, {} have problems.",
@@ -168,6 +392,26 @@ pub fn ImportPanel(
                 <button type="button" on:click=handler(move |_| pending.set(None))>"Cancel import"</button>
             </section>
         </Shown>
+    }
+}
+
+/// Columns of the file offered in the preview beyond those a header maps.
+const SHOWN_COLUMNS: usize = 20;
+/// Repeated keys listed by name; the rest are counted.
+const SHOWN_REPEATS: usize = 5;
+
+/// "2, 4 and 7".
+fn listed(lines: &[usize]) -> String {
+    match lines {
+        [] => String::new(),
+        [only] => only.to_string(),
+        [rest @ .., last] => format!(
+            "{} and {last}",
+            rest.iter()
+                .map(usize::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     }
 }
 

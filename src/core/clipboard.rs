@@ -92,6 +92,75 @@ impl Grid {
             cell.start += 1;
         }
     }
+
+    /// Removes the escapes [`defuse_splits`] put after splitters inside the cell just ended.
+    pub(crate) fn restore_last_cell_splits(&mut self) {
+        let Some(cell) = self.cells.last_mut() else {
+            return;
+        };
+        // The cell is the text's tail: rewrite it in place only when it holds an escape.
+        if let std::borrow::Cow::Owned(restored) = restore_splits(&self.text[cell.clone()]) {
+            self.text.truncate(cell.start);
+            self.text.push_str(&restored);
+            cell.end = self.text.len();
+        }
+    }
+}
+
+/// Where a spreadsheet in a locale whose list separator is the semicolon (German, French,
+/// Dutch…) splits a line of a comma-separated file: its every semicolon, quoted or not.
+pub(crate) const SPLITTERS: [char; 1] = [';'];
+
+/// [`escape_formula`] for the part of a cell after each splitter, too: split on the other
+/// separator, "Rejected;=1+1" would give a cell "=1+1". After a splitter followed by a
+/// formula start, a quote (which that reader would take as opening a field) or an escape, an
+/// apostrophe goes in ("Rejected;'=1+1"), so [`restore_splits`] gives back exactly the cell.
+pub fn defuse_splits(cell: &str) -> std::borrow::Cow<'_, str> {
+    let needs = |at: usize| split_needs_escape(&cell[at + 1..]);
+    if !cell.match_indices(SPLITTERS).any(|(at, _)| needs(at)) {
+        return cell.into();
+    }
+    let mut out = String::with_capacity(cell.len() + 4);
+    let mut from = 0;
+    for (at, _) in cell.match_indices(SPLITTERS) {
+        if needs(at) {
+            out.push_str(&cell[from..=at]);
+            out.push('\'');
+            from = at + 1;
+        }
+    }
+    out.push_str(&cell[from..]);
+    out.into()
+}
+
+fn split_needs_escape(rest: &str) -> bool {
+    rest.starts_with('"') || needs_escape(rest) || split_is_escaped(rest)
+}
+
+fn split_is_escaped(rest: &str) -> bool {
+    let mut chars = rest.chars();
+    chars.next() == Some('\'')
+        && chars
+            .next()
+            .is_some_and(|c| c == '\'' || c == '"' || FORMULA_STARTS.contains(&c))
+}
+
+/// The reverse of [`defuse_splits`].
+pub fn restore_splits(cell: &str) -> std::borrow::Cow<'_, str> {
+    let escaped = |at: usize| split_is_escaped(&cell[at + 1..]);
+    if !cell.match_indices(SPLITTERS).any(|(at, _)| escaped(at)) {
+        return cell.into();
+    }
+    let mut out = String::with_capacity(cell.len());
+    let mut from = 0;
+    for (at, _) in cell.match_indices(SPLITTERS) {
+        if escaped(at) {
+            out.push_str(&cell[from..=at]);
+            from = at + 2;
+        }
+    }
+    out.push_str(&cell[from..]);
+    out.into()
 }
 
 /// A row of a [`Grid`].

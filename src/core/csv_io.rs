@@ -4,7 +4,7 @@
 //! and defuses formulas. Hand-written rather than the `csv` crate: a few dozen lines instead of
 //! tens of kilobytes of wasm; tests/properties.rs checks both directions against the crate.
 
-use crate::core::clipboard::{Grid, Row, escape_formula, push_cell};
+use crate::core::clipboard::{Grid, Row, defuse_splits, escape_formula, push_cell};
 use crate::core::columns::{EDITABLE_COUNT, Field};
 use crate::core::draft::RowDraft;
 use crate::core::multistatus::RowOutcome;
@@ -21,19 +21,73 @@ pub struct CsvFile {
     /// The data rows (the header excluded).
     pub rows: Grid,
     pub delimiter: u8,
+    /// A quote that opened a field and never closed: everything after it was read into that
+    /// one cell, which the preview must say.
+    pub unclosed_quote: Option<UnclosedQuote>,
+    /// The line (from 1) each data row starts on, as a spreadsheet numbers its rows.
+    pub lines: Vec<u32>,
+}
+
+/// Where an unclosed quote opened, by the file's lines (counted from 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnclosedQuote {
+    /// The line the quote is on.
+    pub line: usize,
+    /// The file's last line: lines `line + 1 ..= last_line` were read into the quoted cell.
+    pub last_line: usize,
+}
+
+impl UnclosedQuote {
+    /// The preview's sentence.
+    pub fn message(&self) -> String {
+        let swallowed = match self.last_line - self.line {
+            0 => "the rest of that line was read into one cell".to_string(),
+            1 => format!("line {} was read into one cell with it", self.last_line),
+            _ => format!(
+                "lines {}–{} were read into one cell with it",
+                self.line + 1,
+                self.last_line
+            ),
+        };
+        format!(
+            "A quote opened on line {} never closes; {swallowed}.",
+            self.line
+        )
+    }
+}
+
+/// How a reader treats `"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quotes {
+    /// As RFC 4180 and Excel: a field may be quoted.
+    Fields,
+    /// Every quote is a plain character: for a file whose stray quote would swallow the rest.
+    Literal,
 }
 
 /// Reads a CSV file's text; any text reads (see [`read_record`]). Without a recognisable header, the columns are taken to be the
 /// editable ones in table order and the first row is data.
 pub fn read_csv(text: &str) -> CsvFile {
+    read_csv_with(text, Quotes::Fields)
+}
+
+/// [`read_csv`], with quotes read as `quotes` says.
+pub fn read_csv_with(text: &str, quotes: Quotes) -> CsvFile {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let delimiter = detect_delimiter(text);
+    let mut reader = Reader {
+        delimiter,
+        quotes,
+        unclosed_at: None,
+        lines: Vec::new(),
+        counted: (0, 1),
+    };
     let mut pos = 0;
     // The first record decides: a header (it names a column) or already data.
     let mut grid = Grid::new();
     let mut header = None;
     let mut mapping = Vec::new();
-    if read_record(text, &mut pos, delimiter, &mut grid) {
+    if reader.record(text, &mut pos, &mut grid) {
         let first = grid.row(0).map(|r| r.iter().collect::<Vec<_>>());
         let guessed: Vec<Option<Field>> = first
             .iter()
@@ -44,28 +98,86 @@ pub fn read_csv(text: &str) -> CsvFile {
             header = first.map(|cells| cells.iter().map(|c| c.to_string()).collect());
             mapping = dedupe(guessed);
             grid = Grid::new();
+            reader.lines.clear();
         }
     }
-    while read_record(text, &mut pos, delimiter, &mut grid) {}
+    while reader.record(text, &mut pos, &mut grid) {}
     if header.is_none() {
         mapping = (0..grid.width())
             .map(|i| Field::EDITABLE.get(i).copied())
             .collect();
     }
+    let unclosed_quote = reader.unclosed_at.map(|at| UnclosedQuote {
+        line: line_of(text, at),
+        last_line: line_of(text, text.trim_end_matches(['\r', '\n']).len()),
+    });
     CsvFile {
         header,
         mapping,
         rows: grid,
         delimiter,
+        unclosed_quote,
+        lines: reader.lines,
+    }
+}
+
+/// The line (from 1) that byte `at` is on; CRLF, LF and CR each end a line.
+fn line_of(text: &str, at: usize) -> usize {
+    let before = &text.as_bytes()[..at.min(text.len())];
+    let lone_cr = before
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\r' && before.get(i + 1) != Some(&b'\n'))
+        .count();
+    1 + before.iter().filter(|&&b| b == b'\n').count() + lone_cr
+}
+
+/// One pass over a file: its delimiter, how quotes are read, and the unclosed quote seen.
+struct Reader {
+    delimiter: u8,
+    quotes: Quotes,
+    /// The byte where a quote opened that never closed.
+    unclosed_at: Option<usize>,
+    /// The line each record read starts on.
+    lines: Vec<u32>,
+    /// Lines counted so far: up to this byte, the line it is on.
+    counted: (usize, u32),
+}
+
+impl Reader {
+    fn record(&mut self, text: &str, pos: &mut usize, grid: &mut Grid) -> bool {
+        let Some(start) = read_record(
+            text,
+            pos,
+            self.delimiter,
+            grid,
+            self.quotes,
+            &mut self.unclosed_at,
+        ) else {
+            return false;
+        };
+        let (from, line) = self.counted;
+        let line = line + line_of(&text[from..], start - from) as u32 - 1;
+        self.counted = (start, line);
+        self.lines.push(line);
+        true
     }
 }
 
 /// Reads the record starting at byte `pos` into a new row of `grid`, formula escapes removed,
-/// and moves `pos` past it; `false` at the end of the text. As Excel and the `csv` crate read:
+/// and moves `pos` past it; its first byte, or `None` at the end of the text. As Excel and the `csv` crate read:
 /// blank lines are skipped; a quoted field may hold delimiters, line breaks and doubled quotes;
 /// text after a closing quote, and a quote inside an unquoted field, are kept literally; an
-/// unclosed quote runs to the end of the text; CRLF, LF and CR all end a record.
-fn read_record(text: &str, pos: &mut usize, delimiter: u8, grid: &mut Grid) -> bool {
+/// unclosed quote runs to the end of the text (and its place goes in `unclosed_at`); CRLF, LF
+/// and CR all end a record. With [`Quotes::Literal`] a quote is a character like any other.
+fn read_record(
+    text: &str,
+    pos: &mut usize,
+    delimiter: u8,
+    grid: &mut Grid,
+    quotes: Quotes,
+    unclosed_at: &mut Option<usize>,
+) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut at = *pos;
     while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
@@ -73,15 +185,18 @@ fn read_record(text: &str, pos: &mut usize, delimiter: u8, grid: &mut Grid) -> b
     }
     if at == bytes.len() {
         *pos = at;
-        return false;
+        return None;
     }
+    let record_start = at;
     loop {
         let start = grid.len();
-        if bytes.get(at) == Some(&b'"') {
+        if quotes == Quotes::Fields && bytes.get(at) == Some(&b'"') {
+            let opened = at;
             at += 1;
             loop {
                 match bytes[at..].iter().position(|&b| b == b'"') {
                     None => {
+                        unclosed_at.get_or_insert(opened);
                         grid.push_str(&text[at..]);
                         at = bytes.len();
                         break;
@@ -105,6 +220,7 @@ fn read_record(text: &str, pos: &mut usize, delimiter: u8, grid: &mut Grid) -> b
         grid.push_str(&text[rest..at]);
         grid.end_cell(start);
         grid.unescape_last_cell();
+        grid.restore_last_cell_splits();
         match bytes.get(at) {
             Some(&b) if b == delimiter => at += 1,
             Some(b'\r') if bytes.get(at + 1) == Some(&b'\n') => {
@@ -120,7 +236,7 @@ fn read_record(text: &str, pos: &mut usize, delimiter: u8, grid: &mut Grid) -> b
     }
     grid.end_row();
     *pos = at;
-    true
+    Some(record_start)
 }
 
 /// Two file columns naming one field: the first wins, as a person reading it would assume.
@@ -173,15 +289,80 @@ impl CsvFile {
         cells
     }
 
+    /// Keys that more than one row of the file holds, with the lines those rows start on
+    /// (as a spreadsheet numbers its rows), in file order.
+    pub fn repeated_keys(&self, mapping: &[Option<Field>]) -> Vec<RepeatedKey> {
+        let mut rows_of: std::collections::HashMap<i32, Vec<usize>> = Default::default();
+        let mut order = Vec::new();
+        for (index, key) in self.keys(mapping) {
+            if let Some(key) = key {
+                let rows = rows_of.entry(key).or_default();
+                if rows.len() == 1 {
+                    order.push(key);
+                }
+                rows.push(self.lines.get(index).map_or(index + 1, |&l| l as usize));
+            }
+        }
+        order
+            .into_iter()
+            .map(|key| RepeatedKey {
+                key,
+                rows: rows_of.remove(&key).unwrap_or_default(),
+            })
+            .collect()
+    }
+
+    /// Each non-blank data row's index and key (when it reads as one).
+    fn keys<'a>(
+        &'a self,
+        mapping: &'a [Option<Field>],
+    ) -> impl Iterator<Item = (usize, Option<i32>)> + 'a {
+        self.rows
+            .rows()
+            .enumerate()
+            .filter(|(_, row)| !row.is_blank())
+            .map(|(index, row)| {
+                let key = Self::editable_cells(row, mapping)[0];
+                (index, key.and_then(|k| validate::parse_key(k).ok()))
+            })
+    }
+
+    /// The non-blank data rows an import applies: with a key repeated in the file, only the
+    /// row `repeats` picks; every row without a readable key (it is a problem row).
+    pub fn applied_rows<'a>(
+        &'a self,
+        mapping: &'a [Option<Field>],
+        repeats: Repeats,
+    ) -> impl Iterator<Item = Row<'a>> + 'a {
+        let mut winner: std::collections::HashMap<i32, usize> = Default::default();
+        for (index, key) in self.keys(mapping) {
+            if let Some(key) = key {
+                match repeats {
+                    Repeats::FirstWins => {
+                        winner.entry(key).or_insert(index);
+                    }
+                    Repeats::LastWins => {
+                        winner.insert(key, index);
+                    }
+                }
+            }
+        }
+        self.keys(mapping).filter_map(move |(index, key)| {
+            let applied = key.is_none_or(|key| winner.get(&key) == Some(&index));
+            applied.then(|| self.rows.row(index)).flatten()
+        })
+    }
+
     /// What applying the file would do, for the preview: counted against the keys the table
-    /// already holds.
+    /// already holds, one row per key as `repeats` picks.
     pub fn summarize(
         &self,
         mapping: &[Option<Field>],
         table_has_key: impl Fn(i32) -> bool,
+        repeats: Repeats,
     ) -> ImportSummary {
         let mut summary = ImportSummary::default();
-        for row in self.rows.rows().filter(|r| !r.is_blank()) {
+        for row in self.applied_rows(mapping, repeats) {
             let cells = Self::editable_cells(row, mapping);
             let problem = Field::EDITABLE
                 .iter()
@@ -198,6 +379,21 @@ impl CsvFile {
     }
 }
 
+/// A key that several rows of one file hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepeatedKey {
+    pub key: i32,
+    /// The lines of the file's rows holding it (the header is line 1).
+    pub rows: Vec<usize>,
+}
+
+/// Which row wins for a key repeated within one file; the user chooses in the preview.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Repeats {
+    FirstWins,
+    LastWins,
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ImportSummary {
     pub added: usize,
@@ -205,7 +401,9 @@ pub struct ImportSummary {
     pub with_problems: usize,
 }
 
-/// Writes a CSV file: BOM, comma-separated, CRLF, every cell defused against formulas.
+/// Writes a CSV file: BOM, comma-separated, CRLF, every cell defused against formulas at its
+/// start and after every comma and semicolon in it, so that no split of a line, on commas or
+/// on semicolons, yields a cell that starts a formula (`defuse_splits`; import takes it off).
 pub fn write_csv<R, C, S>(header: &[&str], rows: R) -> String
 where
     R: IntoIterator<Item = C>,
@@ -218,13 +416,13 @@ where
         write_record(
             &mut out,
             row.into_iter()
-                .map(|c| escape_formula(c.as_ref()).into_owned()),
+                .map(|c| defuse_splits(&escape_formula(c.as_ref())).into_owned()),
         );
     }
     out
 }
 
-/// One record and its CRLF. A cell holding a comma, quote or line break is quoted (inner
+/// One record and its CRLF. A cell holding a splitter, quote or line break is quoted (inner
 /// quotes doubled); a record that would be an empty line is written `""` so it reads back.
 fn write_record<S: AsRef<str>>(out: &mut String, cells: impl IntoIterator<Item = S>) {
     let start = out.len();
@@ -232,7 +430,9 @@ fn write_record<S: AsRef<str>>(out: &mut String, cells: impl IntoIterator<Item =
         if i > 0 {
             out.push(',');
         }
-        push_cell(out, cell.as_ref(), ',');
+        // A cell holding a semicolon is quoted too, for a reader that splits on it.
+        let cell = cell.as_ref();
+        push_cell(out, cell, if cell.contains(';') { ';' } else { ',' });
     }
     if out.len() == start {
         out.push_str("\"\"");

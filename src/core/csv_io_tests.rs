@@ -38,7 +38,7 @@ fn bom_semicolons_and_titles_as_european_excel_writes_them() {
         rows(&file),
         [["1", "1,5", "GRP", "ACH"], ["2", "3", "a;b", ""]]
     );
-    let summary = file.summarize(&file.mapping, |k| k == 2);
+    let summary = file.summarize(&file.mapping, |k| k == 2, Repeats::LastWins);
     assert_eq!(
         summary,
         ImportSummary {
@@ -104,4 +104,164 @@ fn tabs_are_detected_and_empty_text_reads_as_no_rows() {
     assert_eq!(rows(&file), [["1", "2"]]);
     let empty = read_csv("");
     assert!(empty.rows.is_empty() && empty.mapping.is_empty());
+}
+
+/// The cells a spreadsheet reading `line` with `delimiter` (and the usual quote rules) sees:
+/// a quote opens a field only as its first character.
+fn split_as_spreadsheet(line: &str, delimiter: u8) -> Vec<String> {
+    let mut grid = Grid::default();
+    let mut pos = 0;
+    read_record(
+        line,
+        &mut pos,
+        delimiter,
+        &mut grid,
+        Quotes::Fields,
+        &mut None,
+    );
+    // read_record takes the formula escape off; a spreadsheet does not, so read raw cells.
+    let mut cells = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = line.trim_end_matches(['\r', '\n']).chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            '"' if quoted => quoted = false,
+            '"' if field.is_empty() => quoted = true,
+            c if !quoted && c as u32 == u32::from(delimiter) => {
+                cells.push(std::mem::take(&mut field))
+            }
+            c => field.push(c),
+        }
+    }
+    cells.push(field);
+    assert_eq!(
+        cells.len(),
+        grid.rows().next().map_or(0, |row| row.len()),
+        "{line:?}"
+    );
+    cells
+}
+
+fn is_formula(cell: &str) -> bool {
+    cell.starts_with(['=', '+', '-', '@', '\t', '\r'])
+        && !cell[1..].chars().all(|c| c.is_ascii_digit() || c == '.')
+}
+
+#[test]
+fn no_split_of_an_exported_line_yields_a_formula() {
+    let cells = [
+        "Rejected;=1+1",
+        "a;=HYPERLINK(\"x\")",
+        "b,@SUM(1)",
+        "c\t+1",
+        "=1+1",
+        "-5",
+        ";-cmd",
+    ];
+    let text = write_csv(&["message"], cells.iter().map(|c| [*c]));
+    for line in text
+        .trim_start_matches('\u{feff}')
+        .split("\r\n")
+        .skip(1)
+        .filter(|l| !l.is_empty())
+    {
+        for delimiter in [b',', b';'] {
+            for cell in split_as_spreadsheet(line, delimiter) {
+                assert!(
+                    !is_formula(&cell),
+                    "{line:?} split by {:?} gives {cell:?}",
+                    delimiter as char
+                );
+            }
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+proptest::proptest! {
+    #[test]
+    fn no_split_of_any_exported_line_yields_a_formula(
+        row in proptest::collection::vec("[a-z=+@;,\t\"' -]{0,8}", 1..5)
+    ) {
+        let text = write_csv(&["a"], [row.clone()]);
+        // What is written reads back exactly.
+        let back = read_csv(&text);
+        // The header "a" names no column, so it reads as a first data row.
+        let last = back.rows.row_count().saturating_sub(1);
+        let read: Vec<String> = back.rows.row(last).map(|r| r.iter().map(str::to_string).collect()).unwrap_or_default();
+        if row.iter().any(|c| !c.trim().is_empty()) {
+            proptest::prop_assert_eq!(&read, &row);
+        }
+        let line = text.trim_start_matches('\u{feff}').split("\r\n").nth(1).unwrap_or_default();
+        for delimiter in [b',', b';'] {
+            for cell in split_as_spreadsheet(line, delimiter) {
+                proptest::prop_assert!(!is_formula(&cell), "{:?} split by {:?} gives {:?}", line, delimiter as char, cell);
+            }
+        }
+    }
+}
+
+#[test]
+fn an_unclosed_quote_says_where_it_opened_and_what_it_swallowed() {
+    let lines: Vec<String> = (1..=10)
+        .map(|i| match i {
+            5 => "\"GRP005,1.25".to_string(),
+            _ => format!("GRP{i:03},1.25"),
+        })
+        .collect();
+    let text = format!("Group ID,Tolerance amount\r\n{}\r\n", lines.join("\r\n"));
+    let file = read_csv(&text);
+    let quote = file.unclosed_quote.unwrap();
+    assert_eq!(
+        quote,
+        UnclosedQuote {
+            line: 6,
+            last_line: 11
+        }
+    );
+    assert_eq!(
+        quote.message(),
+        "A quote opened on line 6 never closes; lines 7–11 were read into one cell with it."
+    );
+    assert_eq!(file.rows.row_count(), 5);
+    // Read again with quotes as plain text: every line is a row of its own.
+    let literal = read_csv_with(&text, Quotes::Literal);
+    assert_eq!(literal.unclosed_quote, None);
+    assert_eq!(literal.rows.row_count(), 10);
+    assert_eq!(literal.rows.row(4).unwrap().get(0), Some("\"GRP005"));
+    assert_eq!(read_csv("a,b\r\n1,2\r\n").unclosed_quote, None);
+}
+
+#[test]
+fn keys_repeated_in_a_file_are_listed_and_counted_once_as_chosen() {
+    let file = read_csv(
+        "Tolerance key,Tolerance amount\r\n1,1.00\r\n2,2.00\r\n1,3.00\r\n\r\n2,4.00\r\n1,5.00\r\n",
+    );
+    assert_eq!(
+        file.repeated_keys(&file.mapping),
+        [
+            RepeatedKey {
+                key: 1,
+                rows: vec![2, 4, 7]
+            },
+            RepeatedKey {
+                key: 2,
+                rows: vec![3, 6]
+            },
+        ]
+    );
+    let summary = file.summarize(&file.mapping, |k| k == 2, Repeats::FirstWins);
+    assert_eq!((summary.added, summary.updated), (1, 1));
+    let amounts = |repeats| {
+        file.applied_rows(&file.mapping, repeats)
+            .map(|row| row.get(1).unwrap_or_default().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(amounts(Repeats::FirstWins), ["1.00", "2.00"]);
+    assert_eq!(amounts(Repeats::LastWins), ["4.00", "5.00"]);
 }

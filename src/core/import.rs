@@ -3,7 +3,7 @@
 //! applied result come from the same rules.
 
 use crate::core::columns::{EDITABLE_COUNT, Field};
-use crate::core::csv_io::CsvFile;
+use crate::core::csv_io::{CsvFile, Repeats};
 use crate::core::draft::RowId;
 use crate::core::table::Table;
 use crate::core::validate;
@@ -18,10 +18,16 @@ pub struct ImportPlan {
     pub new_rows: Vec<[String; EDITABLE_COUNT]>,
 }
 
-/// Merges `file` (its columns read as `mapping` says) into `table` by key.
-pub fn plan_import(file: &CsvFile, mapping: &[Option<Field>], table: &Table) -> ImportPlan {
+/// Merges `file` (its columns read as `mapping` says) into `table` by key; of rows repeating
+/// a key within the file, only the one `repeats` picks.
+pub fn plan_import(
+    file: &CsvFile,
+    mapping: &[Option<Field>],
+    table: &Table,
+    repeats: Repeats,
+) -> ImportPlan {
     let mut plan = ImportPlan::default();
-    for row in file.rows.rows().filter(|r| !r.is_blank()) {
+    for row in file.applied_rows(mapping, repeats) {
         let cells = CsvFile::editable_cells(row, mapping);
         let existing = cells[0]
             .and_then(|key| validate::parse_key(key).ok())
@@ -68,13 +74,20 @@ mod tests {
             "\u{feff}Tolerance key;Tolerance amount\r\n2;9,00\r\n2;9.50\r\n7;1.25\r\n\r\n",
         );
         let mut table = table();
-        let plan = plan_import(&file, &file.mapping, &table);
+        assert_eq!(
+            plan_import(&file, &file.mapping, &table, Repeats::FirstWins).edits[1],
+            (
+                table.row_at(1).unwrap().id(),
+                Field::Amount,
+                "9,00".to_string()
+            ),
+            "a key twice in the file, first wins: its first row"
+        );
+        let plan = plan_import(&file, &file.mapping, &table, Repeats::LastWins);
         let two = table.row_at(1).unwrap().id();
         assert_eq!(
             plan.edits,
             [
-                (two, Field::Key, "2".to_string()),
-                (two, Field::Amount, "9,00".to_string()),
                 (two, Field::Key, "2".to_string()),
                 (two, Field::Amount, "9.50".to_string()),
             ]
@@ -85,7 +98,7 @@ mod tests {
         assert_eq!(
             row.text(Field::Amount),
             "9.50",
-            "a key twice in the file: the last wins"
+            "a key twice in the file, last wins: its last row"
         );
         assert_eq!(
             row.text(Field::GroupId),
@@ -105,7 +118,7 @@ mod tests {
     fn an_import_applied_after_a_sort_still_updates_the_rows_with_its_keys() {
         let file = read_csv("Tolerance key;Tolerance amount\r\n1;7.00\r\n3;9.00\r\n");
         let mut table = table();
-        let plan = plan_import(&file, &file.mapping, &table);
+        let plan = plan_import(&file, &file.mapping, &table, Repeats::LastWins);
         // The rows are reordered between the plan and its parts (a sort while it runs).
         table.sort_by(&[(Field::Key, false)]);
         table.paste(plan.edits, plan.new_rows);
@@ -126,7 +139,7 @@ mod tests {
     fn a_changed_mapping_reads_the_columns_differently() {
         let file = read_csv("5,GRP9\n");
         let mapping = [Some(Field::Key), Some(Field::GroupId)];
-        let plan = plan_import(&file, &mapping, &table());
+        let plan = plan_import(&file, &mapping, &table(), Repeats::LastWins);
         assert_eq!(plan.new_rows, [["5", "", "GRP9", ""].map(String::from)]);
     }
 }

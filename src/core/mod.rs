@@ -8,6 +8,7 @@ pub mod config;
 pub mod csv_io;
 mod decimal;
 pub mod draft;
+pub mod encoding;
 pub mod envelope;
 pub mod filter;
 pub mod history;

@@ -38,6 +38,18 @@ pub enum ProblemKind {
     NotADate,
     /// Another row has the same key; both rows are flagged.
     DuplicateKey(i32),
+    /// A character nobody sees, or one that changes how the text around it is shown (a
+    /// zero-width space, a direction control, a line break): the cell looks right and is not.
+    /// `at` counts characters from 1, in the trimmed text.
+    Hidden {
+        code: u32,
+        at: u32,
+    },
+    /// An amount whose digits are not all zero that would arrive as 0.
+    TooSmall,
+    /// An amount with more significant digits than a number keeps: it would not arrive as
+    /// typed (`12345678901234567890` would be `12345678901234567000`).
+    TooPrecise,
 }
 
 /// A problem in a named column, as shown next to the cell.
@@ -102,6 +114,29 @@ impl fmt::Display for Problem {
                 f,
                 "{title} {key} is used by more than one row; each key must be unique."
             ),
+            ProblemKind::Hidden { code, at } => {
+                let what = match char::from_u32(*code).and_then(hidden_kind) {
+                    Some(HiddenKind::LineBreak) => "a line break",
+                    Some(HiddenKind::Direction) => "a text-direction control",
+                    Some(HiddenKind::Unreadable) => {
+                        "a character the file's encoding could not read"
+                    }
+                    _ => "an invisible character",
+                };
+                write!(
+                    f,
+                    "{title} contains {what} (U+{code:04X}) as character {at}; \
+                     remove it or type the text again."
+                )
+            }
+            ProblemKind::TooSmall => {
+                write!(f, "{title} is too small to send: it would arrive as 0.")
+            }
+            ProblemKind::TooPrecise => write!(
+                f,
+                "{title} has more significant digits than a number keeps (15, as in Excel), \
+                 so it would not arrive as typed; round it."
+            ),
         }
     }
 }
@@ -133,6 +168,7 @@ pub fn parse_short_text(text: &str) -> Result<Option<String>, ProblemKind> {
 }
 
 pub fn check_short_text(text: &str) -> Result<(), ProblemKind> {
+    check_visible(text.trim())?;
     let chars = text.trim().chars().count();
     if chars > MAX_TEXT_CHARS {
         return Err(ProblemKind::TooLong { chars });
@@ -156,6 +192,55 @@ pub fn check_date_time(text: &str) -> Result<(), ProblemKind> {
     }
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HiddenKind {
+    LineBreak,
+    Direction,
+    Invisible,
+    /// U+FFFD: a byte the file's encoding could not read (`core::encoding`).
+    Unreadable,
+}
+
+/// What kind of hidden character `c` is, if it is one: control characters (C0 and C1, tabs
+/// and line breaks among them), zero-width characters and joiners, the byte-order mark, the
+/// soft hyphen, and the bidirectional marks, embeddings, overrides and isolates that make
+/// "\u{202E}gnp.exe" show as "exe.png".
+fn hidden_kind(c: char) -> Option<HiddenKind> {
+    match c {
+        '\n' | '\r' | '\u{0b}' | '\u{0c}' | '\u{85}' | '\u{2028}' | '\u{2029}' => {
+            Some(HiddenKind::LineBreak)
+        }
+        '\u{061C}'
+        | '\u{200E}'
+        | '\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2066}'..='\u{2069}' => Some(HiddenKind::Direction),
+        '\u{00AD}'
+        | '\u{180E}'
+        | '\u{200B}'..='\u{200D}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{FEFF}' => Some(HiddenKind::Invisible),
+        '\u{FFFD}' => Some(HiddenKind::Unreadable),
+        c if c.is_control() => Some(HiddenKind::Invisible),
+        _ => None,
+    }
+}
+
+/// Refuses text holding a character its reader cannot see (see [`hidden_kind`]).
+fn check_visible(text: &str) -> Result<(), ProblemKind> {
+    match text
+        .chars()
+        .zip(1u32..)
+        .find(|(c, _)| hidden_kind(*c).is_some())
+    {
+        Some((c, at)) => Err(ProblemKind::Hidden {
+            code: u32::from(c),
+            at,
+        }),
+        None => Ok(()),
+    }
+}
+
 const CURRENCY_SIGNS: &[char] = &['$', '€', '£', '¥', '₹', '₩', '₪', '₱', '₽', '¢'];
 
 /// The shared number reader. Linear in the text, allocates only when commas must go.
@@ -164,6 +249,7 @@ fn read_number(text: &str, allow_currency: bool) -> Result<f64, ProblemKind> {
     if rest.is_empty() {
         return Err(ProblemKind::Required);
     }
+    check_visible(rest)?;
     let mut negative = false;
     if let Some(r) = rest.strip_prefix(['-', '+']) {
         negative = rest.starts_with('-');
@@ -196,7 +282,7 @@ fn read_number(text: &str, allow_currency: bool) -> Result<f64, ProblemKind> {
         .flatten()
     {
         Some(value) => value,
-        None => read_long_number(mantissa, exponent)?,
+        None => read_long_number(mantissa, exponent, allow_currency)?,
     };
     if !value.is_finite() {
         return Err(ProblemKind::TooLarge);
@@ -204,8 +290,44 @@ fn read_number(text: &str, allow_currency: bool) -> Result<f64, ProblemKind> {
     Ok(if negative { -value } else { value })
 }
 
-/// A mantissa [`short_decimal`] does not read: commas, many digits, an exponent.
-fn read_long_number(mantissa: &str, exponent: Option<&str>) -> Result<f64, ProblemKind> {
+/// A mantissa [`short_decimal`] does not read: commas, many digits, an exponent. An amount
+/// (`exact`) must arrive as typed: not 0 for digits that are not all zero, and no more
+/// significant digits than the number written back has.
+fn read_long_number(
+    mantissa: &str,
+    exponent: Option<&str>,
+    exact: bool,
+) -> Result<f64, ProblemKind> {
+    let value = read_long_value(mantissa, exponent)?;
+    if exact && value.is_finite() {
+        let typed = significant_digits(mantissa.bytes());
+        if !typed.is_empty() && value == 0.0 {
+            return Err(ProblemKind::TooSmall);
+        }
+        let mut buffer = zmij::Buffer::new();
+        let written = buffer.format_finite(value);
+        let mantissa_written = written.split(['e', 'E']).next().unwrap_or(written);
+        if typed != significant_digits(mantissa_written.bytes()) {
+            return Err(ProblemKind::TooPrecise);
+        }
+    }
+    Ok(value)
+}
+
+/// The digits of a number's text from its first to its last non-zero digit ("00120.50" →
+/// "1205"): what must survive the trip through a double.
+fn significant_digits(text: impl Iterator<Item = u8>) -> Vec<u8> {
+    let mut digits: Vec<u8> = text
+        .filter(u8::is_ascii_digit)
+        .skip_while(|&d| d == b'0')
+        .collect();
+    while digits.last() == Some(&b'0') {
+        digits.pop();
+    }
+    digits
+}
+
+fn read_long_value(mantissa: &str, exponent: Option<&str>) -> Result<f64, ProblemKind> {
     check_mantissa(mantissa)?;
     let fraction = mantissa.find('.').map_or(0, |dot| mantissa.len() - dot - 1);
     let power = exponent

@@ -129,16 +129,37 @@ fn long_and_extreme_amounts_read_as_str_parse_reads_them() {
     let long = format!("{}.{}", "9".repeat(40), "1".repeat(40));
     let comma_and_exponent = ("1,234.5e2", 123_450.0);
     for (text, want) in [
-        (long.as_str(), long.parse::<f64>().unwrap()),
         comma_and_exponent,
-        ("1,234,567.890123456789", 1_234_567.890_123_456_7),
-        ("12345678901234567890", 12_345_678_901_234_567_890.0),
-        ("1e-400", 0.0),
-        ("1e-99999999999999999999999", 0.0),
+        ("1,234,567.89012345", 1_234_567.890_123_45),
+        ("12345678901234567000", 12_345_678_901_234_567_000.0),
+        ("0.30000000000000004", 0.300_000_000_000_000_04),
+        ("1e-300", 1e-300),
         ("5.", 5.0),
         ("0e5", 0.0),
+        ("0.000e-400", 0.0),
     ] {
         assert_eq!(parse_amount(text), Ok(want), "{text:?}");
+    }
+    // Not as typed: refused, never rounded to something else.
+    let megabyte_of_zeros = format!("0.{}1", "0".repeat(1 << 20));
+    for text in [
+        "1e-400",
+        "1e-99999999999999999999999",
+        megabyte_of_zeros.as_str(),
+    ] {
+        assert_eq!(
+            parse_amount(text),
+            Err(ProblemKind::TooSmall),
+            "{:.20}",
+            text
+        );
+    }
+    for text in [
+        "12345678901234567890",
+        "1,234,567.890123456789",
+        long.as_str(),
+    ] {
+        assert_eq!(parse_amount(text), Err(ProblemKind::TooPrecise), "{text:?}");
     }
     assert!(parse_amount("-0e5").unwrap().is_sign_negative());
     assert_eq!(
@@ -174,7 +195,8 @@ mod against_str_parse {
     proptest! {
         #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::with_cases(2000) })]
 
-        /// Formatted amounts read as the same text without its commas reads with `str::parse`.
+        /// Formatted amounts read as the same text without its commas reads with `str::parse`,
+        /// or are refused where that value is not what was typed.
         #[test]
         fn formatted_amounts(
             whole in "[0-9]{1,25}",
@@ -196,11 +218,79 @@ mod against_str_parse {
             }
             let want: f64 = plain.parse().unwrap();
             let got = parse_amount(&text);
-            if want.is_finite() {
-                prop_assert_eq!(got.map(f64::to_bits), Ok(want.to_bits()), "{}", text);
-            } else {
+            // The typed digits, and those of the shortest text that reads back as `want`
+            // (core's own `{:e}`, an oracle independent of the app's writer).
+            let significant = |digits: &str| {
+                let digits: String = digits.chars().filter(char::is_ascii_digit).collect();
+                digits.trim_start_matches('0').trim_end_matches('0').to_string()
+            };
+            let typed = significant(plain.split('e').next().unwrap());
+            let shortest = format!("{want:e}");
+            if !want.is_finite() {
                 prop_assert_eq!(got, Err(ProblemKind::TooLarge), "{}", text);
+            } else if want == 0.0 && !typed.is_empty() {
+                prop_assert_eq!(got, Err(ProblemKind::TooSmall), "{}", text);
+            } else if typed != significant(shortest.split('e').next().unwrap()) {
+                prop_assert_eq!(got, Err(ProblemKind::TooPrecise), "{}", text);
+            } else {
+                prop_assert_eq!(got.map(f64::to_bits), Ok(want.to_bits()), "{}", text);
             }
         }
     }
+}
+
+#[test]
+fn hidden_characters_are_problems_where_people_cannot_see_them() {
+    let msg = |field, kind| Problem::new(field, kind).to_string();
+    for (text, code, at) in [
+        ("GRP\u{200B}001", 0x200B, 4),
+        ("\u{202E}gnp.exe", 0x202E, 1),
+        ("GRP\n001", 0x0A, 4),
+        ("\u{FEFF}ACH", 0xFEFF, 1),
+        ("AC\u{00AD}H", 0xAD, 3),
+        ("A\u{2066}B", 0x2066, 2),
+    ] {
+        assert_eq!(
+            parse_short_text(text),
+            Err(ProblemKind::Hidden { code, at }),
+            "{text:?}"
+        );
+    }
+    // Spaces and line ends around the text are trimmed, not refused.
+    assert_eq!(parse_short_text("  GRP001\r\n"), Ok(Some("GRP001".into())));
+    assert_eq!(
+        parse_key("1\u{200B}7"),
+        Err(ProblemKind::Hidden {
+            code: 0x200B,
+            at: 2
+        })
+    );
+    assert_eq!(
+        msg(
+            Field::GroupId,
+            ProblemKind::Hidden {
+                code: 0x200B,
+                at: 4
+            }
+        ),
+        "Group ID contains an invisible character (U+200B) as character 4; remove it or type the text again."
+    );
+    assert!(
+        msg(
+            Field::GroupId,
+            ProblemKind::Hidden {
+                code: 0x202E,
+                at: 1
+            }
+        )
+        .contains("a text-direction control")
+    );
+    assert!(
+        msg(Field::GroupId, ProblemKind::Hidden { code: 0x0A, at: 4 })
+            .contains("a line break (U+000A)")
+    );
+    assert_eq!(
+        msg(Field::Amount, ProblemKind::TooSmall),
+        "Tolerance amount is too small to send: it would arrive as 0."
+    );
 }
