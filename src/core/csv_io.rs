@@ -292,7 +292,7 @@ impl CsvFile {
     /// Keys that more than one row of the file holds, with the lines those rows start on
     /// (as a spreadsheet numbers its rows), in file order.
     pub fn repeated_keys(&self, mapping: &[Option<Field>]) -> Vec<RepeatedKey> {
-        let mut rows_of: std::collections::HashMap<i32, Vec<usize>> = Default::default();
+        let mut rows_of: rustc_hash::FxHashMap<i32, Vec<usize>> = Default::default();
         let mut order = Vec::new();
         for (index, key) in self.keys(mapping) {
             if let Some(key) = key {
@@ -334,7 +334,7 @@ impl CsvFile {
         mapping: &'a [Option<Field>],
         repeats: Repeats,
     ) -> impl Iterator<Item = Row<'a>> + 'a {
-        let mut winner: std::collections::HashMap<i32, usize> = Default::default();
+        let mut winner: rustc_hash::FxHashMap<i32, usize> = Default::default();
         for (index, key) in self.keys(mapping) {
             if let Some(key) = key {
                 match repeats {
