@@ -10,6 +10,7 @@ mod decimal;
 pub mod draft;
 pub mod envelope;
 pub mod filter;
+pub mod header_value;
 pub mod history;
 pub mod import;
 pub mod keys;
