@@ -10,6 +10,8 @@ mod decimal;
 pub mod draft;
 pub mod envelope;
 pub mod filter;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod fuzz;
 pub mod header_value;
 pub mod history;
 pub mod import;
