@@ -229,6 +229,32 @@ mod header_values {
         );
     }
 
+    #[wasm_bindgen_test]
+    async fn databases_that_cannot_be_named_are_left_out_of_the_picker_with_one_note() {
+        use tolerance_editor::components::DatabasePicker;
+
+        let session = Session::new(direct_config());
+        let listed = vec!["LIVE".into(), "ΔELTA".into(), "ARCHIVE".into()];
+        let (sendable, refused) = header_value::split_sendable(listed);
+        session.offer_databases(sendable);
+        let note = Signal::stored(header_value::not_offered_note(&refused));
+        let host = host();
+        let _picker = leptos::mount::mount_to(host.clone(), move || {
+            view! { <DatabasePicker session not_offered=note /> }
+        });
+        let status = eventually(|| host.query_selector("[role=status]").ok().flatten()).await;
+        assert_eq!(
+            status.text_content().unwrap(),
+            "VBA lists a database that is not offered here: its name cannot be sent in a \
+             request: “ΔELTA” (it has “Δ” (U+0394) at character 1)."
+        );
+        let options: Vec<_> = all(&host, "option")
+            .iter()
+            .map(|o| o.text_content().unwrap_or_default())
+            .collect();
+        assert_eq!(options, ["LIVE", "ARCHIVE"]);
+    }
+
     /// The core's rule against the browser's own `Headers`, on values built from the
     /// characters where the two could part: line breaks, NUL, controls, the Latin-1 edge,
     /// invisible and astral characters, at the ends and inside.
