@@ -134,6 +134,155 @@ async fn the_database_picker_shows_the_database_in_use_when_its_options_change()
     assert_eq!(value(), "TEST");
 }
 
+mod header_values {
+    use super::*;
+    use tolerance_editor::api::{self, ApiError, Connection, RequestError};
+    use tolerance_editor::components::SignInForm;
+    use tolerance_editor::core::config::RuntimeConfig;
+    use tolerance_editor::core::header_value;
+    use tolerance_editor::editor::session::Session;
+    use web_sys::HtmlInputElement;
+
+    /// Direct mode against a port nothing listens on: no test here may reach a server.
+    fn direct_config() -> RuntimeConfig {
+        RuntimeConfig::parse(
+            r#"{"apiBaseUrl":"http://127.0.0.1:9/","mode":"direct","clientId":"c","clientCode":"d","databases":["LIVE"]}"#,
+        )
+        .unwrap()
+    }
+
+    fn type_into(host: &Element, name: &str, text: &str) {
+        let input: HtmlInputElement = host
+            .query_selector(&format!("input[name={name}]"))
+            .unwrap()
+            .unwrap()
+            .unchecked_into();
+        input.set_value(text);
+        let event = web_sys::Event::new("input").unwrap();
+        input.dispatch_event(&event).unwrap();
+    }
+
+    #[wasm_bindgen_test]
+    async fn an_api_key_a_header_cannot_carry_is_named_at_its_field() {
+        let session = Session::new(direct_config());
+        let host = host();
+        let _form = leptos::mount::mount_to(host.clone(), move || view! { <SignInForm session /> });
+        type_into(&host, "username", "demo");
+        type_into(&host, "password", "demo");
+        // A zero-width space, as a key copied from a web page may carry.
+        type_into(&host, "api-key", "demo\u{200B}-api-key");
+        let button: HtmlElement = host
+            .query_selector("button[type=submit]")
+            .unwrap()
+            .unwrap()
+            .unchecked_into();
+        button.click();
+        let problem = eventually(|| host.query_selector("#api-key-problem").ok().flatten()).await;
+        assert_eq!(
+            problem.text_content().unwrap(),
+            "This API key cannot be sent: it has an invisible character (U+200B) at character 5. \
+             Copy it again from where your administrator gave it, or type it."
+        );
+        let key = host.query_selector("input[name=api-key]").unwrap().unwrap();
+        assert_eq!(
+            key.get_attribute("aria-describedby").as_deref(),
+            Some("api-key-problem")
+        );
+        assert_eq!(key.get_attribute("aria-invalid").as_deref(), Some("true"));
+        eventually(|| (button.text_content().as_deref() == Some("Sign in")).then_some(())).await;
+        // Typing in the field again clears its message.
+        type_into(&host, "api-key", "demo-api-key");
+        eventually(|| {
+            host.query_selector("#api-key-problem")
+                .unwrap()
+                .is_none()
+                .then_some(())
+        })
+        .await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_header_value_the_browser_refuses_is_a_typed_error_not_an_exception() {
+        let config = direct_config();
+        for (key, header) in [("a–b", "x-api-key"), ("a\nb", "x-api-key")] {
+            let conn = Connection::new(&config, "LIVE", Some(key.into()));
+            let err = api::sign_in(&conn, "demo", "demo").await.unwrap_err();
+            assert!(
+                matches!(
+                    &err,
+                    ApiError::Request(RequestError::HeaderValue { header: h, .. }) if *h == header
+                ),
+                "{err:?}"
+            );
+        }
+        let conn = Connection::new(&config, "ΔB", Some("key".into()));
+        let err = api::list_databases(&conn).await.unwrap_err();
+        assert!(
+            matches!(
+                &err,
+                ApiError::Request(RequestError::HeaderValue {
+                    header: "vbasoftware-database",
+                    ..
+                })
+            ),
+            "{err:?}"
+        );
+    }
+
+    #[wasm_bindgen_test]
+    async fn databases_that_cannot_be_named_are_left_out_of_the_picker_with_one_note() {
+        use tolerance_editor::components::DatabasePicker;
+
+        let session = Session::new(direct_config());
+        let listed = vec!["LIVE".into(), "ΔELTA".into(), "ARCHIVE".into()];
+        let (sendable, refused) = header_value::split_sendable(listed);
+        session.offer_databases(sendable);
+        let note = Signal::stored(header_value::not_offered_note(&refused));
+        let host = host();
+        let _picker = leptos::mount::mount_to(host.clone(), move || {
+            view! { <DatabasePicker session not_offered=note /> }
+        });
+        let status = eventually(|| host.query_selector("[role=status]").ok().flatten()).await;
+        assert_eq!(
+            status.text_content().unwrap(),
+            "VBA lists a database that is not offered here: its name cannot be sent in a \
+             request: “ΔELTA” (it has “Δ” (U+0394) at character 1)."
+        );
+        let options: Vec<_> = all(&host, "option")
+            .iter()
+            .map(|o| o.text_content().unwrap_or_default())
+            .collect();
+        assert_eq!(options, ["LIVE", "ARCHIVE"]);
+    }
+
+    /// The core's rule against the browser's own `Headers`, on values built from the
+    /// characters where the two could part: line breaks, NUL, controls, the Latin-1 edge,
+    /// invisible and astral characters, at the ends and inside.
+    #[wasm_bindgen_test]
+    fn the_core_check_agrees_with_the_browsers_headers() {
+        const PARTS: [&str; 17] = [
+            "a", "Z9", " ", "\t", "\n", "\r", "\0", "\u{1}", "\u{7F}", "\u{A0}", "\u{FF}",
+            "\u{100}", "\u{200B}", "–", "\u{FEFF}", "😀", "é",
+        ];
+        let mut seed: u32 = 0x2545_F491;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            seed
+        };
+        for _ in 0..5_000 {
+            let length = next() % 6;
+            let value: String = (0..length)
+                .map(|_| PARTS[next() as usize % PARTS.len()])
+                .collect();
+            let headers = web_sys::Headers::new().unwrap();
+            let browser = headers.set("x-test", &value).is_ok();
+            assert_eq!(header_value::check(&value).is_ok(), browser, "{value:?}");
+        }
+    }
+}
+
 mod grid {
     use super::*;
     use tolerance_editor::components::ToleranceGrid;

@@ -5,6 +5,7 @@
 //! from the OS, which is what makes a token impossible to guess.
 
 use std::collections::{HashMap, VecDeque};
+use std::hash::{BuildHasher, RandomState};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -46,8 +47,17 @@ struct Inner {
     /// ID and access tokens, both accepted as bearer tokens.
     tokens: HashMap<String, u64>,
     id_tokens: HashMap<u64, (String, String)>,
-    logins: HashMap<String, VecDeque<Instant>>,
+    /// Sign-in attempts in the last minute, by a keyed hash of the user name: a name of any
+    /// length costs 8 bytes, and at most [`MAX_SIGN_IN_NAMES`] names are kept.
+    logins: HashMap<u64, VecDeque<Instant>>,
+    login_names: RandomState,
 }
+
+/// How many user names the sign-in throttle follows at once. A flood of distinct names (each
+/// a guess at a different account) would otherwise grow the map without limit; past this,
+/// names not already followed are refused until the oldest fall out of the minute. Refused,
+/// not evicted: evicting would let a flood wipe a real account's count and reopen guessing.
+pub const MAX_SIGN_IN_NAMES: usize = 1000;
 
 #[derive(Debug)]
 pub struct Sessions {
@@ -71,12 +81,29 @@ impl Sessions {
     }
 
     /// Counts a sign-in attempt by `user`; `Err(seconds)` once more than `per_minute` were
-    /// made in the last minute.
+    /// made in the last minute, or while [`MAX_SIGN_IN_NAMES`] other names are followed.
     pub fn note_login(&self, user: &str, per_minute: u32) -> Result<(), u64> {
         let now = Instant::now();
         let window = Duration::from_secs(60);
         let mut inner = self.inner();
-        let attempts = inner.logins.entry(user.to_string()).or_default();
+        let name = inner.login_names.hash_one(user);
+        if !inner.logins.contains_key(&name) && inner.logins.len() >= MAX_SIGN_IN_NAMES {
+            // Only when full, so the sweep costs nothing on an ordinary day.
+            inner
+                .logins
+                .retain(|_, attempts| attempts.back().is_some_and(|at| now - *at < window));
+            if inner.logins.len() >= MAX_SIGN_IN_NAMES {
+                let soonest_free = inner
+                    .logins
+                    .values()
+                    .filter_map(|attempts| attempts.back())
+                    .map(|at| window.saturating_sub(now - *at))
+                    .min()
+                    .unwrap_or(window);
+                return Err(soonest_free.as_secs().max(1));
+            }
+        }
+        let attempts = inner.logins.entry(name).or_default();
         while attempts
             .front()
             .is_some_and(|at| now.duration_since(*at) >= window)
@@ -90,6 +117,11 @@ impl Sessions {
         }
         attempts.push_back(now);
         Ok(())
+    }
+
+    /// How many user names the sign-in throttle holds now.
+    pub fn followed_sign_in_names(&self) -> usize {
+        self.inner().logins.len()
     }
 
     /// Starts a session for `user` with access to `databases`.
@@ -243,5 +275,21 @@ mod tests {
         }
         assert!(sessions.note_login("demo", 3).unwrap_err() >= 1);
         assert!(sessions.note_login("other", 3).is_ok());
+    }
+
+    #[test]
+    fn a_flood_of_user_names_is_refused_once_the_throttle_is_full() {
+        let sessions = Sessions::new(60);
+        sessions.note_login("demo", 3).unwrap();
+        let refused = (0..MAX_SIGN_IN_NAMES * 3)
+            .filter(|n| {
+                let name = format!("guess-{n}-{}", "x".repeat(1000));
+                sessions.note_login(&name, 3).is_err()
+            })
+            .count();
+        assert_eq!(refused, MAX_SIGN_IN_NAMES * 2 + 1);
+        assert_eq!(sessions.followed_sign_in_names(), MAX_SIGN_IN_NAMES);
+        // A name already followed keeps its own count.
+        assert!(sessions.note_login("demo", 3).is_ok());
     }
 }

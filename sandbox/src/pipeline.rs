@@ -1,11 +1,11 @@
 //! The path of every request: CORS preflight, the `/vbapi/` gateway, the app's static files,
-//! then for the API a fresh activity ID, the request log, fault rules, the endpoint, and one
-//! log line on stderr.
+//! then for the API a fresh activity ID, the checks (headers only), the body, the request
+//! log, fault rules, the endpoint, and one log line on stderr.
 
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::body::to_bytes;
+use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::Response;
@@ -45,25 +45,20 @@ pub async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
 
     let activity = app.activity_ids.next();
     let (parts, body) = request.into_parts();
-    let method = parts.method.clone();
-    let query = parts.uri.query().map(str::to_string);
     let request_headers = parts.headers.clone();
-    let response = match to_bytes(body, MAX_BODY).await {
-        Err(_) => {
-            let err = ApiError::TooLarge(format!("The request body is over {MAX_BODY} bytes."));
-            envelope::render(Err(err), &activity, &path, None)
-        }
-        Ok(body) => {
-            let call = Call {
-                method,
-                path,
-                query,
-                headers: parts.headers,
-                body,
-                activity: activity.clone(),
-            };
-            answer(&app, call, &full_path, via_gateway).await
-        }
+    let call = Call {
+        method: parts.method.clone(),
+        path,
+        query: parts.uri.query().map(str::to_string),
+        headers: parts.headers,
+        // Read once the request has passed the checks (`api`), or for a control.
+        body: Bytes::new(),
+        activity: activity.clone(),
+    };
+    let response = if call.path.starts_with("/__sandbox") {
+        control(&app, call, body).await
+    } else {
+        api(&app, call, body, &full_path, via_gateway).await
     };
     finish(
         &app,
@@ -76,30 +71,69 @@ pub async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
     )
 }
 
-/// A sandbox control, or an API call as the gateway and the fault rules shape it.
-async fn answer(app: &App, mut call: Call, full_path: &str, via_gateway: bool) -> Response {
-    if call.path.starts_with("/__sandbox") {
-        let result = routes::control::handle(app, &call).await;
-        return envelope::render(result, &call.activity, &call.path, None);
-    }
+async fn read_body(body: Body) -> Result<Bytes, ApiError> {
+    to_bytes(body, MAX_BODY)
+        .await
+        .map_err(|_| ApiError::TooLarge(format!("The request body is over {MAX_BODY} bytes.")))
+}
+
+/// A sandbox control (`--faults` only; without it, refused before any body is read).
+async fn control(app: &App, mut call: Call, body: Body) -> Response {
     if app.settings.faults {
-        // As the client sent it: before the gateway adds the key.
-        app.requests.record(
-            &call.activity,
-            call.method.as_str(),
-            full_path,
-            call.query.as_deref(),
-            &call.headers,
-            &call.body,
-        );
+        match read_body(body).await {
+            Ok(bytes) => call.body = bytes,
+            Err(err) => return envelope::render(Err(err), &call.activity, &call.path, None),
+        }
     }
+    let result = routes::control::handle(app, &call).await;
+    envelope::render(result, &call.activity, &call.path, None)
+}
+
+/// An API call as the gateway and the fault rules shape it. Its body is read only once the
+/// checks passed (`routes::admit`): a caller without a key, a token or the database's access
+/// is answered without the sandbox taking in what it sends (but with `--faults`, below).
+/// Without `--faults` there are no fault rules, so nothing else changes with the order.
+async fn api(
+    app: &App,
+    mut call: Call,
+    body: Body,
+    full_path: &str,
+    via_gateway: bool,
+) -> Response {
+    // As the client sent them: before the gateway adds the key.
+    let sent_headers = app.settings.faults.then(|| call.headers.clone());
     if via_gateway
         && !call.headers.contains_key("x-api-key")
         && let Ok(key) = HeaderValue::from_str(&app.tenant.api_keys[0])
     {
         call.headers.insert("x-api-key", key);
     }
-    run_api(app, &call).await
+    let actions = if app.settings.faults {
+        app.faults.take(call.method.as_str(), &call.path)
+    } else {
+        Vec::new()
+    };
+    // With `--faults` (a test tool) the request log shows every body sent, refused or not,
+    // and fault rules answer before the checks, as the network in front of VBAPI would: the
+    // body is read first and the checks run in `run_api`.
+    let admitted = (!app.settings.faults).then(|| routes::admit(app, &call));
+    if admitted.as_ref().is_none_or(Result::is_ok) {
+        match read_body(body).await {
+            Ok(bytes) => call.body = bytes,
+            Err(err) => return envelope::render(Err(err), &call.activity, &call.path, None),
+        }
+    }
+    if let Some(headers) = &sent_headers {
+        app.requests.record(
+            &call.activity,
+            call.method.as_str(),
+            full_path,
+            call.query.as_deref(),
+            headers,
+            &call.body,
+        );
+    }
+    run_api(app, &call, admitted, &actions).await
 }
 
 fn strip_gateway(path: &str) -> Option<&str> {
@@ -111,14 +145,16 @@ fn strip_gateway(path: &str) -> Option<&str> {
     }
 }
 
-/// Runs one API call under the fault rules that match it.
-async fn run_api(app: &App, call: &Call) -> Response {
-    let actions = if app.settings.faults {
-        app.faults.take(call.method.as_str(), &call.path)
-    } else {
-        Vec::new()
-    };
-    for action in &actions {
+/// Runs one API call under the fault rules that match it: injected answers come first, as
+/// the network and the edge in front of VBAPI would give them; then the checks, unless
+/// they were made before the body was read (`admitted`).
+async fn run_api(
+    app: &App,
+    call: &Call,
+    admitted: Option<Result<routes::Endpoint, ApiError>>,
+    actions: &[Action],
+) -> Response {
+    for action in actions {
         match action {
             Action::ExpireTokens { refresh_too } => app.sessions.expire_all(*refresh_too),
             Action::Delay { ms } => tokio::time::sleep(std::time::Duration::from_millis(*ms)).await,
@@ -132,9 +168,13 @@ async fn run_api(app: &App, call: &Call) -> Response {
             _ => {}
         }
     }
+    let endpoint = match admitted.unwrap_or_else(|| routes::admit(app, call)) {
+        Ok(endpoint) => endpoint,
+        Err(err) => return envelope::render(Err(err), &call.activity, &call.path, None),
+    };
     let is_batch = call.path == "/tolerances-batch";
     let withheld = if is_batch {
-        faults::withhold_rows(&call.body, &actions)
+        faults::withhold_rows(&call.body, actions)
     } else {
         None
     };
@@ -144,9 +184,9 @@ async fn run_api(app: &App, call: &Call) -> Response {
                 body: body.clone().into(),
                 ..call.clone()
             };
-            routes::dispatch(app, &trimmed).await
+            routes::run(app, &trimmed, endpoint).await
         }
-        None => routes::dispatch(app, call).await,
+        None => routes::run(app, call, endpoint).await,
     };
     if is_batch
         && let Ok(answer) = &mut result
@@ -155,10 +195,10 @@ async fn run_api(app: &App, call: &Call) -> Response {
         if let Some((_, rows)) = &withheld {
             faults::put_back(data, rows);
         }
-        faults::rewrite_items(data, &actions);
+        faults::rewrite_items(data, actions);
     }
     let mut keep = None;
-    for action in &actions {
+    for action in actions {
         match action {
             Action::Drop { after_apply: true } => return faults::dropped(),
             Action::Truncate { keep: fraction } => keep = Some(fraction.clamp(0.0, 1.0)),

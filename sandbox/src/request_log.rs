@@ -56,6 +56,8 @@ impl RequestLog {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    // One argument per field of the entry, as the pipeline holds them.
+    #[allow(clippy::too_many_arguments)]
     pub fn record(
         &self,
         activity_id: &str,

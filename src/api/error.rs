@@ -3,6 +3,7 @@
 use thiserror::Error;
 
 use crate::core::envelope::{BodyError, ProblemDetails};
+use crate::core::header_value::HeaderValueProblem;
 use crate::core::multistatus::RowOutcome;
 use crate::core::planner::{Millis, Response, Trouble};
 
@@ -29,9 +30,25 @@ pub enum ApiError {
     /// An answer whose body is not what the contract says.
     #[error(transparent)]
     UnexpectedBody(#[from] BodyError),
-    /// The browser refused to build the request (should not happen; kept typed anyway).
+    /// The browser refused to build the request; nothing was sent.
     #[error("the request could not be made: {0}")]
-    Request(String),
+    Request(RequestError),
+}
+
+/// Why a request could not be built.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum RequestError {
+    /// A header value the browser would refuse: it throws rather than fail the request, so
+    /// it is checked before (`core::header_value`).
+    #[error("the {header} header cannot carry its value: {problem}")]
+    HeaderValue {
+        header: &'static str,
+        problem: HeaderValueProblem,
+    },
+    /// Anything else that stopped it: no timer or `AbortController`, a URL the browser
+    /// refused, a body that could not be written.
+    #[error("{0}")]
+    Build(String),
 }
 
 fn problem_suffix(problem: Option<&ProblemDetails>) -> String {

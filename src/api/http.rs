@@ -4,16 +4,17 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use gloo_net::http::{Method as HttpMethod, RequestBuilder};
+use gloo_net::http::{Headers, Method as HttpMethod, RequestBuilder};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
-use super::error::{ApiError, TIMEOUT_MS};
+use super::error::{ApiError, RequestError, TIMEOUT_MS};
 use super::wire::{Method, RawResponse, RequestSpec};
+use crate::core::header_value;
 
 pub(crate) async fn execute(spec: &RequestSpec) -> Result<RawResponse, ApiError> {
     let controller = web_sys::AbortController::new()
-        .map_err(|err| ApiError::Request(format!("no AbortController: {err:?}")))?;
+        .map_err(|err| build_error(format!("no AbortController: {err:?}")))?;
     let timed_out = Rc::new(Cell::new(false));
     // Dropped on every way out of this function, which clears the timer.
     let _timer = {
@@ -30,17 +31,15 @@ pub(crate) async fn execute(spec: &RequestSpec) -> Result<RawResponse, ApiError>
         Method::Put => HttpMethod::PUT,
     };
     let signal = controller.signal();
-    let mut builder = RequestBuilder::new(&spec.url)
+    let builder = RequestBuilder::new(&spec.url)
         .method(method)
-        .abort_signal(Some(&signal));
-    for (name, value) in &spec.headers {
-        builder = builder.header(name, value);
-    }
+        .abort_signal(Some(&signal))
+        .headers(headers(spec)?);
     let request = match &spec.body {
         Some(body) => builder.body(body.as_str()),
         None => builder.build(),
     }
-    .map_err(|err| ApiError::Request(err.to_string()))?;
+    .map_err(|err| build_error(err.to_string()))?;
     let failed = |err: gloo_net::Error| {
         if timed_out.get() {
             ApiError::Timeout
@@ -60,6 +59,32 @@ pub(crate) async fn execute(spec: &RequestSpec) -> Result<RawResponse, ApiError>
         retry_after: headers.get("retry-after"),
         pagination: headers.get("x-pagination"),
     })
+}
+
+/// The request's headers, each value checked first: gloo-net's own `header` throws a
+/// JavaScript exception on a value the browser refuses, which would end the task that
+/// awaited the request (a sign-in would stay "Signing in…" forever).
+fn headers(spec: &RequestSpec) -> Result<Headers, ApiError> {
+    let headers = web_sys::Headers::new().map_err(|err| build_error(format!("{err:?}")))?;
+    for (name, value) in &spec.headers {
+        let refused = |problem| {
+            ApiError::Request(RequestError::HeaderValue {
+                header: name,
+                problem,
+            })
+        };
+        header_value::check(value).map_err(refused)?;
+        // The check follows the Fetch Standard; should a browser refuse more, that is an
+        // error too, never an exception.
+        headers
+            .set(name, value)
+            .map_err(|err| build_error(format!("the {name} header was refused: {err:?}")))?;
+    }
+    Ok(Headers::from_raw(headers))
+}
+
+fn build_error(reason: String) -> ApiError {
+    ApiError::Request(RequestError::Build(reason))
 }
 
 /// A body's bytes as `Response.text()` reads them: UTF-8 without a leading byte order
@@ -82,14 +107,14 @@ struct Timer {
 impl Timer {
     fn start(ms: u32, callback: impl FnMut() + 'static) -> Result<Timer, ApiError> {
         let window =
-            web_sys::window().ok_or_else(|| ApiError::Request("no window to time with".into()))?;
+            web_sys::window().ok_or_else(|| build_error("no window to time with".into()))?;
         let callback = Closure::<dyn FnMut()>::new(callback);
         let handle = window
             .set_timeout_with_callback_and_timeout_and_arguments_0(
                 callback.as_ref().unchecked_ref(),
                 i32::try_from(ms).unwrap_or(i32::MAX),
             )
-            .map_err(|err| ApiError::Request(format!("no timer: {err:?}")))?;
+            .map_err(|err| build_error(format!("no timer: {err:?}")))?;
         Ok(Timer {
             handle,
             _callback: callback,

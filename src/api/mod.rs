@@ -13,7 +13,7 @@ mod error;
 pub(crate) mod http;
 pub mod wire;
 
-pub use error::{ApiError, SignInProblem, TIMEOUT_MS};
+pub use error::{ApiError, RequestError, SignInProblem, TIMEOUT_MS};
 pub use wire::{Connection, Group, Pagination, PaymentMethod, SignInOutcome, Tokens};
 
 use std::task::Poll;
@@ -107,7 +107,7 @@ pub fn batch_body(records: &[Tolerance]) -> Result<String, ApiError> {
         // serde_json writes UTF-8 only.
         String::from_utf8(body).map_err(serde_json::Error::custom)
     })
-    .map_err(|err| ApiError::Request(err.to_string()))
+    .map_err(|err| ApiError::Request(RequestError::Build(err.to_string())))
 }
 
 /// Room set aside per record in a batch's body: a loaded record with its four server
@@ -246,7 +246,7 @@ async fn list_all<T: DeserializeOwned>(
     while wire::more_pages(pagination, page, got, full_page) {
         page = page
             .checked_add(1)
-            .ok_or_else(|| ApiError::Request("too many pages".into()))?;
+            .ok_or_else(|| ApiError::Request(RequestError::Build("too many pages".into())))?;
         let (rows, answered) = fetch(page).await?;
         pagination = answered;
         got = pages.take(rows, pagination);

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::components::handler;
+use crate::components::{Shown, handler};
 
 use crate::editor::session::Session;
 
@@ -13,6 +13,9 @@ pub fn DatabasePicker(
     /// Locked while a submit runs: its rows go to the database it started with.
     #[prop(optional, into)]
     locked: Signal<bool>,
+    /// Why some databases VBA lists are not in the list (their names cannot be sent).
+    #[prop(optional, into)]
+    not_offered: Signal<Option<String>>,
 ) -> impl IntoView {
     view! {
         <div class="database-picker">
@@ -50,6 +53,9 @@ pub fn DatabasePicker(
                         .collect_view()
                 }}
             </select>
+            <Shown when=move || not_offered.with(Option::is_some)>
+                <p class="picker-note" role="status">{move || not_offered.get()}</p>
+            </Shown>
         </div>
     }
 }

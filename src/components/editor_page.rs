@@ -11,6 +11,7 @@ use crate::core::columns::Field;
 use crate::core::config::RuntimeConfig;
 use crate::core::draft::RowId;
 use crate::core::filter::{RowFilter, View};
+use crate::core::header_value;
 use crate::core::table::Table;
 use crate::editor::bulk::Work;
 use crate::editor::draft_storage::{self, DraftUpdate};
@@ -67,13 +68,18 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
     // Offer the databases the API lists too, where it answers (in direct mode it needs the
     // key typed at sign-in). Not answering is normal: config.json's list stands.
     let environments_asked = StoredValue::new(false);
+    let not_offered = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         let ready = !session.is_direct() || session.is_signed_in();
         if ready && !environments_asked.get_value() {
             environments_asked.set_value(true);
             leptos::task::spawn_local(async move {
                 if let Ok(listed) = crate::api::list_databases(&session.connection()).await {
-                    session.offer_databases(listed);
+                    // A name a request header cannot carry would fail every request made
+                    // on it: not offered, and the picker says why, once.
+                    let (sendable, refused) = header_value::split_sendable(listed);
+                    not_offered.set(header_value::not_offered_note(&refused));
+                    session.offer_databases(sendable);
                 }
             });
         }
@@ -227,6 +233,7 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
                 session
                 confirm_switch=Some(confirm_switch)
                 locked=frozen
+                not_offered
             />
             <Shown when=move || session.is_signed_in()>
                 <span class="signed-in-as">"Signed in as " {move || session.user.get()}</span>

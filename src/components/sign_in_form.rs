@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use crate::components::{Shown, handler};
 
 use crate::api::{self, SignInOutcome, SignInProblem};
+use crate::core::header_value;
 use crate::editor::session::Session;
 
 /// Sign-in with user name and password (and the API key in direct mode). Used on the
@@ -14,6 +15,8 @@ pub fn SignInForm(session: Session, #[prop(optional)] reauth: bool) -> impl Into
     let api_key = RwSignal::new(String::new());
     let direct = session.is_direct();
     let error = RwSignal::new(None::<String>);
+    // A key the browser cannot put in a header, said at the key's field.
+    let key_problem = RwSignal::new(None::<String>);
 
     let sign_in = Action::new_local(move |(): &()| {
         let name = user.get_untracked().trim().to_string();
@@ -30,6 +33,14 @@ pub fn SignInForm(session: Session, #[prop(optional)] reauth: bool) -> impl Into
                 ));
                 return;
             }
+            if let Some(Err(problem)) = key.as_deref().map(header_value::check) {
+                error.set(None);
+                key_problem.set(Some(format!(
+                    "This API key cannot be sent: {problem}. Copy it again from where your administrator gave it, or type it."
+                )));
+                return;
+            }
+            key_problem.set(None);
             let conn = session.connection_with_key(key.clone());
             match api::sign_in(&conn, &name, &secret).await {
                 Ok(SignInOutcome::SignedIn(tokens)) => {
@@ -90,10 +101,22 @@ pub fn SignInForm(session: Session, #[prop(optional)] reauth: bool) -> impl Into
                         type="password"
                         name="api-key"
                         autocomplete="off"
+                        aria-invalid=move || key_problem.with(Option::is_some).then_some("true")
+                        aria-describedby=move || {
+                            key_problem.with(Option::is_some).then_some("api-key-problem")
+                        }
                         prop:value=move || api_key.get()
-                        on:input=handler(move |ev| api_key.set(event_target_value(&ev)))
+                        on:input=handler(move |ev| {
+                            key_problem.set(None);
+                            api_key.set(event_target_value(&ev));
+                        })
                     />
                 </label>
+                <Shown when=move || key_problem.with(Option::is_some)>
+                    <p class="form-error" id="api-key-problem" role="alert">
+                        {move || key_problem.get()}
+                    </p>
+                </Shown>
             </Shown>
             <Shown when=move || error.with(Option::is_some)>
                 <p class="form-error" role="alert">{move || error.get()}</p>

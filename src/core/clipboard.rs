@@ -211,6 +211,13 @@ pub fn escape_formula(cell: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// The reverse of [`escape_formula`], applied to every cell read from a clipboard or file.
+///
+/// Exactly one apostrophe is removed, and only the first character of a cell, and only when
+/// the character after it is another apostrophe or one that starts a formula (`=`, `+`, `-`,
+/// `@`, a tab, a carriage return): that is the mark `escape_formula` adds, and a spreadsheet
+/// adds or shows the same mark ("this is text") before such cells. Every other apostrophe is
+/// the user's text and stays: a lone `'`, `'s-Hertogenbosch`, `'007`, or one inside a cell.
+/// So a file's `'=A1` reads as `=A1` (never run: the app holds text), and `''x` as `'x`.
 pub fn unescape_formula(cell: &str) -> &str {
     if is_escaped(cell) { &cell[1..] } else { cell }
 }
@@ -246,6 +253,13 @@ fn is_plain_number(cell: &str) -> bool {
 
 /// Parses clipboard text into rows of cells. Never fails: text that breaks the quoting
 /// rules is taken literally.
+///
+/// Where it reads otherwise than the `csv` crate (tab-delimited; `core::fuzz` checks the
+/// rest against it): a quote opens a quoted cell only when the closing quote is followed by
+/// a tab, a line break or the end, else every quote in the cell is text (Excel's paste does
+/// so; the crate would quote up to the next quote); an empty line is a row of one empty cell,
+/// so a pasted block keeps its empty rows in place (the crate skips it); a byte order mark at
+/// the start is text, as any character of a cell (the crate drops it).
 pub fn parse_tsv(text: &str) -> Grid {
     let mut grid = Grid {
         text: String::with_capacity(text.len()),
@@ -331,7 +345,8 @@ fn quoted_cell_end(bytes: &[u8], open: usize) -> Option<usize> {
 }
 
 /// Writes rows as clipboard text that Excel and Google Sheets paste back cell for cell:
-/// CRLF after every row, as Excel does.
+/// CRLF after every row, as Excel does. A row of one empty cell is an empty line, as Excel
+/// copies it (the `csv` crate writes `""` there).
 pub fn write_tsv<R, C, S>(rows: R) -> String
 where
     R: IntoIterator<Item = C>,

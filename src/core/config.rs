@@ -4,6 +4,8 @@
 use serde::Deserialize;
 use thiserror::Error;
 
+use super::header_value;
+
 /// Largest batch the app will put in one `PUT /tolerances-batch`.
 pub const MAX_BATCH_SIZE: usize = 10_000;
 const DEFAULT_BATCH_SIZE: usize = 500;
@@ -75,6 +77,27 @@ impl RuntimeConfig {
                 blank + 1
             )));
         }
+        // Each of these goes out in a request header: one the browser refuses would stop
+        // every request, so it is a problem with the file, said at start.
+        let sent = [
+            ("clientId", &config.client_id),
+            ("clientCode", &config.client_code),
+        ];
+        for (field, value) in sent {
+            if let Err(problem) = header_value::check(value) {
+                return Err(ConfigError::Invalid(format!(
+                    "{field} cannot be sent in a request header: {problem}"
+                )));
+            }
+        }
+        for (n, name) in config.databases.iter().enumerate() {
+            if let Err(problem) = header_value::check(name) {
+                return Err(ConfigError::Invalid(format!(
+                    "database number {} cannot be sent in a request header: {problem}",
+                    n + 1
+                )));
+            }
+        }
         if !(1..=MAX_BATCH_SIZE).contains(&config.batch_size) {
             return Err(ConfigError::Invalid(format!(
                 "batchSize must be between 1 and {MAX_BATCH_SIZE}, not {}",
@@ -143,5 +166,19 @@ mod tests {
         let zero = SAMPLE.replace("\"mode\"", "\"batchSize\": 0, \"mode\"");
         let err = RuntimeConfig::parse(&zero).unwrap_err().to_string();
         assert!(err.contains("batchSize"), "{err}");
+    }
+
+    #[test]
+    fn names_a_request_header_cannot_carry_are_refused() {
+        let greek = SAMPLE.replace("DEMO_TEST", "ΔEMO");
+        let err = RuntimeConfig::parse(&greek).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "config.json is not valid: database number 2 cannot be sent in a request header: \
+             it has “Δ” (U+0394) at character 1"
+        );
+        let dash = SAMPLE.replace("demo-client", "demo–client");
+        let err = RuntimeConfig::parse(&dash).unwrap_err().to_string();
+        assert!(err.contains("clientId cannot be sent"), "{err}");
     }
 }

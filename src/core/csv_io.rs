@@ -2,7 +2,8 @@
 //! the delimiter (comma, or the semicolon that European Excel writes, or tab), drops a BOM, and
 //! matches the header row to columns by name. Writing puts a BOM first (so Excel reads UTF-8)
 //! and defuses formulas. Hand-written rather than the `csv` crate: a few dozen lines instead of
-//! tens of kilobytes of wasm; tests/properties.rs checks both directions against the crate.
+//! tens of kilobytes of wasm; tests/properties.rs and `core::fuzz` check both directions
+//! against the crate.
 
 use crate::core::clipboard::{Grid, Row, defuse_splits, escape_formula, push_cell};
 use crate::core::columns::{EDITABLE_COUNT, Field};
@@ -65,8 +66,12 @@ pub enum Quotes {
     Literal,
 }
 
-/// Reads a CSV file's text; any text reads (see [`read_record`]). Without a recognisable header, the columns are taken to be the
-/// editable ones in table order and the first row is data.
+/// Reads a CSV file's text; any text reads (see [`read_record`]). Without a recognisable
+/// header, the columns are taken to be the editable ones in table order and the first row is
+/// data. Records and cells are what the `csv` crate reads (flexible, no header, this
+/// delimiter, one leading byte order mark dropped), but for the formula escape taken off
+/// each cell ([`crate::core::clipboard::unescape_formula`] says which apostrophes go);
+/// `core::fuzz` checks it on generated files.
 pub fn read_csv(text: &str) -> CsvFile {
     read_csv_with(text, Quotes::Fields)
 }

@@ -3,6 +3,13 @@
 //! `serde_json::Value` would. Used for the envelope's `error` and `debug` and for 207
 //! answers, so that `serde_json::Value`'s reader is not in the app at all (README, "Size on
 //! the wire").
+//!
+//! One way it reads otherwise than through a `Value`: a value it skips (`data` when only
+//! `error` is wanted, a member it does not read, a member of an unexpected type) is checked
+//! by serde_json for JSON syntax only, so nesting deeper than serde_json's 128 levels, a
+//! number beyond an `f64` and a lone UTF-16 surrogate escape (`"\ud800"`) pass when they are
+//! in such a value, where reading the whole body into a `Value` fails. Both fail on them in a
+//! value that is read. `core::fuzz` checks the rest against the tree.
 
 use std::borrow::Cow;
 use std::fmt;

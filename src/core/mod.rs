@@ -11,6 +11,9 @@ pub mod draft;
 pub mod encoding;
 pub mod envelope;
 pub mod filter;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod fuzz;
+pub mod header_value;
 pub mod history;
 pub mod import;
 pub mod keys;

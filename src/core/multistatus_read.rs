@@ -3,6 +3,7 @@
 //! written and its message). Every odd shape the contract allows reads as it did through a
 //! `serde_json::Value`: a key as a number or a string, in any case, or a lone unnamed id; a
 //! field of an unexpected type is absent, never an error; the last of a repeated field wins.
+//! A value it skips is checked for JSON syntax only, as `lenient` documents.
 
 use std::fmt;
 

@@ -156,6 +156,11 @@ pub fn parse_key(text: &str) -> Result<i32, ProblemKind> {
 }
 
 /// Reads a tolerance amount: a finite number, with an optional leading currency sign.
+///
+/// What `str::parse::<f64>` reads, it reads to the same double (`core::fuzz` checks),
+/// except what would be infinite (refused as too large) and `inf`/`NaN` spellings (refused);
+/// and it also reads what a spreadsheet shows: spaces around the number and after its sign,
+/// a currency sign before or after the sign, commas between thousands.
 pub fn parse_amount(text: &str) -> Result<f64, ProblemKind> {
     read_number(text, true)
 }

@@ -23,6 +23,9 @@ tasks:
                    headless Chromium (default 100,000 rows, 3 runs, no rate limit); prints
                    the figures against their targets and writes target/bench/bench.json
   dist             install what is missing and build the release app into dist/
+  fuzz [--inputs N] [--seed S]
+                   the hand-written readers (CSV, clipboard, JSON, decimals) against the
+                   crates they replace, on N generated inputs each (default 1,000,000)
   install          only install what is missing (add --browser for Chromium and its driver)";
 
 fn main() -> ExitCode {
@@ -31,6 +34,7 @@ fn main() -> ExitCode {
         Some("run") => tasks::run(&args[1..]),
         Some("test") => tasks::test(&args[1..]),
         Some("dist") => tasks::dist(),
+        Some("fuzz") => tasks::fuzz(&args[1..]),
         Some("bench") => tasks::bench(&args[1..]),
         Some("install") => tasks::install(&args[1..]),
         Some("-h" | "--help") => {

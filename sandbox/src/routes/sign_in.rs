@@ -4,7 +4,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 
-use super::{Call, api_key, database_header};
+use super::{Call, database_header};
 use crate::App;
 use crate::auth::Tokens;
 use crate::envelope::{Answer, ApiError};
@@ -49,7 +49,6 @@ pub fn check_client(app: &App, call: &Call) -> Result<(), ApiError> {
 }
 
 pub fn sign_in(app: &App, call: &Call) -> Result<Answer, ApiError> {
-    api_key(app, call)?;
     let (user_name, password) = basic_credentials(call).ok_or_else(|| {
         ApiError::Unauthorized(
             "The Authorization header must carry Basic credentials (user:password).".into(),
@@ -91,7 +90,6 @@ pub fn sign_in(app: &App, call: &Call) -> Result<Answer, ApiError> {
 }
 
 pub fn refresh(app: &App, call: &Call) -> Result<Answer, ApiError> {
-    api_key(app, call)?;
     let (Some(id_token), Some(refresh_token)) = (
         call.header("expired-id-token"),
         call.header("refresh-token"),

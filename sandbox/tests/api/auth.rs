@@ -146,3 +146,20 @@ fn tokens_expire_and_refresh_once_renews_them() {
     client.set("authorization", &format!("Bearer {new_token}"));
     assert_eq!(client.get("/tolerances").status, 200);
 }
+
+#[test]
+fn a_flood_of_user_names_cannot_grow_the_sign_in_throttle() {
+    let (_, client) = two_users();
+    assert_eq!(client.sign_in("demo", "demo", "DEMO_LIVE").status, 200);
+    let flood = vbapi_sandbox::auth::MAX_SIGN_IN_NAMES;
+    for n in 1..flood {
+        let guess = client.sign_in(&format!("guess-{n}"), "pw", "DEMO_LIVE");
+        assert_eq!(guess.status, 401, "{n}: {}", guess.text);
+    }
+    // Full: a name not followed yet waits for the oldest to leave the minute…
+    let refused = client.sign_in("one-more", "pw", "DEMO_LIVE");
+    assert_eq!(refused.status, 429, "{}", refused.text);
+    assert!(refused.header("retry-after").is_some());
+    // …while a followed name keeps its own count.
+    assert_eq!(client.sign_in("demo", "demo", "DEMO_LIVE").status, 200);
+}

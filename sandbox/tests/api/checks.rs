@@ -1,6 +1,11 @@
 //! The order of the checks on every data endpoint, and the envelope on every answer.
 
 use std::collections::HashSet;
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+use vbapi_sandbox::Settings;
 
 use crate::common::*;
 
@@ -114,4 +119,84 @@ fn a_request_without_user_agent_is_refused_first() {
     let mut client = Client::bare(&base);
     client.set("x-api-key", KEY);
     assert_eq!(client.get("/tolerances").status, 401);
+}
+
+/// Sends a request that announces a 1 MB body and sends one byte of it, and returns the status
+/// line of the answer, or `None` if none came within `wait` (the server is reading the body).
+fn answer_before_the_body(
+    base: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    wait: Duration,
+) -> Option<String> {
+    let address = base.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(address).unwrap();
+    let mut head = format!("PUT {path} HTTP/1.1\r\nHost: {address}\r\nUser-Agent: test\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("Content-Type: application/json\r\nContent-Length: 1000000\r\n\r\n[");
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.set_read_timeout(Some(wait)).unwrap();
+    let mut line = String::new();
+    match BufReader::new(stream).read_line(&mut line) {
+        Ok(n) if n > 0 => Some(line.trim_end().to_string()),
+        _ => None,
+    }
+}
+
+#[test]
+fn the_key_token_and_database_are_checked_before_the_body_is_read() {
+    // Without `--faults`: its request log reads every body, refused or not.
+    let no_log = Settings {
+        faults: false,
+        ..settings()
+    };
+    let base = start_with_tenant(TWO_USERS, no_log);
+    let ann = Client::signed_in(&base, "ann", "ann-pw", "DEMO_TEST");
+    let token = ann
+        .headers
+        .iter()
+        .find(|(n, _)| n == "authorization")
+        .unwrap()
+        .1
+        .clone();
+    let quick = Duration::from_secs(10);
+    let refused = [
+        (vec![], "401"),
+        (vec![("x-api-key", "not-a-key")], "401"),
+        (
+            vec![("x-api-key", KEY), ("vbasoftware-database", "DEMO_TEST")],
+            "401",
+        ),
+        (
+            vec![
+                ("x-api-key", KEY),
+                ("authorization", token.as_str()),
+                ("vbasoftware-database", "DEMO_LIVE"),
+            ],
+            "403",
+        ),
+    ];
+    for (headers, status) in &refused {
+        let line = answer_before_the_body(&base, "/tolerances-batch", headers, quick);
+        assert!(
+            line.as_deref()
+                .is_some_and(|line| line.starts_with(&format!("HTTP/1.1 {status} "))),
+            "{headers:?}: {line:?}"
+        );
+    }
+    // Admitted, the same request waits for its body: the probe can tell the two apart.
+    let admitted = [
+        ("x-api-key", KEY),
+        ("authorization", token.as_str()),
+        ("vbasoftware-database", "DEMO_TEST"),
+    ];
+    let waiting = answer_before_the_body(
+        &base,
+        "/tolerances-batch",
+        &admitted,
+        Duration::from_millis(1500),
+    );
+    assert_eq!(waiting, None);
 }

@@ -258,3 +258,23 @@ fn the_request_log_shows_what_was_sent_without_secrets() {
     assert_eq!(demo.delete("/__sandbox/requests").status, 200);
     assert_eq!(demo.get("/__sandbox/requests").json()["data"], json!([]));
 }
+
+#[test]
+fn the_request_log_shows_the_body_of_a_request_the_checks_refused() {
+    let base = start(settings());
+    let demo = Client::demo(&base, "DEMO_TEST");
+    assert_eq!(demo.delete("/__sandbox/requests").status, 200);
+    let refused = demo.with(
+        "PUT",
+        "/tolerances-batch",
+        &[("x-api-key", "wrong")],
+        Some(ONE_ROW),
+    );
+    assert_eq!(refused.status, 401);
+    let log = demo.get("/__sandbox/requests").json()["data"].clone();
+    assert_eq!(log[0]["body"], ONE_ROW, "{log}");
+    assert_eq!(
+        log[0]["headers"]["x-api-key"],
+        "[redacted: not a key of this tenant]"
+    );
+}
