@@ -6,7 +6,7 @@
 use ::csv::{QuoteStyle, ReaderBuilder, Terminator, WriterBuilder};
 
 use super::{Rng, Verdict, run};
-use crate::core::clipboard::{escape_formula, unescape_formula};
+use crate::core::clipboard::{defuse_splits, escape_formula, restore_splits, unescape_formula};
 use crate::core::columns::Field;
 use crate::core::csv_io::{read_csv, write_csv};
 
@@ -131,8 +131,8 @@ fn crate_writes(cells: &[Vec<String>], delimiter: u8, rng: &mut Rng) -> String {
 }
 
 /// `None` when `read_csv` splits `text` into the records the crate reads (flexible, no
-/// header, the delimiter `read_csv` found), with the formula escape `read_csv` documents
-/// removed from each cell.
+/// header, the delimiter `read_csv` found), with the formula escapes `read_csv` documents
+/// removed from each cell (at its start, and after a semicolon: `restore_splits`).
 fn compare_read(text: &str) -> Option<String> {
     let file = read_csv(text);
     // The crate, like `read_csv`, drops one byte order mark at the start.
@@ -145,7 +145,7 @@ fn compare_read(text: &str) -> Option<String> {
         .map(|r| match r {
             Ok(record) => record
                 .iter()
-                .map(|c| unescape_formula(c).to_string())
+                .map(|c| restore_splits(unescape_formula(c)).into_owned())
                 .collect(),
             Err(err) => vec![format!("crate error: {err}")],
         })
@@ -162,24 +162,55 @@ fn compare_read(text: &str) -> Option<String> {
     (actual != expected).then(|| format!("{text:?}\n  ours  {actual:?}\n  crate {expected:?}"))
 }
 
-/// The crate writes the same bytes (BOM, CRLF, quotes where needed, formulas defused), and
-/// `read_csv` reads back the cells written.
+/// The crate writes the same bytes (BOM, CRLF, quotes where needed, formulas defused at the
+/// start and after each semicolon), but that `write_csv` also quotes a cell holding a
+/// semicolon (documented: for a spreadsheet splitting on it), where the crate reads back the
+/// defused cells; and `read_csv` reads back the cells written.
 fn compare_write(cells: &[Vec<String>]) -> Verdict {
     let header = ["Tolerance key", "Tolerance amount"];
     let ours = write_csv(&header, cells);
-    let mut writer = WriterBuilder::new()
-        .terminator(Terminator::CRLF)
-        .flexible(true)
-        .from_writer(Vec::from("\u{feff}".as_bytes()));
-    writer.write_record(header).unwrap();
-    for row in cells {
-        writer
-            .write_record(row.iter().map(|c| escape_formula(c).into_owned()))
-            .unwrap();
-    }
-    let expected = String::from_utf8(writer.into_inner().unwrap()).unwrap();
-    if ours != expected {
-        return Verdict::Disagree(format!("{cells:?}\n  ours  {ours:?}\n  crate {expected:?}"));
+    let defused: Vec<Vec<String>> = cells
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|c| defuse_splits(&escape_formula(c)).into_owned())
+                .collect()
+        })
+        .collect();
+    let mut verdict = Verdict::Agree;
+    if cells.iter().flatten().any(|c| c.contains(';')) {
+        let read: Vec<Vec<String>> = ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(true)
+            .from_reader(ours.trim_start_matches('\u{feff}').as_bytes())
+            .records()
+            .map(|r| {
+                r.map_or_else(
+                    |e| vec![e.to_string()],
+                    |r| r.iter().map(str::to_string).collect(),
+                )
+            })
+            .collect();
+        // The crate reads a record that is one empty cell back as it, and `""` as it too.
+        if read != defused {
+            return Verdict::Disagree(format!(
+                "{cells:?}\n  ours  {ours:?}\n  crate read {read:?}"
+            ));
+        }
+        verdict = Verdict::Documented("cells holding a semicolon quoted");
+    } else {
+        let mut writer = WriterBuilder::new()
+            .terminator(Terminator::CRLF)
+            .flexible(true)
+            .from_writer(Vec::from("\u{feff}".as_bytes()));
+        writer.write_record(header).unwrap();
+        for row in &defused {
+            writer.write_record(row).unwrap();
+        }
+        let expected = String::from_utf8(writer.into_inner().unwrap()).unwrap();
+        if ours != expected {
+            return Verdict::Disagree(format!("{cells:?}\n  ours  {ours:?}\n  crate {expected:?}"));
+        }
     }
     let back: Vec<Vec<String>> = read_csv(&ours)
         .rows
@@ -189,5 +220,5 @@ fn compare_write(cells: &[Vec<String>]) -> Verdict {
     if back != cells {
         return Verdict::Disagree(format!("{cells:?} read back as {back:?}"));
     }
-    Verdict::Agree
+    verdict
 }

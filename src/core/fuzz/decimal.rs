@@ -11,9 +11,10 @@ use crate::core::validate::{ProblemKind, parse_amount};
 fn decimal_reads_as_str_parse_reads() {
     run("decimal", |rng| {
         let text = number_text(rng);
-        if let Some(different) = compare_amount(&text) {
-            return Verdict::Disagree(different);
-        }
+        let documented = match compare_amount(&text) {
+            Err(different) => return Verdict::Disagree(different),
+            Ok(documented) => documented,
+        };
         let (digits, exponent) = digits_and_exponent(rng);
         let ours = to_f64(digits.as_bytes(), exponent);
         let expected: f64 = format!("{digits}e{exponent}").parse().unwrap_or(f64::NAN);
@@ -40,22 +41,39 @@ fn decimal_reads_as_str_parse_reads() {
                 other => Verdict::Disagree(format!("{shown:?}: {other:?}, meant {expected:e}")),
             };
         }
-        Verdict::Agree
+        documented.map_or(Verdict::Agree, Verdict::Documented)
     });
 }
 
-/// `None` when `parse_amount` and `str::parse` agree on `text`.
-fn compare_amount(text: &str) -> Option<String> {
+/// `Ok(None)` when `parse_amount` and `str::parse` agree on `text`, `Ok(Some(why))` where
+/// `parse_amount` refuses by a rule it documents, `Err` otherwise.
+fn compare_amount(text: &str) -> Result<Option<&'static str>, String> {
     let ours = parse_amount(text);
     let expected = text.parse::<f64>();
-    let agree = match (&ours, &expected) {
-        (Ok(a), Ok(b)) => a.to_bits() == b.to_bits(),
-        // `parse_amount` refuses what would be infinite; `str::parse` gives infinity.
-        (Err(ProblemKind::TooLarge), Ok(b)) => b.is_infinite(),
-        (Err(_), Err(_)) => true,
-        _ => false,
+    // The digits typed, and those of the shortest text that reads back as the value.
+    let significant = |text: &str| -> String {
+        let mantissa = text.split(['e', 'E']).next().unwrap_or(text);
+        let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+        digits
+            .trim_start_matches('0')
+            .trim_end_matches('0')
+            .to_string()
     };
-    (!agree).then(|| format!("{text:?}: parse_amount {ours:?}, str::parse {expected:?}"))
+    let verdict = match (&ours, &expected) {
+        (Ok(a), Ok(b)) => (a.to_bits() == b.to_bits()).then_some(None),
+        // `parse_amount` refuses what would be infinite; `str::parse` gives infinity.
+        (Err(ProblemKind::TooLarge), Ok(b)) => b.is_infinite().then_some(None),
+        // An amount must arrive as typed: not 0 for digits that are not all zero …
+        (Err(ProblemKind::TooSmall), Ok(b)) => (*b == 0.0 && !significant(text).is_empty())
+            .then_some(Some("amounts that would arrive as 0 refused")),
+        // … and with no more significant digits than the number written back has.
+        (Err(ProblemKind::TooPrecise), Ok(b)) => (significant(text)
+            != significant(&format!("{b:e}")))
+        .then_some(Some("amounts with more digits than a double keeps refused")),
+        (Err(_), Err(_)) => Some(None),
+        _ => None,
+    };
+    verdict.ok_or_else(|| format!("{text:?}: parse_amount {ours:?}, str::parse {expected:?}"))
 }
 
 /// `at_least` digits and up to `more` - 1 more.
