@@ -3,6 +3,7 @@
 
 pub mod bulk;
 pub mod download;
+pub mod draft_keeper;
 pub mod draft_storage;
 pub mod session;
 pub mod store;
