@@ -140,15 +140,14 @@ pub async fn submit(
                 wait(&mut in_flight, until.saturating_sub(now_ms()).min(POLL_MS)).await
             }
             Action::Idle => {
-                if session.reauth_needed.get_untracked() {
-                    sleep(POLL_MS).await;
-                    if !session.reauth_needed.get_untracked() && session.is_signed_in() {
-                        planner.borrow_mut().on_signed_in();
-                    }
-                    None
-                } else {
-                    wait(&mut in_flight, POLL_MS).await
+                // Answers in flight are read while "Sign in again" is open too: they are on
+                // their way, and each request's own timer would cut a body left unread.
+                let asking = session.reauth_needed.get_untracked();
+                let woke = wait(&mut in_flight, POLL_MS).await;
+                if asking && !session.reauth_needed.get_untracked() && session.is_signed_in() {
+                    planner.borrow_mut().on_signed_in();
                 }
+                woke
             }
             Action::Done => break,
         };
