@@ -2,8 +2,8 @@ use leptos::ev;
 use leptos::prelude::*;
 
 use crate::components::{
-    DatabasePicker, EditorToolbar, FilterBar, ImportPanel, PendingImport, ReauthDialog, Shown,
-    SignInForm, SubmitBar, ToleranceGrid, WorkProgress, handler,
+    DatabasePicker, EditedElsewhere, EditorToolbar, FilterBar, ImportPanel, PendingImport,
+    ReauthDialog, Shown, SignInForm, SubmitBar, ToleranceGrid, WorkProgress, handler,
 };
 use crate::core::columns::Field;
 use crate::core::config::RuntimeConfig;
@@ -15,6 +15,8 @@ use crate::editor::draft_keeper::DraftKeeper;
 use crate::editor::session::Session;
 use crate::editor::store::TableStore;
 use crate::editor::submit::SubmitControl;
+use crate::editor::tab_lock::TabLock;
+use crate::editor::time::sleep;
 
 /// Everything after start-up: sign-in, then the table for the chosen database.
 #[component]
@@ -47,8 +49,30 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
     let drafts = DraftKeeper::new(store, work);
     // The table waits while a submit or a big change runs, and while the chosen database's
     // draft is read (it replaces the table: a change made meanwhile would be lost).
+    // Another tab of this browser that opens the same database asks this one to let go of it:
+    // what is being sent or applied ends first, then the draft is saved, and the table is
+    // emptied here (it is edited there now).
+    let tabs = TabLock::new(move |tabs, database| {
+        leptos::task::spawn_local(async move {
+            while submit.running.get_untracked() || work.with_untracked(Option::is_some) {
+                sleep(100).await;
+            }
+            drafts.flush().await;
+            drafts.detach();
+            store.replace(Table::new());
+            tabs.hand_over(database);
+        });
+    });
     let frozen = Signal::derive(move || {
-        submit.running.get() || work.with(Option::is_some) || drafts.database().is_none()
+        submit.running.get()
+            || work.with(Option::is_some)
+            || drafts.database().is_none()
+            || tabs.letting_go.get()
+    });
+    // The picker waits while the table is busy or its draft is read; not while another tab
+    // edits the database (another one may be chosen then).
+    let picker_locked = Signal::derive(move || {
+        frozen.get() && !(drafts.database().is_none() && tabs.elsewhere.with(Option::is_some))
     });
 
     let has_unsent = move || {
@@ -71,7 +95,19 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
         }
     });
 
-    // Show the chosen database's own draft (or an empty table) whenever it changes.
+    // Shows a database's draft once this tab edits it (another tab may).
+    let open_draft = move |database: String| {
+        leptos::task::spawn_local(async move {
+            // Switched again meanwhile: the later switch wins.
+            let wanted = move |database: &str| session.is_on(database);
+            match drafts.restore(database.clone(), wanted).await {
+                Ok(told) => notice.set(told),
+                Err(err) => notice.set(Some(format!("Your draft for {database}: {err}."))),
+            }
+        });
+    };
+    // Show the chosen database's own draft (or an empty table) whenever it changes, unless
+    // another tab edits it.
     Effect::new(move |_| {
         let database = session.database.get();
         if drafts.database_untracked().as_deref() == Some(database.as_str()) {
@@ -82,11 +118,20 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
         store.replace(Table::new());
         notice.set(None);
         leptos::task::spawn_local(async move {
-            // Switched again meanwhile: the later switch wins.
-            let wanted = move |database: &str| session.is_on(database);
-            match drafts.restore(database.clone(), wanted).await {
-                Ok(told) => notice.set(told),
-                Err(err) => notice.set(Some(format!("Your draft for {database}: {err}."))),
+            // The database left keeps its lock until its draft is saved.
+            drafts.idle().await;
+            if session.is_on(&database) && tabs.try_acquire(&database).await {
+                open_draft(database);
+            }
+        });
+    });
+    let take_over = Callback::new(move |()| {
+        let Some(database) = tabs.elsewhere.get_untracked() else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            if tabs.take_over(&database).await {
+                open_draft(database);
             }
         });
     });
@@ -150,7 +195,7 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
             <DatabasePicker
                 session
                 confirm_switch=Some(confirm_switch)
-                locked=frozen
+                locked=picker_locked
             />
             <Shown when=move || session.is_signed_in()>
                 <span class="signed-in-as">"Signed in as " {move || session.user.get()}</span>
@@ -163,6 +208,7 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
                 </button>
             </Shown>
         </div>
+        <EditedElsewhere tabs take_over />
         <Shown
             when=move || session.is_signed_in() || session.reauth_needed.get()
             fallback=move || view! { <SignInForm session /> }

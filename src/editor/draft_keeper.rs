@@ -190,6 +190,11 @@ impl DraftKeeper {
     /// notice says). Used before a batch leaves: that its rows were sent is then on record.
     pub async fn flush(&self) {
         self.save_now();
+        self.idle().await;
+    }
+
+    /// Returns once no save is in flight.
+    pub async fn idle(&self) {
         while self.saving.try_get_value() == Some(true) {
             sleep(10).await;
         }
@@ -198,9 +203,7 @@ impl DraftKeeper {
     /// Removes the database's draft, after any save in flight; the table is emptied first
     /// (so the next save would discard it too).
     pub async fn discard(&self, database: &str) -> Result<(), DraftError> {
-        while self.saving.try_get_value() == Some(true) {
-            sleep(10).await;
-        }
+        self.idle().await;
         self.stored.set_value(Stored::default());
         draft_storage::discard(database).await
     }

@@ -8,4 +8,5 @@ pub mod draft_storage;
 pub mod session;
 pub mod store;
 pub mod submit;
+pub mod tab_lock;
 pub mod time;
