@@ -218,6 +218,10 @@ impl DraftKeeper {
         }
         let changes = self.store.take_changes();
         let stored = self.stored.get_value();
+        let rows = self.store.with(Table::len);
+        if !changes.all && changes.rows.is_empty() && stored.holds_unchanged(rows) {
+            return None; // Nothing changed since the last save.
+        }
         let update = self.store.with(|t| {
             (!t.is_empty()).then(|| {
                 let chunks: Vec<usize> = if changes.all {

@@ -83,6 +83,11 @@ impl Stored {
         self.older.is_some()
     }
 
+    /// Whether a table of `rows` rows with no row changed since is stored as it is.
+    pub fn holds_unchanged(&self, rows: usize) -> bool {
+        self.older.is_none() && self.rows == rows && self.parts.len() == rows.div_ceil(CHUNK_ROWS)
+    }
+
     fn latest_version(&self) -> u64 {
         self.parts.iter().copied().max().unwrap_or(0)
     }
