@@ -98,8 +98,8 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
     // Shows a database's draft once this tab edits it (another tab may).
     let open_draft = move |database: String| {
         leptos::task::spawn_local(async move {
-            // Switched again meanwhile: the later switch wins.
-            let wanted = move |database: &str| session.is_on(database);
+            // Switched again meanwhile (the later switch wins), or handed over to another tab.
+            let wanted = move |database: &str| session.is_on(database) && tabs.holds(database);
             match drafts.restore(database.clone(), wanted).await {
                 Ok(told) => notice.set(told),
                 Err(err) => notice.set(Some(format!("Your draft for {database}: {err}."))),

@@ -66,10 +66,7 @@ impl TabLock {
             let Some(database) = asked.as_deref().and_then(|m| m.strip_prefix(LET_GO)) else {
                 return;
             };
-            let ours = lock
-                .held
-                .try_with_value(|held| held.as_ref().is_some_and(|h| h.database == database));
-            if ours == Some(true) && !lock.letting_go.get_untracked() {
+            if lock.holds(database) && !lock.letting_go.get_untracked() {
                 lock.letting_go.set(true);
                 asked_to_let_go(lock, database.to_string());
             }
@@ -120,6 +117,13 @@ impl TabLock {
         acquired
     }
 
+    /// Whether this tab holds `database`'s lock (and may show and save its draft).
+    pub fn holds(&self, database: &str) -> bool {
+        self.held
+            .try_with_value(|held| held.as_ref().is_some_and(|h| h.database == database))
+            .unwrap_or(false)
+    }
+
     /// Lets go of the lock held, if any (the database's draft is saved by then).
     pub fn release(&self) {
         if let Some(held) = self.held.try_update_value(Option::take).flatten() {
@@ -138,11 +142,12 @@ impl TabLock {
     /// Asks for the lock; with `if_available`, answers at once whether it was free,
     /// otherwise waits for it.
     async fn request(&self, database: &str, if_available: bool) -> bool {
+        let (hold, let_go) = promise();
         let Some(locks) = lock_manager() else {
-            return true; // No Web Locks here: this tab edits as if it were alone.
+            // No Web Locks here: this tab edits as if it were alone.
+            return self.keep(database, let_go);
         };
         let (granted, grant) = promise();
-        let (hold, let_go) = promise();
         let callback = Closure::once_into_js(move |lock: JsValue| -> Promise {
             let _ = grant.call1(&JsValue::NULL, &JsValue::from_bool(!lock.is_null()));
             if lock.is_null() {
@@ -160,9 +165,12 @@ impl TabLock {
             .ok()
             .and_then(|v| v.as_bool())
             .unwrap_or(false);
-        if !acquired {
-            return false;
-        }
+        acquired && self.keep(database, let_go)
+    }
+
+    /// Records the lock just granted for `database`; `false` (and lets go of it) when
+    /// another is held by now.
+    fn keep(&self, database: &str, let_go: Function) -> bool {
         // A lock waited for may come after another database was chosen and its lock taken:
         // then it is not wanted.
         let taken = self.held.try_update_value(|held| {
