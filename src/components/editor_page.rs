@@ -47,8 +47,6 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
     // The table is kept as the draft of the database it belongs to: rows never move between
     // databases.
     let drafts = DraftKeeper::new(store, work);
-    // The table waits while a submit or a big change runs, and while the chosen database's
-    // draft is read (it replaces the table: a change made meanwhile would be lost).
     // Another tab of this browser that opens the same database asks this one to let go of it:
     // what is being sent or applied ends first, then the draft is saved, and the table is
     // emptied here (it is edited there now).
@@ -63,6 +61,9 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
             tabs.hand_over(database);
         });
     });
+    // The table waits while a submit or a big change runs, while the chosen database's
+    // draft is read (it replaces the table: a change made meanwhile would be lost), and
+    // while it is handed over to another tab.
     let frozen = Signal::derive(move || {
         submit.running.get()
             || work.with(Option::is_some)
@@ -231,7 +232,7 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
                 drafts
                 submit
                 focus_first_problem=Callback::new(move |()| focus_first_problem())
-                waiting=Signal::derive(move || work.with(Option::is_some))
+                waiting=Signal::derive(move || work.with(Option::is_some) || tabs.letting_go.get())
             />
         </Shown>
         <ReauthDialog session submit />
