@@ -580,3 +580,141 @@ mod grid {
         assert_eq!(input.value(), "9");
     }
 }
+
+/// The drafts store as the app keeps it, opened by the test itself: to leave behind what a
+/// page closed in the middle of a save would, and to see every key.
+mod drafts_store {
+    use js_sys::{Array, Promise};
+    use wasm_bindgen::{JsCast, JsValue};
+    use wasm_bindgen_futures::JsFuture;
+    use web_sys::{IdbDatabase, IdbRequest, IdbTransactionMode};
+
+    async fn settled(request: &IdbRequest) -> JsValue {
+        let promise = Promise::new(&mut |resolve, reject| {
+            request.set_onsuccess(Some(&resolve));
+            request.set_onerror(Some(&reject));
+        });
+        JsFuture::from(promise).await.unwrap();
+        request.result().unwrap()
+    }
+
+    async fn database() -> IdbDatabase {
+        let factory = web_sys::window().unwrap().indexed_db().unwrap().unwrap();
+        let open = factory.open("tolerance-editor").unwrap();
+        settled(&open).await.unchecked_into()
+    }
+
+    /// Writes one record and waits for its transaction to commit.
+    pub async fn put(key: &str, text: &str) {
+        let database = database().await;
+        let transaction = database
+            .transaction_with_str_and_mode("drafts", IdbTransactionMode::Readwrite)
+            .unwrap();
+        let request = transaction
+            .object_store("drafts")
+            .unwrap()
+            .put_with_key(&JsValue::from_str(text), &JsValue::from_str(key))
+            .unwrap();
+        settled(&request).await;
+        let done = Promise::new(&mut |resolve, _| transaction.set_oncomplete(Some(&resolve)));
+        JsFuture::from(done).await.unwrap();
+        database.close();
+    }
+
+    /// Every key that starts with `prefix`, sorted.
+    pub async fn keys(prefix: &str) -> Vec<String> {
+        let database = database().await;
+        let transaction = database.transaction_with_str("drafts").unwrap();
+        let request = transaction
+            .object_store("drafts")
+            .unwrap()
+            .get_all_keys()
+            .unwrap();
+        let keys: Array = settled(&request).await.unchecked_into();
+        database.close();
+        let mut keys: Vec<String> = keys
+            .iter()
+            .filter_map(|k| k.as_string())
+            .filter(|k| k.starts_with(prefix))
+            .collect();
+        keys.sort();
+        keys
+    }
+}
+
+/// A draft save is a version: only the parts that changed are written, under the new
+/// version's keys, and the manifest naming them last; what it replaced is removed after.
+/// Parts a save left without its manifest (the page closed in between) are never read,
+/// and are removed at the next read.
+#[wasm_bindgen_test]
+async fn a_draft_is_saved_in_versions_and_a_save_cut_short_leaves_the_one_before() {
+    use tolerance_editor::core::draft::{RowDraft, RowId};
+    use tolerance_editor::editor::draft_storage::{self, DraftUpdate, Stored};
+
+    let database = "WEB_TEST_VERSIONS";
+    let row = |i: u64, amount: &str| {
+        RowDraft::from_cells(
+            RowId(i),
+            [i.to_string(), amount.into(), "GRP001".into(), "ACH".into()],
+        )
+    };
+    draft_storage::discard(database).await.unwrap();
+    let mut rows: Vec<RowDraft> = (0..2_500).map(|i| row(i + 1, "1.00")).collect();
+    let first = DraftUpdate::of(database, 1, &rows, 0..3, &Stored::default()).unwrap();
+    let stored = draft_storage::save(database, first).await.unwrap();
+    assert_eq!(
+        drafts_store::keys("v3:WEB_TEST_VERSIONS").await,
+        [
+            "v3:WEB_TEST_VERSIONS",
+            "v3:WEB_TEST_VERSIONS:1:00000",
+            "v3:WEB_TEST_VERSIONS:1:00001",
+            "v3:WEB_TEST_VERSIONS:1:00002",
+        ]
+    );
+
+    // One row of the second part changes: that part alone is written, as version 2.
+    rows[1_500] = row(1_501, "2.00");
+    let second = DraftUpdate::of(database, 2, &rows, [1], &stored).unwrap();
+    assert_eq!(second.written(), 1);
+    let stored = draft_storage::save(database, second).await.unwrap();
+    assert_eq!(
+        drafts_store::keys("v3:WEB_TEST_VERSIONS").await,
+        [
+            "v3:WEB_TEST_VERSIONS",
+            "v3:WEB_TEST_VERSIONS:1:00000",
+            "v3:WEB_TEST_VERSIONS:1:00002",
+            "v3:WEB_TEST_VERSIONS:2:00001",
+        ]
+    );
+
+    // A third save wrote a part and the page went away before its manifest.
+    drafts_store::put("v3:WEB_TEST_VERSIONS:3:00000", "[]").await;
+    let (draft, read) = draft_storage::load(database).await.unwrap().unwrap();
+    assert_eq!(read, stored);
+    assert_eq!(draft.rows, rows);
+    assert_eq!(
+        drafts_store::keys("v3:WEB_TEST_VERSIONS").await,
+        [
+            "v3:WEB_TEST_VERSIONS",
+            "v3:WEB_TEST_VERSIONS:1:00000",
+            "v3:WEB_TEST_VERSIONS:1:00002",
+            "v3:WEB_TEST_VERSIONS:2:00001",
+        ],
+        "the part without a manifest is removed at the read"
+    );
+
+    // A shorter table: the parts past its end go once the new manifest is in place.
+    rows.truncate(900);
+    let shorter = DraftUpdate::of(database, 3, &rows, [], &stored).unwrap();
+    draft_storage::save(database, shorter).await.unwrap();
+    let (draft, _) = draft_storage::load(database).await.unwrap().unwrap();
+    assert_eq!(draft.rows, rows);
+    assert_eq!(
+        drafts_store::keys("v3:WEB_TEST_VERSIONS").await,
+        ["v3:WEB_TEST_VERSIONS", "v3:WEB_TEST_VERSIONS:3:00000"]
+    );
+
+    draft_storage::discard(database).await.unwrap();
+    assert!(draft_storage::load(database).await.unwrap().is_none());
+    assert!(drafts_store::keys("v3:WEB_TEST_VERSIONS").await.is_empty());
+}

@@ -1,11 +1,9 @@
-use std::time::Duration;
-
 use leptos::ev;
 use leptos::prelude::*;
 
 use crate::components::{
-    DatabasePicker, EditorToolbar, FilterBar, ImportPanel, PendingImport, ReauthDialog, Shown,
-    SignInForm, SubmitBar, ToleranceGrid, WorkProgress, handler,
+    DatabasePicker, EditedElsewhere, EditorToolbar, FilterBar, ImportPanel, PendingImport,
+    ReauthDialog, Shown, SignInForm, SubmitBar, ToleranceGrid, WorkProgress, handler,
 };
 use crate::core::columns::Field;
 use crate::core::config::RuntimeConfig;
@@ -14,14 +12,12 @@ use crate::core::filter::{RowFilter, View};
 use crate::core::header_value;
 use crate::core::table::Table;
 use crate::editor::bulk::Work;
-use crate::editor::draft_storage::{self, DraftUpdate};
+use crate::editor::draft_keeper::DraftKeeper;
 use crate::editor::session::Session;
 use crate::editor::store::TableStore;
 use crate::editor::submit::SubmitControl;
-use crate::editor::time::{after_quiet, now_ms};
-
-/// How long after the last change the draft is written to the browser's storage.
-const SAVE_DELAY: Duration = Duration::from_millis(400);
+use crate::editor::tab_lock::TabLock;
+use crate::editor::time::sleep;
 
 /// Everything after start-up: sign-in, then the table for the chosen database.
 #[component]
@@ -49,15 +45,36 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
         |_, _| true,
     );
     let suggestions = RwSignal::new((Vec::<String>::new(), Vec::<String>::new()));
-    // The database the table belongs to: rows never move between databases.
-    let table_database = RwSignal::new(None::<String>);
-    // How many chunks its stored draft has (see draft_storage), so a save that shortens it
-    // removes the rest.
-    let stored_chunks = StoredValue::new(0_usize);
-    // The table waits while a submit or a big change runs, and while the chosen database's
-    // draft is read (it replaces the table: a change made meanwhile would be lost).
+    // The table is kept as the draft of the database it belongs to: rows never move between
+    // databases.
+    let drafts = DraftKeeper::new(store, work);
+    // Another tab of this browser that opens the same database asks this one to let go of it:
+    // what is being sent or applied ends first, then the draft is saved, and the table is
+    // emptied here (it is edited there now).
+    let tabs = TabLock::new(move |tabs, database| {
+        leptos::task::spawn_local(async move {
+            while submit.running.get_untracked() || work.with_untracked(Option::is_some) {
+                sleep(100).await;
+            }
+            drafts.flush().await;
+            drafts.detach();
+            store.replace(Table::new());
+            tabs.hand_over(database);
+        });
+    });
+    // The table waits while a submit or a big change runs, while the chosen database's
+    // draft is read (it replaces the table: a change made meanwhile would be lost), and
+    // while it is handed over to another tab.
     let frozen = Signal::derive(move || {
-        submit.running.get() || work.with(Option::is_some) || table_database.with(Option::is_none)
+        submit.running.get()
+            || work.with(Option::is_some)
+            || drafts.database().is_none()
+            || tabs.letting_go.get()
+    });
+    // The picker waits while the table is busy or its draft is read; not while another tab
+    // edits the database (another one may be chosen then).
+    let picker_locked = Signal::derive(move || {
+        frozen.get() && !(drafts.database().is_none() && tabs.elsewhere.with(Option::is_some))
     });
 
     let has_unsent = move || {
@@ -85,103 +102,56 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
         }
     });
 
-    // Show the chosen database's own draft (or an empty table) whenever it changes.
-    Effect::new(move |_| {
-        let database = session.database.get();
-        if table_database.get_untracked().as_deref() == Some(database.as_str()) {
-            return;
-        }
-        // Until its draft is read, the table belongs to no database: nothing is saved over it.
-        table_database.set(None);
-        store.replace(Table::new());
-        notice.set(None);
+    // Shows a database's draft once this tab edits it (another tab may).
+    let open_draft = move |database: String| {
         leptos::task::spawn_local(async move {
-            let draft = draft_storage::load(&database).await;
-            if !session.is_on(&database) {
-                return; // Switched again meanwhile (the later switch wins), or unmounted.
-            }
-            stored_chunks.set_value(0);
-            match draft {
-                Ok(Some((draft, chunks))) => {
-                    let rows = draft.rows.len();
-                    store.replace(Table::from_drafts(draft.rows));
-                    // What is stored is what is shown: nothing to write until a change.
-                    if chunks > 0 {
-                        store.take_changes();
-                    }
-                    stored_chunks.set_value(chunks);
-                    notice.set(Some(format!(
-                        "Restored your draft for {database} ({rows} rows, saved {}).",
-                        saved_when(draft.saved_at)
-                    )));
-                }
-                Ok(None) => {}
+            // Switched again meanwhile (the later switch wins), or handed over to another tab.
+            let wanted = move |database: &str| session.is_on(database) && tabs.holds(database);
+            match drafts.restore(database.clone(), wanted).await {
+                Ok(told) => notice.set(told),
                 Err(err) => notice.set(Some(format!("Your draft for {database}: {err}."))),
-            }
-            table_database.set(Some(database));
-        });
-    });
-
-    // Keep the draft in the browser as the user works.
-    let save_generation = StoredValue::new(0_u64);
-    let save_now = move || {
-        let Some(database) = table_database.get_untracked() else {
-            return;
-        };
-        // Only the chunks holding changed rows are written again.
-        let changes = store.take_changes();
-        // An empty table has no draft: nothing to restore (and Discard stays discarded).
-        let update = store.with(|t| {
-            (!t.is_empty()).then(|| {
-                let chunks: Vec<usize> = if changes.all {
-                    (0..DraftUpdate::chunk_count(t.len())).collect()
-                } else {
-                    let mut chunks: Vec<usize> = changes
-                        .rows
-                        .iter()
-                        .filter_map(|id| t.position(*id))
-                        .map(|index| index / draft_storage::CHUNK_ROWS)
-                        .collect();
-                    chunks.sort_unstable();
-                    chunks.dedup();
-                    chunks
-                };
-                DraftUpdate::of(now_ms(), t.rows(), chunks)
-            })
-        });
-        let before = stored_chunks.get_value();
-        let after = match &update {
-            Some(Ok(update)) => update.chunks(),
-            _ => 0,
-        };
-        stored_chunks.set_value(after);
-        leptos::task::spawn_local(async move {
-            let saved = match update {
-                Some(Ok(update)) => draft_storage::save(&database, update, before).await,
-                Some(Err(err)) => Err(err),
-                None => draft_storage::discard(&database).await,
-            };
-            if let Err(err) = saved {
-                // Nothing is lost: the next save writes every row again.
-                store.mark_all_changed();
-                stored_chunks.update_value(|n| *n = (*n).max(before));
-                notice.set(Some(format!(
-                    "Your draft could not be kept in this browser: {err}."
-                )));
             }
         });
     };
-    Effect::new(move |first: Option<()>| {
-        store.track_any();
-        if first.is_none() {
+    // Show the chosen database's own draft (or an empty table) whenever it changes, unless
+    // another tab edits it.
+    Effect::new(move |_| {
+        let database = session.database.get();
+        if drafts.database_untracked().as_deref() == Some(database.as_str()) {
             return;
         }
-        after_quiet(save_generation, SAVE_DELAY, save_now);
+        // Until its draft is read, the table belongs to no database: nothing is saved over it.
+        drafts.detach();
+        store.replace(Table::new());
+        notice.set(None);
+        leptos::task::spawn_local(async move {
+            // The database left keeps its lock until its draft is saved.
+            drafts.idle().await;
+            if session.is_on(&database) && tabs.try_acquire(&database).await {
+                open_draft(database);
+            }
+        });
+    });
+    let take_over = Callback::new(move |()| {
+        let Some(database) = tabs.elsewhere.get_untracked() else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            if tabs.take_over(&database).await {
+                open_draft(database);
+            }
+        });
+    });
+    // A save that failed says so (the next one writes every row again).
+    Effect::new(move |_| {
+        if let Some(problem) = drafts.problem.get() {
+            notice.set(Some(problem));
+        }
     });
 
     // Leaving the page with unsent edits asks first (the draft is kept either way).
     let unload = window_event_listener(ev::beforeunload, move |ev| {
-        save_now();
+        drafts.save_now();
         if has_unsent() {
             ev.prevent_default();
             ev.set_return_value("You have edits that are not sent yet.");
@@ -195,7 +165,7 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
         if unsent == 0 {
             return true;
         }
-        save_now();
+        drafts.save_now();
         let current = session.database.get_untracked();
         let question = format!(
             "{current} has {unsent} rows with edits not sent yet. They stay kept as a draft for {current}. Switch to {wanted}?"
@@ -232,7 +202,7 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
             <DatabasePicker
                 session
                 confirm_switch=Some(confirm_switch)
-                locked=frozen
+                locked=picker_locked
                 not_offered
             />
             <Shown when=move || session.is_signed_in()>
@@ -246,11 +216,12 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
                 </button>
             </Shown>
         </div>
+        <EditedElsewhere tabs take_over />
         <Shown
             when=move || session.is_signed_in() || session.reauth_needed.get()
             fallback=move || view! { <SignInForm session /> }
         >
-            <EditorToolbar session store active jump notice suggestions importing view frozen />
+            <EditorToolbar session store drafts active jump notice suggestions importing view frozen />
             <ImportPanel store pending=importing notice work frozen />
             <WorkProgress work />
             <Shown when=move || notice.with(Option::is_some)>
@@ -265,9 +236,10 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
             <SubmitBar
                 session
                 store
+                drafts
                 submit
                 focus_first_problem=Callback::new(move |()| focus_first_problem())
-                waiting=Signal::derive(move || work.with(Option::is_some))
+                waiting=Signal::derive(move || work.with(Option::is_some) || tabs.letting_go.get())
             />
         </Shown>
         <ReauthDialog session submit />
@@ -372,9 +344,4 @@ fn ProblemLine(store: TableStore, active: RwSignal<Option<(RowId, usize)>>) -> i
             {move || message().unwrap_or_default()}
         </p>
     }
-}
-
-fn saved_when(saved_at: u64) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(saved_at as f64));
-    String::from(date.to_locale_string("en-US", &wasm_bindgen::JsValue::UNDEFINED))
 }

@@ -8,7 +8,7 @@ use crate::core::draft::RowId;
 use crate::core::filter::View;
 use crate::core::table::Table;
 use crate::editor::download::download_text;
-use crate::editor::draft_storage;
+use crate::editor::draft_keeper::DraftKeeper;
 use crate::editor::session::Session;
 use crate::editor::store::TableStore;
 
@@ -17,6 +17,8 @@ use crate::editor::store::TableStore;
 pub fn EditorToolbar(
     session: Session,
     store: TableStore,
+    /// The table's draft in the browser (Discard draft removes it).
+    drafts: DraftKeeper,
     active: RwSignal<Option<(RowId, usize)>>,
     /// Brings a row (by table index) into view with the focus in a cell of it.
     jump: Callback<(usize, Field)>,
@@ -277,7 +279,7 @@ pub fn EditorToolbar(
                     if window().confirm_with_message(&question).unwrap_or(false) {
                         store.replace(Table::new());
                         leptos::task::spawn_local(async move {
-                            notice.set(Some(match draft_storage::discard(&database).await {
+                            notice.set(Some(match drafts.discard(&database).await {
                                 Ok(()) => format!("Draft for {database} discarded."),
                                 Err(err) => format!("The draft for {database} could not be removed: {err}."),
                             }));

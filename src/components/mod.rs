@@ -2,6 +2,7 @@
 
 mod config_problem;
 mod database_picker;
+mod edited_elsewhere;
 mod editor_page;
 mod editor_toolbar;
 mod filter_bar;
@@ -25,6 +26,7 @@ mod work_progress;
 
 pub use config_problem::ConfigProblem;
 pub use database_picker::DatabasePicker;
+pub use edited_elsewhere::EditedElsewhere;
 pub use editor_page::EditorPage;
 pub use editor_toolbar::EditorToolbar;
 pub use filter_bar::FilterBar;

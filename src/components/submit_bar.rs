@@ -2,6 +2,7 @@ use leptos::prelude::*;
 
 use crate::components::{Shown, handler};
 
+use crate::editor::draft_keeper::DraftKeeper;
 use crate::editor::session::Session;
 use crate::editor::store::TableStore;
 use crate::editor::submit::SubmitControl;
@@ -11,6 +12,8 @@ use crate::editor::submit::SubmitControl;
 pub fn SubmitBar(
     session: Session,
     store: TableStore,
+    /// The draft: that rows are being sent is saved in it before they leave.
+    drafts: DraftKeeper,
     submit: SubmitControl,
     focus_first_problem: Callback<()>,
     /// A big paste or import is still being applied: nothing is sent meanwhile.
@@ -35,6 +38,7 @@ pub fn SubmitBar(
         leptos::task::spawn_local(crate::editor::submit::submit(
             session,
             store,
+            drafts,
             control,
             only_failed,
         ));

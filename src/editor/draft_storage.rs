@@ -3,32 +3,34 @@
 //! past localStorage's few. What is stored: rows, their text, states and last outcomes. No
 //! token, no password, no API key.
 //!
-//! The rows are kept in chunks of [`CHUNK_ROWS`], each its own record, under a small manifest
-//! (`v2:DATABASE` → when, how many rows and chunks; `v2:DATABASE:00042` → rows 42,000 to
-//! 42,999). A keystroke rewrites one chunk, not the whole table; a save writes its chunks and
-//! the manifest in one transaction, so a draft is never half old, half new. One connection
-//! is opened per page and kept.
+//! A draft is kept in parts of [`CHUNK_ROWS`] rows under a small manifest. Each save is a
+//! *version*: the parts it writes are new records under its own version's keys
+//! (`v3:DATABASE:VERSION:00042` → rows 42,000 to 42,999), never written over the parts the
+//! manifest in place names; the manifest (`v3:DATABASE` → when, how many rows, and the
+//! version holding each part) is written last, in the same transaction. Parts no save
+//! changed are not written again: the new manifest names the older version's. Only once the
+//! new manifest is committed are the parts no manifest names any more removed. So whenever
+//! the page goes away (reload, crash, closed tab), the manifest names parts that are all
+//! there: the draft before the save or the draft after it, never neither. Parts a closed tab
+//! left behind are removed when the draft is next read. One connection is opened per page
+//! and kept.
 
-use std::cell::RefCell;
 use std::ops::Range;
 
-use js_sys::Promise;
 use serde::{Deserialize, Serialize};
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{IdbDatabase, IdbObjectStore, IdbOpenDbRequest, IdbRequest, IdbTransactionMode};
+use web_sys::{IdbKeyRange, IdbTransactionMode};
 
 use crate::core::draft::RowDraft;
 use crate::core::planner::Millis;
+use crate::editor::idb::{refused, settled, transaction};
 
-const DB_NAME: &str = "tolerance-editor";
-const DB_VERSION: u32 = 1;
-const STORE: &str = "drafts";
-/// Bumped when the saved shape changes. `v1` (the whole draft as one record) is still read.
-const FORMAT: &str = "v2";
-const LEGACY_FORMAT: &str = "v1";
-/// Rows per stored chunk: small enough that a keystroke's save is quick, large enough that a
+/// Bumped when the saved shape changes. Older drafts (`v2`: parts written in place; `v1`: the
+/// whole draft as one record) are still read, and replaced by the first save.
+const FORMAT: &str = "v3";
+const FORMAT_V2: &str = "v2";
+const FORMAT_V1: &str = "v1";
+/// Rows per stored part: small enough that a keystroke's save is quick, large enough that a
 /// 100,000-row draft is a hundred records.
 pub const CHUNK_ROWS: usize = 1000;
 
@@ -39,12 +41,48 @@ pub struct SavedDraft {
     pub rows: Vec<RowDraft>,
 }
 
-/// What `v2:DATABASE` holds.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+/// What `v3:DATABASE` holds.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Manifest {
     saved_at: Millis,
     rows: usize,
+    /// The version that wrote each part, in row order.
+    parts: Vec<u64>,
+}
+
+/// What `v2:DATABASE` held: its parts were `v2:DATABASE:00042`, written in place.
+#[derive(Debug, Clone, Copy, Deserialize)]
+struct ManifestV2 {
+    saved_at: Millis,
+    rows: usize,
     chunks: usize,
+}
+
+/// What a database's draft is stored as now: what the next save can keep and must replace.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stored {
+    rows: usize,
+    /// The version holding each part (empty: no `v3` draft).
+    parts: Vec<u64>,
+    /// The draft was read from an older format: `Some(parts)` of a `v2` draft (0 for `v1`),
+    /// removed once a `v3` manifest replaces it.
+    older: Option<usize>,
+}
+
+impl Stored {
+    /// Whether the draft was read from an older format (the first save writes it anew).
+    pub fn is_older_format(&self) -> bool {
+        self.older.is_some()
+    }
+
+    /// Whether a table of `rows` rows with no row changed since is stored as it is.
+    pub fn holds_unchanged(&self, rows: usize) -> bool {
+        self.older.is_none() && self.rows == rows && self.parts.len() == rows.div_ceil(CHUNK_ROWS)
+    }
+
+    fn latest_version(&self) -> u64 {
+        self.parts.iter().copied().max().unwrap_or(0)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -59,50 +97,97 @@ pub enum DraftError {
     Unreadable { reason: String, kept_as: String },
 }
 
-/// The part of a draft to write: the chunks that changed, as text, made while the table is
-/// borrowed (see [`DraftUpdate::of`]) and then handed to [`save`]. Each chunk's text is
-/// handed to JavaScript as soon as it is made, so a 100,000-row save does not hold tens of
-/// megabytes of JSON in the wasm memory (which never shrinks) at once.
+/// One save: the parts that changed, as text, made while the table is borrowed (see
+/// [`DraftUpdate::of`]) and then handed to [`save`], with the manifest that names them and
+/// the parts it replaces. Each part's text is handed to JavaScript as soon as it is made, so
+/// a 100,000-row save does not hold tens of megabytes of JSON in the wasm memory (which
+/// never shrinks) at once.
 #[derive(Debug, Clone)]
 pub struct DraftUpdate {
     manifest: Manifest,
+    version: u64,
     chunks: Vec<(usize, JsValue)>,
+    /// Parts of earlier versions the new manifest no longer names, and an older format's.
+    replaced: Vec<String>,
 }
 
 impl DraftUpdate {
-    /// The chunks of `rows` in `changed` (chunk numbers; those past the end are skipped),
-    /// with the manifest for a table of `rows.len()` rows.
+    /// A new version of the draft for `rows`, over what is `stored`: the parts in `changed`
+    /// (part numbers; those past the end are skipped) are written, and so is every part the
+    /// stored draft cannot supply (past its end, or holding a different number of rows), so
+    /// the manifest never names a part that is not there.
     pub fn of(
+        database: &str,
         saved_at: Millis,
         rows: &[RowDraft],
         changed: impl IntoIterator<Item = usize>,
+        stored: &Stored,
     ) -> Result<Self, DraftError> {
         let count = Self::chunk_count(rows.len());
-        let mut chunks = Vec::new();
+        let version = saved_at.max(stored.latest_version() + 1);
+        // Parts from the first one whose rows differ in number are all new.
+        let kept = if stored.rows == rows.len() {
+            stored.parts.len().min(count)
+        } else {
+            (stored.rows.min(rows.len()) / CHUNK_ROWS).min(stored.parts.len())
+        };
+        let mut parts: Vec<u64> = stored.parts[..kept].to_vec();
+        parts.resize(count, version);
         for chunk in changed.into_iter().filter(|c| *c < count) {
-            let range = chunk_range(chunk, rows.len());
-            let text = serde_json::to_string(&rows[range])
+            parts[chunk] = version;
+        }
+        let mut chunks = Vec::new();
+        for (chunk, _) in parts.iter().enumerate().filter(|(_, v)| **v == version) {
+            let text = serde_json::to_string(&rows[chunk_range(chunk, rows.len())])
                 .map_err(|err| DraftError::Refused(err.to_string()))?;
             chunks.push((chunk, JsValue::from_str(&text)));
+        }
+        let mut replaced: Vec<String> = stored
+            .parts
+            .iter()
+            .enumerate()
+            .filter(|(chunk, old)| parts.get(*chunk) != Some(old))
+            .map(|(chunk, old)| part_key(database, *old, chunk))
+            .collect();
+        if let Some(older) = stored.older {
+            replaced.push(v2_manifest_key(database));
+            replaced.extend((0..older).map(|chunk| v2_part_key(database, chunk)));
+            replaced.push(v1_key(database));
         }
         Ok(DraftUpdate {
             manifest: Manifest {
                 saved_at,
                 rows: rows.len(),
-                chunks: count,
+                parts,
             },
+            version,
             chunks,
+            replaced,
         })
     }
 
-    /// How many chunks the table it was made from has.
+    /// How many parts the table it was made from has.
     pub fn chunks(&self) -> usize {
-        self.manifest.chunks
+        self.manifest.parts.len()
     }
 
-    /// How many chunks a table of `rows` rows has.
+    /// How many parts it writes.
+    pub fn written(&self) -> usize {
+        self.chunks.len()
+    }
+
+    /// How many parts a table of `rows` rows has.
     pub fn chunk_count(rows: usize) -> usize {
         rows.div_ceil(CHUNK_ROWS)
+    }
+
+    /// What is stored once it is saved.
+    fn stored(&self) -> Stored {
+        Stored {
+            rows: self.manifest.rows,
+            parts: self.manifest.parts.clone(),
+            older: None,
+        }
     }
 }
 
@@ -110,79 +195,192 @@ fn chunk_range(chunk: usize, rows: usize) -> Range<usize> {
     chunk * CHUNK_ROWS..((chunk + 1) * CHUNK_ROWS).min(rows)
 }
 
-fn manifest_key(database: &str) -> JsValue {
-    JsValue::from_str(&format!("{FORMAT}:{database}"))
+fn manifest_key(database: &str) -> String {
+    format!("{FORMAT}:{database}")
 }
 
-fn chunk_key(database: &str, chunk: usize) -> JsValue {
-    JsValue::from_str(&format!("{FORMAT}:{database}:{chunk:05}"))
+fn part_key(database: &str, version: u64, chunk: usize) -> String {
+    format!("{FORMAT}:{database}:{version}:{chunk:05}")
 }
 
-fn legacy_key(database: &str) -> JsValue {
-    JsValue::from_str(&format!("{LEGACY_FORMAT}:{database}"))
+/// The version and part number of a key that is one of `database`'s parts. A database
+/// whose name goes on with `:` has keys with more fields after this one's prefix, so they
+/// are never taken for this one's.
+fn parse_part_key(database: &str, key: &str) -> Option<(u64, usize)> {
+    let rest = key
+        .strip_prefix(&manifest_key(database))?
+        .strip_prefix(':')?;
+    let (version, chunk) = rest.split_once(':')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    (digits(version) && digits(chunk)).then_some((version.parse().ok()?, chunk.parse().ok()?))
 }
 
-/// Writes the changed chunks and the manifest in one transaction; chunks past the table's
-/// end (up to `stored_chunks`, what the draft had before) are removed, as is a draft in
-/// the older one-record format.
-pub async fn save(
-    database: &str,
-    update: DraftUpdate,
-    stored_chunks: usize,
-) -> Result<(), DraftError> {
+fn v2_manifest_key(database: &str) -> String {
+    format!("{FORMAT_V2}:{database}")
+}
+
+fn v2_part_key(database: &str, chunk: usize) -> String {
+    format!("{FORMAT_V2}:{database}:{chunk:05}")
+}
+
+fn v1_key(database: &str) -> String {
+    format!("{FORMAT_V1}:{database}")
+}
+
+fn key(text: &str) -> JsValue {
+    JsValue::from_str(text)
+}
+
+/// Writes a new version of the draft: its parts, then the manifest that names them, in one
+/// transaction; once that is committed, removes the parts it replaced (a second transaction:
+/// if the page goes away before it, they are left over and removed at the next read).
+/// Answers what is stored now.
+pub async fn save(database: &str, update: DraftUpdate) -> Result<Stored, DraftError> {
     let (done, store) = transaction(IdbTransactionMode::Readwrite).await?;
     for (chunk, text) in &update.chunks {
         store
-            .put_with_key(text, &chunk_key(database, *chunk))
+            .put_with_key(text, &key(&part_key(database, update.version, *chunk)))
             .map_err(refused)?;
-    }
-    for chunk in update.manifest.chunks..stored_chunks {
-        store.delete(&chunk_key(database, chunk)).map_err(refused)?;
     }
     let manifest = serde_json::to_string(&update.manifest)
         .map_err(|err| DraftError::Refused(err.to_string()))?;
     store
-        .put_with_key(&JsValue::from_str(&manifest), &manifest_key(database))
+        .put_with_key(&key(&manifest), &key(&manifest_key(database)))
         .map_err(refused)?;
-    store.delete(&legacy_key(database)).map_err(refused)?;
+    done.await?;
+    let stored = update.stored();
+    if !update.replaced.is_empty() {
+        remove(&update.replaced).await?;
+    }
+    Ok(stored)
+}
+
+async fn remove(keys: &[String]) -> Result<(), DraftError> {
+    let (done, store) = transaction(IdbTransactionMode::Readwrite).await?;
+    for old in keys {
+        store.delete(&key(old)).map_err(refused)?;
+    }
     done.await
 }
 
-/// The saved draft for `database`, if there is one, and how many chunks it is stored in. A
-/// draft that no longer reads (say, from an older version of the app) is not lost: its
-/// records are moved aside under other keys and the error says so.
-pub async fn load(database: &str) -> Result<Option<(SavedDraft, usize)>, DraftError> {
+/// The keys of every `v3` part of `database` in the store, with their version and number.
+async fn parts_on_record(database: &str) -> Result<Vec<(String, u64, usize)>, DraftError> {
+    let prefix = format!("{}:", manifest_key(database));
+    // `;` follows `:`: the range holds exactly the keys that start with the prefix.
+    let end = format!("{};", manifest_key(database));
+    let range = IdbKeyRange::bound(&key(&prefix), &key(&end)).map_err(refused)?;
     let (_, store) = transaction(IdbTransactionMode::Readonly).await?;
-    let manifest = store.get(&manifest_key(database)).map_err(refused)?;
-    let legacy = store.get(&legacy_key(database)).map_err(refused)?;
-    let manifest = settled(&manifest).await?.as_string();
-    let legacy = settled(&legacy).await?.as_string();
-    let Some(manifest_text) = manifest else {
-        return match legacy {
-            None => Ok(None),
-            Some(text) => match serde_json::from_str::<SavedDraft>(&text) {
-                Ok(draft) => Ok(Some((draft, 0))),
-                Err(err) => {
-                    let records = vec![(legacy_key(database), JsValue::from_str(&text))];
-                    Err(keep_aside(database, records, err.to_string()).await)
-                }
-            },
+    let keys = settled(&store.get_all_keys_with_key(&range).map_err(refused)?).await?;
+    let keys: js_sys::Array = keys.dyn_into().map_err(refused)?;
+    Ok(keys
+        .iter()
+        .filter_map(|k| k.as_string())
+        .filter_map(|k| parse_part_key(database, &k).map(|(v, c)| (k, v, c)))
+        .collect())
+}
+
+/// The saved draft for `database`, if there is one, and what it is stored as. A draft that
+/// no longer reads (say, from an older version of the app) is not lost: its records are
+/// moved aside under other keys and the error says so.
+pub async fn load(database: &str) -> Result<Option<(SavedDraft, Stored)>, DraftError> {
+    let (_, store) = transaction(IdbTransactionMode::Readonly).await?;
+    let requests = [
+        manifest_key(database),
+        v2_manifest_key(database),
+        v1_key(database),
+    ]
+    .map(|k| store.get(&key(&k)).map_err(refused));
+    let mut texts = Vec::with_capacity(3);
+    for request in requests {
+        texts.push(settled(&request?).await?.as_string());
+    }
+    let [v3, v2, v1]: [Option<String>; 3] = texts.try_into().unwrap_or_default();
+    let v2_manifest = v2.as_deref().map(serde_json::from_str::<ManifestV2>);
+    let older_parts = match &v2_manifest {
+        Some(Ok(manifest)) => Some(manifest.chunks),
+        _ => v1.as_ref().map(|_| 0),
+    };
+    if let Some(text) = v3 {
+        let manifest: Manifest = match serde_json::from_str(&text) {
+            Ok(manifest) => manifest,
+            Err(err) => {
+                let records = vec![(manifest_key(database), key(&text))];
+                return Err(keep_aside(database, records, err.to_string()).await);
+            }
         };
+        let keys = (manifest.parts.iter().enumerate())
+            .map(|(chunk, version)| part_key(database, *version, chunk))
+            .collect();
+        let rows = read_parts(
+            database,
+            (manifest_key(database), text),
+            keys,
+            manifest.rows,
+        )
+        .await?;
+        sweep(database, &manifest.parts).await;
+        let stored = Stored {
+            rows: manifest.rows,
+            parts: manifest.parts,
+            older: older_parts,
+        };
+        let draft = SavedDraft {
+            saved_at: manifest.saved_at,
+            rows,
+        };
+        return Ok(Some((draft, stored)));
+    }
+    let older = Stored {
+        older: older_parts,
+        ..Stored::default()
     };
-    let manifest: Manifest = match serde_json::from_str(&manifest_text) {
-        Ok(manifest) => manifest,
-        Err(err) => {
-            let records = vec![(manifest_key(database), JsValue::from_str(&manifest_text))];
-            return Err(keep_aside(database, records, err.to_string()).await);
-        }
-    };
+    if let (Some(text), Some(manifest)) = (v2, v2_manifest) {
+        let manifest = match manifest {
+            Ok(manifest) => manifest,
+            Err(err) => {
+                let records = vec![(v2_manifest_key(database), key(&text))];
+                return Err(keep_aside(database, records, err.to_string()).await);
+            }
+        };
+        let keys = (0..manifest.chunks)
+            .map(|chunk| v2_part_key(database, chunk))
+            .collect();
+        let manifest_record = (v2_manifest_key(database), text);
+        let rows = read_parts(database, manifest_record, keys, manifest.rows).await?;
+        let draft = SavedDraft {
+            saved_at: manifest.saved_at,
+            rows,
+        };
+        return Ok(Some((draft, older)));
+    }
+    match v1 {
+        None => Ok(None),
+        Some(text) => match serde_json::from_str::<SavedDraft>(&text) {
+            Ok(draft) => Ok(Some((draft, older))),
+            Err(err) => {
+                let records = vec![(v1_key(database), key(&text))];
+                Err(keep_aside(database, records, err.to_string()).await)
+            }
+        },
+    }
+}
+
+/// Reads the parts named `keys` into rows; a part missing or unreadable, or a count of rows
+/// other than `expected`, moves the manifest and the parts aside and says so.
+async fn read_parts(
+    database: &str,
+    (manifest_key, manifest_text): (String, String),
+    keys: Vec<String>,
+    expected: usize,
+) -> Result<Vec<RowDraft>, DraftError> {
     let (_, store) = transaction(IdbTransactionMode::Readonly).await?;
-    let requests = (0..manifest.chunks)
-        .map(|chunk| store.get(&chunk_key(database, chunk)).map_err(refused))
+    let requests = keys
+        .iter()
+        .map(|k| store.get(&key(k)).map_err(refused))
         .collect::<Result<Vec<_>, _>>()?;
-    // Each chunk is read into the wasm memory, parsed and dropped before the next.
+    // Each part is read into the wasm memory, parsed and dropped before the next.
     let mut texts = Vec::with_capacity(requests.len());
-    let mut rows = Vec::with_capacity(manifest.rows);
+    let mut rows = Vec::with_capacity(expected);
     let mut broken = None;
     for (chunk, request) in requests.iter().enumerate() {
         let text = settled(request).await?;
@@ -198,50 +396,51 @@ pub async fn load(database: &str) -> Result<Option<(SavedDraft, usize)>, DraftEr
         }
         texts.push(text);
     }
-    if broken.is_none() && rows.len() != manifest.rows {
-        broken = Some(format!(
-            "{} of its {} rows were found",
-            rows.len(),
-            manifest.rows
-        ));
+    if broken.is_none() && rows.len() != expected {
+        broken = Some(format!("{} of its {expected} rows were found", rows.len()));
     }
-    if let Some(reason) = broken {
-        let mut records = vec![(manifest_key(database), JsValue::from_str(&manifest_text))];
-        records.extend(
-            texts
-                .into_iter()
-                .enumerate()
-                .filter(|(_, text)| !text.is_undefined())
-                .map(|(chunk, text)| (chunk_key(database, chunk), text)),
-        );
-        return Err(keep_aside(database, records, reason).await);
-    }
-    let draft = SavedDraft {
-        saved_at: manifest.saved_at,
-        rows,
+    let Some(reason) = broken else {
+        return Ok(rows);
     };
-    Ok(Some((draft, manifest.chunks)))
+    let mut records = vec![(manifest_key, key(&manifest_text))];
+    records.extend(
+        keys.into_iter()
+            .zip(texts)
+            .filter(|(_, text)| !text.is_undefined()),
+    );
+    Err(keep_aside(database, records, reason).await)
+}
+
+/// Removes the parts of `database` that the manifest in place (naming `parts`) does not name:
+/// left by a save whose page went away before it removed what it replaced. Best effort: what
+/// is left is tried again at the next read.
+async fn sweep(database: &str, parts: &[u64]) {
+    let Ok(on_record) = parts_on_record(database).await else {
+        return;
+    };
+    let left: Vec<String> = on_record
+        .into_iter()
+        .filter(|(_, version, chunk)| parts.get(*chunk) != Some(version))
+        .map(|(k, _, _)| k)
+        .collect();
+    if !left.is_empty() {
+        let _ = remove(&left).await;
+    }
 }
 
 /// Moves unreadable records under `unreadable:DATABASE:TIME…` and answers the error.
-async fn keep_aside(
-    database: &str,
-    records: Vec<(JsValue, JsValue)>,
-    reason: String,
-) -> DraftError {
+async fn keep_aside(database: &str, records: Vec<(String, JsValue)>, reason: String) -> DraftError {
     let aside = format!("unreadable:{database}:{}", js_sys::Date::now() as u64);
     let moved = async {
         let (done, store) = transaction(IdbTransactionMode::Readwrite).await?;
-        for (i, (key, text)) in records.iter().enumerate() {
+        for (i, (old, text)) in records.iter().enumerate() {
             let name = if i == 0 {
                 aside.clone()
             } else {
                 format!("{aside}:{i:05}")
             };
-            store
-                .put_with_key(text, &JsValue::from_str(&name))
-                .map_err(refused)?;
-            store.delete(key).map_err(refused)?;
+            store.put_with_key(text, &key(&name)).map_err(refused)?;
+            store.delete(&key(old)).map_err(refused)?;
         }
         done.await
     };
@@ -254,188 +453,34 @@ async fn keep_aside(
     }
 }
 
-/// Removes the draft for `database`: its manifest, its chunks, and an older one-record draft.
+/// Removes the draft for `database` in every format: manifests first, in one transaction
+/// (the draft is gone at once), then every part.
 pub async fn discard(database: &str) -> Result<(), DraftError> {
     let (_, store) = transaction(IdbTransactionMode::Readonly).await?;
-    let manifest = settled(&store.get(&manifest_key(database)).map_err(refused)?).await?;
-    let chunks = manifest
-        .as_string()
-        .and_then(|text| serde_json::from_str::<Manifest>(&text).ok())
-        .map_or(0, |m| m.chunks);
-    let (done, store) = transaction(IdbTransactionMode::Readwrite).await?;
-    store.delete(&manifest_key(database)).map_err(refused)?;
-    store.delete(&legacy_key(database)).map_err(refused)?;
-    for chunk in 0..chunks {
-        store.delete(&chunk_key(database, chunk)).map_err(refused)?;
-    }
-    done.await
-}
-
-fn refused(err: JsValue) -> DraftError {
-    DraftError::Refused(format!("{err:?}"))
-}
-
-thread_local! {
-    /// The page's one connection, opened on first use.
-    static CONNECTION: RefCell<Option<IdbDatabase>> = const { RefCell::new(None) };
-}
-
-async fn connection() -> Result<IdbDatabase, DraftError> {
-    if let Some(database) = CONNECTION.with_borrow(Clone::clone) {
-        return Ok(database);
-    }
-    let factory = web_sys::window()
-        .and_then(|w| w.indexed_db().ok().flatten())
-        .ok_or(DraftError::Unavailable)?;
-    let open: IdbOpenDbRequest = factory
-        .open_with_u32(DB_NAME, DB_VERSION)
-        .map_err(refused)?;
-    let upgrade = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
-        let database = event
-            .target()
-            .and_then(|t| t.dyn_into::<IdbOpenDbRequest>().ok())
-            .and_then(|r| r.result().ok())
-            .and_then(|r| r.dyn_into::<IdbDatabase>().ok());
-        if let Some(database) = database
-            && !database.object_store_names().contains(STORE)
-        {
-            let _ = database.create_object_store(STORE);
-        }
-    });
-    open.set_onupgradeneeded(Some(upgrade.as_ref().unchecked_ref()));
-    let opened = settled(&open).await;
-    open.set_onupgradeneeded(None);
-    drop(upgrade);
-    let database: IdbDatabase = opened?.unchecked_into();
-    // Another tab upgrading the database asks this one to let go; the next use reopens.
-    let closing = database.clone();
-    let on_version_change = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-        closing.close();
-        CONNECTION.set(None);
-    });
-    database.set_onversionchange(Some(on_version_change.as_ref().unchecked_ref()));
-    // Lives as long as the connection it listens to, which is the page's.
-    on_version_change.forget();
-    CONNECTION.set(Some(database.clone()));
-    Ok(database)
-}
-
-/// A transaction on the drafts store, and a future that resolves once it is committed.
-async fn transaction(
-    mode: IdbTransactionMode,
-) -> Result<
-    (
-        impl std::future::Future<Output = Result<(), DraftError>>,
-        IdbObjectStore,
-    ),
-    DraftError,
-> {
-    let database = connection().await?;
-    let transaction = match database.transaction_with_str_and_mode(STORE, mode) {
-        Ok(transaction) => transaction,
-        Err(_) => {
-            // The connection was closed under us (another tab): open a fresh one once.
-            CONNECTION.set(None);
-            connection()
-                .await?
-                .transaction_with_str_and_mode(STORE, mode)
-                .map_err(refused)?
-        }
-    };
-    let store = transaction.object_store(STORE).map_err(refused)?;
-    let (complete, failed) = (transaction.clone(), transaction);
-    let done = Outcome::listen(
-        move |on| complete.set_oncomplete(on),
-        move |on| {
-            failed.set_onerror(on);
-            failed.set_onabort(on);
-        },
-        |_| JsValue::UNDEFINED,
-        |_| "the transaction failed or was aborted".into(),
-    );
-    Ok((async move { done.await.map(drop) }, store))
-}
-
-/// Resolves with the request's result once it succeeds, or its error once it fails.
-async fn settled(request: &IdbRequest) -> Result<JsValue, DraftError> {
-    let (ok, failed) = (request.clone(), request.clone());
-    let (on_success, on_error) = (request.clone(), request.clone());
-    Outcome::listen(
-        move |on| on_success.set_onsuccess(on),
-        move |on| on_error.set_onerror(on),
-        move |_| ok.result().unwrap_or(JsValue::UNDEFINED),
-        move |_| {
-            failed
-                .error()
-                .ok()
-                .flatten()
-                .map(|e| e.message())
-                .unwrap_or_else(|| "the request failed".into())
-        },
+    let v2 = settled(
+        &store
+            .get(&key(&v2_manifest_key(database)))
+            .map_err(refused)?,
     )
-    .await
-}
-
-/// A success-or-failure event pair as a future. The handlers are removed and their closures
-/// dropped once it settles or is dropped, so nothing is left behind per request.
-struct Outcome;
-
-type Handler = Closure<dyn FnMut(web_sys::Event)>;
-type Setter = Box<dyn Fn(Option<&js_sys::Function>)>;
-
-/// Owns the two closures while they are set as handlers; unsets them before dropping them.
-struct Listening {
-    handlers: [(Setter, Handler); 2],
-}
-
-impl Drop for Listening {
-    fn drop(&mut self) {
-        for (set, _) in &self.handlers {
-            set(None);
-        }
-    }
-}
-
-impl Outcome {
-    fn listen(
-        set_success: impl Fn(Option<&js_sys::Function>) + 'static,
-        set_failure: impl Fn(Option<&js_sys::Function>) + 'static,
-        success: impl FnOnce(&web_sys::Event) -> JsValue + 'static,
-        failure: impl FnOnce(&web_sys::Event) -> String + 'static,
-    ) -> impl std::future::Future<Output = Result<JsValue, DraftError>> {
-        let mut success = Some(success);
-        let mut failure = Some(failure);
-        let mut handlers = None;
-        let promise = Promise::new(&mut |resolve, reject| {
-            let mut success = success.take();
-            let on_success = Handler::new(move |event: web_sys::Event| {
-                if let Some(success) = success.take() {
-                    let _ = resolve.call1(&JsValue::NULL, &success(&event));
-                }
-            });
-            let mut failure = failure.take();
-            let on_failure = Handler::new(move |event: web_sys::Event| {
-                if let Some(failure) = failure.take() {
-                    let _ = reject.call1(&JsValue::NULL, &JsValue::from_str(&failure(&event)));
-                }
-            });
-            handlers = Some((on_success, on_failure));
-        });
-        let (on_success, on_failure) = handlers.expect("a promise runs its executor at once");
-        set_success(Some(on_success.as_ref().unchecked_ref()));
-        set_failure(Some(on_failure.as_ref().unchecked_ref()));
-        let listening = Listening {
-            handlers: [
-                (Box::new(set_success), on_success),
-                (Box::new(set_failure), on_failure),
-            ],
-        };
-        async move {
-            let result = JsFuture::from(promise).await.map_err(|err| {
-                DraftError::Refused(err.as_string().unwrap_or_else(|| format!("{err:?}")))
-            });
-            drop(listening);
-            result
-        }
-    }
+    .await?;
+    let v2_parts = v2
+        .as_string()
+        .and_then(|text| serde_json::from_str::<ManifestV2>(&text).ok())
+        .map_or(0, |m| m.chunks);
+    remove(&[
+        manifest_key(database),
+        v2_manifest_key(database),
+        v1_key(database),
+    ])
+    .await?;
+    let mut parts: Vec<String> = (0..v2_parts)
+        .map(|chunk| v2_part_key(database, chunk))
+        .collect();
+    parts.extend(
+        parts_on_record(database)
+            .await?
+            .into_iter()
+            .map(|(k, _, _)| k),
+    );
+    remove(&parts).await
 }

@@ -3,8 +3,11 @@
 
 pub mod bulk;
 pub mod download;
+pub mod draft_keeper;
 pub mod draft_storage;
+mod idb;
 pub mod session;
 pub mod store;
 pub mod submit;
+pub mod tab_lock;
 pub mod time;

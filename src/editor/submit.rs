@@ -15,6 +15,7 @@ use crate::core::planner::{
     Action, ChunkId, ChunkStatus, Planner, PlannerConfig, Progress, Response,
 };
 use crate::core::table::Touched;
+use crate::editor::draft_keeper::DraftKeeper;
 use crate::editor::session::Session;
 use crate::editor::store::TableStore;
 use crate::editor::time::{measured, now_ms, sleep};
@@ -70,10 +71,13 @@ impl Default for SubmitControl {
 type Sent = (ChunkId, Result<BatchAnswer, ApiError>);
 
 /// Sends the new and changed rows (or, with `only_failed`, just the failed and unconfirmed
-/// ones) and returns when every chunk is answered, failed or cancelled.
+/// ones) and returns when every chunk is answered, failed or cancelled. Before the first
+/// request leaves, the rows are marked as being sent in the saved draft: a page closed after
+/// the server applied a batch but before its answer arrived reopens with them Unconfirmed.
 pub async fn submit(
     session: Session,
     store: TableStore,
+    drafts: DraftKeeper,
     control: SubmitControl,
     only_failed: bool,
 ) {
@@ -100,6 +104,7 @@ pub async fn submit(
     measured("submit:prepare", || store.update(|t| t.mark_pending(&ids)));
     control.cancel_requested.set(false);
     control.running.set(true);
+    drafts.flush().await;
     control.progress.set(planner.borrow().progress());
     let mut report = SubmitReport {
         sent: ids.len(),
@@ -135,15 +140,14 @@ pub async fn submit(
                 wait(&mut in_flight, until.saturating_sub(now_ms()).min(POLL_MS)).await
             }
             Action::Idle => {
-                if session.reauth_needed.get_untracked() {
-                    sleep(POLL_MS).await;
-                    if !session.reauth_needed.get_untracked() && session.is_signed_in() {
-                        planner.borrow_mut().on_signed_in();
-                    }
-                    None
-                } else {
-                    wait(&mut in_flight, POLL_MS).await
+                // Answers in flight are read while "Sign in again" is open too: they are on
+                // their way, and each request's own timer would cut a body left unread.
+                let asking = session.reauth_needed.get_untracked();
+                let woke = wait(&mut in_flight, POLL_MS).await;
+                if asking && !session.reauth_needed.get_untracked() && session.is_signed_in() {
+                    planner.borrow_mut().on_signed_in();
                 }
+                woke
             }
             Action::Done => break,
         };
@@ -159,6 +163,8 @@ pub async fn submit(
     report.not_sent = unsent.len();
     store.update(|t| t.cancel_pending(&unsent));
     control.last.set(Some(report));
+    // The answers are kept at once, not 400 ms later: a page closed now reopens with them.
+    drafts.save_now();
     control.running.set(false);
 }
 
