@@ -93,6 +93,16 @@ impl RowOutcome {
             activity_id,
         }
     }
+
+    /// This refusal, about a row an earlier try may have saved: the refusal proves only that
+    /// this try was not applied, so the row is unconfirmed, not "not applied".
+    pub fn earlier_try_may_have_saved(self) -> Self {
+        RowOutcome {
+            kind: OutcomeKind::Unconfirmed,
+            message: format!("{} (an earlier try may have saved it)", self.message),
+            ..self
+        }
+    }
 }
 
 /// Why an item could not be applied to a sent row.
