@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::multistatus::{OutcomeKind, RowOutcome};
+use crate::core::multistatus::OutcomeKind;
 use crate::core::record::Tolerance;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -50,24 +50,24 @@ impl Baseline {
         }
     }
 
+    /// The baseline once a try that wrote `key` may have been applied. A row whose key was
+    /// changed is about that other record now, and nothing is known of what it held before:
+    /// keeping the old record would let news about the old key make the row "known" again,
+    /// though the doubt is about the new one.
+    pub fn made_unknown_for(&self, key: Option<i32>) -> Baseline {
+        Baseline::Unknown {
+            previous: self.record().filter(|r| Some(r.key) == key).cloned(),
+        }
+    }
+
     /// The baseline after the server answered `outcome` about `sent`.
     pub fn after(&self, sent: &Tolerance, outcome: OutcomeKind) -> Baseline {
         match outcome {
             OutcomeKind::Created | OutcomeKind::Updated => Baseline::Known(sent.clone()),
-            OutcomeKind::Unconfirmed => self.made_unknown(),
+            OutcomeKind::Unconfirmed => self.made_unknown_for(Some(sent.key)),
             // Refused: this try changed nothing on the server.
             OutcomeKind::Failed => self.clone(),
         }
-    }
-
-    /// `outcome` as this row may show it: "not applied" is a claim about the server, and a
-    /// row whose earlier try may have been applied cannot make it from a later refusal (that
-    /// try's value may be on the server all the same). Such a refusal reads as unconfirmed.
-    pub fn qualify(&self, outcome: RowOutcome) -> RowOutcome {
-        if outcome.kind == OutcomeKind::Failed && self.is_unknown() {
-            return outcome.earlier_try_may_have_saved();
-        }
-        outcome
     }
 }
 

@@ -224,3 +224,22 @@ fn an_old_draft_keeps_reading_and_an_unconfirmed_row_in_it_is_not_unchanged() {
         assert!(row.needs_sending());
     }
 }
+
+#[test]
+fn a_refusal_of_values_the_row_already_saved_under_another_key_is_not_not_applied() {
+    let mut table = Table::from_records([record(1, 1.0)]);
+    let id = table.row_at(0).unwrap().id();
+    table.set_text(id, Field::Amount, "6.25".into());
+    submit(&mut table, OutcomeKind::Updated);
+    // Moved to key 7 and saved there: the row's baseline is 7's record now.
+    table.set_text(id, Field::Key, "7".into());
+    submit(&mut table, OutcomeKind::Created);
+    // Back to 1 = 6.25, which the server holds from the first save; this try is refused.
+    table.set_text(id, Field::Key, "1".into());
+    submit(&mut table, OutcomeKind::Failed);
+    assert_eq!(table.row(id).unwrap().state(), RowState::Unconfirmed);
+    assert_eq!(
+        reloaded(&table).row(id).unwrap().state(),
+        RowState::Unconfirmed
+    );
+}

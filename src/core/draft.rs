@@ -80,6 +80,11 @@ pub struct RowDraft {
     changed: bool,
     /// What the server holds for this row, as far as this editor knows.
     baseline: Baseline,
+    /// What this row's tries wrote or may have written, one record per key, the latest: a
+    /// row whose key changed back and forth may have its values on the server under a key
+    /// its baseline is not about, so a refusal of those values cannot say "not applied".
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    written: Vec<Tolerance>,
     pending: bool,
     /// Edited since it was marked pending: the answer may be about older text. Not saved
     /// (a restored draft has nothing in flight).
@@ -118,6 +123,7 @@ impl RowDraft {
             key: None,
             changed: true,
             baseline,
+            written: Vec::new(),
             pending: false,
             edited_in_flight: false,
             outcome: None,
@@ -330,8 +336,30 @@ impl RowDraft {
         self.pending = false;
     }
 
+    /// `outcome` as this row may show it: "not applied" is a claim about the server, which
+    /// a refusal of this try cannot make when an earlier try of the row may have been
+    /// applied (its baseline is unknown), or did or may have put these very values there.
+    /// Such a refusal reads as unconfirmed.
+    fn qualify(&self, outcome: RowOutcome, sent: &Tolerance) -> RowOutcome {
+        let may_hold_it = || {
+            self.written
+                .iter()
+                .any(|w| w.key == sent.key && same_values(w, sent))
+        };
+        if outcome.kind == OutcomeKind::Failed && (self.baseline.is_unknown() || may_hold_it()) {
+            return outcome.earlier_try_may_have_saved();
+        }
+        outcome
+    }
+
+    /// Notes that a try of this row wrote or may have written `record`.
+    fn note_written(&mut self, record: &Tolerance) {
+        self.written.retain(|w| w.key != record.key);
+        self.written.push(record.clone());
+    }
+
     /// Records the answer about `sent`, the record that went out for this row, and returns
-    /// the outcome as the row took it ([`Baseline::qualify`]). A saved row becomes clean
+    /// the outcome as the row took it ([`Self::qualify`]). A saved row becomes clean
     /// against `sent`; an unconfirmed one's baseline becomes unknown; anything else keeps
     /// its changes to send again.
     pub fn apply_outcome(&mut self, sent: Tolerance, outcome: RowOutcome) -> OutcomeKind {
@@ -340,8 +368,11 @@ impl RowDraft {
         let as_sent = self.pending && !self.edited_in_flight;
         self.pending = false;
         self.edited_in_flight = false;
-        let outcome = self.baseline.qualify(outcome);
+        let outcome = self.qualify(outcome, &sent);
         let kind = outcome.kind;
+        if kind != OutcomeKind::Failed {
+            self.note_written(&sent);
+        }
         self.baseline = self.baseline.after(&sent, kind);
         self.outcome = Some(outcome);
         if as_sent {
@@ -375,7 +406,10 @@ impl RowDraft {
     pub fn lose_answer(&mut self) {
         self.pending = false;
         self.edited_in_flight = false;
-        self.baseline = self.baseline.made_unknown();
+        self.baseline = self.baseline.made_unknown_for(self.key);
+        if let Ok(record) = self.to_record() {
+            self.note_written(&record);
+        }
         self.outcome = Some(RowOutcome::unconfirmed(
             "Sent, but the page closed before the answer came; it may or may not be saved. \
              Send it again.",
@@ -437,6 +471,12 @@ impl RowDraft {
             && same_text(&self.cells[2], &record.group_id)
             && same_text(&self.cells[3], &record.payment_method)
     }
+}
+
+/// Whether two records hold the same values (the server's stamps aside).
+fn same_values(a: &Tolerance, b: &Tolerance) -> bool {
+    (a.key, a.amount, &a.group_id, &a.payment_method)
+        == (b.key, b.amount, &b.group_id, &b.payment_method)
 }
 
 /// An amount as a spreadsheet shows money: at least two decimals ("5.00", "0.50"), more

@@ -20,6 +20,8 @@ pub(super) struct StoredRow {
     baseline: Option<Baseline>,
     #[serde(default)]
     original: Option<Tolerance>,
+    #[serde(default)]
+    written: Vec<Tolerance>,
     pending: bool,
     outcome: Option<RowOutcome>,
     outcome_current: bool,
@@ -50,6 +52,7 @@ impl From<StoredRow> for RowDraft {
             key: stored.key,
             changed: true,
             baseline,
+            written: stored.written,
             pending: stored.pending,
             edited_in_flight: false,
             outcome: stored.outcome,

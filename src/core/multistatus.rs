@@ -142,6 +142,15 @@ pub fn match_answer(sent_keys: &[i32], answer: &BatchAnswer) -> Matched {
     let Some(items) = &answer.items else {
         // `data: null`: the error, if any, speaks for the whole batch.
         let rows = match &answer.error {
+            // The server failed while carrying the batch out: some of it may be applied.
+            Some(error) if error.status.is_some_and(|s| s >= 500 && s != 503) => {
+                let message = error.summary().unwrap_or("The server failed on the batch.");
+                let outcome = RowOutcome {
+                    status: error.status,
+                    ..RowOutcome::unconfirmed(message, activity())
+                };
+                vec![outcome; sent_keys.len()]
+            }
             Some(error) => {
                 let message = error.summary().unwrap_or("The server refused the batch.");
                 let outcome = RowOutcome::failed(error.status, message, activity());
@@ -373,6 +382,10 @@ pub(super) mod tests {
         let a = answer("null");
         let matched = match_answer(&[1, 2], &a);
         assert_eq!(kinds(&matched), [OutcomeKind::Unconfirmed; 2]);
+        let failed_on_it = r#"{"data":null,"error":{"title":"Boom","status":500}}"#;
+        let matched = match_answer(&[1], &parse_batch_answer(failed_on_it).unwrap());
+        assert_eq!(kinds(&matched), [OutcomeKind::Unconfirmed]);
+        assert_eq!(matched.rows[0].status, Some(500));
         assert!(parse_batch_answer("Bad gateway").is_err());
         assert!(parse_batch_answer("42").is_err());
         let bare =

@@ -350,7 +350,7 @@ fn a_retry_answer_refusing_rows_a_timed_out_try_may_have_saved_leaves_them_uncon
         item(0, 500),
         item(1, 201)
     );
-    let data_null = r#"{"data":null,"error":{"title":"Server error","status":500}}"#.to_string();
+    let data_null = r#"{"data":null,"error":{"title":"Bad request","status":400}}"#.to_string();
     for (body, expected) in [
         (items_500, [OutcomeKind::Unconfirmed, OutcomeKind::Created]),
         (data_null, [OutcomeKind::Unconfirmed; 2]),
