@@ -23,3 +23,6 @@ pub mod record;
 pub mod selection;
 pub mod table;
 pub mod validate;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod trust_model_tests;
