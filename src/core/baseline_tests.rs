@@ -243,3 +243,77 @@ fn a_refusal_of_values_the_row_already_saved_under_another_key_is_not_not_applie
         RowState::Unconfirmed
     );
 }
+
+#[test]
+fn a_read_of_the_server_settles_unconfirmed_rows_and_refreshes_audit_columns() {
+    let mut table = Table::from_records([record(1, 1.0), record(2, 2.0), record(3, 3.0)]);
+    let ids: Vec<_> = table.rows().iter().map(|r| r.id()).collect();
+    for id in &ids {
+        table.set_text(*id, Field::Amount, "9".into());
+    }
+    submit(&mut table, OutcomeKind::Unconfirmed);
+    // The server holds 1 as sent, 2 as it was, and no 3 at all.
+    let stamped = |key, amount| Tolerance {
+        update_date: Some("2026-12-04T22:00:00Z".into()),
+        update_user: Some("EDITOR".into()),
+        ..record(key, amount)
+    };
+    let touched = table.take_server_reads(vec![
+        (1, Some(stamped(1, 9.0))),
+        (2, Some(record(2, 2.0))),
+        (3, None),
+    ]);
+    assert_eq!(touched, crate::core::table::Touched::Rows(ids.clone()));
+    let state = |i: usize| table.row(ids[i]).unwrap().state();
+    assert_eq!(
+        [state(0), state(1), state(2)],
+        [RowState::Clean, RowState::Modified, RowState::New]
+    );
+    assert_eq!(table.row(ids[0]).unwrap().text(Field::UpdateUser), "EDITOR");
+    assert_eq!(
+        table.row(ids[1]).unwrap().text(Field::Amount),
+        "9",
+        "the edit is kept"
+    );
+    assert_eq!(table.summary(), table.recount());
+
+    // After a confirmed save, the read's stamps show and the row stays "Updated".
+    table.set_text(ids[1], Field::Amount, "4".into());
+    submit(&mut table, OutcomeKind::Updated);
+    table.take_server_reads(vec![(2, Some(stamped(2, 4.0)))]);
+    let row = table.row(ids[1]).unwrap();
+    assert_eq!(
+        (row.state(), row.text(Field::UpdateDate)),
+        (RowState::Updated, "2026-12-04T22:00:00Z")
+    );
+    // A deleted row learns it too, for when undo brings it back.
+    table.delete(&[ids[1]]);
+    table.take_server_reads(vec![(2, Some(stamped(2, 5.0)))]);
+    table.undo();
+    assert_eq!(table.row(ids[1]).unwrap().state(), RowState::Modified);
+}
+
+#[test]
+fn a_try_that_may_have_been_applied_does_not_hide_an_earlier_confirmed_one() {
+    let mut table = Table::from_records([record(2, 7.5)]);
+    let id = table.row_at(0).unwrap().id();
+    table.set_text(id, Field::Amount, "12.34".into());
+    submit(&mut table, OutcomeKind::Updated);
+    // 7.50 is sent and the page closes before the answer: 12.34 may still be there.
+    table.set_text(id, Field::Amount, "7.50".into());
+    let ids: Vec<_> = table
+        .rows_to_send(false)
+        .iter()
+        .map(|(id, _)| *id)
+        .collect();
+    table.mark_pending(&ids);
+    let mut table = reloaded(&table);
+    table.set_text(id, Field::Key, "6".into());
+    submit(&mut table, OutcomeKind::Created);
+    table.set_texts(vec![
+        (id, Field::Key, "2".into()),
+        (id, Field::Amount, "12.34".into()),
+    ]);
+    submit(&mut table, OutcomeKind::Failed);
+    assert_eq!(table.row(id).unwrap().state(), RowState::Unconfirmed);
+}

@@ -80,7 +80,7 @@ pub struct RowDraft {
     changed: bool,
     /// What the server holds for this row, as far as this editor knows.
     baseline: Baseline,
-    /// What this row's tries wrote or may have written, one record per key, the latest: a
+    /// What this row's tries wrote (the last confirmed per key) or may have written since: a
     /// row whose key changed back and forth may have its values on the server under a key
     /// its baseline is not about, so a refusal of those values cannot say "not applied".
     #[serde(skip_serializing_if = "Vec::is_empty")]

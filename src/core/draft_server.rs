@@ -1,8 +1,7 @@
 //! A row meeting the server: sent, answered, and told what the server holds, each of which
-//! moves its [`Baseline`](crate::core::baseline::Baseline), the record it is Unchanged
-//! against.
+//! moves its [`Baseline`], the record it is Unchanged against.
 
-use super::{Learned, OutcomeKind, RowDraft, RowOutcome, Tolerance, same_values};
+use super::{Baseline, Learned, OutcomeKind, RowDraft, RowOutcome, Tolerance, same_values};
 
 impl RowDraft {
     pub fn mark_pending(&mut self) {
@@ -31,9 +30,15 @@ impl RowDraft {
         outcome
     }
 
-    /// Notes that a try of this row wrote or may have written `record`.
-    fn note_written(&mut self, record: &Tolerance) {
-        self.written.retain(|w| w.key != record.key);
+    /// Notes that a try of this row wrote `record` (`confirmed`), which replaces whatever
+    /// it wrote under that key before, or may have written it, which does not: the earlier
+    /// values may still be there.
+    fn note_written(&mut self, record: &Tolerance, confirmed: bool) {
+        if confirmed {
+            self.written.retain(|w| w.key != record.key);
+        } else if self.written.iter().any(|w| same_values(w, record)) {
+            return;
+        }
         self.written.push(record.clone());
     }
 
@@ -50,7 +55,7 @@ impl RowDraft {
         let outcome = self.qualify(outcome, &sent);
         let kind = outcome.kind;
         if kind != OutcomeKind::Failed {
-            self.note_written(&sent);
+            self.note_written(&sent, kind.is_saved());
         }
         self.baseline = self.baseline.after(&sent, kind);
         self.outcome = Some(outcome);
@@ -87,7 +92,7 @@ impl RowDraft {
         self.edited_in_flight = false;
         self.baseline = self.baseline.made_unknown_for(self.key);
         if let Ok(record) = self.to_record() {
-            self.note_written(&record);
+            self.note_written(&record, false);
         }
         self.outcome = Some(RowOutcome::unconfirmed(
             "Sent, but the page closed before the answer came; it may or may not be saved. \
@@ -96,5 +101,28 @@ impl RowDraft {
         ));
         self.outcome_current = true;
         self.changed = true;
+    }
+
+    /// Takes in what a read of the server found under the key this row shows: `held`, or
+    /// `None` when the server has no such record (404). The row's text stays; what it is
+    /// compared with becomes what the server holds, stamps (audit columns) included. An
+    /// unconfirmed outcome is settled by it, as is a refusal of values the server turns out
+    /// to hold; a saved one stays shown while the values match.
+    pub fn take_server_read(&mut self, key: i32, held: Option<Tolerance>) {
+        self.written
+            .retain(|w| w.key != key || held.as_ref().is_some_and(|h| same_values(w, h)));
+        self.baseline = match held {
+            Some(record) => Baseline::Known(record),
+            None => Baseline::Absent,
+        };
+        self.refresh_changed();
+        let settled = match self.outcome.as_ref().map(|o| o.kind) {
+            Some(OutcomeKind::Unconfirmed) => true,
+            Some(OutcomeKind::Failed) => !self.changed,
+            _ => false,
+        };
+        if settled {
+            self.outcome_current = false;
+        }
     }
 }

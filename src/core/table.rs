@@ -672,6 +672,8 @@ impl SortValue {
     }
 }
 
+#[path = "table_check.rs"]
+mod check;
 #[path = "table_submit.rs"]
 mod submit;
 
