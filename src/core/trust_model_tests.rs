@@ -1,6 +1,6 @@
 //! The editor's first promise, checked against a model: random sequences of what a user
 //! does (type, paste, add and delete rows, undo, redo, sort, reload from the saved draft,
-//! submit, resend failed, load again) while the model server answers each try of a chunk
+//! submit, resend failed, check rows with the server, load again) while the model server answers each try of a chunk
 //! with a fault drawn from every one the sandbox can inject (401, 403, 429, 500, 502, 503,
 //! 504, HTML and truncated bodies, a timeout, a connection dropped before or after the
 //! batch was applied, missing, extra and string-id items, refused items, `data: null`),
@@ -100,6 +100,11 @@ enum Step {
     },
     /// Load again from the server (only when nothing is left to send, as the app asks).
     Load,
+    /// Read back from the server the records of some rows ("Check with server").
+    Check {
+        row: usize,
+        count: usize,
+    },
 }
 
 fn key_text() -> impl Strategy<Value = String> {
@@ -191,6 +196,7 @@ fn step() -> impl Strategy<Value = Step> {
         14 => submit_plan().prop_map(Step::Submit),
         3 => (1i32..12, any::<u16>()).prop_map(|(key, amount)| Step::OtherWriter { key, amount }),
         1 => Just(Step::Load),
+        2 => (any::<usize>(), 1usize..6).prop_map(|(row, count)| Step::Check { row, count }),
     ]
 }
 
@@ -294,6 +300,22 @@ impl World {
                     update_date: None,
                     update_user: None,
                 });
+            }
+            Step::Check { row, count } => {
+                let keys: std::collections::BTreeSet<i32> = (0..*count)
+                    .filter_map(|i| self.table.row(self.row_id(row + i)?))
+                    .flat_map(|r| [r.key(), r.baseline().key()])
+                    .flatten()
+                    .collect();
+                let reads = keys
+                    .iter()
+                    .map(|k| (*k, self.server.records.get(k).map(|h| h.record.clone())))
+                    .collect();
+                self.table.take_server_reads(reads);
+                // Every row whose claim is about these keys now compares with what they hold.
+                for key in keys {
+                    self.server.stale.remove(&key);
+                }
             }
             Step::Load => {
                 let summary = self.table.summary();
