@@ -35,10 +35,6 @@ impl Baseline {
         self.record().map(|r| r.key)
     }
 
-    pub fn is_known(&self) -> bool {
-        matches!(self, Baseline::Known(_))
-    }
-
     pub fn is_unknown(&self) -> bool {
         matches!(self, Baseline::Unknown { .. })
     }

@@ -317,3 +317,33 @@ fn a_try_that_may_have_been_applied_does_not_hide_an_earlier_confirmed_one() {
     submit(&mut table, OutcomeKind::Failed);
     assert_eq!(table.row(id).unwrap().state(), RowState::Unconfirmed);
 }
+
+#[test]
+fn a_row_answered_in_the_same_chunk_learns_what_another_row_saved_under_its_old_key() {
+    let mut table = Table::from_records([record(5, 6.25)]);
+    let moved = table.row_at(0).unwrap().id();
+    table.set_text(moved, Field::Key, "7".into());
+    let new = table.insert_new(1);
+    table.set_texts(vec![
+        (new, Field::Key, "5".into()),
+        (new, Field::Amount, "1.25".into()),
+    ]);
+    // One chunk: row 7 refused, row 5 saved (1.25 is on the server under 5 now).
+    let rows = table.rows_to_send(false);
+    table.mark_pending(&rows.iter().map(|(id, _)| *id).collect::<Vec<_>>());
+    let answers = rows
+        .into_iter()
+        .map(|(id, sent)| {
+            let kind = if id == new {
+                OutcomeKind::Created
+            } else {
+                OutcomeKind::Failed
+            };
+            (id, sent, answer(kind))
+        })
+        .collect();
+    table.apply_outcomes(answers);
+    table.delete(&[new]);
+    table.set_text(moved, Field::Key, "5".into());
+    assert_eq!(table.row(moved).unwrap().state(), RowState::Modified);
+}

@@ -5,7 +5,6 @@
 use rustc_hash::FxHashMap;
 use std::sync::atomic::AtomicU64;
 
-use crate::core::baseline::Learned;
 use crate::core::columns::{EDITABLE_COUNT, Field};
 use crate::core::draft::{KeyChange, RowDraft, RowId, RowState};
 use crate::core::history::{History, Step};
@@ -135,27 +134,7 @@ impl Table {
     pub fn from_drafts(mut rows: Vec<RowDraft>) -> Self {
         let mut table = Table::new();
         table.next_id = rows.iter().map(|r| r.id().0 + 1).max().unwrap_or(0);
-        // What those tries may have written, for the other rows whose baseline is that
-        // record.
-        let mut maybe_written = rustc_hash::FxHashSet::default();
-        for row in rows
-            .iter_mut()
-            .filter(|row| row.state() == RowState::Pending)
-        {
-            maybe_written.extend(row.key());
-            row.lose_answer();
-        }
-        if !maybe_written.is_empty() {
-            for row in rows.iter_mut().filter(|r| !r.baseline().is_unknown()) {
-                if row
-                    .baseline()
-                    .key()
-                    .is_some_and(|k| maybe_written.contains(&k))
-                {
-                    row.learn(&Learned::MaybeChanged);
-                }
-            }
-        }
+        submit::lose_answers(&mut rows);
         table.rows = rows;
         table.reindex();
         table

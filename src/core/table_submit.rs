@@ -38,7 +38,8 @@ impl Table {
     /// "Unchanged". A row deleted while in flight takes its own answer where undo keeps it.
     pub fn apply_outcomes(&mut self, answers: Vec<(RowId, Tolerance, RowOutcome)>) -> Touched {
         let mut touched = Vec::with_capacity(answers.len());
-        let mut learned: FxHashMap<i32, Learned> = FxHashMap::default();
+        // Per key, what was learned and from which row (which knows it already).
+        let mut learned: FxHashMap<i32, (RowId, Learned)> = FxHashMap::default();
         let mut kept_by_undo = FxHashMap::default();
         for (id, sent, outcome) in answers {
             let key = sent.key;
@@ -54,25 +55,28 @@ impl Table {
                 }
             };
             if let Some(fact) = Learned::from_answer(&sent, taken) {
-                learned.insert(key, fact);
+                learned.insert(key, (id, fact));
             }
         }
         if learned.is_empty() && kept_by_undo.is_empty() {
             return Touched::Rows(touched);
         }
-        let answered: FxHashSet<RowId> = touched.iter().copied().collect();
+        // An answered row whose key was changed may have its baseline about a key another
+        // row was answered for: it learns that too.
+        let news_for = |row: &RowDraft| {
+            let (from, fact) = learned.get(&row.baseline().key()?)?;
+            (*from != row.id()).then_some(fact)
+        };
         for index in 0..self.rows.len() {
-            let row = &self.rows[index];
-            if answered.contains(&row.id()) {
-                continue;
-            }
-            let Some(fact) = row.baseline().key().and_then(|k| learned.get(&k)) else {
+            let Some(fact) = news_for(&self.rows[index]) else {
                 continue;
             };
             if self.change_row(index, |row| row.learn(fact)) {
                 touched.push(self.rows[index].id());
             }
         }
+        touched.sort_unstable();
+        touched.dedup();
         let open_group = self
             .group
             .iter_mut()
@@ -80,7 +84,8 @@ impl Table {
         for row in self.history.kept_rows_mut(open_group) {
             if let Some((sent, outcome)) = kept_by_undo.remove(&row.id()) {
                 row.apply_outcome(sent, outcome);
-            } else if let Some(fact) = row.baseline().key().and_then(|k| learned.get(&k)) {
+            }
+            if let Some(fact) = news_for(row) {
                 row.learn(fact);
             }
         }
@@ -94,5 +99,28 @@ impl Table {
             }
         }
         Touched::Rows(ids.to_vec())
+    }
+}
+
+/// Rows that were being sent when the page went away (restored from a draft): their tries
+/// may have been applied, so they are unconfirmed, and so is every other row whose baseline
+/// is a record those tries may have written.
+pub(super) fn lose_answers(rows: &mut [RowDraft]) {
+    let mut maybe_written = FxHashSet::default();
+    for row in rows.iter_mut().filter(|r| r.state() == RowState::Pending) {
+        maybe_written.extend(row.key());
+        row.lose_answer();
+    }
+    if maybe_written.is_empty() {
+        return;
+    }
+    for row in rows.iter_mut().filter(|r| !r.baseline().is_unknown()) {
+        if row
+            .baseline()
+            .key()
+            .is_some_and(|k| maybe_written.contains(&k))
+        {
+            row.learn(&Learned::MaybeChanged);
+        }
     }
 }
