@@ -1,13 +1,14 @@
 //! The editor's first promise, checked against a model: random sequences of what a user
-//! does (type, paste, add and delete rows, undo, redo, sort, reload from the saved draft,
-//! submit, resend failed, check rows with the server, load again) while the model server answers each try of a chunk
-//! with a fault drawn from every one the sandbox can inject (401, 403, 429, 500, 502, 503,
-//! 504, HTML and truncated bodies, a timeout, a connection dropped before or after the
-//! batch was applied, missing, extra and string-id items, refused items, `data: null`),
-//! and another tab or user writes to it now and then. A submit may be cancelled, or the
-//! page closed, part way. The real `Table`, `Planner`, multi-status reader and matcher and
-//! the client's own reading of statuses (`api::wire`, `ApiError::planner_response`) do the
-//! work; only the browser and the network are modelled.
+//! does (type, paste, add, delete and retype rows, undo, redo, sort, reload from the saved
+//! draft, submit, resend failed, check rows with the server, load again) while the model
+//! server answers each try of a chunk with a fault drawn from every one the sandbox can
+//! inject (401, 403, 429, 500, 502, 503, 504, HTML and truncated bodies, a timeout, a
+//! connection dropped before or after the batch was applied, missing, extra and string-id
+//! items, refused items, `data: null`), and another tab or user writes to it now and then.
+//! A submit may be cancelled, or the page closed, part way. The real `Table`, `Planner`,
+//! multi-status reader and matcher and the client's own reading of statuses (`api::wire`,
+//! `ApiError::planner_response`) do the work; only the browser and the network are
+//! modelled.
 //!
 //! After every step:
 //! 1. a row shown Created, Updated or Unchanged has exactly its values on the server;
@@ -17,9 +18,9 @@
 //!    its own tries;
 //! 4. the table's kept counts equal a recount.
 //!
-//! Claim 1 is not checked for keys another writer changed since the editor last wrote them:
-//! nothing can know of such a change without reading the server, which is the issue's
-//! "Check with server", not this editor's yet.
+//! Claim 1 is not checked for keys another writer changed since the editor last wrote or
+//! read them: nothing can know of such a change without reading the server (the check step,
+//! `Table::take_server_reads`).
 //!
 //! The default run is 1,000 sequences of 40 to 59 steps (about 10 s in debug). A longer one:
 //! `TRUST_MODEL_CASES=20000 cargo test -p tolerance-editor --lib trust_model`.
