@@ -156,6 +156,8 @@ impl ApiError {
                 trouble,
                 retry_after_ms: *retry_after_ms,
             },
+            // The server failed while carrying the request out: some of it may be applied.
+            ApiError::Status { status: 500.., .. } => Response::Unconfirmed(trouble),
             ApiError::Status { .. } | ApiError::Request(_) => Response::Failed(trouble),
             // The request went through; what it did is unknown.
             ApiError::UnexpectedBody(_) => Response::Unconfirmed(trouble),
@@ -213,10 +215,24 @@ mod tests {
             Response::Retryable { .. }
         ));
         assert_eq!(status(401, "x").planner_response(), Response::Unauthorized);
-        for code in [400, 403, 404, 409, 413, 500] {
+        for code in [400, 403, 404, 409, 413] {
             assert!(
                 matches!(status(code, "x").planner_response(), Response::Failed(_)),
                 "{code} is not retried"
+            );
+        }
+        // A 500 is not retried either, but the server may have applied part of it.
+        for code in [500, 501] {
+            assert!(
+                matches!(
+                    status(code, "x").planner_response(),
+                    Response::Unconfirmed(_)
+                ),
+                "{code} may have been applied"
+            );
+            assert_eq!(
+                status(code, "x").row_outcome().kind,
+                crate::core::multistatus::OutcomeKind::Unconfirmed
             );
         }
         let body = ApiError::UnexpectedBody(BodyError::new("not JSON", "<html>"));

@@ -5,8 +5,8 @@
 //! The flow: build a [`Connection`] from the runtime config, the chosen database and (direct
 //! mode only) the API key; [`sign_in`] gives [`Tokens`] or a challenge; [`load_table`]
 //! loads the table. A Submit drives a [`crate::core::planner::Planner`]: each
-//! `Action::Send` is one [`send_chunk`], whose `Ok` is matched to the chunk's rows with
-//! [`multistatus::match_answer`] and reported as `Response::Answered`, and whose `Err` is
+//! `Action::Send` is one [`send_chunk`], whose `Ok` is reported as `Response::Answered` and
+//! matched to the chunk's rows with `Planner::match_answer`, and whose `Err` is
 //! reported as [`ApiError::planner_response`]; `Action::RefreshToken` is [`refresh_tokens`].
 
 mod error;
@@ -115,7 +115,7 @@ pub fn batch_body(records: &[Tolerance]) -> Result<String, ApiError> {
 const BATCH_BYTES_PER_RECORD: usize = 200;
 
 /// Sends one chunk's body ([`batch_body`]) and reads its 207 answer, whatever its
-/// Content-Type. Match it to the rows with [`multistatus::match_answer`].
+/// Content-Type. Match it to the rows with `Planner::match_answer`.
 pub async fn send_chunk(
     conn: &Connection,
     tokens: &Tokens,

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::baseline::{Baseline, Learned};
 use crate::core::columns::{CellValue, EDITABLE_COUNT, Field};
 use crate::core::multistatus::{OutcomeKind, RowOutcome};
 use crate::core::record::Tolerance;
@@ -17,9 +18,10 @@ pub struct RowId(pub u64);
 pub enum RowState {
     /// Not on the server yet; will be sent.
     New,
-    /// As loaded (or last saved); will not be sent.
+    /// Holds exactly what the server is known to hold; will not be sent.
     Clean,
-    /// Differs from what the server has; will be sent.
+    /// Differs from what the server is known to hold, or edited since a try that may have
+    /// been applied; will be sent.
     Modified,
     /// Some cell has a problem; blocks Submit.
     Invalid,
@@ -31,7 +33,8 @@ pub enum RowState {
     Updated,
     /// The server refused it; will be sent again.
     Failed,
-    /// Sent, but the answer did not say; may or may not be saved; will be sent again.
+    /// Sent, but the answer did not say (or a try before it may have been applied); may or
+    /// may not be saved; will be sent again.
     Unconfirmed,
 }
 
@@ -59,7 +62,10 @@ pub struct KeyChange {
     pub after: Option<i32>,
 }
 
+/// Serialized as it is held; read through [`stored::StoredRow`], which also reads the drafts
+/// saved before rows had a [`Baseline`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "stored::StoredRow")]
 pub struct RowDraft {
     id: RowId,
     /// The user's text per editable column, in [`Field::EDITABLE`] order.
@@ -69,9 +75,16 @@ pub struct RowDraft {
     /// Set by the table from its key index.
     duplicate_key: bool,
     key: Option<i32>,
+    /// Something to send: the cells differ from a known baseline, or the baseline is not
+    /// known.
     changed: bool,
-    /// The record as the server last had it; `None` for a row never saved.
-    original: Option<Tolerance>,
+    /// What the server holds for this row, as far as this editor knows.
+    baseline: Baseline,
+    /// What this row's tries wrote (the last confirmed per key) or may have written since: a
+    /// row whose key changed back and forth may have its values on the server under a key
+    /// its baseline is not about, so a refusal of those values cannot say "not applied".
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    written: Vec<Tolerance>,
     pending: bool,
     /// Edited since it was marked pending: the answer may be about older text. Not saved
     /// (a restored draft has nothing in flight).
@@ -90,18 +103,18 @@ impl RowDraft {
 
     /// A new row from text (typed, pasted or imported).
     pub fn from_cells(id: RowId, cells: [String; EDITABLE_COUNT]) -> Self {
-        Self::checked(id, cells, None)
+        Self::checked(id, cells, Baseline::Absent)
     }
 
-    /// A row from its cells and its record (if saved), each cell checked once.
-    fn checked(id: RowId, cells: [String; EDITABLE_COUNT], original: Option<Tolerance>) -> Self {
-        let mut draft = Self::unchecked(id, cells, original);
+    /// A row from its cells and its baseline, each cell checked once.
+    fn checked(id: RowId, cells: [String; EDITABLE_COUNT], baseline: Baseline) -> Self {
+        let mut draft = Self::unchecked(id, cells, baseline);
         draft.refresh();
         draft
     }
 
     /// A row holding `cells`, nothing checked yet: no problems, no key, changed.
-    fn unchecked(id: RowId, cells: [String; EDITABLE_COUNT], original: Option<Tolerance>) -> Self {
+    fn unchecked(id: RowId, cells: [String; EDITABLE_COUNT], baseline: Baseline) -> Self {
         RowDraft {
             id,
             cells,
@@ -109,7 +122,8 @@ impl RowDraft {
             duplicate_key: false,
             key: None,
             changed: true,
-            original,
+            baseline,
+            written: Vec::new(),
             pending: false,
             edited_in_flight: false,
             outcome: None,
@@ -123,7 +137,7 @@ impl RowDraft {
     /// fraction of the cost for 100,000 loaded rows.
     pub fn from_record(id: RowId, record: Tolerance) -> Self {
         let key = record.key;
-        let mut draft = Self::unchecked(id, record_cells(&record), Some(record));
+        let mut draft = Self::unchecked(id, record_cells(&record), Baseline::Known(record));
         draft.key = Some(key);
         draft.changed = false;
         for field in [Field::GroupId, Field::PaymentMethod] {
@@ -141,7 +155,7 @@ impl RowDraft {
         if field.is_editable() {
             return &self.cells[field.index()];
         }
-        let original = self.original.as_ref();
+        let original = self.baseline.record();
         let value = match field {
             Field::EntryDate => original.and_then(|r| r.entry_date.as_deref()),
             Field::EntryUser => original.and_then(|r| r.entry_user.as_deref()),
@@ -224,13 +238,19 @@ impl RowDraft {
         self.duplicate_key || self.problems.iter().any(Option::is_some)
     }
 
-    /// Whether the row's values differ from what the server has (always true for new rows).
+    /// Whether the row has something to send: its values differ from what the server is
+    /// known to hold (always true for new rows and for rows whose baseline is unknown).
     pub fn is_changed(&self) -> bool {
         self.changed
     }
 
+    /// The last record known to be on the server for this row (its audit columns).
     pub fn original(&self) -> Option<&Tolerance> {
-        self.original.as_ref()
+        self.baseline.record()
+    }
+
+    pub fn baseline(&self) -> &Baseline {
+        &self.baseline
     }
 
     /// The last submit's outcome for this row, kept after edits so the message stays visible.
@@ -254,10 +274,10 @@ impl RowDraft {
                 _ => {}
             }
         }
-        match (&self.original, self.changed) {
-            (None, _) => RowState::New,
-            (Some(_), true) => RowState::Modified,
-            (Some(_), false) => RowState::Clean,
+        match (&self.baseline, self.changed) {
+            (Baseline::Absent, _) => RowState::New,
+            (Baseline::Known(_), false) => RowState::Clean,
+            (Baseline::Known(_), true) | (Baseline::Unknown { .. }, _) => RowState::Modified,
         }
     }
 
@@ -292,7 +312,7 @@ impl RowDraft {
         };
         // The server's stamps belong to the record with that key: a row whose key was
         // changed is another record, so it goes without them.
-        let base = self.original.as_ref().filter(|r| r.key == key);
+        let base = self.baseline.record().filter(|r| r.key == key);
         let stamp = |value: fn(&Tolerance) -> &Option<String>| base.and_then(|r| value(r).clone());
         Ok(Tolerance {
             key,
@@ -306,48 +326,9 @@ impl RowDraft {
         })
     }
 
-    pub fn mark_pending(&mut self) {
-        self.pending = true;
-        self.edited_in_flight = false;
-    }
-
-    /// The submit stopped before this row was sent (cancel): back as it was.
-    pub fn cancel_pending(&mut self) {
-        self.pending = false;
-    }
-
-    /// Records the answer about `sent`, the record that went out for this row. A saved row
-    /// becomes clean against `sent`; anything else keeps its changes to send again.
-    pub fn apply_outcome(&mut self, sent: Tolerance, outcome: RowOutcome) {
-        // Marked pending when `sent` was made from it, and not edited since: the cells are
-        // what was sent, so nothing needs parsing again.
-        let as_sent = self.pending && !self.edited_in_flight;
-        self.pending = false;
-        self.edited_in_flight = false;
-        let saved = outcome.kind.is_saved();
-        self.outcome = Some(outcome);
-        if as_sent {
-            // Saved, the cells equal the server's record now; not saved, they differ from
-            // it as much as before.
-            if saved {
-                self.original = Some(sent);
-                self.changed = false;
-            }
-            self.outcome_current = true;
-            return;
-        }
-        if saved {
-            self.original = Some(sent.clone());
-        }
-        // The cells did not change, so neither did their problems: only "changed" may have.
-        self.refresh_changed();
-        // Edited while in flight? Then the outcome is about older text.
-        self.outcome_current = self.to_record().is_ok_and(|now| now == sent);
-    }
-
     /// Puts back the server's values (a new row becomes empty).
     pub fn revert(&mut self) {
-        self.cells = match &self.original {
+        self.cells = match self.baseline.record() {
             Some(record) => record_cells(record),
             None => Default::default(),
         };
@@ -376,10 +357,15 @@ impl RowDraft {
     }
 
     fn refresh_changed(&mut self) {
-        self.changed = match &self.original {
-            None => true,
-            Some(original) => !self.same_values_as(original),
-        };
+        self.changed = self.differs_from_baseline();
+    }
+
+    /// Whether the cells hold something the server is not known to hold.
+    fn differs_from_baseline(&self) -> bool {
+        match &self.baseline {
+            Baseline::Known(record) => !self.same_values_as(record),
+            Baseline::Absent | Baseline::Unknown { .. } => true,
+        }
     }
 
     /// Compares what the cells mean, not their text: "5.00" equals 5.
@@ -392,6 +378,12 @@ impl RowDraft {
             && same_text(&self.cells[2], &record.group_id)
             && same_text(&self.cells[3], &record.payment_method)
     }
+}
+
+/// Whether two records hold the same values (the server's stamps aside).
+fn same_values(a: &Tolerance, b: &Tolerance) -> bool {
+    (a.key, a.amount, &a.group_id, &a.payment_method)
+        == (b.key, b.amount, &b.group_id, &b.payment_method)
 }
 
 /// An amount as a spreadsheet shows money: at least two decimals ("5.00", "0.50"), more
@@ -469,6 +461,11 @@ pub fn rows_to_send<'a>(rows: impl IntoIterator<Item = &'a RowDraft>) -> Vec<(Ro
         .filter_map(|row| Some((row.id, row.to_record().ok()?)))
         .collect()
 }
+
+#[path = "draft_server.rs"]
+mod server;
+#[path = "draft_stored.rs"]
+mod stored;
 
 #[cfg(test)]
 #[path = "draft_tests.rs"]

@@ -340,7 +340,7 @@ mod loaded {
         ) {
             let record = Tolerance { key, amount, group_id, payment_method, ..record(0, 0.0) };
             let quick = RowDraft::from_record(RowId(3), record.clone());
-            let full = RowDraft::checked(RowId(3), record_cells(&record), Some(record));
+            let full = RowDraft::checked(RowId(3), record_cells(&record), Baseline::Known(record));
             prop_assert_eq!(&quick, &full);
         }
     }

@@ -87,4 +87,25 @@ impl History {
     pub fn can_redo(&self) -> bool {
         !self.redo.is_empty()
     }
+
+    /// Every row kept by a step (deleted rows waiting for undo, added rows waiting for redo),
+    /// with those of `more` steps (a change still being made in parts): what the server was
+    /// found to hold since they were kept must reach them before they come back.
+    pub fn kept_rows_mut<'a>(
+        &'a mut self,
+        more: impl Iterator<Item = &'a mut Step>,
+    ) -> impl Iterator<Item = &'a mut RowDraft> {
+        fn collect<'a>(step: &'a mut Step, into: &mut Vec<&'a mut RowDraft>) {
+            match step {
+                Step::Removed(rows) => into.extend(rows.iter_mut().map(|(_, row)| row)),
+                Step::Group(steps) => steps.iter_mut().for_each(|s| collect(s, into)),
+                Step::Texts(_) | Step::Inserted(_) => {}
+            }
+        }
+        let mut rows = Vec::new();
+        for step in self.undo.iter_mut().chain(self.redo.iter_mut()).chain(more) {
+            collect(step, &mut rows);
+        }
+        rows.into_iter()
+    }
 }

@@ -2,6 +2,7 @@
 //! and CSV, the multi-status matcher and the batch planner. Nothing here touches `web_sys`,
 //! signals or I/O, so it is tested natively.
 
+pub mod baseline;
 pub mod clipboard;
 pub mod columns;
 pub mod config;
@@ -26,3 +27,6 @@ pub mod record;
 pub mod selection;
 pub mod table;
 pub mod validate;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod trust_model_tests;

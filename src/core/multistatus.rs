@@ -93,6 +93,16 @@ impl RowOutcome {
             activity_id,
         }
     }
+
+    /// This refusal, about a row an earlier try may have saved: the refusal proves only that
+    /// this try was not applied, so the row is unconfirmed, not "not applied".
+    pub fn earlier_try_may_have_saved(self) -> Self {
+        RowOutcome {
+            kind: OutcomeKind::Unconfirmed,
+            message: format!("{} (an earlier try may have saved it)", self.message),
+            ..self
+        }
+    }
 }
 
 /// Why an item could not be applied to a sent row.
@@ -132,6 +142,15 @@ pub fn match_answer(sent_keys: &[i32], answer: &BatchAnswer) -> Matched {
     let Some(items) = &answer.items else {
         // `data: null`: the error, if any, speaks for the whole batch.
         let rows = match &answer.error {
+            // The server failed while carrying the batch out: some of it may be applied.
+            Some(error) if error.status.is_some_and(|s| s >= 500 && s != 503) => {
+                let message = error.summary().unwrap_or("The server failed on the batch.");
+                let outcome = RowOutcome {
+                    status: error.status,
+                    ..RowOutcome::unconfirmed(message, activity())
+                };
+                vec![outcome; sent_keys.len()]
+            }
             Some(error) => {
                 let message = error.summary().unwrap_or("The server refused the batch.");
                 let outcome = RowOutcome::failed(error.status, message, activity());
@@ -223,372 +242,10 @@ fn outcome_of(item: &BatchItem, activity_id: Option<String>) -> RowOutcome {
 }
 
 #[cfg(test)]
-pub(super) mod tests {
-    use super::*;
-    use crate::core::envelope::{envelope_from_value, value_as_text, value_as_u16};
-    use serde_json::Value;
-
-    /// The reader as it was, through a `serde_json::Value` tree: the reference the direct
-    /// reader must agree with.
-    pub(super) fn reference_parse(body: &str) -> Result<BatchAnswer, BodyError> {
-        let value: Value = serde_json::from_str(body.trim_start_matches('\u{feff}'))
-            .map_err(|err| BodyError::new(format!("not JSON: {err}"), body))?;
-        if !value.is_object() && !value.is_array() {
-            return Err(BodyError::new("neither an envelope nor a list", body));
-        }
-        let envelope = envelope_from_value(value);
-        let items = match &envelope.data {
-            Value::Array(items) => Some(items.iter().map(read_item).collect()),
-            _ => None,
-        };
-        Ok(BatchAnswer {
-            items,
-            error: envelope.error,
-            activity_id: envelope.activity_id,
-        })
-    }
-
-    fn read_item(item: &Value) -> BatchItem {
-        let ids = item
-            .get("id")
-            .and_then(Value::as_array)
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
-        let named = ids.iter().find(|id| {
-            id.get("key")
-                .and_then(Value::as_str)
-                .is_some_and(|k| k.trim().eq_ignore_ascii_case(KEY_NAME))
-        });
-        // A lone id with no name is taken as the key: the entity has only one.
-        let id = named.or(match ids {
-            [only] if only.get("key").is_none_or(Value::is_null) => Some(only),
-            _ => None,
-        });
-        let value = id.and_then(|id| id.get("value"));
-        BatchItem {
-            key: value.and_then(key_from_value),
-            key_text: value.and_then(value_as_text).unwrap_or_default(),
-            status: item.get("status").and_then(value_as_u16),
-            body: item.get("body").and_then(value_as_text).unwrap_or_default(),
-        }
-    }
-
-    fn key_from_value(value: &Value) -> Option<i32> {
-        match value {
-            Value::Number(n) => n
-                .as_i64()
-                .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
-                .and_then(|n| i32::try_from(n).ok()),
-            Value::String(s) => s.trim().parse().ok(),
-            _ => None,
-        }
-    }
-
-    fn answer(data: &str) -> BatchAnswer {
-        parse_batch_answer(&format!(
-            r#"{{"data":{data},"error":null,"debug":{{"activityID":"X"}}}}"#
-        ))
-        .unwrap()
-    }
-
-    fn kinds(matched: &Matched) -> Vec<OutcomeKind> {
-        matched.rows.iter().map(|r| r.kind).collect()
-    }
-
-    #[test]
-    fn a_key_sent_twice_is_matched_in_order() {
-        let a = answer(
-            r#"[{"id":[{"key":"tolerance_Key","value":5}],"status":400,"body":"first"},
-                {"id":[{"key":"tolerance_Key","value":5}],"status":200,"body":"second"}]"#,
-        );
-        let matched = match_answer(&[5, 6, 5], &a);
-        assert_eq!(
-            kinds(&matched),
-            [
-                OutcomeKind::Failed,
-                OutcomeKind::Unconfirmed,
-                OutcomeKind::Updated
-            ]
-        );
-        assert_eq!(matched.rows[0].message, "first");
-        assert_eq!(matched.rows[2].activity_id.as_deref(), Some("X"));
-    }
-
-    #[test]
-    fn a_third_item_for_a_key_sent_twice_is_a_stray() {
-        let item = r#"{"id":[{"key":"tolerance_Key","value":5}],"status":200,"body":"ok"}"#;
-        let a = answer(&format!("[{item},{item},{item}]"));
-        let matched = match_answer(&[5, 5], &a);
-        assert_eq!(
-            kinds(&matched),
-            [OutcomeKind::Updated, OutcomeKind::Updated]
-        );
-        assert_eq!(matched.strays.len(), 1);
-        assert_eq!(matched.strays[0].reason, StrayReason::NotSent);
-    }
-
-    #[test]
-    fn unreadable_items_are_strays_and_never_save_anything() {
-        let a = answer(
-            r#"[{"id":[],"status":200,"body":"Updated"},
-                {"id":[{"key":"tolerance_Key","value":"abc"}],"status":201},
-                {"id":[{"key":null,"value":" 7 "}],"status":"201"},
-                {"id":[{"key":"tolerance_Key","value":8.0}],"status":204},
-                {"id":[{"key":"tolerance_Key","value":9}]},
-                "junk"]"#,
-        );
-        let matched = match_answer(&[1, 7, 8, 9], &a);
-        assert_eq!(
-            kinds(&matched),
-            [
-                OutcomeKind::Unconfirmed,
-                OutcomeKind::Created,
-                OutcomeKind::Unconfirmed,
-                OutcomeKind::Unconfirmed
-            ]
-        );
-        assert_eq!(matched.rows[1].message, "Created");
-        assert_eq!(matched.strays.len(), 3);
-        assert!(
-            matched
-                .strays
-                .iter()
-                .all(|s| s.reason == StrayReason::NoKey)
-        );
-        assert_eq!(matched.strays[1].item.key_text, "abc");
-    }
-
-    #[test]
-    fn data_null_without_error_leaves_rows_unconfirmed_and_non_json_is_an_error() {
-        let a = answer("null");
-        let matched = match_answer(&[1, 2], &a);
-        assert_eq!(kinds(&matched), [OutcomeKind::Unconfirmed; 2]);
-        assert!(parse_batch_answer("Bad gateway").is_err());
-        assert!(parse_batch_answer("42").is_err());
-        let bare =
-            parse_batch_answer(r#"[{"id":[{"key":"tolerance_Key","value":1}],"status":201}]"#)
-                .unwrap();
-        assert_eq!(kinds(&match_answer(&[1], &bare)), [OutcomeKind::Created]);
-    }
-}
+#[path = "multistatus_tests.rs"]
+pub(super) mod tests;
 
 /// The direct reader against the reference, on shapes written by hand and generated.
 #[cfg(test)]
-mod read_tests {
-    use super::tests::reference_parse;
-    use super::*;
-
-    /// Both readers agree on `body`; answers what they read.
-    fn same(body: &str) -> Result<BatchAnswer, BodyError> {
-        let direct = parse_batch_answer(body);
-        let reference = reference_parse(body);
-        match (&direct, &reference) {
-            (Ok(a), Ok(b)) => assert_eq!(a, b, "{body}"),
-            (Err(a), Err(b)) => assert_eq!(a.reason.is_empty(), b.reason.is_empty(), "{body}"),
-            _ => panic!("{body}: direct {direct:?}, reference {reference:?}"),
-        }
-        direct
-    }
-
-    #[test]
-    fn odd_shapes_read_as_the_tree_reader_read_them() {
-        let items = [
-            r#"{"id":[{"key":" TOLERANCE_key ","value":"12"}],"status":" 201 ","body":"Cr\u00e9\"ated\""}"#,
-            r#"{"id":[{"value":7}],"status":200}"#,
-            r#"{"id":[{"key":null,"value":-3}],"status":-1,"body":5}"#,
-            r#"{"id":[{"key":"other","value":1},{"key":"tolerance_Key","value":2.0}],"body":true}"#,
-            r#"{"id":[{"key":"other","value":1}],"status":200.0}"#,
-            r#"{"id":[{"value":1},{"value":2}],"status":70000}"#,
-            r#"{"id":[5],"status":[200],"body":{"a":1}}"#,
-            r#"{"id":{"key":"tolerance_Key","value":1},"status":null,"body":null}"#,
-            r#"{"id":[{"key":"tolerance_Key","value":2.5}]}"#,
-            r#"{"id":[{"key":"tolerance_Key","value":1e3}]}"#,
-            r#"{"id":[{"key":"tolerance_Key","value":99999999999}]}"#,
-            r#"{"id":[{"key":"tolerance_Key","value":{"x":[1,2]}}],"extra":[{"y":null}]}"#,
-            r#"{"id":[{"key":"tolerance_Key","value":1,"value":2}],"status":400,"status":200}"#,
-            r#"[1,2]"#,
-            r#""junk""#,
-            r#"null"#,
-            r#"17"#,
-        ];
-        let answer = same(&format!(
-            r#"{{"data":[{}],"error":null,"debug":{{"activityID":"A:1"}}}}"#,
-            items.join(",")
-        ))
-        .unwrap();
-        let read = answer.items.unwrap();
-        assert_eq!(read.len(), items.len());
-        assert_eq!((read[0].key, read[0].status), (Some(12), Some(201)));
-        assert_eq!(read[0].body, "Cré\"ated\"");
-        assert_eq!(
-            (read[1].key, read[2].key, read[2].body.as_str()),
-            (Some(7), Some(-3), "5")
-        );
-        assert_eq!((read[3].key, read[3].key_text.as_str()), (Some(2), "2.0"));
-        assert_eq!((read[4].key, read[5].key), (None, None));
-        assert_eq!((read[12].key, read[12].status), (Some(2), Some(200)));
-        assert_eq!(answer.activity_id.as_deref(), Some("A:1"));
-    }
-
-    #[test]
-    fn envelopes_lists_and_bodies_that_are_neither_read_as_before() {
-        let bodies = [
-            "\u{feff}[{\"id\":[{\"key\":\"tolerance_Key\",\"value\":1}],\"status\":201}]",
-            r#"{"data":null,"error":{"title":"Bad","status":"400","detail":7},"debug":{"activityId":3}}"#,
-            r#"{"data":{"id":1},"error":"boom","debug":[1]}"#,
-            r#"{"data":"text","debug":{"activityID":true,"activityId":"x"}}"#,
-            r#"{"data":[],"data":null}"#,
-            r#"{}"#,
-            r#"[]"#,
-            "42",
-            r#""text""#,
-            "true",
-            "null",
-            "Bad gateway",
-            r#"{"data":[1,}"#,
-            r#"{"data":[]} trailing"#,
-            "",
-        ];
-        for body in bodies {
-            let _ = same(body);
-        }
-        assert!(parse_batch_answer("null").is_err());
-        let error = parse_batch_answer(bodies[1]).unwrap().error.unwrap();
-        assert_eq!((error.status, error.summary()), (Some(400), Some("7")));
-    }
-
-    #[test]
-    fn the_fixtures_read_as_before() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/vbapi/fixtures");
-        for name in [
-            "batch-207-mixed.json",
-            "batch-207-loose-ids.json",
-            "batch-207-data-null.json",
-        ] {
-            let body = std::fs::read_to_string(dir.join(name)).unwrap();
-            assert!(same(&body).is_ok(), "{name}");
-        }
-    }
-
-    #[cfg(not(target_arch = "wasm32"))]
-    mod generated {
-        use proptest::prelude::*;
-        use serde_json::{Value, json};
-
-        use super::same;
-
-        fn scalar() -> impl Strategy<Value = Value> {
-            prop_oneof![
-                Just(Value::Null),
-                any::<bool>().prop_map(Value::from),
-                any::<i64>().prop_map(Value::from),
-                any::<u64>().prop_map(Value::from),
-                (-100_000i32..100_000).prop_map(Value::from),
-                (-1e6f64..1e6).prop_map(Value::from),
-                (-1000i32..1000).prop_map(|n| Value::from(f64::from(n))),
-                prop::sample::select(vec![
-                    "tolerance_Key",
-                    " Tolerance_KEY ",
-                    "key",
-                    "",
-                    " 7 ",
-                    "7.0",
-                    "-12",
-                    "abc",
-                    "Updated",
-                    "é\"\\\n\t",
-                    "201",
-                    "99999999999",
-                ])
-                .prop_map(Value::from),
-                "[ -~]{0,6}".prop_map(Value::from),
-            ]
-        }
-
-        fn any_value() -> impl Strategy<Value = Value> {
-            scalar().prop_recursive(2, 8, 3, |inner| {
-                prop_oneof![
-                    prop::collection::vec(inner.clone(), 0..3).prop_map(Value::from),
-                    prop::collection::btree_map("[a-z]{1,3}", inner, 0..3)
-                        .prop_map(|m| Value::Object(m.into_iter().collect())),
-                ]
-            })
-        }
-
-        /// An object with some of `fields`, each from its strategy, plus a stray field.
-        fn object(
-            fields: Vec<(&'static str, BoxedStrategy<Value>)>,
-        ) -> impl Strategy<Value = Value> {
-            let parts: Vec<_> = fields
-                .into_iter()
-                .map(|(name, values)| prop::option::of(values).prop_map(move |v| (name, v)))
-                .collect();
-            (parts, prop::option::of(any_value())).prop_map(|(parts, extra)| {
-                let mut map = serde_json::Map::new();
-                for (name, value) in parts {
-                    if let Some(value) = value {
-                        map.insert(name.to_string(), value);
-                    }
-                }
-                if let Some(extra) = extra {
-                    map.insert("extra".into(), extra);
-                }
-                Value::Object(map)
-            })
-        }
-
-        fn id_part() -> impl Strategy<Value = Value> {
-            prop_oneof![
-                4 => object(vec![("key", scalar().boxed()), ("value", any_value().boxed())]),
-                1 => any_value(),
-            ]
-        }
-
-        fn item() -> impl Strategy<Value = Value> {
-            let ids = prop_oneof![
-                4 => prop::collection::vec(id_part(), 0..4).prop_map(Value::from),
-                1 => any_value(),
-            ];
-            prop_oneof![
-                6 => object(vec![
-                    ("id", ids.boxed()),
-                    ("status", any_value().boxed()),
-                    ("body", any_value().boxed()),
-                ]),
-                1 => any_value(),
-            ]
-        }
-
-        fn body() -> impl Strategy<Value = String> {
-            let data = prop_oneof![
-                5 => prop::collection::vec(item(), 0..6).prop_map(Value::from),
-                1 => any_value(),
-            ];
-            let envelope = object(vec![
-                ("data", data.boxed()),
-                ("error", any_value().boxed()),
-                (
-                    "debug",
-                    prop_oneof![any_value(), scalar().prop_map(|a| json!({"activityID": a}))]
-                        .boxed(),
-                ),
-            ]);
-            let top = prop_oneof![
-                4 => envelope,
-                1 => prop::collection::vec(item(), 0..4).prop_map(Value::from),
-                1 => any_value(),
-            ];
-            (top, any::<bool>())
-                .prop_map(|(top, bom)| format!("{}{}", if bom { "\u{feff}" } else { "" }, top))
-        }
-
-        proptest! {
-            #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::with_cases(400) })]
-
-            #[test]
-            fn any_answer_reads_as_the_tree_reader_reads_it(body in body()) {
-                let _ = same(&body);
-            }
-        }
-    }
-}
+#[path = "multistatus_read_tests.rs"]
+mod read_tests;

@@ -75,9 +75,9 @@ pub enum Response {
         trouble: Trouble,
         retry_after_ms: Option<Millis>,
     },
-    /// Refused as a whole (other 4xx, 500): not applied, not retried.
+    /// Refused as a whole (other 4xx): not applied, not retried.
     Failed(Trouble),
-    /// An answer that could not be read: the rows may or may not be saved.
+    /// An answer that could not be read, or a 500: the rows may or may not be saved.
     Unconfirmed(Trouble),
 }
 

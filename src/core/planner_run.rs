@@ -1,6 +1,7 @@
 //! The planner's transitions.
 
 use super::*;
+use crate::core::multistatus::{BatchAnswer, Matched, OutcomeKind, match_answer};
 
 impl Planner {
     /// Plans sending `rows` (already only the new and changed ones) in table order.
@@ -96,6 +97,25 @@ impl Planner {
             }),
             _ => None,
         }
+    }
+
+    /// The rows' outcomes from a readable answer to chunk `id` ([`match_answer`] on the
+    /// keys it sent). When an earlier try of the chunk may have been applied, a refusal in
+    /// this answer (an item's 4xx or 500, a `data: null` error) proves only that this try
+    /// was not: such rows are unconfirmed, never "not applied".
+    pub fn match_answer(&self, id: ChunkId, answer: &BatchAnswer) -> Matched {
+        let Some(chunk) = self.chunk(id) else {
+            return match_answer(&[], answer);
+        };
+        let mut matched = match_answer(&chunk.keys(), answer);
+        if chunk.maybe_applied.is_some() {
+            for outcome in &mut matched.rows {
+                if outcome.kind == OutcomeKind::Failed {
+                    *outcome = outcome.clone().earlier_try_may_have_saved();
+                }
+            }
+        }
+        matched
     }
 
     /// What to do at `now`. Call it after every event until it says `Wait`, `Idle` or `Done`.

@@ -336,3 +336,53 @@ fn only_a_chunk_with_its_final_answer_hands_over_its_records() {
     assert_eq!(planner.take_records(first).len(), 2);
     assert_eq!(planner.progress().rows_answered, 2, "the rows still count");
 }
+
+#[test]
+fn a_retry_answer_refusing_rows_a_timed_out_try_may_have_saved_leaves_them_unconfirmed() {
+    use crate::core::multistatus::{OutcomeKind, parse_batch_answer};
+    let item = |key: i32, status: u16| {
+        format!(
+            r#"{{"id":[{{"key":"tolerance_Key","value":{key}}}],"status":{status},"body":"x"}}"#
+        )
+    };
+    let items_500 = format!(
+        r#"{{"data":[{},{}],"error":null}}"#,
+        item(0, 500),
+        item(1, 201)
+    );
+    let data_null = r#"{"data":null,"error":{"title":"Bad request","status":400}}"#.to_string();
+    for (body, expected) in [
+        (items_500, [OutcomeKind::Unconfirmed, OutcomeKind::Created]),
+        (data_null, [OutcomeKind::Unconfirmed; 2]),
+    ] {
+        let answer = parse_batch_answer(&body).unwrap();
+        // The first try timed out (it may have been applied); the retry is answered.
+        let mut planner = Planner::new(config(2), rows(2));
+        assert_eq!(planner.next_action(0), Action::Send(ChunkId(0)));
+        let timeout = Response::Retryable {
+            trouble: Trouble::new(None, "timed out"),
+            retry_after_ms: None,
+        };
+        planner.on_response(ChunkId(0), timeout, 30_000);
+        let Action::Wait { until } = planner.next_action(30_000) else {
+            panic!("expected a wait");
+        };
+        assert_eq!(planner.next_action(until), Action::Send(ChunkId(0)));
+        planner.on_response(ChunkId(0), Response::Answered, until + 10);
+        let matched = planner.match_answer(ChunkId(0), &answer);
+        let kinds: Vec<_> = matched.rows.iter().map(|r| r.kind).collect();
+        assert_eq!(kinds, expected, "{body}");
+        assert!(
+            matched.rows[0]
+                .message
+                .ends_with("(an earlier try may have saved it)")
+        );
+
+        // Without the doubtful try, the same answer proves the refusal.
+        let mut planner = Planner::new(config(2), rows(2));
+        planner.next_action(0);
+        planner.on_response(ChunkId(0), Response::Answered, 10);
+        let matched = planner.match_answer(ChunkId(0), &answer);
+        assert_eq!(matched.rows[0].kind, OutcomeKind::Failed, "{body}");
+    }
+}

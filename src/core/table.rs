@@ -9,7 +9,6 @@ use crate::core::columns::{EDITABLE_COUNT, Field};
 use crate::core::draft::{KeyChange, RowDraft, RowId, RowState};
 use crate::core::history::{History, Step};
 use crate::core::keys::KeyIndex;
-use crate::core::multistatus::RowOutcome;
 use crate::core::record::Tolerance;
 use crate::core::validate;
 
@@ -130,11 +129,12 @@ impl Table {
     }
 
     /// A table restored from saved drafts (history is not saved). Rows that were being sent
-    /// when the page went away are back to what they were: their answer never arrived here.
+    /// when the page went away are unconfirmed: their try may have been applied, and its
+    /// answer never arrived here.
     pub fn from_drafts(mut rows: Vec<RowDraft>) -> Self {
         let mut table = Table::new();
         table.next_id = rows.iter().map(|r| r.id().0 + 1).max().unwrap_or(0);
-        rows.iter_mut().for_each(RowDraft::cancel_pending);
+        submit::lose_answers(&mut rows);
         table.rows = rows;
         table.reindex();
         table
@@ -431,48 +431,6 @@ impl Table {
             .find_map(|(i, row)| row.problems().next().map(|p| (i, p.field)))
     }
 
-    /// The rows a Submit sends, with the record for each, in table order; `only_failed`
-    /// keeps just the failed and unconfirmed ones ("Resend failed").
-    pub fn rows_to_send(&self, only_failed: bool) -> Vec<(RowId, Tolerance)> {
-        self.rows
-            .iter()
-            .filter(|row| row.needs_sending())
-            .filter(|row| {
-                !only_failed || matches!(row.state(), RowState::Failed | RowState::Unconfirmed)
-            })
-            .filter_map(|row| Some((row.id(), row.to_record().ok()?)))
-            .collect()
-    }
-
-    pub fn mark_pending(&mut self, ids: &[RowId]) -> Touched {
-        self.for_each_row(ids, RowDraft::mark_pending)
-    }
-
-    pub fn cancel_pending(&mut self, ids: &[RowId]) -> Touched {
-        self.for_each_row(ids, RowDraft::cancel_pending)
-    }
-
-    /// Records the server's answer for rows that were sent.
-    pub fn apply_outcomes(&mut self, answers: Vec<(RowId, Tolerance, RowOutcome)>) -> Touched {
-        let mut touched = Vec::with_capacity(answers.len());
-        for (id, sent, outcome) in answers {
-            if let Some(index) = self.position(id) {
-                self.change_row(index, |row| row.apply_outcome(sent, outcome));
-                touched.push(id);
-            }
-        }
-        Touched::Rows(touched)
-    }
-
-    fn for_each_row(&mut self, ids: &[RowId], mut f: impl FnMut(&mut RowDraft)) -> Touched {
-        for id in ids {
-            if let Some(index) = self.position(*id) {
-                self.change_row(index, &mut f);
-            }
-        }
-        Touched::Rows(ids.to_vec())
-    }
-
     /// Changes one row, keeping the counts in step with it.
     fn change_row<R>(&mut self, index: usize, change: impl FnOnce(&mut RowDraft) -> R) -> R {
         let row = &mut self.rows[index];
@@ -692,6 +650,11 @@ impl SortValue {
         if ascending { order } else { order.reverse() }
     }
 }
+
+#[path = "table_check.rs"]
+mod check;
+#[path = "table_submit.rs"]
+mod submit;
 
 #[cfg(test)]
 #[path = "table_tests.rs"]

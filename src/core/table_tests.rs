@@ -1,4 +1,5 @@
 use super::*;
+use crate::core::multistatus::RowOutcome;
 
 fn record(key: i32, amount: f64) -> Tolerance {
     Tolerance {

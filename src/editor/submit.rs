@@ -10,7 +10,7 @@ use leptos::prelude::*;
 
 use crate::api::{self, ApiError, Connection};
 use crate::core::draft::RowId;
-use crate::core::multistatus::{BatchAnswer, OutcomeKind, RowOutcome, match_answer};
+use crate::core::multistatus::{BatchAnswer, OutcomeKind, RowOutcome};
 use crate::core::planner::{
     Action, ChunkId, ChunkStatus, Planner, PlannerConfig, Progress, Response,
 };
@@ -242,7 +242,7 @@ fn settle(
     };
     let outcomes: Vec<RowOutcome> = match (&result, &chunk.status) {
         (Ok(answer), _) => {
-            let matched = match_answer(&chunk.keys(), answer);
+            let matched = planner.match_answer(id, answer);
             report.strays.extend(matched.strays.iter().map(|stray| {
                 format!(
                     "The server answered about key {} ({}), which was not sent: {}",

@@ -1,0 +1,128 @@
+//! A row meeting the server: sent, answered, and told what the server holds, each of which
+//! moves its [`Baseline`], the record it is Unchanged against.
+
+use super::{Baseline, Learned, OutcomeKind, RowDraft, RowOutcome, Tolerance, same_values};
+
+impl RowDraft {
+    pub fn mark_pending(&mut self) {
+        self.pending = true;
+        self.edited_in_flight = false;
+    }
+
+    /// The submit stopped before this row was sent (cancel): back as it was.
+    pub fn cancel_pending(&mut self) {
+        self.pending = false;
+    }
+
+    /// `outcome` as this row may show it: "not applied" is a claim about the server, which
+    /// a refusal of this try cannot make when an earlier try of the row may have been
+    /// applied (its baseline is unknown), or did or may have put these very values there.
+    /// Such a refusal reads as unconfirmed.
+    fn qualify(&self, outcome: RowOutcome, sent: &Tolerance) -> RowOutcome {
+        let may_hold_it = || {
+            self.written
+                .iter()
+                .any(|w| w.key == sent.key && same_values(w, sent))
+        };
+        if outcome.kind == OutcomeKind::Failed && (self.baseline.is_unknown() || may_hold_it()) {
+            return outcome.earlier_try_may_have_saved();
+        }
+        outcome
+    }
+
+    /// Notes that a try of this row wrote `record` (`confirmed`), which replaces whatever
+    /// it wrote under that key before, or may have written it, which does not: the earlier
+    /// values may still be there.
+    fn note_written(&mut self, record: &Tolerance, confirmed: bool) {
+        if confirmed {
+            self.written.retain(|w| w.key != record.key);
+        } else if self.written.iter().any(|w| same_values(w, record)) {
+            return;
+        }
+        self.written.push(record.clone());
+    }
+
+    /// Records the answer about `sent`, the record that went out for this row, and returns
+    /// the outcome as the row took it ([`Self::qualify`]). A saved row becomes clean
+    /// against `sent`; an unconfirmed one's baseline becomes unknown; anything else keeps
+    /// its changes to send again.
+    pub fn apply_outcome(&mut self, sent: Tolerance, outcome: RowOutcome) -> OutcomeKind {
+        // Marked pending when `sent` was made from it, and not edited since: the cells are
+        // what was sent, so nothing needs parsing again.
+        let as_sent = self.pending && !self.edited_in_flight;
+        self.pending = false;
+        self.edited_in_flight = false;
+        let outcome = self.qualify(outcome, &sent);
+        let kind = outcome.kind;
+        if kind != OutcomeKind::Failed {
+            self.note_written(&sent, kind.is_saved());
+        }
+        self.baseline = self.baseline.after(&sent, kind);
+        self.outcome = Some(outcome);
+        if as_sent {
+            // Saved, the cells equal the server's record now; unconfirmed, there is something
+            // to send; refused, they differ from it as much as before.
+            self.changed = !kind.is_saved() && self.differs_from_baseline();
+            self.outcome_current = true;
+            return kind;
+        }
+        // The cells did not change, so neither did their problems: only "changed" may have.
+        self.refresh_changed();
+        // Edited while in flight? Then the outcome is about older text.
+        self.outcome_current = self.to_record().is_ok_and(|now| now == sent);
+        kind
+    }
+
+    /// Takes in what an answer about another row taught about this row's server record.
+    /// Returns whether the row's baseline changed.
+    pub fn learn(&mut self, learned: &Learned) -> bool {
+        let baseline = learned.applied_to(&self.baseline);
+        if baseline == self.baseline {
+            return false;
+        }
+        self.baseline = baseline;
+        self.refresh_changed();
+        true
+    }
+
+    /// A try of this row may have been applied, and its answer will never be read here (the
+    /// page went away while it was in flight).
+    pub fn lose_answer(&mut self) {
+        self.pending = false;
+        self.edited_in_flight = false;
+        self.baseline = self.baseline.made_unknown_for(self.key);
+        if let Ok(record) = self.to_record() {
+            self.note_written(&record, false);
+        }
+        self.outcome = Some(RowOutcome::unconfirmed(
+            "Sent, but the page closed before the answer came; it may or may not be saved. \
+             Send it again.",
+            None,
+        ));
+        self.outcome_current = true;
+        self.changed = true;
+    }
+
+    /// Takes in what a read of the server found under the key this row shows: `held`, or
+    /// `None` when the server has no such record (404). The row's text stays; what it is
+    /// compared with becomes what the server holds, stamps (audit columns) included. An
+    /// unconfirmed outcome is settled by it, as is a refusal of values the server turns out
+    /// to hold; a saved one stays shown while the values match.
+    pub fn take_server_read(&mut self, key: i32, held: Option<Tolerance>) {
+        self.written
+            .retain(|w| w.key != key || held.as_ref().is_some_and(|h| same_values(w, h)));
+        self.baseline = match held {
+            Some(record) => Baseline::Known(record),
+            None => Baseline::Absent,
+        };
+        self.refresh_changed();
+        let settled = match self.outcome.as_ref().map(|o| o.kind) {
+            Some(OutcomeKind::Unconfirmed) => true,
+            Some(OutcomeKind::Failed) => !self.changed,
+            _ => false,
+        };
+        if settled {
+            self.outcome_current = false;
+        }
+    }
+}

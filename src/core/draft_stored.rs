@@ -1,0 +1,65 @@
+//! A row as a saved draft holds it, read back. Drafts saved before rows had a [`Baseline`]
+//! carry `original` (the record last loaded or saved) instead; they are read as the same
+//! claim, except that a row whose last outcome was unconfirmed gets an unknown baseline:
+//! that try never updated `original`, and the server may hold what it sent.
+
+use serde::Deserialize;
+
+use super::{Baseline, EDITABLE_COUNT, OutcomeKind, ProblemKind, RowDraft, RowId, RowOutcome};
+use crate::core::record::Tolerance;
+
+#[derive(Deserialize)]
+pub(super) struct StoredRow {
+    id: RowId,
+    cells: [String; EDITABLE_COUNT],
+    problems: [Option<ProblemKind>; EDITABLE_COUNT],
+    duplicate_key: bool,
+    key: Option<i32>,
+    /// Drafts with a baseline have it; older ones have `original` only.
+    #[serde(default)]
+    baseline: Option<Baseline>,
+    #[serde(default)]
+    original: Option<Tolerance>,
+    #[serde(default)]
+    written: Vec<Tolerance>,
+    pending: bool,
+    outcome: Option<RowOutcome>,
+    outcome_current: bool,
+}
+
+impl From<StoredRow> for RowDraft {
+    fn from(stored: StoredRow) -> Self {
+        let baseline = stored.baseline.unwrap_or_else(|| {
+            let loaded = match stored.original {
+                Some(record) => Baseline::Known(record),
+                None => Baseline::Absent,
+            };
+            let unconfirmed = stored
+                .outcome
+                .as_ref()
+                .is_some_and(|o| o.kind == OutcomeKind::Unconfirmed);
+            if unconfirmed {
+                loaded.made_unknown()
+            } else {
+                loaded
+            }
+        });
+        let mut row = RowDraft {
+            id: stored.id,
+            cells: stored.cells,
+            problems: stored.problems,
+            duplicate_key: stored.duplicate_key,
+            key: stored.key,
+            changed: true,
+            baseline,
+            written: stored.written,
+            pending: stored.pending,
+            edited_in_flight: false,
+            outcome: stored.outcome,
+            outcome_current: stored.outcome_current,
+        };
+        // Worked out again rather than trusted: it follows from the baseline.
+        row.refresh_changed();
+        row
+    }
+}
