@@ -67,8 +67,8 @@ fn compare_amount(text: &str) -> Result<Option<&'static str>, String> {
         (Err(ProblemKind::TooSmall), Ok(b)) => (*b == 0.0 && !significant(text).is_empty())
             .then_some(Some("amounts that would arrive as 0 refused")),
         // … and with no more significant digits than the number written back has.
-        (Err(ProblemKind::TooPrecise), Ok(b)) => (significant(text)
-            != significant(&format!("{b:e}")))
+        (Err(ProblemKind::TooPrecise), Ok(b)) => (significant(text).len()
+            > significant(&format!("{b:e}")).len())
         .then_some(Some("amounts with more digits than a double keeps refused")),
         (Err(_), Err(_)) => Some(None),
         _ => None,
