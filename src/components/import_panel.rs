@@ -383,10 +383,19 @@ pub fn ImportPanel(
                     <p class="import-note">{hidden_columns}</p>
                 </Shown>
                 <p class="import-summary" role="status">
-                    {move || summary().map(|s| format!(
-                        "{} rows will be added, {} updated, {} have problems.",
-                        s.added, s.updated, s.with_problems
-                    ))}
+                    {move || summary().map(|s| {
+                        let mut text = format!(
+                            "{} rows will be added, {} updated, {} have problems.",
+                            s.added, s.updated, s.with_problems
+                        );
+                        if s.trimmed > 0 {
+                            text.push_str(&format!(
+                                " {} cells have spaces before or after their text; the spaces are left out.",
+                                s.trimmed
+                            ));
+                        }
+                        text
+                    })}
                 </p>
                 <button type="button" class="primary" disabled=busy on:click=handler(apply)>"Apply import"</button>
                 <button type="button" on:click=handler(move |_| pending.set(None))>"Cancel import"</button>

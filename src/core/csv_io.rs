@@ -369,6 +369,11 @@ impl CsvFile {
         let mut summary = ImportSummary::default();
         for row in self.applied_rows(mapping, repeats) {
             let cells = Self::editable_cells(row, mapping);
+            summary.trimmed += cells
+                .iter()
+                .flatten()
+                .filter(|text| !text.trim().is_empty() && text.trim() != **text)
+                .count();
             let problem = Field::EDITABLE
                 .iter()
                 .zip(cells)
@@ -404,6 +409,9 @@ pub struct ImportSummary {
     pub added: usize,
     pub updated: usize,
     pub with_problems: usize,
+    /// Cells with spaces before or after their text, which are trimmed (said in the preview,
+    /// so that a key or group that looks the same in Excel is not a surprise).
+    pub trimmed: usize,
 }
 
 /// Writes a CSV file: BOM, comma-separated, CRLF, every cell defused against formulas at its

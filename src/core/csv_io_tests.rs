@@ -44,7 +44,8 @@ fn bom_semicolons_and_titles_as_european_excel_writes_them() {
         ImportSummary {
             added: 0,
             updated: 1,
-            with_problems: 1
+            with_problems: 1,
+            trimmed: 0,
         }
     );
 }
@@ -264,4 +265,11 @@ fn keys_repeated_in_a_file_are_listed_and_counted_once_as_chosen() {
     };
     assert_eq!(amounts(Repeats::FirstWins), ["1.00", "2.00"]);
     assert_eq!(amounts(Repeats::LastWins), ["4.00", "5.00"]);
+}
+
+#[test]
+fn cells_with_spaces_around_them_are_counted_for_the_preview() {
+    let file = read_csv("Tolerance key,Group ID\r\n 1,GRP001 \r\n2,GRP002\r\n3,   \r\n");
+    let summary = file.summarize(&file.mapping, |_| false, Repeats::LastWins);
+    assert_eq!(summary.trimmed, 2);
 }

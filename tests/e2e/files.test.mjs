@@ -108,11 +108,13 @@ describe("importing the files people have", () => {
     await context.close();
   });
 
-  test("invisible characters are problems where they are, with the code point", async () => {
+  test("invisible characters are problems where they are, with the code point; spaces around are left out, said", async () => {
     const { page, context } = await openTable();
-    const csv = "Tolerance key,Tolerance amount,Group ID,Payment method\r\n4401,1.25,GRP\u200B001,ACH\r\n4402,1.25,\u202Egnp.exe,ACH\r\n";
+    const csv = "Tolerance key,Tolerance amount,Group ID,Payment method\r\n4401,1.25,GRP\u200B001,ACH \r\n4402,1.25,\u202Egnp.exe,ACH\r\n";
     await importFile(page, "hidden.csv", Buffer.from(csv));
-    await preview(page).getByText("0 rows will be added, 0 updated, 2 have problems.").waitFor();
+    await preview(page)
+      .getByText("0 rows will be added, 0 updated, 2 have problems. 1 cells have spaces before or after their text; the spaces are left out.")
+      .waitFor();
     await preview(page).getByRole("button", { name: "Apply import" }).click();
     await page.getByText(/^Imported hidden.csv/).waitFor();
     assert.equal(await rowState(page, 1), "⚠ Has problems");
