@@ -77,7 +77,7 @@ const FAULTS = [
   // dropped, the "every later try" line below): the second chunk's send is carried out and
   // its connection dropped, and the browser's resend is answered with an error, which the
   // app takes as the answer to its first and only try. The failed items' keys are those of
-  // the second chunk, on every request after the first (the dropped one writes them); the
+  // the second chunk, on every request after the second (the dropped one writes them); the
   // whole-request answers hit the third request, which is the browser's resend of the second
   // chunk or the third chunk, as the timing falls (the line's chunk order says which).
   ...["207 with data: null", "500", "failed items (500)", "failed items (400)"].map((answer) => [
@@ -89,7 +89,7 @@ const FAULTS = [
         : {
             path: "/tolerances-batch",
             method: "PUT",
-            after: 1,
+            after: 2,
             do: "fail_items",
             keys: chunk2Keys(base),
             ...(answer === "failed items (400)" ? { status: 400, body: "Rejected by a rule" } : {}),
@@ -295,6 +295,7 @@ describe("the fault matrix", () => {
         .filter((r) => r.path.endsWith("/tolerances-batch"))
         .map((r) => Math.ceil((JSON.parse(r.body)[0].tolerance_Key - base) / BATCH));
       const batches = order.length;
+      const appSends = appSent;
       const first = await readBack(page, sandbox.url, typed);
 
       // The fault goes away; what is left is sent again, and everything converges.
@@ -339,7 +340,7 @@ describe("the fault matrix", () => {
         lost: l.lost,
         "falsely failed": l.falselyFailed,
         strays: l.strays + second.line.strays,
-        "PUTs (app/server)": `${appSent}/${batches}`,
+        "PUTs (app/server)": `${appSends}/${batches}`,
         converged: converged ? "yes" : "NO",
         "s": Math.round((Date.now() - faultStarted) / 100) / 10,
       };
