@@ -345,9 +345,14 @@ describe("the fault matrix", () => {
         strays: l.strays + second.line.strays,
         "PUTs (app/server)": `${appSends}/${batches}`,
         converged: converged ? "yes" : "NO",
-        "s": Math.round((Date.now() - faultStarted) / 100) / 10,
+        s: Math.round((Date.now() - faultStarted) / 100) / 10,
       };
       const bad = l.falselySaved + l.lost + second.line.lost > 0;
+      if (l.falselyFailed > 0) {
+        row.note = name.includes("browser's resend")
+          ? "falsely failed: the app saw one try, answered through Chromium's resend of a send already applied"
+          : "falsely failed";
+      }
       if (bad && KNOWN[name]) row.note = `KNOWN FAILURE: ${KNOWN[name]}`;
       rows.push(row);
       console.log(`${name} [chunks sent: ${order.join(" ")}]: ${summary} | resend: ${resendSummary}${first.wrong.length ? ` | ${first.wrong.slice(0, 5).join("; ")}` : ""}`);
@@ -355,6 +360,7 @@ describe("the fault matrix", () => {
       if (!converged) failures.push(`${name}: did not converge after the fault was cleared (${resendSummary}; ${second.wrong.slice(0, 5).join("; ")})`);
       if (l.strays + second.line.strays > 0) failures.push(`${name}: the server holds keys nobody typed`);
       if (problems.pageErrors.length) failures.push(`${name}: page errors ${problems.pageErrors.join("; ")}`);
+      if (problems.cspViolations.length) failures.push(`${name}: CSP violations ${JSON.stringify(problems.cspViolations)}`);
       await context.close();
     }
     console.log(`\nFault matrix: ${ROWS} new rows, batchSize ${BATCH}, the fault on the second chunk (${Math.round((Date.now() - started) / 1000)} s)`);
