@@ -1,7 +1,10 @@
 //! A row meeting the server: sent, answered, and told what the server holds, each of which
 //! moves its [`Baseline`], the record it is Unchanged against.
 
-use super::{Baseline, Learned, OutcomeKind, RowDraft, RowOutcome, Tolerance, same_values};
+use super::{
+    Baseline, Field, Learned, OutcomeKind, RowDraft, RowOutcome, Tolerance, record_cells,
+    same_values,
+};
 
 impl RowDraft {
     pub fn mark_pending(&mut self) {
@@ -124,5 +127,30 @@ impl RowDraft {
         if settled {
             self.outcome_current = false;
         }
+    }
+
+    /// The server's texts of the cells whose values differ from this row's, when what the
+    /// server holds is known and the row is changed against it: what "Server has …" shows
+    /// beside the user's values, and what "Take the server's" writes.
+    pub fn server_differences(&self) -> Vec<(Field, String)> {
+        let Baseline::Known(held) = &self.baseline else {
+            return Vec::new();
+        };
+        if !self.changed {
+            return Vec::new();
+        }
+        // Compared as values where the row reads as a record ("9" and "9.00" are one amount).
+        let mine = self.to_record().ok().map(|record| record_cells(&record));
+        Field::EDITABLE
+            .into_iter()
+            .zip(record_cells(held))
+            .filter(|(field, server)| {
+                let i = field.index();
+                match &mine {
+                    Some(cells) => cells[i] != *server,
+                    None => self.cells[i].trim() != server,
+                }
+            })
+            .collect()
     }
 }
