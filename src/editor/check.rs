@@ -13,6 +13,7 @@ use std::rc::Rc;
 
 use futures::stream::{self, StreamExt};
 use leptos::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::api::{self, ApiError, Connection};
 use crate::core::draft::{RowId, RowState};
@@ -157,9 +158,12 @@ pub async fn check(
     if rows.is_empty() {
         return;
     }
-    let mut keys: Vec<i32> = rows.iter().map(|(_, key)| *key).collect();
+    let mut rows_of: FxHashMap<i32, Vec<RowId>> = FxHashMap::default();
+    for (id, key) in &rows {
+        rows_of.entry(*key).or_default().push(*id);
+    }
+    let mut keys: Vec<i32> = rows_of.keys().copied().collect();
     keys.sort_unstable();
-    keys.dedup();
     control.cancel_requested.set(false);
     control.running.set(Some(kind));
     control.progress.set((0, keys.len()));
@@ -188,7 +192,7 @@ pub async fn check(
         }
         let read_keys: Vec<i32> = reads.iter().map(|(key, _)| *key).collect();
         let _ = store.update(|t| t.take_server_reads(reads));
-        store.with(|t| count(t, &rows, &read_keys, &mut report));
+        store.with(|t| count(t, &rows_of, &read_keys, &mut report));
         done += batch.len();
         control.progress.set((done, keys.len()));
     }
@@ -199,11 +203,13 @@ pub async fn check(
 }
 
 /// Counts the rows whose keys were read, by what they now show.
-fn count(table: &Table, rows: &[(RowId, i32)], read: &[i32], report: &mut CheckReport) {
-    for (id, key) in rows {
-        if !read.contains(key) {
-            continue;
-        }
+fn count(
+    table: &Table,
+    rows_of: &FxHashMap<i32, Vec<RowId>>,
+    read: &[i32],
+    report: &mut CheckReport,
+) {
+    for id in read.iter().filter_map(|key| rows_of.get(key)).flatten() {
         let Some(row) = table.row(*id) else { continue };
         report.checked += 1;
         match row.state() {
