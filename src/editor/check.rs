@@ -273,7 +273,8 @@ impl Reader<'_> {
                     Response::Retryable { retry_after_ms, .. }
                         if attempt < self.config.max_attempts =>
                     {
-                        wait = wait.max(self.retry_delay(attempt, retry_after_ms));
+                        let delay = self.config.retry_delay(attempt, retry_after_ms, now_ms());
+                        wait = wait.max(delay);
                         todo.push((key, attempt + 1));
                     }
                     _ => {
@@ -297,7 +298,7 @@ impl Reader<'_> {
 
     /// One read, started no sooner than the pace allows.
     async fn read_one(&self, key: i32) -> Result<Option<Tolerance>, ApiError> {
-        let gap = 1000 / Millis::from(self.config.requests_per_second.max(1));
+        let gap = self.config.send_interval();
         let now = now_ms();
         let start = self.next_start.get().max(now);
         self.next_start.set(start + gap);
@@ -313,21 +314,6 @@ impl Reader<'_> {
             });
         };
         api::read_tolerance(self.conn, &tokens, key).await
-    }
-
-    /// The planner's backoff: doubled per try up to its cap, half of it jittered, and no
-    /// shorter than a `Retry-After` (itself capped).
-    fn retry_delay(&self, attempt: u32, retry_after_ms: Option<Millis>) -> Millis {
-        let exponent = attempt.saturating_sub(1).min(20);
-        let backoff = self
-            .config
-            .base_backoff_ms
-            .saturating_mul(1 << exponent)
-            .min(self.config.max_backoff_ms);
-        let half = backoff / 2;
-        let jittered = half + now_ms() % (half + 1);
-        let asked = retry_after_ms.map_or(0, |r| r.min(self.config.retry_after_cap_ms));
-        jittered.max(asked)
     }
 
     /// After a 401: the token is refreshed once; if that fails, or the fresh token is

@@ -114,10 +114,15 @@ describe("check with server", () => {
     const other = await otherClient(sandbox.url);
     await other.setAmount(key, 12.34);
     await (await cell(page, "Tolerance amount", 12)).click();
+    // A busy API asks to wait a second: the read is tried again after it.
+    await sandbox.clearRequests();
+    await sandbox.faults([{ path: "/tolerances/*", method: "GET", times: 1, do: "status", status: 429, retry_after: 1 }]);
     await page.getByRole("button", { name: "Check selected with server" }).click();
     await page.getByText("Checked 1 row: 0 saved as sent, 1 differ on the server, 0 not on the server.").waitFor();
     assert.equal(await rowState(page, 12), "✎ Changed");
     assert.match(await outcome(page, 12), /Server has 12\.34/);
+    const reads = (await sandbox.requests()).filter((r) => r.path === `/vbapi/tolerances/${key}`);
+    assert.equal(reads.length, 2, "429, then read again");
   });
 
   test("after a plain submit the Updated column shows the new date within seconds", async () => {
