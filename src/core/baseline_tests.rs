@@ -396,3 +396,21 @@ fn the_servers_values_are_shown_where_they_differ_and_taken_as_one_undo_step() {
     fresh.set_text(id, Field::Key, "3".into());
     assert_eq!(fresh.take_servers_values(&[id]).0, 0);
 }
+
+#[test]
+fn only_a_read_of_the_server_shows_its_values_beside_an_edit() {
+    let mut table = Table::from_records([record(1, 1.0)]);
+    let id = table.row_at(0).unwrap().id();
+    table.set_text(id, Field::Amount, "5".into());
+    assert!(
+        table.row(id).unwrap().server_differences().is_empty(),
+        "as loaded is not a claim about the server now"
+    );
+    table.take_server_reads(vec![(1, Some(record(1, 1.0)))]);
+    assert_eq!(
+        table.row(id).unwrap().server_differences(),
+        vec![(Field::Amount, "1.00".to_string())]
+    );
+    submit(&mut table, OutcomeKind::Updated);
+    assert!(table.row(id).unwrap().server_differences().is_empty());
+}

@@ -54,6 +54,7 @@ impl RowDraft {
         // what was sent, so nothing needs parsing again.
         let as_sent = self.pending && !self.edited_in_flight;
         self.pending = false;
+        self.read_back = false;
         self.edited_in_flight = false;
         let outcome = self.qualify(outcome, &sent);
         let kind = outcome.kind;
@@ -84,6 +85,7 @@ impl RowDraft {
             return false;
         }
         self.baseline = baseline;
+        self.read_back = false;
         self.refresh_changed();
         true
     }
@@ -92,6 +94,7 @@ impl RowDraft {
     /// page went away while it was in flight).
     pub fn lose_answer(&mut self) {
         self.pending = false;
+        self.read_back = false;
         self.edited_in_flight = false;
         self.baseline = self.baseline.made_unknown_for(self.key);
         if let Ok(record) = self.to_record() {
@@ -118,6 +121,7 @@ impl RowDraft {
             Some(record) => Baseline::Known(record),
             None => Baseline::Absent,
         };
+        self.read_back = true;
         self.refresh_changed();
         let settled = match self.outcome.as_ref().map(|o| o.kind) {
             Some(OutcomeKind::Unconfirmed) => true,
@@ -129,14 +133,14 @@ impl RowDraft {
         }
     }
 
-    /// The server's texts of the cells whose values differ from this row's, when what the
-    /// server holds is known and the row is changed against it: what "Server has …" shows
-    /// beside the user's values, and what "Take the server's" writes.
+    /// The server's texts of the cells whose values differ from this row's, when a read of
+    /// the server found its record and the row is changed against it: what "Server has …"
+    /// shows beside the user's values, and what "Take the server's" writes.
     pub fn server_differences(&self) -> Vec<(Field, String)> {
         let Baseline::Known(held) = &self.baseline else {
             return Vec::new();
         };
-        if !self.changed {
+        if !self.changed || !self.read_back {
             return Vec::new();
         }
         // Compared as values where the row reads as a record ("9" and "9.00" are one amount).
