@@ -125,6 +125,18 @@ describe("check with server", () => {
     assert.equal(reads.length, 2, "429, then read again");
   });
 
+  test("a token that expires during a check is refreshed once and the check goes on", async () => {
+    await (await cell(page, "Tolerance amount", 14)).click();
+    await sandbox.clearRequests();
+    await sandbox.faults([{ path: "/tolerances/*", method: "GET", times: 1, do: "expire_tokens" }]);
+    await page.getByRole("button", { name: "Check selected with server" }).click();
+    await page.getByText("Checked 1 row: 1 saved as sent, 0 differ on the server, 0 not on the server.").waitFor();
+    const paths = (await sandbox.requests()).map((r) => r.path);
+    assert.equal(paths.filter((p) => p === "/vbapi/user-refresh-tokens").length, 1, paths.join(" "));
+    assert.equal(await page.getByRole("dialog", { name: "Sign in again" }).isVisible(), false);
+    assert.equal(await rowState(page, 14), "· Unchanged");
+  });
+
   test("after a plain submit the Updated column shows the new date within seconds", async () => {
     const before = await (await updatedCell(page, 20)).innerText();
     const today = () => new Date().toISOString().slice(0, 10);
