@@ -8,8 +8,8 @@ use crate::editor::check::CheckControl;
 use crate::editor::session::Session;
 use crate::editor::submit::SubmitControl;
 
-/// Opens over the table when a submit meets an expired session; signing in lets the submit
-/// carry on where it stopped.
+/// Opens over the table when a submit or a check with the server meets an expired session;
+/// signing in lets it carry on where it stopped.
 #[component]
 pub fn ReauthDialog(
     session: Session,
@@ -37,7 +37,9 @@ pub fn ReauthDialog(
             <button type="button" on:click=handler(move |_| {
                 submit.cancel();
                 check.cancel();
-            })>"Stop the submit"</button>
+            })>
+                {move || if submit.running.get() { "Stop the submit" } else { "Stop the check" }}
+            </button>
         </dialog>
     }
 }

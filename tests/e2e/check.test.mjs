@@ -137,6 +137,22 @@ describe("check with server", () => {
     assert.equal(await rowState(page, 14), "· Unchanged");
   });
 
+  test("a session that cannot be refreshed asks to sign in again, then the check carries on", async () => {
+    const key = await keyOf(page, 15);
+    await (await cell(page, "Tolerance amount", 15)).click();
+    await sandbox.faults([{ path: "/tolerances/*", method: "GET", times: 1, do: "expire_tokens", refresh_too: true }]);
+    await page.getByRole("button", { name: "Check selected with server" }).click();
+    const dialog = page.getByRole("dialog", { name: "Sign in again" });
+    await dialog.waitFor();
+    assert.equal(await dialog.getByRole("button", { name: "Stop the check" }).isVisible(), true);
+    await sandbox.clearRequests();
+    await dialog.getByLabel("Password").fill("demo");
+    await dialog.getByRole("button", { name: "Sign in" }).click();
+    await page.getByText("Checked 1 row: 1 saved as sent, 0 differ on the server, 0 not on the server.").waitFor();
+    const reads = (await sandbox.requests()).filter((r) => r.path === `/vbapi/tolerances/${key}`);
+    assert.equal(reads.length, 1, "read again after signing in");
+  });
+
   test("after a plain submit the Updated column shows the new date within seconds", async () => {
     const before = await (await updatedCell(page, 20)).innerText();
     const today = () => new Date().toISOString().slice(0, 10);
