@@ -167,7 +167,9 @@ pub async fn check(
     control.cancel_requested.set(false);
     control.running.set(Some(kind));
     control.progress.set((0, keys.len()));
-    let sign_in = session.sign_in_now();
+    // Signing in again (the dialog) starts a new session the check carries on in; signing
+    // out, or in as another, stops it.
+    let sign_in = Rc::new(Cell::new(session.sign_in_now()));
     let database = session.database.get_untracked();
     let conn = session.connection();
     let mut reader = Reader {
@@ -176,13 +178,14 @@ pub async fn check(
         config: PlannerConfig::default(),
         next_start: Rc::new(Cell::new(0)),
         refreshed: false,
+        sign_in: sign_in.clone(),
     };
     let mut report = CheckReport::default();
     let mut done = 0;
     for batch in keys.chunks(KEYS_PER_BATCH) {
         let stopped = || {
             control.cancel_requested.get_untracked()
-                || session.sign_in_now() != sign_in
+                || session.sign_in_now() != sign_in.get()
                 || !session.is_on(&database)
         };
         let reads = reader.read_all(batch, &stopped, &mut report).await;
@@ -230,6 +233,8 @@ struct Reader<'a> {
     /// The token was refreshed since the last read that went through: another 401 asks the
     /// user to sign in.
     refreshed: bool,
+    /// The session the check runs in; a new one after "Sign in again".
+    sign_in: Rc<Cell<Option<u64>>>,
 }
 
 type Read = (i32, Option<Tolerance>);
@@ -334,6 +339,7 @@ impl Reader<'_> {
             sleep(POLL_MS).await;
         }
         self.refreshed = false;
+        self.sign_in.set(self.session.sign_in_now());
         self.session.tokens.with_untracked(Option::is_some)
     }
 }
