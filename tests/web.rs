@@ -579,6 +579,57 @@ mod grid {
         sleep_ms(20).await;
         assert_eq!(input.value(), "9");
     }
+
+    /// The text of row `row`'s Outcome cell.
+    fn outcome_text(host: &Element, row: usize) -> String {
+        let number = row.to_string();
+        all(host, "[role=row]")
+            .into_iter()
+            .find(|r| {
+                r.query_selector(".row-number")
+                    .unwrap()
+                    .and_then(|n| n.text_content())
+                    == Some(number.clone())
+            })
+            .and_then(|r| r.query_selector(".col-outcome").unwrap())
+            .and_then(|c| c.text_content())
+            .unwrap_or_default()
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_row_the_server_holds_otherwise_shows_its_values_until_taken() {
+        let (host, store, _handle) = mount_grid(10);
+        let _grid = sized_grid(&host).await;
+        let input = activate(&host, "Tolerance amount", 2).await;
+        type_into(&input, "5").await;
+        assert!(
+            !outcome_text(&host, 2).contains("Server has"),
+            "an edit alone"
+        );
+        let held = |key, amount| Tolerance {
+            key,
+            amount,
+            ..records(1).pop().unwrap()
+        };
+        store.update(|t| {
+            t.take_server_reads(vec![(2, Some(held(2, 9.0))), (3, Some(held(3, 1.5)))])
+        });
+        sleep_ms(20).await;
+        assert!(
+            outcome_text(&host, 2).contains("Server has 9.00"),
+            "{}",
+            outcome_text(&host, 2)
+        );
+        assert!(!outcome_text(&host, 3).contains("Server has"));
+        let id = store.with(|t| t.row_at(1).unwrap().id());
+        store.update(|t| t.take_servers_values(&[id]).1);
+        sleep_ms(20).await;
+        assert_eq!(
+            cell_text(&host, "Tolerance amount", 2).as_deref(),
+            Some("9.00")
+        );
+        assert!(!outcome_text(&host, 2).contains("Server has"));
+    }
 }
 
 /// The drafts store as the app keeps it, opened by the test itself: to leave behind what a

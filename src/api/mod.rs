@@ -129,6 +129,18 @@ pub async fn send_chunk(
     })?)
 }
 
+/// What the server holds under `key` (`GET /tolerances/{tolerance_Key}`): the record, or
+/// `None` when it has no such key (404). Tried once: the caller paces and retries
+/// (`editor::check`), as the rate limit is shared with everything else it reads.
+pub async fn read_tolerance(
+    conn: &Connection,
+    tokens: &Tokens,
+    key: i32,
+) -> Result<Option<Tolerance>, ApiError> {
+    let raw = http::execute(&conn.tolerance_request(key, tokens)).await?;
+    wire::read_tolerance(raw)
+}
+
 /// Pages of a list asked for at once while loading it.
 const PAGES_IN_FLIGHT: usize = 4;
 

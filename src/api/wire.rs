@@ -9,6 +9,7 @@ use super::error::ApiError;
 use crate::core::config::{ApiMode, RuntimeConfig};
 use crate::core::envelope::{self, BodyError};
 use crate::core::planner::Millis;
+use crate::core::record::Tolerance;
 
 /// Rows asked for per page when listing (the vendor's default is 100; the contract sets no
 /// maximum). Fewer, bigger pages matter for 100,000 rows: against the sandbox the last of
@@ -229,6 +230,12 @@ impl Connection {
         self.authorized(Method::Get, &query, tokens)
     }
 
+    /// One tolerance read back (`GET /tolerances/{tolerance_Key}`), for "Check with server"
+    /// and the audit columns after a save.
+    pub fn tolerance_request(&self, key: i32, tokens: &Tokens) -> RequestSpec {
+        self.authorized(Method::Get, &format!("tolerances/{key}"), tokens)
+    }
+
     pub fn batch_request(&self, body: String, tokens: &Tokens) -> RequestSpec {
         let mut spec = self.authorized(Method::Put, "tolerances-batch", tokens);
         spec.headers
@@ -254,6 +261,17 @@ pub fn expect_status(raw: RawResponse, expected: &[u16]) -> Result<RawResponse, 
         activity_id: envelope.and_then(|e| e.activity_id),
         retry_after_ms: raw.retry_after.as_deref().and_then(parse_retry_after),
     })
+}
+
+/// The answer to [`Connection::tolerance_request`]: the record the server holds, or `None`
+/// for a 404 (it has no such key). Any other status is an error.
+pub fn read_tolerance(raw: RawResponse) -> Result<Option<Tolerance>, ApiError> {
+    if raw.status == 404 {
+        return Ok(None);
+    }
+    let raw = expect_status(raw, &[200])?;
+    let (record, _): (Tolerance, _) = envelope::parse_data(&raw.body)?;
+    Ok(Some(record))
 }
 
 /// `Retry-After` in seconds; an HTTP date is left to the backoff (no clock here).

@@ -253,3 +253,66 @@ fn environments_groups_and_payment_methods_read_from_their_envelopes() {
     .unwrap();
     assert_eq!(methods[0].code, "ACH");
 }
+
+#[test]
+fn one_tolerance_is_read_back_by_key_with_the_token_and_database() {
+    for mode in ["gateway", "direct"] {
+        let spec = connection(mode).tolerance_request(17, &tokens());
+        assert_eq!(
+            (spec.method, spec.url.as_str(), spec.body.as_deref()),
+            (
+                Method::Get,
+                "https://api.example/vbasoftware/tolerances/17",
+                None
+            )
+        );
+        assert_eq!(spec.header("authorization"), Some("Bearer id.jwt"));
+        assert_eq!(spec.header("vbasoftware-database"), Some("TEST"));
+        let key = (mode == "direct").then_some("secret-key");
+        assert_eq!(spec.header("x-api-key"), key, "{mode}");
+    }
+    let negative = connection("gateway").tolerance_request(-3, &tokens());
+    assert!(negative.url.ends_with("/tolerances/-3"), "{negative:?}");
+}
+
+fn answer(status: u16, body: &str) -> RawResponse {
+    RawResponse {
+        status,
+        body: body.into(),
+        retry_after: Some("2".into()),
+        pagination: None,
+    }
+}
+
+#[test]
+fn a_read_back_tolerance_is_the_record_none_for_404_and_an_error_otherwise() {
+    let body = r#"{"data":{"tolerance_Key":1,"entry_Date":"2024-01-15T09:30:00Z","entry_User":"JSMITH",
+        "group_ID":"GRP001","payment_Method":"ACH","tolerance1":9.0,
+        "update_Date":"2024-06-01T12:00:00Z","update_User":"MLOPEZ"},
+        "error":null,"debug":{"activityID":"A:1"}}"#;
+    let record = read_tolerance(answer(200, body)).unwrap().unwrap();
+    assert_eq!((record.key, record.amount), (1, 9.0));
+    assert_eq!(record.update_user.as_deref(), Some("MLOPEZ"));
+    assert_eq!(record.group_id.as_deref(), Some("GRP001"));
+
+    let missing = r#"{"data":null,"error":{"title":"Not Found","status":404,"detail":"No tolerance 5."},"debug":{"activityID":"A:2"}}"#;
+    assert_eq!(read_tolerance(answer(404, missing)).unwrap(), None);
+    // A gateway's bare 404 says the same.
+    assert_eq!(read_tolerance(answer(404, "<html>")).unwrap(), None);
+
+    match read_tolerance(answer(429, "{}")) {
+        Err(ApiError::Status {
+            status: 429,
+            retry_after_ms: Some(2000),
+            ..
+        }) => {}
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        read_tolerance(answer(401, "{}")),
+        Err(ApiError::Status { status: 401, .. })
+    ));
+    // A 200 that is not a record is an error, not a record of defaults.
+    assert!(read_tolerance(answer(200, r#"{"data":null}"#)).is_err());
+    assert!(read_tolerance(answer(200, "<html>")).is_err());
+}

@@ -3,15 +3,17 @@ use leptos::prelude::*;
 
 use crate::components::{
     DatabasePicker, EditedElsewhere, EditorToolbar, FilterBar, ImportPanel, PendingImport,
-    ReauthDialog, Shown, SignInForm, SubmitBar, ToleranceGrid, WorkProgress, handler,
+    ReauthDialog, ServerCheck, Shown, SignInForm, SubmitBar, ToleranceGrid, WorkProgress, handler,
 };
 use crate::core::columns::Field;
 use crate::core::config::RuntimeConfig;
 use crate::core::draft::RowId;
 use crate::core::filter::{RowFilter, View};
 use crate::core::header_value;
+use crate::core::selection::Range;
 use crate::core::table::Table;
 use crate::editor::bulk::Work;
+use crate::editor::check::CheckControl;
 use crate::editor::draft_keeper::DraftKeeper;
 use crate::editor::session::Session;
 use crate::editor::store::TableStore;
@@ -25,6 +27,8 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
     let session = Session::new(config);
     let store = TableStore::new(Table::new());
     let submit = SubmitControl::new();
+    let check = CheckControl::new();
+    let selection = RwSignal::new(None::<Range>);
     let active = RwSignal::new(None::<(RowId, usize)>);
     let reveal = RwSignal::new(None::<(usize, Field)>);
     let notice = RwSignal::new(None::<String>);
@@ -222,6 +226,7 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
             fallback=move || view! { <SignInForm session /> }
         >
             <EditorToolbar session store drafts active jump notice suggestions importing view frozen />
+            <ServerCheck session store control=check view selection notice frozen />
             <ImportPanel store pending=importing notice work frozen />
             <WorkProgress work />
             <Shown when=move || notice.with(Option::is_some)>
@@ -232,17 +237,18 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
                 <FilterBar store filter view refresh />
             </div>
             <ProblemLine store active />
-            <ToleranceGrid store active reveal notice importing view work frozen />
+            <ToleranceGrid store active reveal notice importing view work frozen selection />
             <SubmitBar
                 session
                 store
                 drafts
                 submit
+                check_control=check
                 focus_first_problem=Callback::new(move |()| focus_first_problem())
                 waiting=Signal::derive(move || work.with(Option::is_some) || tabs.letting_go.get())
             />
         </Shown>
-        <ReauthDialog session submit />
+        <ReauthDialog session submit check />
         <datalist id="group-suggestions">
             {move || suggestions.with(|(groups, _)| groups.iter().map(|g| view! { <option value=g.clone()></option> }).collect_view())}
         </datalist>

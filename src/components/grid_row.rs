@@ -335,8 +335,13 @@ fn OutcomeCell(
     // scrolled past.
     let outcome = Memo::new(move |_| row.with(|r| r.as_ref().and_then(|(_, v)| v.outcome.clone())));
     let pending = move || state.get() == RowState::Pending;
+    let server = Memo::new(move |_| row.with(|r| r.as_ref().and_then(|(_, v)| v.server.clone())));
     view! {
         <div class="grid-cell col-outcome" role="gridcell" aria-colindex=colindex>
+            <Shown when=move || server.with(Option::is_some)>
+                <span class="server-values" title=move || server.get()>{move || server.get()}</span>
+                " "
+            </Shown>
             {move || {
                 if pending() {
                     return view! { <span class="outcome outcome-pending"><span aria-hidden="true">"⏳ "</span>"Sending…"</span> }.into_any();

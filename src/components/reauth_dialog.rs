@@ -4,13 +4,19 @@ use leptos::prelude::*;
 use crate::components::{Shown, handler};
 
 use crate::components::SignInForm;
+use crate::editor::check::CheckControl;
 use crate::editor::session::Session;
 use crate::editor::submit::SubmitControl;
 
-/// Opens over the table when a submit meets an expired session; signing in lets the submit
-/// carry on where it stopped.
+/// Opens over the table when a submit or a check with the server meets an expired session;
+/// signing in lets it carry on where it stopped.
 #[component]
-pub fn ReauthDialog(session: Session, submit: SubmitControl) -> impl IntoView {
+pub fn ReauthDialog(
+    session: Session,
+    submit: SubmitControl,
+    /// A check with the server that met an expired session stops too.
+    check: CheckControl,
+) -> impl IntoView {
     let dialog = NodeRef::<Dialog>::new();
     Effect::new(move |_| {
         let open = session.reauth_needed.get();
@@ -28,7 +34,12 @@ pub fn ReauthDialog(session: Session, submit: SubmitControl) -> impl IntoView {
             <Shown when=move || session.reauth_needed.get()>
                 <SignInForm session reauth=true />
             </Shown>
-            <button type="button" on:click=handler(move |_| submit.cancel())>"Stop the submit"</button>
+            <button type="button" on:click=handler(move |_| {
+                submit.cancel();
+                check.cancel();
+            })>
+                {move || if submit.running.get() { "Stop the submit" } else { "Stop the check" }}
+            </button>
         </dialog>
     }
 }

@@ -179,6 +179,8 @@ pub(crate) struct RowView {
     pub(crate) entered: String,
     pub(crate) updated: String,
     pub(crate) outcome: Option<(OutcomeKind, String)>,
+    /// What the server is known to hold where it differs from the row: "Server has 9.00".
+    pub(crate) server: Option<String>,
 }
 
 impl RowView {
@@ -207,8 +209,27 @@ impl RowView {
                 original.and_then(|r| r.update_user.as_ref()),
             ),
             outcome: row.outcome().map(|o| (o.kind, outcome_text(o))),
+            server: server_text(row),
         }
     }
+}
+
+/// "Server has 9.00", "Server has 9.00, Group ID GRP002": the server's values beside the
+/// user's, for a row that differs from what the server was last known to hold.
+fn server_text(row: &RowDraft) -> Option<String> {
+    let differences = row.server_differences();
+    if differences.is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = differences
+        .into_iter()
+        .map(|(field, text)| match (field, text.is_empty()) {
+            (Field::Amount, _) => text,
+            (_, true) => format!("no {}", field.title()),
+            (_, false) => format!("{} {text}", field.title()),
+        })
+        .collect();
+    Some(format!("Server has {}", parts.join(", ")))
 }
 
 fn outcome_text(outcome: &crate::core::multistatus::RowOutcome) -> String {

@@ -2,12 +2,19 @@ use leptos::prelude::*;
 
 use crate::components::{Shown, handler};
 
+use crate::core::draft::RowState;
+use crate::editor::check::{CheckControl, CheckKind, check, keys_of};
 use crate::editor::draft_keeper::DraftKeeper;
 use crate::editor::session::Session;
 use crate::editor::store::TableStore;
 use crate::editor::submit::SubmitControl;
 
-/// What will be sent, Submit and Resend failed, the progress of a submit and its summary.
+/// Saved rows read back after a submit for their audit columns: 50 s at 20 requests a
+/// second.
+const AUDIT_READS_AFTER_SUBMIT: usize = 1_000;
+
+/// What will be sent, Submit, Resend failed and Check with server (the unconfirmed rows),
+/// the progress of a submit and its summary.
 #[component]
 pub fn SubmitBar(
     session: Session,
@@ -15,6 +22,9 @@ pub fn SubmitBar(
     /// The draft: that rows are being sent is saved in it before they leave.
     drafts: DraftKeeper,
     submit: SubmitControl,
+    /// Reads rows back: the unconfirmed ones when asked, the saved ones' audit columns after
+    /// each submit.
+    check_control: CheckControl,
     focus_first_problem: Callback<()>,
     /// A big paste or import is still being applied: nothing is sent meanwhile.
     #[prop(optional, into)]
@@ -35,14 +45,46 @@ pub fn SubmitBar(
             return;
         }
         refusal.set(None);
-        leptos::task::spawn_local(crate::editor::submit::submit(
-            session,
-            store,
-            drafts,
-            control,
-            only_failed,
-        ));
+        // A read begun before this submit's answers could be older than them.
+        check_control.cancel();
+        leptos::task::spawn_local(async move {
+            let sent =
+                crate::editor::submit::submit(session, store, drafts, control, only_failed).await;
+            // The saved rows' Updated date and user, read back in the background: the first
+            // AUDIT_READS_AFTER_SUBMIT of them (one request each, under the rate limit the
+            // user's other work shares; Load shows the rest).
+            let saved = store.with(|t| {
+                let saved = sent
+                    .into_iter()
+                    .take(AUDIT_READS_AFTER_SUBMIT)
+                    .filter(|id| {
+                        t.row(*id).is_some_and(|r| {
+                            matches!(r.state(), RowState::Created | RowState::Updated)
+                        })
+                    });
+                keys_of(t, saved)
+            });
+            check(
+                session,
+                store,
+                check_control,
+                saved,
+                CheckKind::AuditColumns,
+            )
+            .await;
+        });
     };
+    let check_unconfirmed = Action::new_local(move |(): &()| {
+        let rows = store.with(|t| {
+            let unconfirmed = t
+                .rows()
+                .iter()
+                .filter(|r| r.state() == RowState::Unconfirmed)
+                .map(|r| r.id());
+            keys_of(t, unconfirmed)
+        });
+        check(session, store, check_control, rows, CheckKind::Asked)
+    });
 
     let counter = move || {
         let s = summary.get();
@@ -75,6 +117,16 @@ pub fn SubmitBar(
             <Shown when=move || { let s = summary.get(); s.failed + s.unconfirmed > 0 }>
                 <button type="button" disabled=move || control.running.get() || waiting.get() on:click=handler(move |_| start(true))>
                     "Resend failed"
+                </button>
+            </Shown>
+            <Shown when=move || { summary.get().unconfirmed > 0 }>
+                <button
+                    type="button"
+                    title="Reads the unconfirmed rows back from the server: those it holds as sent are saved"
+                    disabled=move || control.running.get() || waiting.get() || check_control.running.get() == Some(CheckKind::Asked)
+                    on:click=handler(move |_| { check_unconfirmed.dispatch_local(()); })
+                >
+                    "Check with server"
                 </button>
             </Shown>
             <Shown when=move || control.running.get()>

@@ -13,6 +13,7 @@ use crate::components::{GridRow, PendingImport, Shown, cell_selector, handler, s
 use crate::core::columns::Field;
 use crate::core::draft::RowId;
 use crate::core::filter::View;
+use crate::core::selection::Range;
 use crate::editor::bulk::Work;
 use crate::editor::store::TableStore;
 use crate::editor::time::after_quiet;
@@ -54,6 +55,10 @@ pub fn ToleranceGrid(
     /// A big paste or import in progress.
     #[prop(optional)]
     work: Option<RwSignal<Option<Work>>>,
+    /// Told the selected rectangle (places in `view`), for commands outside the grid that
+    /// act on the selected rows ("Check with server").
+    #[prop(optional)]
+    selection: Option<RwSignal<Option<Range>>>,
 ) -> impl IntoView {
     let view = view.unwrap_or_else(|| {
         Memo::new_with_compare(
@@ -66,6 +71,9 @@ pub fn ToleranceGrid(
     });
     let work = work.unwrap_or_else(|| RwSignal::new(None));
     let grid = GridState::new(store, view, active, notice, work);
+    if let Some(selection) = selection {
+        Effect::new(move |_| selection.set(grid.selection.get()));
+    }
     let scroller = NodeRef::<Div>::new();
     // The sort keys, first first: a click sorts by a column, a shift-click adds one.
     let sort = RwSignal::new(Vec::<(Field, bool)>::new());

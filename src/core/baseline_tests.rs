@@ -347,3 +347,70 @@ fn a_row_answered_in_the_same_chunk_learns_what_another_row_saved_under_its_old_
     table.set_text(moved, Field::Key, "5".into());
     assert_eq!(table.row(moved).unwrap().state(), RowState::Modified);
 }
+
+#[test]
+fn the_servers_values_are_shown_where_they_differ_and_taken_as_one_undo_step() {
+    let mut table = Table::from_records([record(1, 1.0), record(2, 2.0)]);
+    let ids: Vec<_> = table.rows().iter().map(|r| r.id()).collect();
+    table.set_text(ids[0], Field::Amount, "5.00".into());
+    submit(&mut table, OutcomeKind::Unconfirmed);
+    // Another client wrote 9 under key 1; key 2 is as loaded.
+    table.take_server_reads(vec![(1, Some(record(1, 9.0))), (2, Some(record(2, 2.0)))]);
+    fn row(table: &Table, id: crate::core::draft::RowId) -> &RowDraft {
+        table.row(id).unwrap()
+    }
+    assert_eq!(row(&table, ids[0]).state(), RowState::Modified);
+    assert_eq!(
+        row(&table, ids[0]).text(Field::Amount),
+        "5.00",
+        "the user's edit is kept"
+    );
+    assert_eq!(
+        row(&table, ids[0]).server_differences(),
+        vec![(Field::Amount, "9.00".to_string())]
+    );
+    assert!(row(&table, ids[1]).server_differences().is_empty());
+
+    let (taken, _) = table.take_servers_values(&ids);
+    assert_eq!(taken, 1);
+    assert_eq!(
+        (
+            row(&table, ids[0]).state(),
+            row(&table, ids[0]).text(Field::Amount)
+        ),
+        (RowState::Clean, "9.00")
+    );
+    assert_eq!(table.summary(), table.recount());
+    table.undo();
+    assert_eq!(
+        (
+            row(&table, ids[0]).state(),
+            row(&table, ids[0]).text(Field::Amount)
+        ),
+        (RowState::Modified, "5.00"),
+        "one step back to the user's edit"
+    );
+    // Nothing known about a key: nothing to take.
+    let mut fresh = Table::new();
+    let id = fresh.insert_new(0);
+    fresh.set_text(id, Field::Key, "3".into());
+    assert_eq!(fresh.take_servers_values(&[id]).0, 0);
+}
+
+#[test]
+fn only_a_read_of_the_server_shows_its_values_beside_an_edit() {
+    let mut table = Table::from_records([record(1, 1.0)]);
+    let id = table.row_at(0).unwrap().id();
+    table.set_text(id, Field::Amount, "5".into());
+    assert!(
+        table.row(id).unwrap().server_differences().is_empty(),
+        "as loaded is not a claim about the server now"
+    );
+    table.take_server_reads(vec![(1, Some(record(1, 1.0)))]);
+    assert_eq!(
+        table.row(id).unwrap().server_differences(),
+        vec![(Field::Amount, "1.00".to_string())]
+    );
+    submit(&mut table, OutcomeKind::Updated);
+    assert!(table.row(id).unwrap().server_differences().is_empty());
+}

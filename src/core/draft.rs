@@ -93,6 +93,10 @@ pub struct RowDraft {
     outcome: Option<RowOutcome>,
     /// Whether `outcome` is about the text as it is now (false once edited).
     outcome_current: bool,
+    /// The baseline is what a read of the server found ("Check with server"), not yet
+    /// replaced by an answer: the row shows the server's values where they differ. Not saved.
+    #[serde(skip)]
+    read_back: bool,
 }
 
 impl RowDraft {
@@ -128,6 +132,7 @@ impl RowDraft {
             edited_in_flight: false,
             outcome: None,
             outcome_current: false,
+            read_back: false,
         }
     }
 

@@ -1,7 +1,10 @@
 //! A row meeting the server: sent, answered, and told what the server holds, each of which
 //! moves its [`Baseline`], the record it is Unchanged against.
 
-use super::{Baseline, Learned, OutcomeKind, RowDraft, RowOutcome, Tolerance, same_values};
+use super::{
+    Baseline, Field, Learned, OutcomeKind, RowDraft, RowOutcome, Tolerance, record_cells,
+    same_values,
+};
 
 impl RowDraft {
     pub fn mark_pending(&mut self) {
@@ -51,6 +54,7 @@ impl RowDraft {
         // what was sent, so nothing needs parsing again.
         let as_sent = self.pending && !self.edited_in_flight;
         self.pending = false;
+        self.read_back = false;
         self.edited_in_flight = false;
         let outcome = self.qualify(outcome, &sent);
         let kind = outcome.kind;
@@ -81,6 +85,7 @@ impl RowDraft {
             return false;
         }
         self.baseline = baseline;
+        self.read_back = false;
         self.refresh_changed();
         true
     }
@@ -89,6 +94,7 @@ impl RowDraft {
     /// page went away while it was in flight).
     pub fn lose_answer(&mut self) {
         self.pending = false;
+        self.read_back = false;
         self.edited_in_flight = false;
         self.baseline = self.baseline.made_unknown_for(self.key);
         if let Ok(record) = self.to_record() {
@@ -115,6 +121,7 @@ impl RowDraft {
             Some(record) => Baseline::Known(record),
             None => Baseline::Absent,
         };
+        self.read_back = true;
         self.refresh_changed();
         let settled = match self.outcome.as_ref().map(|o| o.kind) {
             Some(OutcomeKind::Unconfirmed) => true,
@@ -124,5 +131,30 @@ impl RowDraft {
         if settled {
             self.outcome_current = false;
         }
+    }
+
+    /// The server's texts of the cells whose values differ from this row's, when a read of
+    /// the server found its record and the row is changed against it: what "Server has …"
+    /// shows beside the user's values, and what "Take the server's" writes.
+    pub fn server_differences(&self) -> Vec<(Field, String)> {
+        let Baseline::Known(held) = &self.baseline else {
+            return Vec::new();
+        };
+        if !self.changed || !self.read_back {
+            return Vec::new();
+        }
+        // Compared as values where the row reads as a record ("9" and "9.00" are one amount).
+        let mine = self.to_record().ok().map(|record| record_cells(&record));
+        Field::EDITABLE
+            .into_iter()
+            .zip(record_cells(held))
+            .filter(|(field, server)| {
+                let i = field.index();
+                match &mine {
+                    Some(cells) => cells[i] != *server,
+                    None => self.cells[i].trim() != server,
+                }
+            })
+            .collect()
     }
 }

@@ -57,6 +57,7 @@ impl From<StoredRow> for RowDraft {
             edited_in_flight: false,
             outcome: stored.outcome,
             outcome_current: stored.outcome_current,
+            read_back: false,
         };
         // Worked out again rather than trusted: it follows from the baseline.
         row.refresh_changed();

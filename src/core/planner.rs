@@ -43,6 +43,34 @@ impl Default for PlannerConfig {
     }
 }
 
+impl PlannerConfig {
+    /// The time between two request starts; reads of the server (`editor::check`) keep it
+    /// too.
+    pub fn send_interval(&self) -> Millis {
+        1000_u64.div_ceil(u64::from(self.requests_per_second.max(1)))
+    }
+
+    /// The wait before try `attempts + 1`: exponential backoff with "equal jitter" (half
+    /// fixed, half drawn from `random`), never shorter than the server's `Retry-After`
+    /// (itself capped).
+    pub fn retry_delay(
+        &self,
+        attempts: u32,
+        retry_after_ms: Option<Millis>,
+        random: u64,
+    ) -> Millis {
+        let exponent = attempts.saturating_sub(1).min(20);
+        let backoff = self
+            .base_backoff_ms
+            .saturating_mul(1 << exponent)
+            .min(self.max_backoff_ms);
+        let half = backoff / 2;
+        let jittered = half + random % (half + 1);
+        let asked = retry_after_ms.map_or(0, |r| r.min(self.retry_after_cap_ms));
+        jittered.max(asked)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ChunkId(pub usize);
 

@@ -283,22 +283,12 @@ impl Planner {
     }
 
     fn send_interval(&self) -> Millis {
-        1000_u64.div_ceil(u64::from(self.config.requests_per_second.max(1)))
+        self.config.send_interval()
     }
 
-    /// Exponential backoff with "equal jitter" (half fixed, half random), never shorter than
-    /// the server's `Retry-After` (itself capped).
     fn retry_delay(&mut self, attempts: u32, retry_after_ms: Option<Millis>) -> Millis {
-        let exponent = attempts.saturating_sub(1).min(20);
-        let backoff = self
-            .config
-            .base_backoff_ms
-            .saturating_mul(1 << exponent)
-            .min(self.config.max_backoff_ms);
-        let half = backoff / 2;
-        let jittered = half + self.next_random() % (half + 1);
-        let asked = retry_after_ms.map_or(0, |r| r.min(self.config.retry_after_cap_ms));
-        jittered.max(asked)
+        let random = self.next_random();
+        self.config.retry_delay(attempts, retry_after_ms, random)
     }
 
     /// splitmix64: tiny, good enough for jitter, and reproducible from the seed.

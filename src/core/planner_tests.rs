@@ -386,3 +386,19 @@ fn a_retry_answer_refusing_rows_a_timed_out_try_may_have_saved_leaves_them_uncon
         assert_eq!(matched.rows[0].kind, OutcomeKind::Failed, "{body}");
     }
 }
+
+#[test]
+fn the_retry_rule_doubles_with_jitter_and_honours_a_capped_retry_after() {
+    let config = PlannerConfig::default();
+    assert_eq!(config.send_interval(), 50, "20 requests a second");
+    for random in [0, 1, 249, 250, u64::MAX] {
+        let first = config.retry_delay(1, None, random);
+        assert!((250..=500).contains(&first), "{first}");
+        let third = config.retry_delay(3, None, random);
+        assert!((1_000..=2_000).contains(&third), "{third}");
+        let late = config.retry_delay(30, None, random);
+        assert!((15_000..=30_000).contains(&late), "{late}: capped");
+        assert_eq!(config.retry_delay(1, Some(7_000), random), 7_000);
+        assert_eq!(config.retry_delay(1, Some(600_000), random), 60_000);
+    }
+}

@@ -4,7 +4,8 @@
 
 use rustc_hash::FxHashMap;
 
-use super::{RowDraft, RowState, Table, Touched};
+use super::{RowDraft, RowId, RowState, Table, Touched};
+use crate::core::columns::Field;
 use crate::core::record::Tolerance;
 
 impl Table {
@@ -47,5 +48,30 @@ impl Table {
             }
         }
         Touched::Rows(touched)
+    }
+
+    /// "Take the server's": the rows' cells that differ from what the server is known to
+    /// hold are given the server's text, as one undo step. Rows the server's record is not
+    /// known for (never read, absent, unknown) are left as they are. Returns how many rows
+    /// took something.
+    pub fn take_servers_values(&mut self, ids: &[RowId]) -> (usize, Touched) {
+        let mut edits: Vec<(RowId, Field, String)> = Vec::new();
+        let mut rows = 0;
+        for id in ids {
+            let Some(row) = self.row(*id) else { continue };
+            if row.state() == RowState::Pending {
+                continue;
+            }
+            let differences = row.server_differences();
+            if !differences.is_empty() {
+                rows += 1;
+            }
+            edits.extend(
+                differences
+                    .into_iter()
+                    .map(|(field, text)| (*id, field, text)),
+            );
+        }
+        (rows, self.set_texts(edits))
     }
 }

@@ -2,6 +2,7 @@
 //! the local draft. Views read and change state only through these.
 
 pub mod bulk;
+pub mod check;
 pub mod download;
 pub mod draft_keeper;
 pub mod draft_storage;

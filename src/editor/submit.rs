@@ -74,21 +74,22 @@ type Sent = (ChunkId, Result<BatchAnswer, ApiError>);
 /// ones) and returns when every chunk is answered, failed or cancelled. Before the first
 /// request leaves, the rows are marked as being sent in the saved draft: a page closed after
 /// the server applied a batch but before its answer arrived reopens with them Unconfirmed.
+/// Returns the rows it sent.
 pub async fn submit(
     session: Session,
     store: TableStore,
     drafts: DraftKeeper,
     control: SubmitControl,
     only_failed: bool,
-) {
+) -> Vec<RowId> {
     if control.running.get_untracked() {
-        return;
+        return Vec::new();
     }
     let rows = measured("submit:prepare", || {
         store.with(|t| t.rows_to_send(only_failed))
     });
     if rows.is_empty() {
-        return;
+        return Vec::new();
     }
     let config = PlannerConfig {
         chunk_size: session.config().batch_size,
@@ -166,6 +167,7 @@ pub async fn submit(
     // The answers are kept at once, not 400 ms later: a page closed now reopens with them.
     drafts.save_now();
     control.running.set(false);
+    ids
 }
 
 fn send(
@@ -192,7 +194,8 @@ fn send(
     })
 }
 
-async fn refresh(session: Session, conn: &Connection) -> bool {
+/// One token refresh; whether it gave new tokens.
+pub(crate) async fn refresh(session: Session, conn: &Connection) -> bool {
     let Some(tokens) = session.tokens.get_untracked() else {
         return false;
     };
