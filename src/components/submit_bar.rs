@@ -9,9 +9,9 @@ use crate::editor::session::Session;
 use crate::editor::store::TableStore;
 use crate::editor::submit::SubmitControl;
 
-/// Saved rows read back after a submit for their audit columns: 50 s at 20 requests a
-/// second.
-const AUDIT_READS_AFTER_SUBMIT: usize = 1_000;
+/// Saved rows read back after a submit for their audit columns: one request each, so about
+/// 10 s at 20 requests a second of the rate limit the organisation's other work shares.
+const AUDIT_READS_AFTER_SUBMIT: usize = 200;
 
 /// What will be sent, Submit, Resend failed and Check with server (the unconfirmed rows),
 /// the progress of a submit and its summary.
