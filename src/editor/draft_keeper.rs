@@ -12,8 +12,6 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use crate::core::draft::RowDraft;
-use crate::core::multistatus::RowOutcome;
 use crate::core::table::Table;
 use crate::editor::bulk::Work;
 use crate::editor::draft_storage::{self, CHUNK_ROWS, DraftError, DraftUpdate, Stored};
@@ -118,7 +116,7 @@ impl DraftKeeper {
                     "Restored your draft for {database} ({rows} rows, saved {}).",
                     saved_when(draft.saved_at)
                 );
-                (restored_table(draft.rows), stored, Some(told))
+                (Table::from_drafts(draft.rows), stored, Some(told))
             }
             Ok(None) => (Table::new(), Stored::default(), None),
             Err(err) => {
@@ -270,26 +268,6 @@ impl DraftKeeper {
             }
         }
     }
-}
-
-/// The table a saved draft restores. Rows that were being sent when the page went away are
-/// *Unconfirmed*: their batch may have been applied, its answer never arrived here. (The
-/// table itself would take them back to their state before the submit, as if never sent.)
-fn restored_table(mut rows: Vec<RowDraft>) -> Table {
-    for row in &mut rows {
-        if row.state() == crate::core::draft::RowState::Pending
-            && let Ok(sent) = row.to_record()
-        {
-            row.apply_outcome(
-                sent,
-                RowOutcome::unconfirmed(
-                    "Sent just before the page was closed or reloaded; its answer never arrived, so whether the server saved it is not known. It is sent again with the next submit.",
-                    None,
-                ),
-            );
-        }
-    }
-    Table::from_drafts(rows)
 }
 
 fn saved_when(saved_at: u64) -> String {
