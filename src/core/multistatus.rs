@@ -243,7 +243,7 @@ fn outcome_of(item: &BatchItem, activity_id: Option<String>) -> RowOutcome {
 
 #[cfg(test)]
 #[path = "multistatus_tests.rs"]
-pub(super) mod tests;
+pub(crate) mod tests;
 
 /// The direct reader against the reference, on shapes written by hand and generated.
 #[cfg(test)]

@@ -4,7 +4,7 @@ use serde_json::Value;
 
 /// The reader as it was, through a `serde_json::Value` tree: the reference the direct
 /// reader must agree with.
-pub(super) fn reference_parse(body: &str) -> Result<BatchAnswer, BodyError> {
+pub(crate) fn reference_parse(body: &str) -> Result<BatchAnswer, BodyError> {
     let value: Value = serde_json::from_str(body.trim_start_matches('\u{feff}'))
         .map_err(|err| BodyError::new(format!("not JSON: {err}"), body))?;
     if !value.is_object() && !value.is_array() {

@@ -7,9 +7,7 @@
 
 use super::{Rng, Verdict, run};
 use crate::core::envelope::{BodyError, parse_envelope, parse_error};
-use crate::core::envelope::{envelope_from_value, value_as_text, value_as_u16};
-use crate::core::multistatus::{BatchAnswer, BatchItem, parse_batch_answer};
-use serde_json::Value;
+use crate::core::multistatus::{self, parse_batch_answer};
 
 #[test]
 fn lenient_reads_error_and_debug_as_the_tree_does() {
@@ -25,7 +23,11 @@ fn lenient_reads_error_and_debug_as_the_tree_does() {
 fn multistatus_reads_items_as_the_tree_does() {
     run("multistatus_read", |rng| {
         let text = body(rng);
-        verdict(&text, parse_batch_answer(&text), reference_parse(&text))
+        verdict(
+            &text,
+            parse_batch_answer(&text),
+            multistatus::tests::reference_parse(&text),
+        )
     });
 }
 
@@ -51,61 +53,6 @@ fn verdict<T: PartialEq + std::fmt::Debug>(
             Verdict::Documented("a skipped value is checked for JSON syntax only")
         }
         _ => Verdict::Disagree(format!("{text:?}\n  fast {fast:?}\n  tree {tree:?}")),
-    }
-}
-
-/// The name of the one key of a tolerance, as `multistatus` spells it.
-const KEY_NAME: &str = "tolerance_Key";
-
-/// The 207 rules `multistatus_read` documents, applied to a `serde_json::Value` tree: how
-/// the reader worked before it read without one.
-fn reference_parse(body: &str) -> Result<BatchAnswer, BodyError> {
-    let value: Value = serde_json::from_str(body.trim_start_matches('\u{feff}'))
-        .map_err(|err| BodyError::new(format!("not JSON: {err}"), body))?;
-    if !value.is_object() && !value.is_array() {
-        return Err(BodyError::new("neither an envelope nor a list", body));
-    }
-    let envelope = envelope_from_value(value);
-    let items = match &envelope.data {
-        Value::Array(items) => Some(items.iter().map(reference_item).collect()),
-        _ => None,
-    };
-    Ok(BatchAnswer {
-        items,
-        error: envelope.error,
-        activity_id: envelope.activity_id,
-    })
-}
-
-fn reference_item(item: &Value) -> BatchItem {
-    let ids = item
-        .get("id")
-        .and_then(Value::as_array)
-        .map_or(&[][..], Vec::as_slice);
-    let named = ids.iter().find(|id| {
-        id.get("key")
-            .and_then(Value::as_str)
-            .is_some_and(|k| k.trim().eq_ignore_ascii_case(KEY_NAME))
-    });
-    // A lone id with no name is the key: the entity has only one.
-    let id = named.or(match ids {
-        [only] if only.get("key").is_none_or(Value::is_null) => Some(only),
-        _ => None,
-    });
-    let value = id.and_then(|id| id.get("value"));
-    let key = value.and_then(|value| match value {
-        Value::Number(n) => n
-            .as_i64()
-            .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
-            .and_then(|n| i32::try_from(n).ok()),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    });
-    BatchItem {
-        key,
-        key_text: value.and_then(value_as_text).unwrap_or_default(),
-        status: item.get("status").and_then(value_as_u16),
-        body: item.get("body").and_then(value_as_text).unwrap_or_default(),
     }
 }
 
