@@ -326,24 +326,22 @@ pub fn ImportPanel(
                         <ul>
                             {move || repeated_text().into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
                         </ul>
-                        <label>
-                            <input
-                                type="radio"
-                                name="import-repeats"
-                                prop:checked=move || pending.with(|p| p.as_ref().and_then(|p| p.repeats)) == Some(Repeats::LastWins)
-                                on:change=handler(move |_| choose(Repeats::LastWins))
-                            />
-                            "The last row with the key"
-                        </label>
-                        <label>
-                            <input
-                                type="radio"
-                                name="import-repeats"
-                                prop:checked=move || pending.with(|p| p.as_ref().and_then(|p| p.repeats)) == Some(Repeats::FirstWins)
-                                on:change=handler(move |_| choose(Repeats::FirstWins))
-                            />
-                            "The first row with the key"
-                        </label>
+                        {[(Repeats::LastWins, "The last row with the key"), (Repeats::FirstWins, "The first row with the key")]
+                            .into_iter()
+                            .map(|(repeats, label)| {
+                                view! {
+                                    <label>
+                                        <input
+                                            type="radio"
+                                            name="import-repeats"
+                                            prop:checked=move || pending.with(|p| p.as_ref().and_then(|p| p.repeats)) == Some(repeats)
+                                            on:change=handler(move |_| choose(repeats))
+                                        />
+                                        {label}
+                                    </label>
+                                }
+                            })
+                            .collect_view()}
                         <p>"Or cancel the import and correct the file."</p>
                     </fieldset>
                 </Shown>
