@@ -693,6 +693,60 @@ mod drafts_store {
     }
 }
 
+/// A save made in slices writes its parts a slice at a time and the manifest last: a read
+/// between two slices finds the draft before the save whole (and removes the parts written
+/// so far), and a save with a part not made is refused rather than naming a missing part.
+#[wasm_bindgen_test]
+async fn a_draft_saved_in_slices_reads_as_the_one_before_until_its_manifest_is_written() {
+    use tolerance_editor::core::draft::{RowDraft, RowId};
+    use tolerance_editor::editor::draft_storage::{self, DraftUpdate, Stored};
+
+    let database = "WEB_TEST_SLICES";
+    let row = |i: u64, amount: &str| {
+        RowDraft::from_cells(
+            RowId(i),
+            [i.to_string(), amount.into(), "GRP001".into(), "ACH".into()],
+        )
+    };
+    draft_storage::discard(database).await.unwrap();
+    let before: Vec<RowDraft> = (0..2_500).map(|i| row(i + 1, "1.00")).collect();
+    let first = DraftUpdate::of(database, 1, &before, 0..3, &Stored::default()).unwrap();
+    let stored = draft_storage::save(database, first).await.unwrap();
+
+    let after: Vec<RowDraft> = (0..2_500).map(|i| row(i + 1, "2.00")).collect();
+    let mut update = DraftUpdate::plan(database, 2, after.len(), 0..3, &stored);
+    assert_eq!(update.parts_left(), 3);
+    assert!(update.make_next_part(&after).unwrap());
+    draft_storage::save_parts(database, &mut update).await.unwrap();
+    assert_eq!(
+        drafts_store::keys("v3:WEB_TEST_SLICES").await,
+        [
+            "v3:WEB_TEST_SLICES",
+            "v3:WEB_TEST_SLICES:1:00000",
+            "v3:WEB_TEST_SLICES:1:00001",
+            "v3:WEB_TEST_SLICES:1:00002",
+            "v3:WEB_TEST_SLICES:2:00000",
+        ]
+    );
+    // The page goes away here: the next read finds the draft before the save.
+    let (draft, read) = draft_storage::load(database).await.unwrap().unwrap();
+    assert_eq!(read, stored);
+    assert_eq!(draft.rows, before);
+    assert_eq!(drafts_store::keys("v3:WEB_TEST_SLICES").await.len(), 4);
+
+    // A part not made yet: refused, nothing written.
+    let mut update = DraftUpdate::plan(database, 3, after.len(), 0..3, &stored);
+    assert!(update.make_next_part(&after).unwrap());
+    assert!(draft_storage::save(database, update.clone()).await.is_err());
+    // A table of another length than planned: refused, not a part of the wrong rows.
+    assert!(update.make_next_part(&after[..1_000]).is_err());
+    while update.make_next_part(&after).unwrap() {}
+    draft_storage::save(database, update).await.unwrap();
+    let (draft, _) = draft_storage::load(database).await.unwrap().unwrap();
+    assert_eq!(draft.rows, after);
+    draft_storage::discard(database).await.unwrap();
+}
+
 /// A draft save is a version: only the parts that changed are written, under the new
 /// version's keys, and the manifest naming them last; what it replaced is removed after.
 /// Parts a save left without its manifest (the page closed in between) are never read,

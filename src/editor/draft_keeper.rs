@@ -7,6 +7,12 @@
 //! While a change in parts (a 100,000-row paste or import) runs, nothing is saved: the
 //! draft stays the table as it was when the change began, and the change is saved whole
 //! once it ends. A reload in the middle finds the draft before the paste, not a part of it.
+//!
+//! A save is made in slices of [`SLICE_MS`] (a 100,000-row save is about 200 ms of JSON),
+//! each slice's parts written before the next begins and the manifest last, so the browser
+//! handles input in between and no task runs long. A slice made from a table reshaped since
+//! the save began would not fit the others: such a save ends unfinished (the draft before it
+//! stays in place) and the next one writes every row.
 
 use std::time::Duration;
 
@@ -16,10 +22,13 @@ use crate::core::table::Table;
 use crate::editor::bulk::Work;
 use crate::editor::draft_storage::{self, CHUNK_ROWS, DraftError, DraftUpdate, Stored};
 use crate::editor::store::TableStore;
-use crate::editor::time::{after_quiet, now_ms, sleep};
+use crate::editor::time::{after_quiet, clock_ms, now_ms, sleep};
 
 /// How long after the last change the draft is written to the browser's storage.
 const SAVE_DELAY: Duration = Duration::from_millis(400);
+/// How long one slice of a save may run before the browser gets its turn (a part of 1,000
+/// rows takes a millisecond or two).
+const SLICE_MS: f64 = 8.0;
 
 /// A Copy handle to the draft of the table shown.
 #[derive(Clone, Copy)]
@@ -42,8 +51,9 @@ pub struct DraftKeeper {
     pub problem: RwSignal<Option<String>>,
 }
 
-/// What one save writes: the table's parts over what is stored, or nothing (an empty table
-/// has no draft).
+/// What one save writes: the table's parts over what is stored (made as it is written, or
+/// already made when the table is about to change), or nothing (an empty table has no
+/// draft).
 type Job = (String, Option<Result<DraftUpdate, DraftError>>);
 
 impl DraftKeeper {
@@ -93,7 +103,15 @@ impl DraftKeeper {
 
     /// The table no longer belongs to a database's draft: nothing is saved until
     /// [`Self::restore`] names one.
+    /// A save being made in slices cannot go on once the table is replaced: its table is
+    /// made whole now, to be written next.
     pub fn detach(&self) {
+        if self.saving.get_value() {
+            self.store.mark_all_changed();
+            if let Some(job) = self.job(true) {
+                self.next.set_value(Some(job));
+            }
+        }
         self.database.set(None);
     }
 
@@ -235,7 +253,17 @@ impl DraftKeeper {
                     chunks.dedup();
                     chunks
                 };
-                DraftUpdate::of(&database, now_ms(), t.rows(), chunks, &stored)
+                if before_change {
+                    DraftUpdate::of(&database, now_ms(), t.rows(), chunks, &stored)
+                } else {
+                    Ok(DraftUpdate::plan(
+                        &database,
+                        now_ms(),
+                        t.len(),
+                        chunks,
+                        &stored,
+                    ))
+                }
             })
         });
         Some((database, update))
@@ -243,11 +271,16 @@ impl DraftKeeper {
 
     async fn write(&self, database: String, update: Option<Result<DraftUpdate, DraftError>>) {
         let saved = match update {
-            Some(Ok(update)) => draft_storage::save(&database, update).await,
+            Some(Ok(update)) => self.save_in_slices(&database, update).await,
             Some(Err(err)) => Err(err),
             None => draft_storage::discard(&database)
                 .await
-                .map(|()| Stored::default()),
+                .map(|()| Some(Stored::default())),
+        };
+        let saved = match saved {
+            Ok(Some(stored)) => Ok(stored),
+            Err(err) => Err(err),
+            Ok(None) => return, // Ended unfinished: saved again in full (see below).
         };
         let current = self.database.try_get_untracked().flatten();
         if current.as_deref() != Some(database.as_str()) {
@@ -265,6 +298,39 @@ impl DraftKeeper {
                 self.problem.set(Some(format!(
                     "Your draft could not be kept in this browser: {err}."
                 )));
+            }
+        }
+    }
+
+    /// Makes and writes `update`'s parts a slice at a time, the manifest last. Answers
+    /// `None` when the table was reshaped, a change in parts began, or another database's
+    /// table came in between two slices: the save ends without its manifest (the draft
+    /// before it stays whole) and every row counts as changed, for the next save.
+    async fn save_in_slices(
+        &self,
+        database: &str,
+        mut update: DraftUpdate,
+    ) -> Result<Option<Stored>, DraftError> {
+        let structure = self.store.structure_untracked();
+        loop {
+            let started = clock_ms();
+            while self.store.with(|t| update.make_next_part(t.rows()))?
+                && clock_ms() - started < SLICE_MS
+            {}
+            if update.parts_left() == 0 {
+                return draft_storage::save(database, update).await.map(Some);
+            }
+            draft_storage::save_parts(database, &mut update).await?;
+            let same_table =
+                self.database.try_get_untracked().flatten().as_deref() == Some(database);
+            if !same_table {
+                return Ok(None);
+            }
+            if self.store.structure_untracked() != structure
+                || self.work.with_untracked(Option::is_some)
+            {
+                self.store.mark_all_changed();
+                return Ok(None);
             }
         }
     }

@@ -97,51 +97,51 @@ pub enum DraftError {
     Unreadable { reason: String, kept_as: String },
 }
 
-/// One save: the parts that changed, as text, made while the table is borrowed (see
-/// [`DraftUpdate::of`]) and then handed to [`save`], with the manifest that names them and
-/// the parts it replaces. Each part's text is handed to JavaScript as soon as it is made, so
-/// a 100,000-row save does not hold tens of megabytes of JSON in the wasm memory (which
-/// never shrinks) at once.
+/// One save: the manifest of a new version and the parts it writes, made from the table
+/// part by part ([`DraftUpdate::make_next_part`], a millisecond or two each) so a
+/// 100,000-row save can be spread over slices between which the browser handles input
+/// (`draft_keeper`), then handed to [`save_parts`] and [`save`]. Each part's text is handed
+/// to JavaScript as soon as it is made, so a 100,000-row save does not hold tens of
+/// megabytes of JSON in the wasm memory (which never shrinks) at once.
 #[derive(Debug, Clone)]
 pub struct DraftUpdate {
     manifest: Manifest,
     version: u64,
-    chunks: Vec<(usize, JsValue)>,
+    /// Parts still to make, last first.
+    to_make: Vec<usize>,
+    /// Parts made and not written yet.
+    made: Vec<(usize, JsValue)>,
     /// Parts of earlier versions the new manifest no longer names, and an older format's.
     replaced: Vec<String>,
 }
 
 impl DraftUpdate {
-    /// A new version of the draft for `rows`, over what is `stored`: the parts in `changed`
-    /// (part numbers; those past the end are skipped) are written, and so is every part the
-    /// stored draft cannot supply (past its end, or holding a different number of rows), so
-    /// the manifest never names a part that is not there.
-    pub fn of(
+    /// A new version of the draft for a table of `rows` rows, over what is `stored`, with
+    /// no part made yet: the parts in `changed` (part numbers; those past the end are
+    /// skipped) are to be written, and so is every part the stored draft cannot supply
+    /// (past its end, or holding a different number of rows), so the manifest never names a
+    /// part that is not there.
+    pub fn plan(
         database: &str,
         saved_at: Millis,
-        rows: &[RowDraft],
+        rows: usize,
         changed: impl IntoIterator<Item = usize>,
         stored: &Stored,
-    ) -> Result<Self, DraftError> {
-        let count = Self::chunk_count(rows.len());
+    ) -> Self {
+        let count = Self::chunk_count(rows);
         let version = saved_at.max(stored.latest_version() + 1);
         // Parts from the first one whose rows differ in number are all new.
-        let kept = if stored.rows == rows.len() {
+        let kept = if stored.rows == rows {
             stored.parts.len().min(count)
         } else {
-            (stored.rows.min(rows.len()) / CHUNK_ROWS).min(stored.parts.len())
+            (stored.rows.min(rows) / CHUNK_ROWS).min(stored.parts.len())
         };
         let mut parts: Vec<u64> = stored.parts[..kept].to_vec();
         parts.resize(count, version);
         for chunk in changed.into_iter().filter(|c| *c < count) {
             parts[chunk] = version;
         }
-        let mut chunks = Vec::new();
-        for (chunk, _) in parts.iter().enumerate().filter(|(_, v)| **v == version) {
-            let text = serde_json::to_string(&rows[chunk_range(chunk, rows.len())])
-                .map_err(|err| DraftError::Refused(err.to_string()))?;
-            chunks.push((chunk, JsValue::from_str(&text)));
-        }
+        let to_make = (0..count).rev().filter(|c| parts[*c] == version).collect();
         let mut replaced: Vec<String> = stored
             .parts
             .iter()
@@ -154,16 +154,52 @@ impl DraftUpdate {
             replaced.extend((0..older).map(|chunk| v2_part_key(database, chunk)));
             replaced.push(v1_key(database));
         }
-        Ok(DraftUpdate {
+        DraftUpdate {
             manifest: Manifest {
                 saved_at,
-                rows: rows.len(),
+                rows,
                 parts,
             },
             version,
-            chunks,
+            to_make,
+            made: Vec::new(),
             replaced,
-        })
+        }
+    }
+
+    /// [`Self::plan`] for `rows`, with every part made now.
+    pub fn of(
+        database: &str,
+        saved_at: Millis,
+        rows: &[RowDraft],
+        changed: impl IntoIterator<Item = usize>,
+        stored: &Stored,
+    ) -> Result<Self, DraftError> {
+        let mut update = Self::plan(database, saved_at, rows.len(), changed, stored);
+        while update.make_next_part(rows)? {}
+        Ok(update)
+    }
+
+    /// Makes the next part from `rows`, the table the update was planned for; answers
+    /// whether there was one to make.
+    pub fn make_next_part(&mut self, rows: &[RowDraft]) -> Result<bool, DraftError> {
+        let Some(chunk) = self.to_make.last().copied() else {
+            return Ok(false);
+        };
+        let part = (rows.len() == self.manifest.rows)
+            .then(|| rows.get(chunk_range(chunk, rows.len())))
+            .flatten()
+            .ok_or_else(|| DraftError::Refused("the table changed while it was saved".into()))?;
+        let text =
+            serde_json::to_string(part).map_err(|err| DraftError::Refused(err.to_string()))?;
+        self.to_make.pop();
+        self.made.push((chunk, JsValue::from_str(&text)));
+        Ok(true)
+    }
+
+    /// How many parts are still to be made.
+    pub fn parts_left(&self) -> usize {
+        self.to_make.len()
     }
 
     /// How many parts the table it was made from has.
@@ -173,7 +209,11 @@ impl DraftUpdate {
 
     /// How many parts it writes.
     pub fn written(&self) -> usize {
-        self.chunks.len()
+        self.manifest
+            .parts
+            .iter()
+            .filter(|v| **v == self.version)
+            .count()
     }
 
     /// How many parts a table of `rows` rows has.
@@ -231,17 +271,40 @@ fn key(text: &str) -> JsValue {
     JsValue::from_str(text)
 }
 
-/// Writes a new version of the draft: its parts, then the manifest that names them, in one
-/// transaction; once that is committed, removes the parts it replaced (a second transaction:
-/// if the page goes away before it, they are left over and removed at the next read).
-/// Answers what is stored now.
-pub async fn save(database: &str, update: DraftUpdate) -> Result<Stored, DraftError> {
+/// Writes the parts of `update` made so far, in one transaction, without its manifest:
+/// until [`save`] writes that, no read takes them (and the next read removes them if the
+/// page went away first).
+pub async fn save_parts(database: &str, update: &mut DraftUpdate) -> Result<(), DraftError> {
     let (done, store) = transaction(IdbTransactionMode::Readwrite).await?;
-    for (chunk, text) in &update.chunks {
+    put_parts(&store, database, update)?;
+    done.await
+}
+
+fn put_parts(
+    store: &web_sys::IdbObjectStore,
+    database: &str,
+    update: &mut DraftUpdate,
+) -> Result<(), DraftError> {
+    for (chunk, text) in update.made.drain(..) {
         store
-            .put_with_key(text, &key(&part_key(database, update.version, *chunk)))
+            .put_with_key(&text, &key(&part_key(database, update.version, chunk)))
             .map_err(refused)?;
     }
+    Ok(())
+}
+
+/// Writes a new version of the draft: the parts not written yet, then the manifest that
+/// names them, in one transaction; once that is committed, removes the parts it replaced (a
+/// second transaction: if the page goes away before it, they are left over and removed at
+/// the next read). Every part must be made. Answers what is stored now.
+pub async fn save(database: &str, mut update: DraftUpdate) -> Result<Stored, DraftError> {
+    if update.parts_left() > 0 {
+        return Err(DraftError::Refused(
+            "a part of the draft was not made".into(),
+        ));
+    }
+    let (done, store) = transaction(IdbTransactionMode::Readwrite).await?;
+    put_parts(&store, database, &mut update)?;
     let manifest = serde_json::to_string(&update.manifest)
         .map_err(|err| DraftError::Refused(err.to_string()))?;
     store

@@ -70,6 +70,12 @@ impl TableStore {
         self.revision.get_untracked()
     }
 
+    /// A number that moves on when rows are added, removed, reordered or replaced, read
+    /// without subscribing.
+    pub fn structure_untracked(&self) -> u64 {
+        self.structure.get_untracked()
+    }
+
     /// Reads the table without subscribing; pair with [`Self::track_row`] or
     /// [`Self::track_structure`] in views.
     pub fn with<R>(&self, f: impl FnOnce(&Table) -> R) -> R {
