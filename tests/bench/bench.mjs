@@ -172,9 +172,11 @@ async function pasteRun(browser, sandbox) {
   const notice = await page.evaluate(() => /Pasted \d+ cells[^.]*\./.exec(document.body.textContent)?.[0]);
   check(notice?.startsWith(`Pasted ${ROWS * 4} cells, adding ${ROWS - 1} rows`), `unexpected paste notice: ${notice}`);
   check(await page.evaluate(hasText, `${ROWS} rows will be sent (${ROWS} new`), "not every pasted row counts as new and valid");
-  // The longest task from the rows shown until well after their draft is saved.
+  // The longest task from the paste event until well after its draft is saved: the paste
+  // runs in slices, then the draft is saved in slices.
   await page.waitForTimeout(3000);
-  const afterPasteTask = await longestTaskSince(page, pasted);
+  const afterPasteTask = await longestTaskSince(page, pasted - paste);
+  if (process.env.BENCH_TASKS) console.error("paste tasks", JSON.stringify((await page.evaluate(() => window.__bench.longTasks)).filter((t) => t.start >= pasted - paste).map((t) => [Math.round(t.start - pasted + paste), Math.round(t.duration)])));
   check(problems.pageErrors.length === 0, `page errors: ${problems.pageErrors}`);
   check(problems.cspViolations.length === 0, `CSP violations: ${JSON.stringify(problems.cspViolations)}`);
   await context.close();
@@ -277,7 +279,8 @@ async function loadedRun(browser, sandbox, run) {
   // The longest task from the import applied until well after its draft is saved (then
   // the submit does not count it).
   await page.waitForTimeout(3000);
-  figures.afterImportTask = await longestTaskSince(page, applied);
+  figures.afterImportTask = await longestTaskSince(page, applyClicked);
+  if (process.env.BENCH_TASKS) console.error("import tasks", JSON.stringify((await page.evaluate(() => window.__bench.longTasks)).filter((t) => t.start >= applyClicked).map((t) => [Math.round(t.start - applyClicked), Math.round(t.duration)])));
 
   // Submit every changed row to the sandbox.
   await sandbox.clearRequests();
@@ -366,9 +369,9 @@ function figuresTable(sizes, paste, loaded) {
   const afterEdit = median(all((r) => r.afterEditTask));
   add("longest task after an edit (draft save)", afterEdit, ms(afterEdit), 50, "< 50 ms (no jank)");
   const afterPaste = median(paste.map((r) => r.afterPasteTask));
-  add(`longest task after a ${ROWS}-row paste (draft save)`, afterPaste, ms(afterPaste), 50, "< 50 ms (no jank)");
+  add(`longest task in a ${ROWS}-row paste and its draft save`, afterPaste, ms(afterPaste), 50, "< 50 ms (no jank)");
   const afterImport = median(all((r) => r.afterImportTask));
-  add(`longest task after a ${ROWS}-row import (draft save)`, afterImport, ms(afterImport), 50, "< 50 ms (no jank)");
+  add(`longest task in applying a ${ROWS}-row import and its save`, afterImport, ms(afterImport), 50, "< 50 ms (no jank)");
   const frames = loaded.flatMap((r) => r.frames);
   add("scroll top → bottom: frame median", median(frames), ms(median(frames)));
   add("scroll top → bottom: frame p95", p95(frames), ms(p95(frames)), 16.7, "< 16.7 ms", p95(frames) < 16.7 + 0.5);
