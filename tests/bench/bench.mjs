@@ -211,6 +211,7 @@ async function loadedRun(browser, sandbox, run) {
     { rows: ROWS },
   );
   figures.load = loaded - clicked;
+  figures.loadTask = await longestTaskSince(page, clicked);
   figures.signIn = signedIn - signInClicked;
   figures.startup = appReady + figures.signIn + figures.load;
   check((await page.evaluate(rowCount)) === ROWS, "the loaded table has the wrong number of rows");
@@ -290,6 +291,7 @@ async function loadedRun(browser, sandbox, run) {
   const submitClicked = await lastEvent(page, "click");
   const submitted = await until(page, () => /Last submit: \d+ created, \d+ updated/.test(document.body.textContent) && performance.now());
   const busyAfter = await taskSeconds(cdp);
+  figures.submitTask = await longestTaskSince(page, submitClicked);
   const summary = await page.evaluate(() => /Last submit: (\d+) created, (\d+) updated, (\d+) failed, (\d+) unconfirmed/.exec(document.body.textContent).slice(1).map(Number));
   check(summary[1] === ROWS && summary[0] + summary[2] + summary[3] === 0, `unexpected submit summary: ${summary}`);
   const measures = await page.evaluate(() =>
@@ -330,6 +332,19 @@ async function loadedRun(browser, sandbox, run) {
   figures.restore = appReadyAgain + (restored - signInAgain);
   const amount = await page.locator('.grid-row[aria-rowindex="2"] .col-amount .cell-text').textContent();
   check(amount === importedAmount(1, run), `the restored row 1 reads ${amount}, not the imported ${importedAmount(1, run)}`);
+
+  // Sorting all rows by amount, then filtering them by a text: the longest task of each.
+  await page.waitForTimeout(1500);
+  let since = await page.evaluate(() => performance.now());
+  await page.locator(".sort-button", { hasText: "Tolerance amount" }).click();
+  await until(page, () => !!document.querySelector('[role=columnheader][aria-sort="ascending"]') && performance.now());
+  await page.waitForTimeout(1000);
+  figures.sortTask = await longestTaskSince(page, since);
+  since = await page.evaluate(() => performance.now());
+  await page.getByLabel("Rows containing").fill("7.1");
+  await until(page, () => /Showing \d+ of \d+ rows/.test(document.body.textContent) && performance.now());
+  await page.waitForTimeout(1000);
+  figures.filterTask = await longestTaskSince(page, since);
 
   check(problems.pageErrors.length === 0, `page errors: ${problems.pageErrors}`);
   check(problems.cspViolations.length === 0, `CSP violations: ${JSON.stringify(problems.cspViolations)}`);
@@ -372,6 +387,15 @@ function figuresTable(sizes, paste, loaded) {
   add(`longest task in a ${ROWS}-row paste and its draft save`, afterPaste, ms(afterPaste), 50, "< 50 ms (no jank)");
   const afterImport = median(all((r) => r.afterImportTask));
   add(`longest task in applying a ${ROWS}-row import and its save`, afterImport, ms(afterImport), 50, "< 50 ms (no jank)");
+  for (const [name, key] of [
+    [`load ${ROWS} rows`, "loadTask"],
+    [`sort ${ROWS} rows`, "sortTask"],
+    [`filter ${ROWS} rows`, "filterTask"],
+    [`submit ${ROWS} rows`, "submitTask"],
+  ]) {
+    const longest = median(all((r) => r[key]));
+    add(`longest task: ${name}`, longest, ms(longest), 50, "< 50 ms (no jank)");
+  }
   const frames = loaded.flatMap((r) => r.frames);
   add("scroll top → bottom: frame median", median(frames), ms(median(frames)));
   add("scroll top → bottom: frame p95", p95(frames), ms(p95(frames)), 16.7, "< 16.7 ms", p95(frames) < 16.7 + 0.5);
