@@ -717,7 +717,9 @@ async fn a_draft_saved_in_slices_reads_as_the_one_before_until_its_manifest_is_w
     let mut update = DraftUpdate::plan(database, 2, after.len(), 0..3, &stored);
     assert_eq!(update.parts_left(), 3);
     assert!(update.make_next_part(&after).unwrap());
-    draft_storage::save_parts(database, &mut update).await.unwrap();
+    draft_storage::save_parts(database, &mut update)
+        .await
+        .unwrap();
     assert_eq!(
         drafts_store::keys("v3:WEB_TEST_SLICES").await,
         [

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crate::core::columns::Field;
 use crate::core::csv_io::{CsvFile, Quotes, RepeatedKey, Repeats, read_csv_with};
 use crate::core::encoding::{self, Encoding};
-use crate::core::import::plan_import;
+use crate::core::import::plan_rows;
 use crate::editor::bulk::{Work, apply_in_parts};
 use crate::editor::store::TableStore;
 
@@ -176,18 +176,17 @@ pub fn ImportPanel(
             return;
         };
         let counts = summary();
-        let plan = store.with(|t| plan_import(&import.file, &import.mapping, t, repeats));
         pending.set(None);
-        // Applied in parts with a progress bar, as one undo step: updates first, then the
-        // added rows.
-        let total = plan.edits.len() + plan.new_rows.len();
-        let mut edits = plan.edits.into_iter();
-        let mut new_rows = plan.new_rows.into_iter();
+        // Planned and applied a part at a time with a progress bar, as one undo step: a
+        // 100,000-row file planned at once was a 200 ms task.
         leptos::task::spawn_local(async move {
+            let rows: Vec<_> = import.file.applied_rows(&import.mapping, repeats).collect();
+            let total = rows.len();
+            let mut rows = rows.into_iter();
             let applied = apply_in_parts(store, work, "Importing", total, |part| {
-                let updates: Vec<_> = edits.by_ref().take(part.len()).collect();
-                let added = new_rows.by_ref().take(part.len() - updates.len()).collect();
-                (updates, added)
+                let plan =
+                    store.with(|t| plan_rows(rows.by_ref().take(part.len()), &import.mapping, t));
+                (plan.edits, plan.new_rows)
             })
             .await;
             if let Err(why) = applied {

@@ -2,6 +2,7 @@
 //! columns the file maps), the others are added. Pure, so the preview's counts and the
 //! applied result come from the same rules.
 
+use crate::core::clipboard::Row;
 use crate::core::columns::{EDITABLE_COUNT, Field};
 use crate::core::csv_io::{CsvFile, Repeats};
 use crate::core::draft::RowId;
@@ -26,8 +27,19 @@ pub fn plan_import(
     table: &Table,
     repeats: Repeats,
 ) -> ImportPlan {
+    plan_rows(file.applied_rows(mapping, repeats), mapping, table)
+}
+
+/// [`plan_import`] for some of the rows [`CsvFile::applied_rows`] answers: a 100,000-row
+/// file is planned a part at a time, each part against the table as the parts before it
+/// left it (one row per key, so a part never meets a row an earlier part added).
+pub fn plan_rows<'a>(
+    rows: impl IntoIterator<Item = Row<'a>>,
+    mapping: &[Option<Field>],
+    table: &Table,
+) -> ImportPlan {
     let mut plan = ImportPlan::default();
-    for row in file.applied_rows(mapping, repeats) {
+    for row in rows {
         let cells = CsvFile::editable_cells(row, mapping);
         let existing = cells[0]
             .and_then(|key| validate::parse_key(key).ok())
@@ -133,6 +145,49 @@ mod tests {
         assert_eq!(amount_of("1"), "7.00");
         assert_eq!(amount_of("3"), "9.00");
         assert_eq!(amount_of("2"), "1.00", "the row in between is untouched");
+    }
+
+    #[test]
+    fn a_file_planned_and_applied_in_parts_gives_the_table_planned_at_once() {
+        let mut text = String::from("Tolerance key,Tolerance amount,Group ID\r\n");
+        // Known keys, new keys, a repeated key, a blank key and an unreadable one, mixed.
+        for (key, amount) in [
+            ("3", "3.50"),
+            ("9", "9.00"),
+            ("1", "1.50"),
+            ("", "0.10"),
+            ("9", "9.90"),
+            ("x", "0.20"),
+            ("2", "2.50"),
+            ("12", "12.00"),
+        ] {
+            text.push_str(&format!("{key},{amount},G{key}\r\n"));
+        }
+        let file = read_csv(&text);
+        let cells = |t: &Table| {
+            t.rows()
+                .iter()
+                .map(|r| r.cells().clone())
+                .collect::<Vec<_>>()
+        };
+        let mut whole = table();
+        let plan = plan_import(&file, &file.mapping, &whole, Repeats::LastWins);
+        whole.paste(plan.edits, plan.new_rows);
+        for part in 1..=3 {
+            let mut parts = table();
+            let rows: Vec<_> = file
+                .applied_rows(&file.mapping, Repeats::LastWins)
+                .collect();
+            for chunk in rows.chunks(part) {
+                let plan = plan_rows(chunk.iter().copied(), &file.mapping, &parts);
+                parts.paste(plan.edits, plan.new_rows);
+            }
+            assert_eq!(
+                cells(&parts),
+                cells(&whole),
+                "planned in parts of {part} rows"
+            );
+        }
     }
 
     #[test]
