@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use crate::api::{self, ListProgress};
+use crate::components::focus_next::{focus_is_lost, focus_next_step};
 use crate::components::{PendingImport, Shown, handler, picked_file, start_import};
 use crate::core::columns::Field;
 use crate::core::csv_io::{export_outcomes, export_table};
@@ -64,6 +65,8 @@ pub fn EditorToolbar(
                         "The tolerances could not be loaded: {}",
                         err.user_message()
                     )));
+                    // Back on Load, to try again; the notice is read out.
+                    focus_next_step(&["#load-tolerances"], None, 30);
                     return;
                 }
             };
@@ -85,6 +88,17 @@ pub fn EditorToolbar(
             let count = table.len();
             store.replace(table);
             notice.set(Some(format!("Loaded {count} tolerances from {database}.")));
+            // The next step is editing: the first cell shown (or Add row in an empty table),
+            // unless the user put the focus somewhere while the rows came.
+            if focus_is_lost(Some("#load-tolerances")) {
+                let first = view.with_untracked(|v| {
+                    store.with(|t| v.id_at(t, 0).and_then(|id| t.position(id)))
+                });
+                match first {
+                    Some(index) => jump.run((index, Field::Key)),
+                    None => focus_next_step(&["#add-row"], None, 30),
+                }
+            }
             // Suggestions help typing; without them the table still works.
             let groups = api::list_groups(&conn, &tokens).await;
             let methods = api::list_payment_methods(&conn, &tokens).await;
@@ -201,6 +215,7 @@ pub fn EditorToolbar(
         <div class="toolbar" role="toolbar" aria-label="Table">
             <button
                 type="button"
+                id="load-tolerances"
                 disabled=move || busy() || load.pending().get()
                 on:click=handler(move |_| {
                     if may_replace() {
@@ -223,7 +238,7 @@ pub fn EditorToolbar(
                 "Start empty"
             </button>
             <span class="toolbar-gap"></span>
-            <button type="button" disabled=busy on:click=handler(add_row)>"Add row"</button>
+            <button type="button" id="add-row" disabled=busy on:click=handler(add_row)>"Add row"</button>
             <button type="button" disabled=busy on:click=handler(duplicate_row)>"Duplicate row"</button>
             <button type="button" disabled=busy on:click=handler(delete_row)>"Delete row"</button>
             <button
