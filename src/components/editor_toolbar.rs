@@ -7,8 +7,9 @@ use crate::core::columns::Field;
 use crate::core::csv_io::{export_outcomes, export_table};
 use crate::core::draft::RowId;
 use crate::core::filter::View;
+use crate::core::list_separator::ListSeparator;
 use crate::core::table::Table;
-use crate::editor::download::download_text;
+use crate::editor::download::{download_text, locale_list_separator};
 use crate::editor::draft_keeper::DraftKeeper;
 use crate::editor::session::Session;
 use crate::editor::store::TableStore;
@@ -167,8 +168,12 @@ pub fn EditorToolbar(
             position + 1
         )));
     };
+    // Exports are written in the list-separator convention of the browser's locale, or the
+    // one chosen beside Export.
+    let separator = RwSignal::new(locale_list_separator());
     // The table as a CSV file, or the last outcomes (key, status, message, activity ID).
     let export = move |kind: ExportKind| {
+        let separator = separator.get_untracked();
         let database = session.database.get_untracked();
         let filtered = kind == ExportKind::Table && view.with_untracked(View::is_filtered);
         let (name, csv) = store.with(|t| match kind {
@@ -178,16 +183,20 @@ pub fn EditorToolbar(
                     .filter_map(|id| t.row(id));
                 (
                     format!("tolerances-{database}-filtered.csv"),
-                    export_table(rows),
+                    export_table(rows, separator),
                 )
             }),
-            ExportKind::Table => (format!("tolerances-{database}.csv"), export_table(t.rows())),
+            ExportKind::Table => (
+                format!("tolerances-{database}.csv"),
+                export_table(t.rows(), separator),
+            ),
             ExportKind::Outcomes => (
                 format!("outcomes-{database}.csv"),
                 export_outcomes(
                     t.rows()
                         .iter()
                         .filter_map(|row| Some((row.text(Field::Key), row.outcome()?))),
+                    separator,
                 ),
             ),
         });
@@ -277,6 +286,25 @@ pub fn EditorToolbar(
             <button type="button" on:click=handler(move |_| export(ExportKind::Table))>
                 {move || if view.with(View::is_filtered) { "Export CSV (filtered rows)" } else { "Export CSV" }}
             </button>
+            <label class="csv-separator">
+                "Separator"
+                <select
+                    title="Excel in locales with a decimal comma (German, French, Dutch…) opens files separated by semicolons, with amounts like 12,50"
+                    on:change=handler(move |ev| {
+                        separator.set(match event_target_value(&ev).as_str() {
+                            ";" => ListSeparator::Semicolon,
+                            _ => ListSeparator::Comma,
+                        });
+                    })
+                >
+                    <option value="," prop:selected=move || separator.get() == ListSeparator::Comma>
+                        "Comma (,)"
+                    </option>
+                    <option value=";" prop:selected=move || separator.get() == ListSeparator::Semicolon>
+                        "Semicolon (;)"
+                    </option>
+                </select>
+            </label>
             <Shown when=has_outcomes>
                 <button type="button" on:click=handler(move |_| export(ExportKind::Outcomes))>
                     "Export outcomes"

@@ -5,9 +5,10 @@
 //! tens of kilobytes of wasm; tests/properties.rs and `core::fuzz` check both directions
 //! against the crate.
 
-use crate::core::clipboard::{Grid, Row, defuse_splits, escape_formula, push_cell};
+use crate::core::clipboard::{Grid, Row, defuse_splits_on, escape_formula, push_cell};
 use crate::core::columns::{EDITABLE_COUNT, Field};
 use crate::core::draft::RowDraft;
+use crate::core::list_separator::ListSeparator;
 use crate::core::multistatus::RowOutcome;
 use crate::core::validate;
 
@@ -225,7 +226,7 @@ fn read_record(
         grid.push_str(&text[rest..at]);
         grid.end_cell(start);
         grid.unescape_last_cell();
-        grid.restore_last_cell_splits();
+        grid.restore_last_cell_splits(ListSeparator::of_delimiter(delimiter).other());
         match bytes.get(at) {
             Some(&b) if b == delimiter => at += 1,
             Some(b'\r') if bytes.get(at + 1) == Some(&b'\n') => {
@@ -292,6 +293,15 @@ impl CsvFile {
             }
         }
         cells
+    }
+
+    /// A cell's text as the table takes it: in a semicolon file an amount's decimal comma
+    /// is its decimal point (`ListSeparator::amount_in`).
+    pub fn read_as<'a>(&self, field: Field, text: &'a str) -> std::borrow::Cow<'a, str> {
+        match field {
+            Field::Amount => ListSeparator::of_delimiter(self.delimiter).amount_in(text),
+            _ => text.into(),
+        }
     }
 
     /// Keys that more than one row of the file holds, with the lines those rows start on
@@ -374,10 +384,9 @@ impl CsvFile {
                 .flatten()
                 .filter(|text| !text.trim().is_empty() && text.trim() != **text)
                 .count();
-            let problem = Field::EDITABLE
-                .iter()
-                .zip(cells)
-                .any(|(field, cell)| cell.is_some_and(|text| field.column().check(text).is_err()));
+            let problem = Field::EDITABLE.iter().zip(cells).any(|(field, cell)| {
+                cell.is_some_and(|text| field.column().check(&self.read_as(*field, text)).is_err())
+            });
             match cells[0].and_then(|k| validate::parse_key(k).ok()) {
                 _ if problem => summary.with_problems += 1,
                 Some(key) if table_has_key(key) => summary.updated += 1,
@@ -414,38 +423,63 @@ pub struct ImportSummary {
     pub trimmed: usize,
 }
 
-/// Writes a CSV file: BOM, comma-separated, CRLF, every cell defused against formulas at its
-/// start and after every comma and semicolon in it, so that no split of a line, on commas or
-/// on semicolons, yields a cell that starts a formula (`defuse_splits`; import takes it off).
-pub fn write_csv<R, C, S>(header: &[&str], rows: R) -> String
+/// Writes a CSV file: BOM, cells separated by `separator`, CRLF, every cell defused
+/// against formulas at its start and after every separator of the other convention in it, so
+/// that no split of a line, on commas or on semicolons, yields a cell that starts a formula
+/// (`defuse_splits_on`; import takes it off).
+pub fn write_csv<R, C, S>(header: &[&str], rows: R, separator: ListSeparator) -> String
 where
     R: IntoIterator<Item = C>,
     C: IntoIterator<Item = S>,
     S: AsRef<str>,
 {
     let mut out = String::from("\u{feff}");
-    write_record(&mut out, header);
+    write_record(&mut out, header, separator);
     for row in rows {
-        write_record(
-            &mut out,
-            row.into_iter()
-                .map(|c| defuse_splits(&escape_formula(c.as_ref())).into_owned()),
-        );
+        write_record(&mut out, defuse_row(row, separator), separator);
     }
     out
 }
 
-/// One record and its CRLF. A cell holding a splitter, quote or line break is quoted (inner
-/// quotes doubled); a record that would be an empty line is written `""` so it reads back.
-fn write_record<S: AsRef<str>>(out: &mut String, cells: impl IntoIterator<Item = S>) {
+/// A row's cells as [`write_csv`] writes them: formulas escaped at the start of each cell
+/// (`escape_formula`) and after each separator of the other convention (`defuse_splits_on`),
+/// and a signed number first on a line escaped when more cells follow, since a reader of the
+/// other convention sees it run on into them ("-5,abc"). Import takes every escape off.
+pub fn defuse_row<S: AsRef<str>>(
+    row: impl IntoIterator<Item = S>,
+    separator: ListSeparator,
+) -> Vec<String> {
+    let mut cells: Vec<String> = row
+        .into_iter()
+        .map(|c| defuse_splits_on(&escape_formula(c.as_ref()), separator.other()).into_owned())
+        .collect();
+    if cells.len() > 1 && cells[0].starts_with(['+', '-']) {
+        cells[0].insert(0, '\'');
+    }
+    cells
+}
+
+/// One record and its CRLF. A cell holding either separator, a quote or a line break is
+/// quoted (inner quotes doubled); a record that would be an empty line is written `""` so it
+/// reads back.
+fn write_record<S: AsRef<str>>(
+    out: &mut String,
+    cells: impl IntoIterator<Item = S>,
+    separator: ListSeparator,
+) {
     let start = out.len();
     for (i, cell) in cells.into_iter().enumerate() {
         if i > 0 {
-            out.push(',');
+            out.push(separator.char());
         }
-        // A cell holding a semicolon is quoted too, for a reader that splits on it.
+        // A cell holding the other separator is quoted too, for a reader that splits on it.
         let cell = cell.as_ref();
-        push_cell(out, cell, if cell.contains(';') { ';' } else { ',' });
+        let quote_for = if cell.contains(separator.other()) {
+            separator.other()
+        } else {
+            separator.char()
+        };
+        push_cell(out, cell, quote_for);
     }
     if out.len() == start {
         out.push_str("\"\"");
@@ -454,13 +488,21 @@ fn write_record<S: AsRef<str>>(out: &mut String, cells: impl IntoIterator<Item =
 }
 
 /// The table as the user sees it (their text, even where it has problems), every column
-/// under its title, so the file imports back.
-pub fn export_table<'a>(rows: impl IntoIterator<Item = &'a RowDraft>) -> String {
+/// under its title, so the file imports back; amounts with a decimal comma in semicolon mode.
+pub fn export_table<'a>(
+    rows: impl IntoIterator<Item = &'a RowDraft>,
+    separator: ListSeparator,
+) -> String {
     let header: Vec<&str> = Field::ALL.iter().map(|f| f.title()).collect();
     write_csv(
         &header,
-        rows.into_iter()
-            .map(|row| Field::ALL.iter().map(move |f| row.text(*f))),
+        rows.into_iter().map(move |row| {
+            Field::ALL.iter().map(move |f| match f {
+                Field::Amount => separator.amount_out(row.text(*f)),
+                _ => row.text(*f).into(),
+            })
+        }),
+        separator,
     )
 }
 
@@ -473,7 +515,10 @@ pub const OUTCOME_HEADER: [&str; 5] = [
 ];
 
 /// The outcomes of a submit: one line per row sent, with its key as typed.
-pub fn export_outcomes<'a>(rows: impl IntoIterator<Item = (&'a str, &'a RowOutcome)>) -> String {
+pub fn export_outcomes<'a>(
+    rows: impl IntoIterator<Item = (&'a str, &'a RowOutcome)>,
+    separator: ListSeparator,
+) -> String {
     write_csv(
         &OUTCOME_HEADER,
         rows.into_iter().map(|(key, outcome)| {
@@ -485,6 +530,7 @@ pub fn export_outcomes<'a>(rows: impl IntoIterator<Item = (&'a str, &'a RowOutco
                 outcome.activity_id.clone().unwrap_or_default(),
             ]
         }),
+        separator,
     )
 }
 

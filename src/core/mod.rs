@@ -19,6 +19,7 @@ pub mod history;
 pub mod import;
 pub mod keys;
 mod lenient;
+pub mod list_separator;
 pub mod multistatus;
 pub mod paste;
 pub mod planner;
