@@ -133,6 +133,22 @@ describe("the keyboard alone", () => {
     await context.close();
   });
 
+  test("a refused sign-in from the Sign in button puts the focus back on the password", async () => {
+    const { page, context, problems } = await watchedPage(browser);
+    await page.goto(sandbox.url);
+    await waitForApp(page);
+    await pressUntilFocused(page, "Tab", page.getByLabel("User name"), 5, "the user name from the top");
+    await page.keyboard.type("demo");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("wrong");
+    await pressUntilFocused(page, "Tab", page.getByRole("button", { name: "Sign in" }), 3, "Sign in");
+    await page.keyboard.press("Enter");
+    await page.getByRole("alert").filter({ hasText: /^The user name or password is not right/ }).waitFor();
+    await expectFocused(page, page.getByLabel("Password", { exact: true }), "after a refused sign-in");
+    assert.deepEqual(problems.cspViolations, []);
+    await context.close();
+  });
+
   test("a Load that fails leaves the focus on Load, and says why", async () => {
     const { page, context, problems, load } = await signedIn();
     await sandbox.faults([{ path: "/tolerances", times: 20, do: "status", status: 500 }]);
