@@ -1,7 +1,7 @@
 use super::*;
-use crate::core::draft::RowId;
+use crate::core::draft::{RowDraft, RowId};
 use crate::core::import::plan_import;
-use crate::core::multistatus::OutcomeKind;
+use crate::core::multistatus::{OutcomeKind, RowOutcome};
 use crate::core::table::Table;
 
 fn rows(file: &CsvFile) -> Vec<Vec<String>> {

@@ -6,6 +6,7 @@ pub mod baseline;
 pub mod clipboard;
 pub mod columns;
 pub mod config;
+pub mod csv_export;
 pub mod csv_io;
 mod decimal;
 pub mod draft;
