@@ -7,11 +7,12 @@
 use std::collections::{HashMap, HashSet};
 
 use proptest::prelude::*;
-use tolerance_editor::core::clipboard::{defuse_splits, restore_splits};
-use tolerance_editor::core::clipboard::{escape_formula, parse_tsv, unescape_formula, write_tsv};
+use tolerance_editor::core::clipboard::restore_splits_on;
+use tolerance_editor::core::clipboard::{parse_tsv, unescape_formula, write_tsv};
 use tolerance_editor::core::columns::Field;
-use tolerance_editor::core::csv_io::{read_csv, write_csv};
+use tolerance_editor::core::csv_io::{defuse_row, read_csv, write_csv};
 use tolerance_editor::core::draft::{RowId, plain_decimal};
+use tolerance_editor::core::list_separator::ListSeparator;
 use tolerance_editor::core::multistatus::{
     OutcomeKind, RowOutcome, match_answer, parse_batch_answer,
 };
@@ -93,18 +94,22 @@ proptest! {
         prop_assert_eq!(back, rows);
     }
 
+    /// Written with either list separator, any cells read back as they were.
     #[test]
     fn csv_round_trips_any_cells(rows in grid()) {
         let header = ["Tolerance key", "Tolerance amount", "Group ID", "Payment method"];
-        let text = write_csv(&header, &rows);
-        let file = read_csv(&text);
-        prop_assert_eq!(file.header.unwrap(), header);
-        let back: Vec<Vec<String>> = file
-            .rows
-            .rows()
-            .map(|r| r.iter().map(str::to_string).collect())
-            .collect();
-        prop_assert_eq!(back, rows);
+        for separator in [ListSeparator::Comma, ListSeparator::Semicolon] {
+            let text = write_csv(&header, &rows, separator);
+            let file = read_csv(&text);
+            prop_assert_eq!(file.delimiter as char, separator.char());
+            prop_assert_eq!(file.header.unwrap(), header);
+            let back: Vec<Vec<String>> = file
+                .rows
+                .rows()
+                .map(|r| r.iter().map(str::to_string).collect())
+                .collect();
+            prop_assert_eq!(&back, &rows);
+        }
     }
 
     /// The hand-written reader splits any text into the same records as the `csv` crate
@@ -123,7 +128,7 @@ proptest! {
             .flexible(true)
             .from_reader(body.as_bytes())
             .records()
-            .map(|r| r.unwrap().iter().map(|c| restore_splits(unescape_formula(c)).into_owned()).collect())
+            .map(|r| r.unwrap().iter().map(|c| restore_splits_on(unescape_formula(c), ListSeparator::of_delimiter(file.delimiter).other()).into_owned()).collect())
             .collect();
         let actual: Vec<Vec<String>> = file
             .header
@@ -142,7 +147,7 @@ proptest! {
         let header = ["Tolerance key", "Tolerance amount"];
         let defused: Vec<Vec<String>> = rows
             .iter()
-            .map(|row| row.iter().map(|c| defuse_splits(&escape_formula(c)).into_owned()).collect())
+            .map(|row| defuse_row(row, ListSeparator::Comma))
             .collect();
         let mut writer = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
@@ -153,7 +158,7 @@ proptest! {
             writer.write_record(row).unwrap();
         }
         let expected = String::from_utf8(writer.into_inner().unwrap()).unwrap();
-        let written = write_csv(&header, &rows);
+        let written = write_csv(&header, &rows, ListSeparator::Comma);
         if rows.iter().flatten().any(|c| c.contains(';')) {
             let read: Vec<Vec<String>> = csv::ReaderBuilder::new()
                 .has_headers(true)

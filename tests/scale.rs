@@ -9,6 +9,7 @@ use tolerance_editor::core::columns::Field;
 use tolerance_editor::core::csv_io::{export_table, read_csv};
 use tolerance_editor::core::draft::{RowDraft, RowId, RowState, rows_to_send};
 use tolerance_editor::core::keys::KeyIndex;
+use tolerance_editor::core::list_separator::ListSeparator;
 use tolerance_editor::core::planner::{Planner, PlannerConfig};
 
 const ROWS: usize = 100_000;
@@ -62,7 +63,7 @@ fn a_100k_row_paste_becomes_drafts_an_index_a_plan_and_an_export() {
     let sending = rows_to_send(&drafts);
     let planner = Planner::new(PlannerConfig::default(), sending);
     assert_eq!(planner.chunks().len(), ROWS / 500);
-    let csv = export_table(&drafts);
+    let csv = export_table(&drafts, ListSeparator::Comma);
     let back = read_csv(&csv);
     assert_eq!(back.rows.row_count(), ROWS);
     let rest = start.elapsed();

@@ -229,9 +229,8 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
             <ServerCheck session store control=check view selection notice frozen />
             <ImportPanel store pending=importing notice work frozen />
             <WorkProgress work />
-            <Shown when=move || notice.with(Option::is_some)>
-                <p class="notice" role="status">{move || notice.get()}</p>
-            </Shown>
+            // Always in the page, so that screen readers announce each notice as it comes.
+            <p class="notice" role="status">{move || notice.get()}</p>
             <div class="find-and-filter">
                 <FindBox store active view jump />
                 <FilterBar store filter view refresh />

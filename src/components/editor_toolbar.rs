@@ -1,13 +1,15 @@
 use leptos::prelude::*;
 
 use crate::api::{self, ListProgress};
+use crate::components::focus_next::{focus_is_lost, focus_next_step};
 use crate::components::{PendingImport, Shown, handler, picked_file, start_import};
 use crate::core::columns::Field;
 use crate::core::csv_io::{export_outcomes, export_table};
 use crate::core::draft::RowId;
 use crate::core::filter::View;
+use crate::core::list_separator::ListSeparator;
 use crate::core::table::Table;
-use crate::editor::download::download_text;
+use crate::editor::download::{download_text, locale_list_separator};
 use crate::editor::draft_keeper::DraftKeeper;
 use crate::editor::session::Session;
 use crate::editor::store::TableStore;
@@ -64,6 +66,8 @@ pub fn EditorToolbar(
                         "The tolerances could not be loaded: {}",
                         err.user_message()
                     )));
+                    // Back on Load, to try again; the notice is read out.
+                    focus_next_step(&["#load-tolerances"], None, 30);
                     return;
                 }
             };
@@ -85,6 +89,17 @@ pub fn EditorToolbar(
             let count = table.len();
             store.replace(table);
             notice.set(Some(format!("Loaded {count} tolerances from {database}.")));
+            // The next step is editing: the first cell shown (or Add row in an empty table),
+            // unless the user put the focus somewhere while the rows came.
+            if focus_is_lost(Some("#load-tolerances")) {
+                let first = view.with_untracked(|v| {
+                    store.with(|t| v.id_at(t, 0).and_then(|id| t.position(id)))
+                });
+                match first {
+                    Some(index) => jump.run((index, Field::Key)),
+                    None => focus_next_step(&["#add-row"], None, 30),
+                }
+            }
             // Suggestions help typing; without them the table still works.
             let groups = api::list_groups(&conn, &tokens).await;
             let methods = api::list_payment_methods(&conn, &tokens).await;
@@ -153,8 +168,12 @@ pub fn EditorToolbar(
             position + 1
         )));
     };
+    // Exports are written in the list-separator convention of the browser's locale, or the
+    // one chosen beside Export.
+    let separator = RwSignal::new(locale_list_separator());
     // The table as a CSV file, or the last outcomes (key, status, message, activity ID).
     let export = move |kind: ExportKind| {
+        let separator = separator.get_untracked();
         let database = session.database.get_untracked();
         let filtered = kind == ExportKind::Table && view.with_untracked(View::is_filtered);
         let (name, csv) = store.with(|t| match kind {
@@ -164,16 +183,20 @@ pub fn EditorToolbar(
                     .filter_map(|id| t.row(id));
                 (
                     format!("tolerances-{database}-filtered.csv"),
-                    export_table(rows),
+                    export_table(rows, separator),
                 )
             }),
-            ExportKind::Table => (format!("tolerances-{database}.csv"), export_table(t.rows())),
+            ExportKind::Table => (
+                format!("tolerances-{database}.csv"),
+                export_table(t.rows(), separator),
+            ),
             ExportKind::Outcomes => (
                 format!("outcomes-{database}.csv"),
                 export_outcomes(
                     t.rows()
                         .iter()
                         .filter_map(|row| Some((row.text(Field::Key), row.outcome()?))),
+                    separator,
                 ),
             ),
         });
@@ -201,6 +224,7 @@ pub fn EditorToolbar(
         <div class="toolbar" role="toolbar" aria-label="Table">
             <button
                 type="button"
+                id="load-tolerances"
                 disabled=move || busy() || load.pending().get()
                 on:click=handler(move |_| {
                     if may_replace() {
@@ -223,7 +247,7 @@ pub fn EditorToolbar(
                 "Start empty"
             </button>
             <span class="toolbar-gap"></span>
-            <button type="button" disabled=busy on:click=handler(add_row)>"Add row"</button>
+            <button type="button" id="add-row" disabled=busy on:click=handler(add_row)>"Add row"</button>
             <button type="button" disabled=busy on:click=handler(duplicate_row)>"Duplicate row"</button>
             <button type="button" disabled=busy on:click=handler(delete_row)>"Delete row"</button>
             <button
@@ -262,6 +286,25 @@ pub fn EditorToolbar(
             <button type="button" on:click=handler(move |_| export(ExportKind::Table))>
                 {move || if view.with(View::is_filtered) { "Export CSV (filtered rows)" } else { "Export CSV" }}
             </button>
+            <label class="csv-separator">
+                "Separator"
+                <select
+                    title="Excel in locales with a decimal comma (German, French, Dutch…) opens files separated by semicolons, with amounts like 12,50"
+                    on:change=handler(move |ev| {
+                        separator.set(match event_target_value(&ev).as_str() {
+                            ";" => ListSeparator::Semicolon,
+                            _ => ListSeparator::Comma,
+                        });
+                    })
+                >
+                    <option value="," prop:selected=move || separator.get() == ListSeparator::Comma>
+                        "Comma (,)"
+                    </option>
+                    <option value=";" prop:selected=move || separator.get() == ListSeparator::Semicolon>
+                        "Semicolon (;)"
+                    </option>
+                </select>
+            </label>
             <Shown when=has_outcomes>
                 <button type="button" on:click=handler(move |_| export(ExportKind::Outcomes))>
                     "Export outcomes"

@@ -6,6 +6,7 @@ mod edited_elsewhere;
 mod editor_page;
 mod editor_toolbar;
 mod filter_bar;
+pub(crate) mod focus_next;
 mod grid_columns;
 mod grid_commands;
 mod grid_keys;

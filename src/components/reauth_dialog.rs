@@ -1,6 +1,7 @@
 use leptos::html::Dialog;
 use leptos::prelude::*;
 
+use crate::components::focus_next::focus_next_step;
 use crate::components::{Shown, handler};
 
 use crate::components::SignInForm;
@@ -24,7 +25,18 @@ pub fn ReauthDialog(
             if open && !el.open() {
                 let _ = el.show_modal();
             } else if !open && el.open() {
+                // The browser puts the focus back where it was before the dialog; when that
+                // is gone (a submit's progress, ended), it goes to what runs or to Load.
                 el.close();
+                focus_next_step(
+                    &[
+                        "#submit-progress",
+                        "#submit-summary:not(:empty)",
+                        "#load-tolerances",
+                    ],
+                    None,
+                    30,
+                );
             }
         }
     });

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 
+use crate::components::focus_next::focus_next_step;
 use crate::components::{Shown, handler};
 
 use crate::api::{self, SignInOutcome, SignInProblem};
@@ -47,6 +48,11 @@ pub fn SignInForm(session: Session, #[prop(optional)] reauth: bool) -> impl Into
                     error.set(None);
                     password.set(String::new());
                     session.signed_in(name, tokens, key);
+                    // The next step is loading (the dialog's own close puts the focus back).
+                    if !reauth {
+                        focus_next_step(&["#load-tolerances"], Some("form.sign-in"), LOAD_BUTTON_FRAMES);
+                    }
+                    return;
                 }
                 Ok(SignInOutcome::NewPasswordRequired { .. }) => error.set(Some(
                     "Your password must be changed before you can sign in. Change it in VBA, then sign in here with the new one."
@@ -57,6 +63,9 @@ pub fn SignInForm(session: Session, #[prop(optional)] reauth: bool) -> impl Into
                 ))),
                 Err(err) => error.set(Some(sign_in_message(&err, &conn.database))),
             }
+            // Refused: the disabled Sign in button dropped the focus; the password is typed
+            // again (the message, an alert, is read out).
+            focus_next_step(&["form.sign-in input[name=password]"], None, 30);
         }
     });
 
@@ -127,6 +136,10 @@ pub fn SignInForm(session: Session, #[prop(optional)] reauth: bool) -> impl Into
         </form>
     }
 }
+
+/// The Load button waits while the database's draft is read (IndexedDB, under a second):
+/// the focus goes to it once it is enabled, trying for about 5 s of frames.
+const LOAD_BUTTON_FRAMES: u32 = 300;
 
 /// One plain message per way a sign-in fails.
 fn sign_in_message(err: &api::ApiError, database: &str) -> String {

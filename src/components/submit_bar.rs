@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 
+use crate::components::focus_next::focus_next_step;
 use crate::components::{Shown, handler};
 
 use crate::core::draft::RowState;
@@ -86,6 +87,21 @@ pub fn SubmitBar(
         check(session, store, check_control, rows, CheckKind::Asked)
     });
 
+    // The focus follows the submit: on its progress while it runs (the disabled Submit
+    // button dropped it), then on its summary (a status, read out), unless the user put it
+    // somewhere outside this bar meanwhile.
+    Effect::new(move |was_running: Option<bool>| {
+        let running = control.running.get();
+        match (was_running, running) {
+            (Some(false) | None, true) => {
+                focus_next_step(&["#submit-progress"], Some(".submit-bar"), 30)
+            }
+            (Some(true), false) => focus_next_step(&["#submit-summary"], Some(".submit-bar"), 30),
+            _ => {}
+        }
+        running
+    });
+
     let counter = move || {
         let s = summary.get();
         let mut parts = vec![format!("{} new", s.new), format!("{} changed", s.changed)];
@@ -137,6 +153,8 @@ pub fn SubmitBar(
                         format!("Answered {} of {} rows", p.rows_answered, p.rows_total)
                     }}
                     <progress
+                        id="submit-progress"
+                        tabindex="-1"
                         max=move || control.progress.get().rows_total
                         value=move || control.progress.get().rows_answered
                     ></progress>
@@ -145,9 +163,10 @@ pub fn SubmitBar(
             <Shown when=move || refusal.with(Option::is_some)>
                 <p class="form-error" role="alert">{move || refusal.get()}</p>
             </Shown>
-            <Shown when=move || control.last.with(Option::is_some)>
-                <p class="submit-summary" role="status">
-                    {move || control.last.get().map(|r| {
+            // Always in the page, so that screen readers announce the summary when it comes
+            // (a live region added with its text already in is often not read).
+            <p id="submit-summary" class="submit-summary" role="status" tabindex="-1">
+                {move || control.last.get().map(|r| {
                         let mut text = format!(
                             "Last submit: {} created, {} updated, {} failed, {} unconfirmed.",
                             r.created, r.updated, r.failed, r.unconfirmed
@@ -157,7 +176,8 @@ pub fn SubmitBar(
                         }
                         text
                     })}
-                </p>
+            </p>
+            <Shown when=move || control.last.with(Option::is_some)>
                 <ul class="strays">
                     {move || control.last.get().map(|r| r.strays.into_iter().map(|s| view! { <li>{s}</li> }).collect_view())}
                 </ul>

@@ -93,13 +93,16 @@ impl Grid {
         }
     }
 
-    /// Removes the escapes [`defuse_splits`] put after splitters inside the cell just ended.
-    pub(crate) fn restore_last_cell_splits(&mut self) {
+    /// Removes the escapes [`defuse_splits_on`] put after `splitter` inside the cell just
+    /// ended.
+    pub(crate) fn restore_last_cell_splits(&mut self, splitter: char) {
         let Some(cell) = self.cells.last_mut() else {
             return;
         };
         // The cell is the text's tail: rewrite it in place only when it holds an escape.
-        if let std::borrow::Cow::Owned(restored) = restore_splits(&self.text[cell.clone()]) {
+        if let std::borrow::Cow::Owned(restored) =
+            restore_splits_on(&self.text[cell.clone()], splitter)
+        {
             self.text.truncate(cell.start);
             self.text.push_str(&restored);
             cell.end = self.text.len();
@@ -109,20 +112,26 @@ impl Grid {
 
 /// Where a spreadsheet in a locale whose list separator is the semicolon (German, French,
 /// Dutch…) splits a line of a comma-separated file: its every semicolon, quoted or not.
-pub(crate) const SPLITTERS: [char; 1] = [';'];
+pub(crate) const SPLITTER: char = ';';
 
-/// [`escape_formula`] for the part of a cell after each splitter, too: split on the other
-/// separator, "Rejected;=1+1" would give a cell "=1+1". After a splitter followed by a
-/// formula start, a quote (which that reader would take as opening a field) or an escape, an
-/// apostrophe goes in ("Rejected;'=1+1"), so [`restore_splits`] gives back exactly the cell.
+/// [`defuse_splits_on`] the semicolon, for text written comma-separated.
 pub fn defuse_splits(cell: &str) -> std::borrow::Cow<'_, str> {
+    defuse_splits_on(cell, SPLITTER)
+}
+
+/// [`escape_formula`] for the part of a cell after each `splitter` (the separator the file
+/// is not written with, where a reader of the other convention splits), too: split there,
+/// "Rejected;=1+1" would give a cell "=1+1". After a splitter followed by a formula start, a
+/// quote (which that reader would take as opening a field) or an escape, an apostrophe goes in
+/// ("Rejected;'=1+1"), so [`restore_splits_on`] gives back exactly the cell.
+pub fn defuse_splits_on(cell: &str, splitter: char) -> std::borrow::Cow<'_, str> {
     let needs = |at: usize| split_needs_escape(&cell[at + 1..]);
-    if !cell.match_indices(SPLITTERS).any(|(at, _)| needs(at)) {
+    if !cell.match_indices(splitter).any(|(at, _)| needs(at)) {
         return cell.into();
     }
     let mut out = String::with_capacity(cell.len() + 4);
     let mut from = 0;
-    for (at, _) in cell.match_indices(SPLITTERS) {
+    for (at, _) in cell.match_indices(splitter) {
         if needs(at) {
             out.push_str(&cell[from..=at]);
             out.push('\'');
@@ -133,8 +142,10 @@ pub fn defuse_splits(cell: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
+/// After a splitter even a signed number ("-5") is escaped: that reader's cell runs on past
+/// this cell's end ("-5\",next"), and is no number there.
 fn split_needs_escape(rest: &str) -> bool {
-    rest.starts_with('"') || needs_escape(rest) || split_is_escaped(rest)
+    rest.starts_with('"') || rest.starts_with(FORMULA_STARTS) || split_is_escaped(rest)
 }
 
 fn split_is_escaped(rest: &str) -> bool {
@@ -147,13 +158,18 @@ fn split_is_escaped(rest: &str) -> bool {
 
 /// The reverse of [`defuse_splits`].
 pub fn restore_splits(cell: &str) -> std::borrow::Cow<'_, str> {
+    restore_splits_on(cell, SPLITTER)
+}
+
+/// The reverse of [`defuse_splits_on`].
+pub fn restore_splits_on(cell: &str, splitter: char) -> std::borrow::Cow<'_, str> {
     let escaped = |at: usize| split_is_escaped(&cell[at + 1..]);
-    if !cell.match_indices(SPLITTERS).any(|(at, _)| escaped(at)) {
+    if !cell.match_indices(splitter).any(|(at, _)| escaped(at)) {
         return cell.into();
     }
     let mut out = String::with_capacity(cell.len());
     let mut from = 0;
-    for (at, _) in cell.match_indices(SPLITTERS) {
+    for (at, _) in cell.match_indices(splitter) {
         if escaped(at) {
             out.push_str(&cell[from..=at]);
             from = at + 2;
@@ -242,9 +258,11 @@ fn is_escaped(cell: &str) -> bool {
 }
 
 /// `[+-]digits[.digits]`: safe, and must stay a number when pasted.
+/// A number with a decimal point or, as written where the list separator is the semicolon,
+/// a decimal comma: no reader takes it for a formula.
 fn is_plain_number(cell: &str) -> bool {
     let body = cell.strip_prefix(['+', '-']).unwrap_or(cell);
-    let (int, frac) = body.split_once('.').unwrap_or((body, "0"));
+    let (int, frac) = body.split_once(['.', ',']).unwrap_or((body, "0"));
     !int.is_empty()
         && !frac.is_empty()
         && int.bytes().all(|b| b.is_ascii_digit())

@@ -1,15 +1,18 @@
 //! CSV files in and out (RFC 4180, read as leniently as spreadsheets write it). Reading finds
 //! the delimiter (comma, or the semicolon that European Excel writes, or tab), drops a BOM, and
-//! matches the header row to columns by name. Writing puts a BOM first (so Excel reads UTF-8)
-//! and defuses formulas. Hand-written rather than the `csv` crate: a few dozen lines instead of
+//! matches the header row to columns by name. Writing (`csv_export`, re-exported here) puts a
+//! BOM first (so Excel reads UTF-8) and defuses formulas. Hand-written rather than the `csv` crate: a few dozen lines instead of
 //! tens of kilobytes of wasm; tests/properties.rs and `core::fuzz` check both directions
 //! against the crate.
 
-use crate::core::clipboard::{Grid, Row, defuse_splits, escape_formula, push_cell};
+use crate::core::clipboard::{Grid, Row};
 use crate::core::columns::{EDITABLE_COUNT, Field};
-use crate::core::draft::RowDraft;
-use crate::core::multistatus::RowOutcome;
+use crate::core::list_separator::ListSeparator;
 use crate::core::validate;
+
+pub use crate::core::csv_export::{
+    OUTCOME_HEADER, defuse_row, export_outcomes, export_table, write_csv,
+};
 
 /// A CSV file read into cells, with its columns matched to the table's.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -225,7 +228,7 @@ fn read_record(
         grid.push_str(&text[rest..at]);
         grid.end_cell(start);
         grid.unescape_last_cell();
-        grid.restore_last_cell_splits();
+        grid.restore_last_cell_splits(ListSeparator::of_delimiter(delimiter).other());
         match bytes.get(at) {
             Some(&b) if b == delimiter => at += 1,
             Some(b'\r') if bytes.get(at + 1) == Some(&b'\n') => {
@@ -292,6 +295,15 @@ impl CsvFile {
             }
         }
         cells
+    }
+
+    /// A cell's text as the table takes it: in a semicolon file an amount's decimal comma
+    /// is its decimal point (`ListSeparator::amount_in`).
+    pub fn read_as<'a>(&self, field: Field, text: &'a str) -> std::borrow::Cow<'a, str> {
+        match field {
+            Field::Amount => ListSeparator::of_delimiter(self.delimiter).amount_in(text),
+            _ => text.into(),
+        }
     }
 
     /// Keys that more than one row of the file holds, with the lines those rows start on
@@ -374,10 +386,9 @@ impl CsvFile {
                 .flatten()
                 .filter(|text| !text.trim().is_empty() && text.trim() != **text)
                 .count();
-            let problem = Field::EDITABLE
-                .iter()
-                .zip(cells)
-                .any(|(field, cell)| cell.is_some_and(|text| field.column().check(text).is_err()));
+            let problem = Field::EDITABLE.iter().zip(cells).any(|(field, cell)| {
+                cell.is_some_and(|text| field.column().check(&self.read_as(*field, text)).is_err())
+            });
             match cells[0].and_then(|k| validate::parse_key(k).ok()) {
                 _ if problem => summary.with_problems += 1,
                 Some(key) if table_has_key(key) => summary.updated += 1,
@@ -412,80 +423,6 @@ pub struct ImportSummary {
     /// Cells with spaces before or after their text, which are trimmed (said in the preview,
     /// so that a key or group that looks the same in Excel is not a surprise).
     pub trimmed: usize,
-}
-
-/// Writes a CSV file: BOM, comma-separated, CRLF, every cell defused against formulas at its
-/// start and after every comma and semicolon in it, so that no split of a line, on commas or
-/// on semicolons, yields a cell that starts a formula (`defuse_splits`; import takes it off).
-pub fn write_csv<R, C, S>(header: &[&str], rows: R) -> String
-where
-    R: IntoIterator<Item = C>,
-    C: IntoIterator<Item = S>,
-    S: AsRef<str>,
-{
-    let mut out = String::from("\u{feff}");
-    write_record(&mut out, header);
-    for row in rows {
-        write_record(
-            &mut out,
-            row.into_iter()
-                .map(|c| defuse_splits(&escape_formula(c.as_ref())).into_owned()),
-        );
-    }
-    out
-}
-
-/// One record and its CRLF. A cell holding a splitter, quote or line break is quoted (inner
-/// quotes doubled); a record that would be an empty line is written `""` so it reads back.
-fn write_record<S: AsRef<str>>(out: &mut String, cells: impl IntoIterator<Item = S>) {
-    let start = out.len();
-    for (i, cell) in cells.into_iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        // A cell holding a semicolon is quoted too, for a reader that splits on it.
-        let cell = cell.as_ref();
-        push_cell(out, cell, if cell.contains(';') { ';' } else { ',' });
-    }
-    if out.len() == start {
-        out.push_str("\"\"");
-    }
-    out.push_str("\r\n");
-}
-
-/// The table as the user sees it (their text, even where it has problems), every column
-/// under its title, so the file imports back.
-pub fn export_table<'a>(rows: impl IntoIterator<Item = &'a RowDraft>) -> String {
-    let header: Vec<&str> = Field::ALL.iter().map(|f| f.title()).collect();
-    write_csv(
-        &header,
-        rows.into_iter()
-            .map(|row| Field::ALL.iter().map(move |f| row.text(*f))),
-    )
-}
-
-pub const OUTCOME_HEADER: [&str; 5] = [
-    "Tolerance key",
-    "Outcome",
-    "HTTP status",
-    "Message",
-    "Activity ID",
-];
-
-/// The outcomes of a submit: one line per row sent, with its key as typed.
-pub fn export_outcomes<'a>(rows: impl IntoIterator<Item = (&'a str, &'a RowOutcome)>) -> String {
-    write_csv(
-        &OUTCOME_HEADER,
-        rows.into_iter().map(|(key, outcome)| {
-            [
-                key.to_string(),
-                outcome.kind.label().to_string(),
-                outcome.status.map(|s| s.to_string()).unwrap_or_default(),
-                outcome.message.clone(),
-                outcome.activity_id.clone().unwrap_or_default(),
-            ]
-        }),
-    )
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 use super::*;
-use crate::core::draft::RowId;
-use crate::core::multistatus::OutcomeKind;
+use crate::core::draft::{RowDraft, RowId};
+use crate::core::import::plan_import;
+use crate::core::multistatus::{OutcomeKind, RowOutcome};
+use crate::core::table::Table;
 
 fn rows(file: &CsvFile) -> Vec<Vec<String>> {
     file.rows
@@ -42,9 +44,9 @@ fn bom_semicolons_and_titles_as_european_excel_writes_them() {
     assert_eq!(
         summary,
         ImportSummary {
-            added: 0,
+            added: 1,
             updated: 1,
-            with_problems: 1,
+            with_problems: 0,
             trimmed: 0,
         }
     );
@@ -69,7 +71,7 @@ fn export_writes_bom_titles_user_text_and_defused_formulas() {
     row.set_text(Field::Key, "=1+1");
     row.set_text(Field::Amount, "-12.50");
     row.set_text(Field::GroupId, "a,\"b\"");
-    let text = export_table([&row]);
+    let text = export_table([&row], ListSeparator::Comma);
     assert_eq!(
         text,
         "\u{feff}Tolerance key,Tolerance amount,Group ID,Payment method,Entry date,\
@@ -90,7 +92,7 @@ fn outcomes_export_key_status_message_and_activity_id() {
         message: "group_ID must be 20 characters or fewer".into(),
         activity_id: Some("0HN7V6B3Q5L2A:00000001".into()),
     };
-    let text = export_outcomes([("3", &outcome)]);
+    let text = export_outcomes([("3", &outcome)], ListSeparator::Comma);
     assert_eq!(
         text,
         "\u{feff}Tolerance key,Outcome,HTTP status,Message,Activity ID\r\n\
@@ -148,9 +150,13 @@ fn split_as_spreadsheet(line: &str, delimiter: u8) -> Vec<String> {
     cells
 }
 
+/// A cell a spreadsheet would run: a formula start not followed by a plain number (a
+/// decimal point, or the decimal comma of semicolon locales).
 fn is_formula(cell: &str) -> bool {
     cell.starts_with(['=', '+', '-', '@', '\t', '\r'])
-        && !cell[1..].chars().all(|c| c.is_ascii_digit() || c == '.')
+        && !cell[1..]
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
 }
 
 #[test]
@@ -163,21 +169,30 @@ fn no_split_of_an_exported_line_yields_a_formula() {
         "=1+1",
         "-5",
         ";-cmd",
+        ",-cmd",
+        "x,=1+1",
+        "y,\"=2\"",
     ];
-    let text = write_csv(&["message"], cells.iter().map(|c| [*c]));
-    for line in text
-        .trim_start_matches('\u{feff}')
-        .split("\r\n")
-        .skip(1)
-        .filter(|l| !l.is_empty())
-    {
-        for delimiter in [b',', b';'] {
-            for cell in split_as_spreadsheet(line, delimiter) {
-                assert!(
-                    !is_formula(&cell),
-                    "{line:?} split by {:?} gives {cell:?}",
-                    delimiter as char
-                );
+    for separator in [ListSeparator::Comma, ListSeparator::Semicolon] {
+        let text = write_csv(
+            &["message", "m2"],
+            cells.iter().map(|c| [*c, *c]),
+            separator,
+        );
+        for line in text
+            .trim_start_matches('\u{feff}')
+            .split("\r\n")
+            .skip(1)
+            .filter(|l| !l.is_empty())
+        {
+            for delimiter in [b',', b';'] {
+                for cell in split_as_spreadsheet(line, delimiter) {
+                    assert!(
+                        !is_formula(&cell),
+                        "{line:?} split by {:?} gives {cell:?}",
+                        delimiter as char
+                    );
+                }
             }
         }
     }
@@ -187,12 +202,15 @@ fn no_split_of_an_exported_line_yields_a_formula() {
 proptest::proptest! {
     #[test]
     fn no_split_of_any_exported_line_yields_a_formula(
-        row in proptest::collection::vec("[a-z=+@;,\t\"' -]{0,8}", 1..5)
+        row in proptest::collection::vec("[a-z0-9.=+@;,\t\"' -]{0,8}", 1..5),
+        semicolons in proptest::bool::ANY,
     ) {
-        let text = write_csv(&["a"], [row.clone()]);
+        let separator = if semicolons { ListSeparator::Semicolon } else { ListSeparator::Comma };
+        let text = write_csv(&["a", "b"], [row.clone()], separator);
         // What is written reads back exactly.
         let back = read_csv(&text);
-        // The header "a" names no column, so it reads as a first data row.
+        proptest::prop_assert_eq!(back.delimiter as char, separator.char());
+        // The header "a", "b" names no column, so it reads as a first data row.
         let last = back.rows.row_count().saturating_sub(1);
         let read: Vec<String> = back.rows.row(last).map(|r| r.iter().map(str::to_string).collect()).unwrap_or_default();
         if row.iter().any(|c| !c.trim().is_empty()) {
@@ -272,4 +290,58 @@ fn cells_with_spaces_around_them_are_counted_for_the_preview() {
     let file = read_csv("Tolerance key,Group ID\r\n 1,GRP001 \r\n2,GRP002\r\n3,   \r\n");
     let summary = file.summarize(&file.mapping, |_| false, Repeats::LastWins);
     assert_eq!(summary.trimmed, 2);
+}
+
+#[test]
+fn semicolon_export_writes_decimal_commas_and_the_import_reads_its_own_export_back() {
+    let texts = [
+        ["1", "12.50", "GRP;1", "ACH"],
+        ["2", "-3.5", "a,=1+1", ""],
+        ["3", "7", "", "EFT"],
+        ["4", "1,234.50", "x", ""],
+        ["5", "abc", "=HYPERLINK(\"x\")", ""],
+    ];
+    let rows: Vec<RowDraft> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, cells)| {
+            let mut row = RowDraft::new(RowId(i as u64));
+            for (field, text) in Field::EDITABLE.into_iter().zip(cells) {
+                row.set_text(field, *text);
+            }
+            row
+        })
+        .collect();
+    let semicolons = export_table(&rows, ListSeparator::Semicolon);
+    let lines: Vec<&str> = semicolons.split("\r\n").collect();
+    assert_eq!(
+        lines[0],
+        "\u{feff}Tolerance key;Tolerance amount;Group ID;Payment method;Entry date;\
+         Entered by;Update date;Updated by"
+    );
+    // Excel in a decimal-comma locale reads "12,50" as the number; a cell holding a comma is
+    // quoted for a reader splitting on commas, and defused after it.
+    assert_eq!(lines[1], "1;\"12,50\";\"GRP;1\";ACH;;;;");
+    assert_eq!(lines[2], "2;\"-3,5\";\"a,'=1+1\";;;;;");
+    assert_eq!(lines[4], "4;\"1,234.50\";x;;;;;");
+    for separator in [ListSeparator::Comma, ListSeparator::Semicolon] {
+        let file = read_csv(&export_table(&rows, separator));
+        assert_eq!(file.delimiter as char, separator.char());
+        let plan = plan_import(&file, &file.mapping, &Table::new(), Repeats::LastWins);
+        assert_eq!(
+            plan.new_rows,
+            texts.map(|row| row.map(str::to_string)),
+            "{separator:?}: every cell as typed"
+        );
+        assert_eq!(
+            file.summarize(&file.mapping, |_| false, Repeats::LastWins),
+            ImportSummary {
+                added: 4,
+                updated: 0,
+                with_problems: 1,
+                trimmed: 0
+            },
+            "{separator:?}: only \"abc\" is a problem"
+        );
+    }
 }

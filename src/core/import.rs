@@ -47,15 +47,25 @@ pub fn plan_rows<'a>(
             .and_then(|index| table.row_at(index))
             .map(|row| row.id());
         match existing {
-            Some(id) => plan.edits.extend(
-                Field::EDITABLE
-                    .into_iter()
-                    .zip(cells)
-                    .filter_map(|(field, cell)| Some((id, field, cell?.to_string()))),
-            ),
-            None => plan
-                .new_rows
-                .push(cells.map(|cell| cell.unwrap_or("").to_string())),
+            Some(id) => plan
+                .edits
+                .extend(
+                    Field::EDITABLE
+                        .into_iter()
+                        .zip(cells)
+                        .filter_map(|(field, cell)| {
+                            Some((id, field, file.read_as(field, cell?).into_owned()))
+                        }),
+                ),
+            None => {
+                let mut texts = cells.map(|cell| cell.unwrap_or("").to_string());
+                for (field, text) in Field::EDITABLE.into_iter().zip(texts.iter_mut()) {
+                    if let std::borrow::Cow::Owned(read) = file.read_as(field, text) {
+                        *text = read;
+                    }
+                }
+                plan.new_rows.push(texts);
+            }
         }
     }
     plan
@@ -91,9 +101,10 @@ mod tests {
             (
                 table.row_at(1).unwrap().id(),
                 Field::Amount,
-                "9,00".to_string()
+                "9.00".to_string()
             ),
-            "a key twice in the file, first wins: its first row"
+            "a key twice in the file, first wins: its first row (a semicolon file's decimal comma \
+             read as such)"
         );
         let plan = plan_import(&file, &file.mapping, &table, Repeats::LastWins);
         let two = table.row_at(1).unwrap().id();

@@ -1,6 +1,22 @@
-//! Saving text as a file the browser downloads (a CSV export), without a server round trip.
+//! Saving text as a file the browser downloads (a CSV export), without a server round trip,
+//! and the list separator the browser's locale writes CSV files with.
 
 use wasm_bindgen::{JsCast, JsValue};
+
+use crate::core::list_separator::ListSeparator;
+
+/// The list separator of the browser's locale, as Excel there would use it (a decimal comma
+/// means semicolons): from how `Intl.NumberFormat` writes one and a half.
+pub fn locale_list_separator() -> ListSeparator {
+    let format = js_sys::Intl::NumberFormat::new(&js_sys::Array::new(), &js_sys::Object::new());
+    let one_and_a_half = format
+        .format()
+        .call1(&JsValue::NULL, &JsValue::from_f64(1.5))
+        .ok()
+        .and_then(|text| text.as_string())
+        .unwrap_or_default();
+    ListSeparator::from_formatted_one_and_a_half(&one_and_a_half)
+}
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
 
 /// Offers `text` as a download named `file_name`.

@@ -2,6 +2,7 @@
 // key twice in one file, a 10,000-column file and invisible characters, each imported through
 // the file input as a person does, with what the preview says and what reaches the sandbox.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import { sandboxAndBrowser, waitForApp, watchedPage } from "./harness.mjs";
 import { cell, loadTable, rowState, signIn } from "./editor.js";
@@ -11,8 +12,8 @@ describe("importing the files people have", () => {
   let browser;
   sandboxAndBrowser((up) => ({ sandbox, browser } = up));
 
-  async function openTable({ load = false } = {}) {
-    const opened = await watchedPage(browser);
+  async function openTable({ load = false, locale } = {}) {
+    const opened = await watchedPage(browser, { locale });
     await opened.page.goto(sandbox.url);
     await waitForApp(opened.page);
     await signIn(opened.page, { database: load ? "DEMO_LIVE" : "DEMO_TEST" });
@@ -122,6 +123,44 @@ describe("importing the files people have", () => {
     await page.getByText("Group ID contains an invisible character (U+200B) as character 4; remove it or type the text again.").first().waitFor();
     await (await cell(page, "Group ID", 2)).click();
     await page.getByText(/Group ID contains a text-direction control \(U\+202E\) as character 1/).first().waitFor();
+    await context.close();
+  });
+
+  test("Export CSV follows the browser's list separator (semicolons and 12,50 in German) and imports back", async () => {
+    const { page, context, problems } = await openTable({ locale: "de-DE" });
+    const separator = page.getByLabel("Separator");
+    assert.equal(await separator.inputValue(), ";", "a German browser writes semicolons");
+    const csv = "Tolerance key,Tolerance amount,Group ID,Payment method\r\n4501,12.5,a;=1+1,ACH\r\n4502,-3.25,b,EFT\r\n";
+    await importFile(page, "plain.csv", Buffer.from(csv));
+    await preview(page).getByRole("button", { name: "Apply import" }).click();
+    await page.getByText(/^Imported plain.csv/).waitFor();
+    const exported = async () => {
+      const [file] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export CSV" }).click()]);
+      const text = readFileSync(await file.path(), "utf8");
+      return { text, bytes: Buffer.from(text) };
+    };
+    const german = await exported();
+    const lines = german.text.replace(/^\ufeff/, "").split("\r\n");
+    assert.match(lines[0], /^Tolerance key;Tolerance amount;Group ID;/);
+    // Quoted for semicolon readers; a comma reader splits nowhere near the "=".
+    assert.equal(lines[1], '4501;"12,5";"a;=1+1";ACH;;;;');
+    assert.equal(lines[2], '4502;"-3,25";b;EFT;;;;');
+    // The other choice, visible beside Export: commas and decimal points.
+    await separator.selectOption(",");
+    const english = (await exported()).text.replace(/^\ufeff/, "").split("\r\n");
+    assert.equal(english[1], '4501,12.5,"a;\'=1+1",ACH,,,,');
+    // The German file imported back: the same amounts, as typed.
+    page.once("dialog", (dialog) => dialog.accept());
+    await page.getByRole("button", { name: "Start empty" }).click();
+    await page.getByRole("grid").and(page.locator('[aria-rowcount="1"]')).waitFor();
+    await importFile(page, "german.csv", german.bytes);
+    await preview(page).getByText("2 rows will be added, 0 updated, 0 have problems.").waitFor();
+    await preview(page).getByRole("button", { name: "Apply import" }).click();
+    await page.getByText(/^Imported german.csv/).waitFor();
+    assert.equal(await (await cell(page, "Tolerance amount", 1)).inputValue(), "12.5");
+    assert.equal(await (await cell(page, "Tolerance amount", 2)).inputValue(), "-3.25");
+    assert.equal(await (await cell(page, "Group ID", 1)).inputValue(), "a;=1+1");
+    assert.deepEqual(problems.cspViolations, []);
     await context.close();
   });
 });

@@ -101,8 +101,8 @@ export function launchBrowser() {
  * exceptions and Content-Security-Policy violations (reported by the browser itself through
  * a listener installed before any of the page's scripts run).
  */
-export async function watchedPage(browser, { viewport = { width: 1280, height: 800 } } = {}) {
-  const context = await browser.newContext({ viewport });
+export async function watchedPage(browser, { viewport = { width: 1280, height: 800 }, locale } = {}) {
+  const context = await browser.newContext({ viewport, ...(locale ? { locale } : {}) });
   const page = await context.newPage();
   const problems = { consoleErrors: [], pageErrors: [], cspViolations: [] };
   page.on("console", (message) => {

@@ -230,6 +230,9 @@ fn system_packages() -> Vec<(&'static str, PathBuf)> {
             PathBuf::from(NGINX_MODULES).join(BROTLI_STATIC_MODULE),
         ),
         ("firefox-esr", firefox()),
+        // tests/spreadsheet_reader.rs: a real spreadsheet opens the exports (about 30 s and
+        // 276 MB to install on a fresh machine, 10 s to run).
+        ("libreoffice-calc-nogui", PathBuf::from("/usr/bin/soffice")),
     ]
 }
 

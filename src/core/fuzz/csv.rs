@@ -6,9 +6,10 @@
 use ::csv::{QuoteStyle, ReaderBuilder, Terminator, WriterBuilder};
 
 use super::{Rng, Verdict, run};
-use crate::core::clipboard::{defuse_splits, escape_formula, restore_splits, unescape_formula};
+use crate::core::clipboard::{restore_splits_on, unescape_formula};
 use crate::core::columns::Field;
-use crate::core::csv_io::{read_csv, write_csv};
+use crate::core::csv_io::{defuse_row, read_csv, write_csv};
+use crate::core::list_separator::ListSeparator;
 
 #[test]
 fn csv_io_reads_and_writes_as_the_csv_crate_does() {
@@ -132,7 +133,8 @@ fn crate_writes(cells: &[Vec<String>], delimiter: u8, rng: &mut Rng) -> String {
 
 /// `None` when `read_csv` splits `text` into the records the crate reads (flexible, no
 /// header, the delimiter `read_csv` found), with the formula escapes `read_csv` documents
-/// removed from each cell (at its start, and after a semicolon: `restore_splits`).
+/// removed from each cell (at its start, and after the other convention's separator, a
+/// semicolon or in a semicolon file a comma: `restore_splits_on`).
 fn compare_read(text: &str) -> Option<String> {
     let file = read_csv(text);
     // The crate, like `read_csv`, drops one byte order mark at the start.
@@ -145,7 +147,10 @@ fn compare_read(text: &str) -> Option<String> {
         .map(|r| match r {
             Ok(record) => record
                 .iter()
-                .map(|c| restore_splits(unescape_formula(c)).into_owned())
+                .map(|c| {
+                    let splitter = ListSeparator::of_delimiter(file.delimiter).other();
+                    restore_splits_on(unescape_formula(c), splitter).into_owned()
+                })
                 .collect(),
             Err(err) => vec![format!("crate error: {err}")],
         })
@@ -168,14 +173,10 @@ fn compare_read(text: &str) -> Option<String> {
 /// defused cells; and `read_csv` reads back the cells written.
 fn compare_write(cells: &[Vec<String>]) -> Verdict {
     let header = ["Tolerance key", "Tolerance amount"];
-    let ours = write_csv(&header, cells);
+    let ours = write_csv(&header, cells, ListSeparator::Comma);
     let defused: Vec<Vec<String>> = cells
         .iter()
-        .map(|row| {
-            row.iter()
-                .map(|c| defuse_splits(&escape_formula(c)).into_owned())
-                .collect()
-        })
+        .map(|row| defuse_row(row, ListSeparator::Comma))
         .collect();
     let mut verdict = Verdict::Agree;
     if cells.iter().flatten().any(|c| c.contains(';')) {
