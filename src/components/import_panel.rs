@@ -184,8 +184,14 @@ pub fn ImportPanel(
             let total = rows.len();
             let mut rows = rows.into_iter();
             let applied = apply_in_parts(store, work, "Importing", total, |part| {
-                let plan =
-                    store.with(|t| plan_rows(rows.by_ref().take(part.len()), &import.mapping, t));
+                let plan = store.with(|t| {
+                    plan_rows(
+                        &import.file,
+                        rows.by_ref().take(part.len()),
+                        &import.mapping,
+                        t,
+                    )
+                });
                 (plan.edits, plan.new_rows)
             })
             .await;

@@ -27,13 +27,14 @@ pub fn plan_import(
     table: &Table,
     repeats: Repeats,
 ) -> ImportPlan {
-    plan_rows(file.applied_rows(mapping, repeats), mapping, table)
+    plan_rows(file, file.applied_rows(mapping, repeats), mapping, table)
 }
 
 /// [`plan_import`] for some of the rows [`CsvFile::applied_rows`] answers: a 100,000-row
 /// file is planned a part at a time, each part against the table as the parts before it
 /// left it (one row per key, so a part never meets a row an earlier part added).
 pub fn plan_rows<'a>(
+    file: &CsvFile,
     rows: impl IntoIterator<Item = Row<'a>>,
     mapping: &[Option<Field>],
     table: &Table,
@@ -190,7 +191,7 @@ mod tests {
                 .applied_rows(&file.mapping, Repeats::LastWins)
                 .collect();
             for chunk in rows.chunks(part) {
-                let plan = plan_rows(chunk.iter().copied(), &file.mapping, &parts);
+                let plan = plan_rows(&file, chunk.iter().copied(), &file.mapping, &parts);
                 parts.paste(plan.edits, plan.new_rows);
             }
             assert_eq!(
