@@ -125,7 +125,7 @@ fn row_view(row: &ReviewRow) -> impl IntoView + use<> {
         row.cells.iter().map(|c| c.describe()).collect()
     };
     view! {
-        <tr class=format!("review-{}", row.change.label().to_lowercase().replace(' ', "-"))>
+        <tr>
             <td>{row.change.label()}</td>
             <th scope="row">{row.key.clone()}</th>
             <td>{row.group.clone()}</td>

@@ -21,8 +21,6 @@ pub enum Change {
 }
 
 impl Change {
-    pub const ALL: [Change; 3] = [Change::New, Change::Changed, Change::Resend];
-
     pub fn label(self) -> &'static str {
         match self {
             Change::New => "New",
