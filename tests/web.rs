@@ -102,6 +102,37 @@ async fn a_good_config_fills_the_target_database_picker() {
 }
 
 #[wasm_bindgen_test]
+async fn a_guarded_database_is_marked_beside_the_picker_while_it_is_chosen() {
+    use tolerance_editor::components::DatabasePicker;
+    use tolerance_editor::core::config::RuntimeConfig;
+    use tolerance_editor::editor::session::Session;
+
+    let config = RuntimeConfig::parse(
+        r#"{"apiBaseUrl":"/","mode":"gateway","clientId":"c","clientCode":"d","databases":["LIVE","TEST"],"guardedDatabases":["LIVE"]}"#,
+    )
+    .unwrap();
+    let session = Session::new(config);
+    let host = host();
+    let _picker =
+        leptos::mount::mount_to(host.clone(), move || view! { <DatabasePicker session /> });
+    let marker = || host.query_selector("#guarded-marker").ok().flatten();
+    let described = || {
+        host.query_selector("select#target-database")
+            .ok()
+            .flatten()
+            .and_then(|s| s.get_attribute("aria-describedby"))
+    };
+    let shown = eventually(marker).await;
+    assert_eq!(shown.text_content().unwrap_or_default(), "Guarded");
+    assert_eq!(described().as_deref(), Some("guarded-marker"));
+    session.database.set("TEST".into());
+    eventually(|| marker().is_none().then_some(())).await;
+    assert_eq!(described(), None);
+    session.database.set("LIVE".into());
+    eventually(marker).await;
+}
+
+#[wasm_bindgen_test]
 async fn the_database_picker_shows_the_database_in_use_when_its_options_change() {
     use tolerance_editor::components::DatabasePicker;
     use tolerance_editor::core::config::RuntimeConfig;

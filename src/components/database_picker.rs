@@ -23,6 +23,7 @@ pub fn DatabasePicker(
             <select
                 id="target-database"
                 name="target-database"
+                aria-describedby=move || session.is_guarded().then_some("guarded-marker")
                 disabled=move || locked.get()
                 prop:value=move || session.database.get()
                 on:change=handler(move |ev| {
@@ -53,6 +54,15 @@ pub fn DatabasePicker(
                         .collect_view()
                 }}
             </select>
+            <Shown when=move || session.is_guarded()>
+                <span
+                    id="guarded-marker"
+                    class="guarded-marker"
+                    title="A guarded database: sending to it asks you to type its name first"
+                >
+                    "Guarded"
+                </span>
+            </Shown>
             <Shown when=move || not_offered.with(Option::is_some)>
                 <p class="picker-note" role="status">{move || not_offered.get()}</p>
             </Shown>

@@ -2,8 +2,9 @@ use leptos::ev;
 use leptos::prelude::*;
 
 use crate::components::{
-    DatabasePicker, EditedElsewhere, EditorToolbar, FilterBar, ImportPanel, PendingImport,
-    ReauthDialog, ServerCheck, Shown, SignInForm, SubmitBar, ToleranceGrid, WorkProgress, handler,
+    DatabasePicker, EditedElsewhere, EditorToolbar, FilterBar, ImportPanel, OutcomeLine,
+    PendingImport, ReauthDialog, ServerCheck, Shown, SignInForm, SubmitBar, ToleranceGrid,
+    WorkProgress, handler,
 };
 use crate::core::columns::Field;
 use crate::core::config::RuntimeConfig;
@@ -237,6 +238,7 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
             </div>
             <ProblemLine store active />
             <ToleranceGrid store active reveal notice importing view work frozen selection />
+            <OutcomeLine store active />
             <SubmitBar
                 session
                 store

@@ -4,6 +4,7 @@ use wasm_bindgen::JsCast;
 
 use crate::components::grid_columns::grid_columns;
 use crate::components::grid_state::GridState;
+use crate::components::outcome_line::OUTCOME_LINE_ID;
 use crate::components::row_view::{RowMarks, RowTarget, RowView, Written};
 use crate::components::{Shown, handler};
 use crate::components::{grid_menu, grid_mouse};
@@ -198,6 +199,7 @@ fn EditableCell(
     let has_problem = move || flagged.with(|f| f[index]);
     // Read only while the problem is shown.
     let problem = move || row.with(|r| r.as_ref().and_then(|(_, v)| v.problems[index].clone()));
+    let has_outcome = move || row.with(|r| r.as_ref().is_some_and(|(_, v)| v.outcome.is_some()));
     let is_active = move || marks.with(|m| m.active == Some(index));
     let is_stop = move || marks.with(|m| m.tab_stop == Some(index));
     let selected = move || marks.with(|m| m.is_selected(index));
@@ -244,7 +246,15 @@ fn EditableCell(
                 aria-label=label
                 prop:value=value
                 aria-invalid=move || if has_problem() { "true" } else { "false" }
-                aria-describedby=move || has_problem().then(problem_id).flatten()
+                // The problem, and the whole outcome text of the row under the table.
+                aria-describedby=move || {
+                    let problem = has_problem().then(problem_id).flatten();
+                    let outcome = has_outcome().then_some(OUTCOME_LINE_ID);
+                    match (problem, outcome) {
+                        (Some(p), Some(o)) => Some(format!("{p} {o}")),
+                        (p, o) => p.or(o.map(String::from)),
+                    }
+                }
                 // While a big change is applied in parts the cells take no text (typing, a
                 // cut from the context menu, a dropped text): it would land inside it.
                 prop:readOnly=move || grid.work.with(Option::is_some)

@@ -232,7 +232,7 @@ fn server_text(row: &RowDraft) -> Option<String> {
     Some(format!("Server has {}", parts.join(", ")))
 }
 
-fn outcome_text(outcome: &crate::core::multistatus::RowOutcome) -> String {
+pub(crate) fn outcome_text(outcome: &crate::core::multistatus::RowOutcome) -> String {
     if outcome.kind.is_saved() {
         return outcome.kind.label().to_string();
     }

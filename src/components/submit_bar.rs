@@ -1,9 +1,10 @@
 use leptos::prelude::*;
 
 use crate::components::focus_next::focus_next_step;
-use crate::components::{Shown, handler};
+use crate::components::{ReviewDialog, Shown, handler};
 
 use crate::core::draft::RowState;
+use crate::core::review::Review;
 use crate::editor::check::{CheckControl, CheckKind, check, keys_of};
 use crate::editor::draft_keeper::DraftKeeper;
 use crate::editor::session::Session;
@@ -34,7 +35,11 @@ pub fn SubmitBar(
     let summary = store.summary();
     let refusal = RwSignal::new(None::<String>);
     let control = submit;
+    let review = RwSignal::new(None::<Review>);
+    let reviewed_revision = StoredValue::new(0_u64);
+    let submit_button = NodeRef::<leptos::html::Button>::new();
 
+    // Submit and Resend failed open the review first; its Send starts the submit.
     let start = move |only_failed: bool| {
         let problems = summary.get_untracked().problems;
         if problems > 0 {
@@ -46,7 +51,12 @@ pub fn SubmitBar(
             return;
         }
         refusal.set(None);
-        // A read begun before this submit's answers could be older than them.
+        // A read would change rows under the review (and could be older than the answers).
+        check_control.cancel();
+        reviewed_revision.set_value(store.revision_untracked());
+        review.set(Some(store.with(|t| Review::of(t, only_failed))));
+    };
+    let send = Callback::new(move |only_failed: bool| {
         check_control.cancel();
         leptos::task::spawn_local(async move {
             let sent =
@@ -74,7 +84,7 @@ pub fn SubmitBar(
             )
             .await;
         });
-    };
+    });
     let check_unconfirmed = Action::new_local(move |(): &()| {
         let rows = store.with(|t| {
             let unconfirmed = t
@@ -125,6 +135,7 @@ pub fn SubmitBar(
             <button
                 type="button"
                 class="primary"
+                node_ref=submit_button
                 disabled=move || control.running.get() || waiting.get() || summary.get().to_send + summary.get().problems == 0
                 on:click=handler(move |_| start(false))
             >
@@ -163,6 +174,14 @@ pub fn SubmitBar(
             <Shown when=move || refusal.with(Option::is_some)>
                 <p class="form-error" role="alert">{move || refusal.get()}</p>
             </Shown>
+            <ReviewDialog
+                session
+                store
+                review
+                revision=reviewed_revision
+                send
+                return_focus=submit_button
+            />
             // Always in the page, so that screen readers announce the summary when it comes
             // (a live region added with its text already in is often not read).
             <p id="submit-summary" class="submit-summary" role="status" tabindex="-1">

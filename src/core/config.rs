@@ -33,6 +33,10 @@ pub struct RuntimeConfig {
     pub databases: Vec<String>,
     #[serde(default = "default_batch_size")]
     pub batch_size: usize,
+    /// Databases where a send must be confirmed by typing the database's name (the live
+    /// ones); each is one of `databases`, so a misspelt name cannot leave one unguarded.
+    #[serde(default)]
+    pub guarded_databases: Vec<String>,
 }
 
 fn default_batch_size() -> usize {
@@ -98,6 +102,15 @@ impl RuntimeConfig {
                 )));
             }
         }
+        if let Some(stray) = config
+            .guarded_databases
+            .iter()
+            .find(|g| !config.databases.contains(g))
+        {
+            return Err(ConfigError::Invalid(format!(
+                "guardedDatabases names “{stray}”, which databases does not list"
+            )));
+        }
         if !(1..=MAX_BATCH_SIZE).contains(&config.batch_size) {
             return Err(ConfigError::Invalid(format!(
                 "batchSize must be between 1 and {MAX_BATCH_SIZE}, not {}",
@@ -105,6 +118,13 @@ impl RuntimeConfig {
             )));
         }
         Ok(config)
+    }
+}
+
+impl RuntimeConfig {
+    /// Whether sending to `database` asks for its name to be typed first.
+    pub fn is_guarded(&self, database: &str) -> bool {
+        self.guarded_databases.iter().any(|g| g == database)
     }
 }
 
@@ -135,6 +155,25 @@ mod tests {
         assert_eq!(config.mode, ApiMode::Gateway);
         assert_eq!(config.databases, ["DEMO_LIVE", "DEMO_TEST"]);
         assert_eq!(config.batch_size, DEFAULT_BATCH_SIZE);
+        assert!(config.guarded_databases.is_empty());
+        assert!(!config.is_guarded("DEMO_LIVE"));
+    }
+
+    #[test]
+    fn guarded_databases_are_read_and_must_be_listed() {
+        let guarded = SAMPLE.replace(
+            "\"mode\"",
+            "\"guardedDatabases\": [\"DEMO_LIVE\"], \"mode\"",
+        );
+        let config = RuntimeConfig::parse(&guarded).unwrap();
+        assert!(config.is_guarded("DEMO_LIVE"));
+        assert!(!config.is_guarded("DEMO_TEST"));
+        assert!(!config.is_guarded("demo_live"));
+        let misspelt = guarded.replace("[\"DEMO_LIVE\"]", "[\"DEMO_LIV\"]");
+        assert_eq!(
+            RuntimeConfig::parse(&misspelt).unwrap_err().to_string(),
+            "config.json is not valid: guardedDatabases names “DEMO_LIV”, which databases does not list"
+        );
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub mod paste;
 pub mod planner;
 pub mod range_edit;
 pub mod record;
+pub mod review;
 pub mod selection;
 pub mod table;
 pub mod validate;

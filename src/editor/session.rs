@@ -44,6 +44,12 @@ impl Session {
         self.config.get_value()
     }
 
+    /// Whether the chosen database is guarded (config.json's `guardedDatabases`); tracked.
+    pub fn is_guarded(&self) -> bool {
+        self.database
+            .with(|database| self.config.with_value(|c| c.is_guarded(database)))
+    }
+
     pub fn is_direct(&self) -> bool {
         self.config.with_value(|c| c.mode == ApiMode::Direct)
     }

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { sandboxAndBrowser } from "./harness.mjs";
-import { cell, loadedTableEach, outcome, rowState } from "./editor.js";
+import { cell, loadedTableEach, outcome, rowState, submitAndSend } from "./editor.js";
 
 /** Another client of the same database, through the sandbox's `/vbapi/` gateway. */
 async function otherClient(url) {
@@ -66,7 +66,7 @@ describe("check with server", () => {
     }
     // Every try is carried out, and its answer lost: the rows end Unconfirmed.
     await sandbox.faults([{ path: "/tolerances-batch", do: "drop", after_apply: true }]);
-    await page.getByRole("button", { name: "Submit" }).click();
+    await submitAndSend(page);
     await page
       .getByText("Last submit: 0 created, 0 updated, 0 failed, 3 unconfirmed.")
       .waitFor({ timeout: 60_000 });
@@ -159,7 +159,7 @@ describe("check with server", () => {
     const started = today();
     assert.doesNotMatch(before, new RegExp(started), "the seeded date is not today's");
     await (await cell(page, "Tolerance amount", 20)).fill("20.20");
-    await page.getByRole("button", { name: "Submit" }).click();
+    await submitAndSend(page);
     await page.getByText("Last submit: 0 created, 1 updated, 0 failed, 0 unconfirmed.").waitFor();
     await page.waitForFunction(
       ([days]) => {

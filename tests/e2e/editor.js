@@ -148,3 +148,25 @@ export const expectFocus = (page, label) =>
   page.waitForFunction((label) => document.activeElement?.getAttribute("aria-label") === label, label, {
     timeout: 5_000,
   });
+
+/**
+ * Submit (or `button`, e.g. "Resend failed") through the review: clicks it, waits for the
+ * dialog "Review changes", types the database's name where it is guarded (`database`, when
+ * given, must be the one it asks for), and clicks its "Send …" button. Resolves to the review's
+ * counts line ("3 rows will be sent to DEMO_LIVE: …").
+ */
+export async function submitAndSend(page, { database, button = "Submit" } = {}) {
+  await page.getByRole("button", { name: button, exact: true }).click();
+  const review = page.getByRole("dialog", { name: "Review changes" });
+  await review.waitFor();
+  const counts = await review.locator(".review-counts").innerText();
+  const guard = review.getByLabel(/^Type .+ to confirm$/);
+  if (await guard.count()) {
+    const asked = /^Type (.+) to confirm$/.exec(await review.locator("label[for=review-guard-input]").innerText())[1];
+    if (database) assert.equal(asked, database, "the guard asks for another database");
+    await guard.fill(asked);
+  }
+  await review.getByRole("button", { name: /^Send / }).click();
+  await review.waitFor({ state: "hidden" });
+  return counts;
+}

@@ -15,7 +15,7 @@ import {
   waitForApp,
   watchedPage,
 } from "./harness.mjs";
-import { browserStorage, cell, expectFocus, loadTable, outcome, rowState, signIn } from "./editor.js";
+import { browserStorage, cell, expectFocus, loadTable, outcome, rowState, signIn, submitAndSend } from "./editor.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const tenant = path.join(here, "tenant.toml");
@@ -124,7 +124,7 @@ describe("the editor", () => {
 
     await sandbox.clearRequests();
     await sandbox.faults([{ path: "/tolerances-batch", do: "fail_items", keys: [9002], status: 400, body: "payment_Method ACH is not allowed for this group" }]);
-    await page.getByRole("button", { name: "Submit" }).click();
+    await submitAndSend(page);
     await page.getByText(/^Last submit:/).waitFor();
     assert.equal(
       await page.getByText(/^Last submit:/).innerText(),
@@ -172,7 +172,7 @@ describe("the editor", () => {
     // Resend failed sends just the failed row.
     await sandbox.clearFaults();
     await sandbox.clearRequests();
-    await page.getByRole("button", { name: "Resend failed" }).click();
+    await submitAndSend(page, { button: "Resend failed" });
     await page.getByText("Last submit: 1 created, 0 updated, 0 failed, 0 unconfirmed.").waitFor();
     const resent = (await sandbox.requests()).filter((r) => r.path.endsWith("/tolerances-batch"));
     assert.deepEqual(resent.flatMap((r) => JSON.parse(r.body).map((t) => t.tolerance_Key)), [9002]);
@@ -211,7 +211,7 @@ describe("the editor", () => {
     await sandbox.faults([
       { path: "/tolerances-batch", after: 1, times: 1, do: "expire_tokens", refresh_too: true },
     ]);
-    await page.getByRole("button", { name: "Submit" }).click();
+    await submitAndSend(page);
     const dialog = page.getByRole("dialog", { name: "Sign in again" });
     await dialog.waitFor();
     await dialog.getByLabel("Password").fill("demo");
@@ -234,7 +234,7 @@ describe("the editor", () => {
     for (const row of [41, 42, 43, 44]) await (await cell(page, "Tolerance amount", row)).fill(`${row}.5`);
     await sandbox.clearRequests();
     await sandbox.faults([{ path: "/tolerances-batch", after: 1, times: 1, do: "expire_tokens" }]);
-    await page.getByRole("button", { name: "Submit" }).click();
+    await submitAndSend(page);
     await page.getByText("Last submit: 0 created, 4 updated, 0 failed, 0 unconfirmed.").waitFor();
     assert.equal(await page.getByRole("dialog", { name: "Sign in again" }).isVisible(), false);
     const refreshes = (await sandbox.requests()).filter((r) => r.path.endsWith("/user-refresh-tokens"));
@@ -355,7 +355,7 @@ describe("the editor", () => {
     for (let row = 11; row <= 20; row++) await (await cell(page, "Tolerance amount", row)).fill(`${row}.10`);
     await sandbox.clearRequests();
     await sandbox.faults([{ path: "/tolerances-batch", do: "delay", ms: 1500 }]);
-    await page.getByRole("button", { name: "Submit" }).click();
+    await submitAndSend(page);
     await page.getByRole("progressbar").waitFor();
     // While rows are on their way, the database cannot change under them.
     assert.equal(await page.getByLabel("Target database").isDisabled(), true);
@@ -383,7 +383,7 @@ describe("the editor", () => {
     await sandbox.clearRequests();
     // The gateway times out (the rows may have been saved behind it) and asks for 30 s.
     await sandbox.faults([{ path: "/tolerances-batch", times: 1, do: "status", status: 504, retry_after: 30 }]);
-    await page.getByRole("button", { name: "Submit" }).click();
+    await submitAndSend(page);
     await page.waitForFunction(() => document.body.textContent.includes("Sending"));
     while ((await batchKeys(sandbox)).length === 0) await page.waitForTimeout(50);
     await page.getByRole("button", { name: "Cancel" }).click();
@@ -406,13 +406,13 @@ describe("the editor", () => {
       { path: "/tolerances-batch", times: 1, do: "status", status: 503, retry_after: 1 },
       { path: "/tolerances-batch", after: 1, times: 1, do: "status", status: 429, retry_after: 1 },
     ]);
-    await page.getByRole("button", { name: "Submit" }).click();
+    await submitAndSend(page);
     await page.getByText("Last submit: 0 created, 1 updated, 0 failed, 0 unconfirmed.").waitFor();
     assert.equal((await batchKeys(sandbox)).length, 3, "sent, 503, sent again, 429, sent again");
 
     await (await cell(page, "Tolerance amount", 31)).fill("3.31");
     await sandbox.faults([{ path: "/tolerances-batch", do: "status", status: 503, body: "html" }]);
-    await page.getByRole("button", { name: "Submit" }).click();
+    await submitAndSend(page);
     await page.getByText("Last submit: 0 created, 0 updated, 1 failed, 0 unconfirmed.").waitFor({ timeout: 60_000 });
     assert.match(await outcome(page, 31), /^✗ 503: .*gave up after 5 tries/);
     assert.equal(await rowState(page, 31), "✗ Failed");

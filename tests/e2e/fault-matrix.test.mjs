@@ -29,7 +29,7 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { distDir, launchBrowser, startSandbox, waitForApp, watchedPage } from "./harness.mjs";
-import { cell, signIn } from "./editor.js";
+import { cell, signIn, submitAndSend } from "./editor.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const tenant = path.join(here, "tenant.toml");
@@ -291,7 +291,7 @@ describe("the fault matrix", () => {
       await sandbox.clearFaults();
       await sandbox.clearRequests();
       await sandbox.faults(rules(base));
-      await page.getByRole("button", { name: "Submit" }).click();
+      await submitAndSend(page);
       const summary = await submitEnded(page);
       // Which chunk each PUT carried, in the order the sandbox received them ("1 2 2 3").
       const order = (await sandbox.requests())
@@ -307,11 +307,11 @@ describe("the fault matrix", () => {
       let resendSummary = "(nothing to send)";
       if (!converged) {
         const button = (await page.getByRole("button", { name: "Resend failed" }).count()) ? "Resend failed" : "Submit";
-        await page.getByRole("button", { name: button }).click();
+        await submitAndSend(page, { button });
         if (button === "Resend failed" && first.line.unsent > 0) {
           // Resend failed sends failed and unconfirmed rows only; Submit the rest.
           await submitEnded(page);
-          if ((await toSend(page)) > 0) await page.getByRole("button", { name: "Submit" }).click();
+          if ((await toSend(page)) > 0) await submitAndSend(page);
         }
         try {
           await page.waitForFunction(

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import { sandboxAndBrowser, waitForApp, watchedPage } from "./harness.mjs";
-import { cell, loadTable, rowState, signIn } from "./editor.js";
+import { cell, loadTable, rowState, signIn, submitAndSend } from "./editor.js";
 
 describe("importing the files people have", () => {
   let sandbox;
@@ -41,7 +41,7 @@ describe("importing the files people have", () => {
     await page.getByText(/^Imported ansi.csv: 1 rows added/).waitFor();
     assert.equal(await (await cell(page, "Group ID", 1)).inputValue(), "CAFÉ");
     await sandbox.clearRequests();
-    await page.getByRole("button", { name: "Submit" }).click();
+    await submitAndSend(page);
     await page.getByText(/^Last submit:/).waitFor();
     const sent = (await sandbox.requests()).filter((r) => r.path.endsWith("/tolerances-batch"));
     assert.equal(sent.length, 1);

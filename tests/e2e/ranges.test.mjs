@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import { sandboxAndBrowser, waitForApp, watchedPage } from "./harness.mjs";
-import { cell, expectFocus, loadedTableEach, outcome, rowState, signIn } from "./editor.js";
+import { cell, expectFocus, loadedTableEach, outcome, rowState, signIn, submitAndSend } from "./editor.js";
 
 /** Starts watching for a progress bar named `name`; the function it answers tells whether
  * one was shown since. (A fast change may be over before a poll for the bar would see it.) */
@@ -469,6 +469,23 @@ describe("ranges, filters and keyboard in the grid", () => {
     await page.keyboard.press("Tab");
     await page.waitForFunction(() => document.activeElement?.textContent === "Submit");
     await page.keyboard.press("Enter");
+    // The review opens with the focus in it, then Tab goes from its filter through the
+    // search, the export and the guard (DEMO_LIVE is guarded) to Back and Send.
+    const review = page.getByRole("dialog", { name: "Review changes" });
+    await review.waitFor();
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute("aria-label") ?? document.activeElement?.labels?.[0]?.textContent ?? document.activeElement?.textContent);
+    const tabTo = async (name) => {
+      await page.keyboard.press("Tab");
+      assert.equal(await focused(), name);
+    };
+    assert.equal(await focused(), "Show");
+    await tabTo("Search the review");
+    await tabTo("Export review as CSV");
+    await tabTo("Type DEMO_LIVE to confirm");
+    await page.keyboard.type("DEMO_LIVE");
+    await tabTo("Back to the table");
+    await tabTo("Send 1 row to DEMO_LIVE");
+    await page.keyboard.press("Enter");
     await page.getByText("Last submit: 1 created, 0 updated, 0 failed, 0 unconfirmed.").waitFor();
     assert.match(await outcome(page, 301), /Created/);
     assert.equal(await rowState(page, 301), "✓ Created");
@@ -517,7 +534,7 @@ describe("ranges, filters and keyboard in the grid", () => {
     await (await cell(page, "Tolerance amount", 9)).fill("9.99");
     const key9 = Number(await value(page, "Tolerance key", 9));
     await sandbox.faults([{ path: "/tolerances-batch", do: "fail_items", keys: [key9], status: 400, body: "no" }]);
-    await page.getByRole("button", { name: "Submit" }).click();
+    await submitAndSend(page);
     await page.getByText("Last submit: 0 created, 1 updated, 1 failed, 0 unconfirmed.").waitFor();
     await sandbox.clearFaults();
     // Row 7 gets a problem, row 12 a change.

@@ -8,7 +8,7 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { distDir, launchBrowser, startSandbox, waitForApp, watchedPage } from "./harness.mjs";
-import { cell, signIn } from "./editor.js";
+import { cell, signIn, submitAndSend } from "./editor.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -50,7 +50,7 @@ describe("signing in again in the middle of a submit", () => {
     await sandbox.clearRequests();
     // The second chunk finds every token expired, and refreshing does not help.
     await sandbox.faults([{ path: "/tolerances-batch", after: 1, times: 1, do: "expire_tokens", refresh_too: true }]);
-    await page.getByRole("button", { name: "Submit" }).click();
+    await submitAndSend(page);
     const dialog = page.getByRole("dialog", { name: "Sign in again" });
     await dialog.waitFor();
     // The first chunk's answer arrives meanwhile; the user takes longer than a request's

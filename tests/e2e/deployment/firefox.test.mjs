@@ -89,6 +89,21 @@ describe("Firefox ESR through nginx", () => {
     return (await box.findElement(By.xpath("ancestor::*[@role='row']")).findElement(By.css(css)).getText()).trim();
   };
 
+  /** Submit through the review "Review changes": the guarded database's name typed, then
+   * its "Send …" button (editor.js's `submitAndSend`, for Selenium). */
+  async function submitAndSend(database) {
+    await (await find(button("Submit"))).click();
+    const review = await find(By.xpath("//dialog[@open][.//h2[normalize-space(.)='Review changes']]"));
+    const guard = await review.findElement(By.xpath(`.//label[normalize-space(.)=${JSON.stringify(`Type ${database} to confirm`)}]`));
+    const field = await review.findElement(By.id(await guard.getAttribute("for")));
+    const send = await review.findElement(By.xpath(".//button[starts-with(normalize-space(.), 'Send ')]"));
+    assert.equal(await send.isEnabled(), false, "Send waits for the database's name");
+    await field.sendKeys(database);
+    await driver.wait(until.elementIsEnabled(send), WAIT);
+    await send.click();
+    await driver.wait(until.elementIsNotVisible(review), WAIT);
+  }
+
   async function signIn() {
     await (await find(labelled("User name"))).sendKeys("demo");
     await (await find(labelled("Password"))).sendKeys("demo");
@@ -136,7 +151,7 @@ describe("Firefox ESR through nginx", () => {
     await sandbox.faults([
       { path: "/tolerances-batch", do: "fail_items", keys: [9102], status: 400, body: "group_ID GRP002 is closed" },
     ]);
-    await (await find(button("Submit"))).click();
+    await submitAndSend("DEMO_LIVE");
     const summary = await waitForText("Last submit:");
     assert.equal(await summary.getText(), "Last submit: 2 created, 1 updated, 1 failed, 0 unconfirmed.");
     assert.match(await rowPart(302, ".col-outcome"), /400: group_ID GRP002 is closed/);

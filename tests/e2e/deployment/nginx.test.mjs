@@ -11,7 +11,7 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { artifactsDir, distDir, launchBrowser, startSandbox, waitForApp, watchedPage } from "../harness.mjs";
-import { cell, loadTable, outcome, rowState, signIn } from "../editor.js";
+import { cell, loadTable, outcome, rowState, signIn, submitAndSend } from "../editor.js";
 import { startNginx } from "./nginx.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -117,7 +117,7 @@ for (const basePath of ["/tolerance-editor/", "/"]) {
       await sandbox.faults([
         { path: "/tolerances-batch", do: "fail_items", keys: [9102], status: 400, body: "group_ID GRP002 is closed" },
       ]);
-      await page.getByRole("button", { name: "Submit" }).click();
+      await submitAndSend(page, { database: "DEMO_LIVE" });
       await page.getByText(/^Last submit:/).waitFor();
       assert.equal(
         await page.getByText(/^Last submit:/).innerText(),
