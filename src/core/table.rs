@@ -301,27 +301,39 @@ impl Table {
                 _ => SortValue::Text(text.trim().to_lowercase()),
             }
         };
-        let mut keyed: Vec<(Vec<SortValue>, RowDraft)> = std::mem::take(&mut self.rows)
-            .into_iter()
-            .map(|row| {
-                (
-                    keys.iter()
-                        .map(|(field, _)| sort_key(&row, *field))
-                        .collect(),
-                    row,
-                )
-            })
+        // Each row's sort values computed once, then the row numbers sorted (stable) and the
+        // rows moved once into that order: sorting the rows themselves moved every row many
+        // times. Keys, duplicates and counts do not change with the order; positions do.
+        let width = keys.len();
+        let values: Vec<SortValue> = self
+            .rows
+            .iter()
+            .flat_map(|row| keys.iter().map(|(field, _)| sort_key(row, *field)))
             .collect();
-        keyed.sort_by(|(a, _), (b, _)| {
-            a.iter()
-                .zip(b)
+        let mut order: Vec<usize> = (0..self.rows.len()).collect();
+        order.sort_by(|&a, &b| {
+            values[a * width..(a + 1) * width]
+                .iter()
+                .zip(&values[b * width..(b + 1) * width])
                 .zip(keys)
                 .map(|((a, b), (_, ascending))| a.compare(b, *ascending))
                 .find(|order| order.is_ne())
                 .unwrap_or(std::cmp::Ordering::Equal)
         });
-        self.rows = keyed.into_iter().map(|(_, row)| row).collect();
-        self.reindex();
+        let mut rows: Vec<Option<RowDraft>> = std::mem::take(&mut self.rows)
+            .into_iter()
+            .map(Some)
+            .collect();
+        self.rows = order
+            .into_iter()
+            .filter_map(|index| rows[index].take())
+            .collect();
+        self.positions = self
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, row)| (row.id(), i))
+            .collect();
         Touched::Structure
     }
 

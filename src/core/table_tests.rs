@@ -273,6 +273,14 @@ fn sorting_orders_by_value_then_by_the_second_key_with_unreadable_cells_last() {
     );
     table.sort_by(&[(Field::Amount, true), (Field::Key, false)]);
     assert_eq!(texts(&table, Field::Key), ["3", "1", "2", "4"]);
+    // Equal values keep the order they had (a stable sort), and every row is found where
+    // it now is, by id and by key.
+    table.sort_by(&[(Field::GroupId, true)]);
+    assert_eq!(texts(&table, Field::Key), ["3", "1", "2", "4"]);
+    for (index, row) in table.rows().iter().enumerate() {
+        assert_eq!(table.position(row.id()), Some(index));
+        assert_eq!(table.position_of_key(row.key().unwrap()), Some(index));
+    }
     // Undo still knows its steps after a sort.
     table.undo().unwrap();
     assert_eq!(table.row(id).unwrap().text(Field::Amount), "0.50");
