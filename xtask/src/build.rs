@@ -184,32 +184,67 @@ fn collect_files(path: &Path, files: &mut Vec<PathBuf>) {
     }
 }
 
-/// Prints each file of the bundle with its size as stored, as sent with `gzip -9`, and as sent
-/// with brotli at quality 11 (Node's zlib, which the tests need anyway; `-` without Node).
-pub fn print_sizes(dist: &Path) -> Result<(), String> {
+/// The bundle's transfer budget: the total of every file of `dist/` as sent with `gzip -9`
+/// (the size table's `total` row), in KB of 1,000 bytes. From issue 19 ("Speed II", part 4):
+/// `cargo xtask test` fails above it, so that features add what they need but nothing grows
+/// by accident.
+pub const BUDGET_KB_GZIP: u64 = 330;
+
+/// One file of `dist/` with its size as stored, as sent with `gzip -9`, and as sent with
+/// brotli at quality 11 (`None` without Node).
+struct FileSize {
+    name: String,
+    raw: u64,
+    gzip: u64,
+    brotli: Option<u64>,
+}
+
+/// Every file of the bundle as sent: all of `dist/` but the `.gz`/`.br` copies (they are the
+/// same files, compressed) and the build fingerprint.
+fn bundle_sizes(dist: &Path) -> Result<Vec<FileSize>, String> {
     let mut files = Vec::new();
     collect_files(dist, &mut files);
     files.retain(|f| !f.ends_with(FINGERPRINT) && !is_precompressed(f));
     files.sort();
     let brotli = brotli_sizes(&files);
+    files
+        .iter()
+        .enumerate()
+        .map(|(index, file)| {
+            Ok(FileSize {
+                name: file
+                    .strip_prefix(dist)
+                    .unwrap_or(file)
+                    .display()
+                    .to_string(),
+                raw: std::fs::metadata(file).map_err(|e| e.to_string())?.len(),
+                gzip: gzip_size(file)?,
+                brotli: brotli.as_ref().map(|sizes| sizes[index]),
+            })
+        })
+        .collect()
+}
+
+/// Prints each file of the bundle with its size as stored, as sent with `gzip -9`, and as sent
+/// with brotli at quality 11 (Node's zlib, which the tests need anyway; `-` without Node).
+pub fn print_sizes(dist: &Path) -> Result<(), String> {
+    let sizes = bundle_sizes(dist)?;
     let (mut raw_total, mut gzip_total, mut brotli_total) = (0, 0, Some(0));
     println!(
         "{:<48} {:>10} {:>10} {:>10}",
         "file", "bytes", "gzip -9", "brotli 11"
     );
-    for (index, file) in files.iter().enumerate() {
-        let raw = std::fs::metadata(file).map_err(|e| e.to_string())?.len();
-        let gzip = gzip_size(file)?;
-        let brotli = brotli.as_ref().map(|sizes| sizes[index]);
+    for FileSize {
+        name,
+        raw,
+        gzip,
+        brotli,
+    } in &sizes
+    {
         raw_total += raw;
         gzip_total += gzip;
-        brotli_total = brotli_total.zip(brotli).map(|(total, size)| total + size);
-        let name = file
-            .strip_prefix(dist)
-            .unwrap_or(file)
-            .display()
-            .to_string();
-        println!("{name:<48} {raw:>10} {gzip:>10} {:>10}", shown(brotli));
+        brotli_total = brotli_total.zip(*brotli).map(|(total, size)| total + size);
+        println!("{name:<48} {raw:>10} {gzip:>10} {:>10}", shown(*brotli));
     }
     println!(
         "{:<48} {raw_total:>10} {gzip_total:>10} {:>10}",
@@ -217,6 +252,26 @@ pub fn print_sizes(dist: &Path) -> Result<(), String> {
         shown(brotli_total)
     );
     Ok(())
+}
+
+/// Checks the bundle's `gzip -9` total against [`BUDGET_KB_GZIP`], saying the figure either way.
+pub fn check_budget(dist: &Path) -> Result<(), String> {
+    let total: u64 = bundle_sizes(dist)?.iter().map(|file| file.gzip).sum();
+    budget_verdict(total, BUDGET_KB_GZIP).map(|line| println!("{line}"))
+}
+
+/// The sentence for a bundle of `bytes` (gzip) against a budget of `budget_kb` KB of 1,000
+/// bytes: `Ok` within it (equal to it included), `Err` over it.
+fn budget_verdict(bytes: u64, budget_kb: u64) -> Result<String, String> {
+    let figure = format!(
+        "bundle is {:.1} KB gzip ({bytes} bytes; KB = 1,000 bytes)",
+        bytes as f64 / 1000.0
+    );
+    if bytes <= budget_kb * 1000 {
+        Ok(format!("{figure}, within the budget of {budget_kb} KB"))
+    } else {
+        Err(format!("{figure}, over the budget of {budget_kb} KB"))
+    }
 }
 
 fn shown(size: Option<u64>) -> String {
@@ -254,4 +309,21 @@ fn gzip_size(file: &Path) -> Result<u64, String> {
         return Err(format!("gzip failed on {}", file.display()));
     }
     Ok(output.stdout.len() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::budget_verdict;
+
+    #[test]
+    fn the_budget_holds_up_to_its_last_byte() {
+        assert_eq!(
+            budget_verdict(330_000, 330),
+            Ok("bundle is 330.0 KB gzip (330000 bytes; KB = 1,000 bytes), within the budget of 330 KB".into())
+        );
+        assert_eq!(
+            budget_verdict(330_001, 330),
+            Err("bundle is 330.0 KB gzip (330001 bytes; KB = 1,000 bytes), over the budget of 330 KB".into())
+        );
+    }
 }

@@ -17,7 +17,8 @@ tasks:
   run [--port N]   install what is missing, build the app (release) and serve it with the
                    sandbox on http://127.0.0.1:N (default 8080)
   test             install what is missing, then run every check: fmt, clippy (native and
-                   wasm32), native tests, browser tests, end-to-end tests, bench smoke
+                   wasm32), native tests, browser tests, end-to-end tests, the size budget
+                   (dist/ at most 330 KB gzip), deployment, bench smoke
   bench [--rows N] [--runs K] [--rate-limit off|RATE/BURST]
                    build the release app and sandbox, then measure the app at scale in
                    headless Chromium (default 100,000 rows, 3 runs, no rate limit); prints

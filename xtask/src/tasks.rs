@@ -107,6 +107,10 @@ const STEPS: &[Step] = &[
         run: end_to_end_tests,
     },
     Step {
+        name: "size budget (gzip -9)",
+        run: size_budget,
+    },
+    Step {
         name: "deployment: nginx, Chromium, Firefox",
         run: deployment_tests,
     },
@@ -221,6 +225,14 @@ fn browser_tests() -> Result<(), String> {
 /// `tests/e2e/*.test.mjs` (node's test runner and playwright-core).
 fn end_to_end_tests() -> Result<(), String> {
     node_tests(&root().join("tests").join("e2e"))
+}
+
+/// The release app that the end-to-end tests built (or an up-to-date one), its total as sent
+/// with `gzip -9` against `build::BUDGET_KB_GZIP`: the size table is printed either way.
+fn size_budget() -> Result<(), String> {
+    let dist = build::app_release()?;
+    build::print_sizes(&dist)?;
+    build::check_budget(&dist)
 }
 
 /// The reference deployment (`deploy/nginx/`) on Debian's nginx under a sub-path and at the
