@@ -21,7 +21,8 @@ const KEYSTROKES = SMOKE ? 10 : 60;
 const SCROLL_FRAMES = SMOKE ? 30 : 300;
 const TIMEOUT = Math.max(60_000, ROWS * 1.2);
 
-const KB = 1024;
+// KB of 1,000 bytes, as xtask's size table and its budget (xtask/src/build.rs) count them.
+const KB = 1000;
 const MB = 1024 * 1024;
 
 // ── statistics ──────────────────────────────────────────────────────────────────────────
@@ -379,7 +380,7 @@ function figuresTable(sizes, paste, loaded) {
   for (const kind of ["wasm", "js", "css", "html"]) {
     add(`transfer ${kind} (gzip / brotli)`, sizes[kind].gzip, `${kb(sizes[kind].gzip)} / ${kb(sizes[kind].brotli)}`);
   }
-  add("transfer total (gzip / brotli)", sizes.total.gzip, `${kb(sizes.total.gzip)} / ${kb(sizes.total.brotli)}`, 200 * KB, "≤ 200 KB gzip");
+  add("transfer total (gzip / brotli)", sizes.total.gzip, `${kb(sizes.total.gzip)} / ${kb(sizes.total.brotli)}`, 330 * KB, "≤ 330 KB gzip (issue 19)");
   add("start-up, empty (navigation → sign-in form)", median(paste.map((r) => r.startupEmpty)), ms(median(paste.map((r) => r.startupEmpty))));
   const startup = median(all((r) => r.startup));
   add(`start-up with ${ROWS} rows (app + sign-in + load)`, startup, ms(startup), 1500, "< 1.5 s");
