@@ -18,6 +18,7 @@ pub mod header_value;
 pub mod history;
 pub mod import;
 pub mod keys;
+pub mod known_values;
 mod lenient;
 pub mod multistatus;
 pub mod paste;
