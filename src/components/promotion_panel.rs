@@ -5,7 +5,7 @@ use crate::core::columns::{EDITABLE_COUNT, Field};
 use crate::core::table::Table;
 use crate::core::table::promote::{Conflict, export_promotion};
 use crate::editor::download::download_text;
-use crate::editor::promote::{PromoteControl, notice};
+use crate::editor::promote::PromoteControl;
 use crate::editor::session::Session;
 use crate::editor::store::TableStore;
 
@@ -25,10 +25,24 @@ pub fn PromotionPanel(
                 .is_some_and(|p| session.database.with(|d| *d == p.target))
         })
     };
-    let summary = move || {
+    // The notice said what was staged; this stays while the promotion is reviewed.
+    let heading = move || {
         control.last.with(|p| {
             p.as_ref()
-                .map(|p| notice(&p.source, &p.target, &p.staged, None))
+                .map(|p| {
+                    let conflicts = p.staged.conflicts.len();
+                    let open = match conflicts {
+                        0 => "no conflict left with your unsent edits".to_string(),
+                        1 => "1 conflict with your unsent edits: pick a value".to_string(),
+                        n => format!("{n} conflicts with your unsent edits: pick a value for each"),
+                    };
+                    format!(
+                        "{} rows copied from {} to {}; {open}.",
+                        p.records.len(),
+                        p.source,
+                        p.target
+                    )
+                })
                 .unwrap_or_default()
         })
     };
@@ -57,6 +71,9 @@ pub fn PromotionPanel(
         control.last.update(|p| {
             if let Some(p) = p {
                 p.staged.conflicts.retain(|c| c.key != key);
+                if !take {
+                    p.kept.push(key);
+                }
             }
         });
     };
@@ -64,7 +81,7 @@ pub fn PromotionPanel(
         let Some((name, csv)) = control.last.with_untracked(|p| {
             let p = p.as_ref()?;
             let csv = store.with(|t| {
-                export_promotion(&p.source, &p.target, &p.records, |key| {
+                export_promotion(&p.source, &p.target, &p.records, &p.left_out(), |key| {
                     t.position_of_key(key).and_then(|i| t.row_at(i))
                 })
             });
@@ -93,7 +110,7 @@ pub fn PromotionPanel(
     view! {
         <Shown when=here>
             <section class="promotion" aria-label="Promotion">
-                <p>{summary}</p>
+                <p>{heading}</p>
                 <Shown when=move || !conflicts().is_empty()>
                     <table class="promotion-conflicts" aria-label="Conflicts with your draft">
                         <thead>

@@ -148,11 +148,13 @@ impl Table {
 
 /// The promotion's record for the audit trail: each promoted key, what it was staged as in
 /// the target, and the target's last outcome for it (its activity ID is what VBA support
-/// traces). `rows` are the target table's rows with the promoted keys.
+/// traces). `left_out` names the keys not copied, with why (a conflict, the draft's edit
+/// kept, a read that failed); `target_rows` finds the target table's row of a key.
 pub fn export_promotion<'a>(
     source: &str,
     target: &str,
     promoted: &[Tolerance],
+    left_out: &[(i32, String)],
     target_rows: impl Fn(i32) -> Option<&'a RowDraft>,
 ) -> String {
     const HEADER: [&str; 10] = [
@@ -171,8 +173,14 @@ pub fn export_promotion<'a>(
         &HEADER,
         promoted.iter().map(|record| {
             let [key, amount, group, method] = record_cells(record);
-            let row = target_rows(record.key);
+            let why = left_out.iter().find(|(k, _)| *k == record.key);
+            let row = target_rows(record.key).filter(|_| why.is_none());
             let outcome = row.and_then(RowDraft::outcome);
+            let state = match (why, row) {
+                (Some((_, why)), _) => why.clone(),
+                (None, Some(row)) => row.state().label().to_string(),
+                (None, None) => "Not in the table".to_string(),
+            };
             [
                 source.to_string(),
                 target.to_string(),
@@ -180,8 +188,7 @@ pub fn export_promotion<'a>(
                 amount,
                 group,
                 method,
-                row.map_or("Not in the table", |r| r.state().label())
-                    .to_string(),
+                state,
                 outcome
                     .and_then(|o| o.status)
                     .map(|s| s.to_string())

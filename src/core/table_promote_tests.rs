@@ -159,7 +159,12 @@ fn the_export_names_each_promoted_key_with_the_targets_outcome() {
     let csv = export_promotion(
         "DEMO_TEST",
         "DEMO_LIVE",
-        &[record(5, 5.0, "GRP005"), record(8, 1.0, "X")],
+        &[
+            record(5, 5.0, "GRP005"),
+            record(8, 1.0, "X"),
+            record(9, 1.0, "Y"),
+        ],
+        &[(9, "Not copied: your edit was kept".to_string())],
         |key| table.position_of_key(key).map(|i| &table.rows[i]),
     );
     let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
@@ -174,5 +179,9 @@ fn the_export_names_each_promoted_key_with_the_targets_outcome() {
     assert_eq!(
         lines[2],
         "DEMO_TEST,DEMO_LIVE,8,1.00,X,ACH,Not in the table,,,"
+    );
+    assert_eq!(
+        lines[3],
+        "DEMO_TEST,DEMO_LIVE,9,1.00,Y,ACH,Not copied: your edit was kept,,,"
     );
 }

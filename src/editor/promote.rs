@@ -25,6 +25,33 @@ pub struct Promotion {
     pub target: String,
     pub records: Vec<Tolerance>,
     pub staged: Staged,
+    /// Conflicts settled by keeping the target's own edit: those keys were not copied.
+    pub kept: Vec<i32>,
+}
+
+impl Promotion {
+    /// The keys not copied, with why, for the export.
+    pub fn left_out(&self) -> Vec<(i32, String)> {
+        let target = &self.target;
+        let with = |keys: Vec<i32>, why: String| -> Vec<(i32, String)> {
+            keys.into_iter().map(|key| (key, why.clone())).collect()
+        };
+        [
+            with(
+                self.staged.conflicts.iter().map(|c| c.key).collect(),
+                format!("Not copied: in conflict with an unsent edit in {target}"),
+            ),
+            with(
+                self.kept.clone(),
+                format!("Not copied: the edit in {target}'s draft was kept"),
+            ),
+            with(
+                self.staged.unread.clone(),
+                format!("Not copied: could not be read from {target}"),
+            ),
+        ]
+        .concat()
+    }
 }
 
 /// The promotion's reading progress and the last one staged; a Copy handle.
@@ -139,6 +166,7 @@ pub async fn promote(parts: PromoteParts, target: String, records: Vec<Tolerance
         target,
         records,
         staged,
+        kept: Vec::new(),
     }));
     text
 }

@@ -4,7 +4,8 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, test } from "node:test";
-import { sandboxAndBrowser, waitForApp, watchedPage } from "./harness.mjs";
+import path from "node:path";
+import { artifactsDir, sandboxAndBrowser, waitForApp, watchedPage } from "./harness.mjs";
 import { cell, loadTable, outcome, rowState, signIn } from "./editor.js";
 
 /** The API as another client of `database` sees it, through the sandbox's gateway. */
@@ -173,6 +174,7 @@ describe("promotion and known values", () => {
       `77.77 · ${two.group_ID ?? "—"} · ${two.payment_Method ?? "—"}`,
     );
     assert.equal(await conflict.getByRole("cell").nth(1).innerText(), "12.50 · GRP005 · CARD");
+    await page.screenshot({ path: path.join(artifactsDir(), "promotion.png") });
     await conflict.getByRole("button", { name: "Keep my edit of 2" }).click();
     assert.equal(await conflicts.count(), 0);
 
@@ -205,5 +207,9 @@ describe("promotion and known values", () => {
     assert.match(lines.find((l) => l.includes(",9501,")), /^DEMO_TEST,DEMO_LIVE,9501,4\.25,GRP003,CHECK,Created,201,[^,]*,\S+$/);
     assert.match(lines.find((l) => l.includes(",3,")), /^DEMO_TEST,DEMO_LIVE,3,.*,Updated,200,[^,]*,\S+$/);
     assert.match(lines.find((l) => l.includes(",4,")), /^DEMO_TEST,DEMO_LIVE,4,.*,Unchanged,,,$/);
+    assert.equal(
+      lines.find((l) => l.includes(",2,")),
+      "DEMO_TEST,DEMO_LIVE,2,12.50,GRP005,CARD,Not copied: the edit in DEMO_LIVE's draft was kept,,,",
+    );
   });
 });
