@@ -361,7 +361,7 @@ fn FindBox(
     }
 }
 
-/// The problem of the cell the user is in, in words, under the toolbar.
+/// The problem (or warning) of the cell the user is in, in words, under the toolbar.
 #[component]
 fn ProblemLine(store: TableStore, active: RwSignal<Option<(RowId, usize)>>) -> impl IntoView {
     let message = move || {
@@ -370,8 +370,13 @@ fn ProblemLine(store: TableStore, active: RwSignal<Option<(RowId, usize)>>) -> i
         let field = Field::EDITABLE.get(index).copied()?;
         store.with(|t| {
             let position = t.position(id)?;
-            let problem = t.row(id)?.problem(field)?;
-            Some(format!("Row {}: {problem}", position + 1))
+            let row = t.row(id)?;
+            let said = match row.problem(field) {
+                Some(problem) => problem.to_string(),
+                // A warning when there is no problem: "GRP099 is not a group in DEMO_LIVE".
+                None => t.warnings(row)[field.index()].as_ref()?.to_string(),
+            };
+            Some(format!("Row {}: {said}", position + 1))
         })
     };
     view! {

@@ -215,12 +215,11 @@ fn EditableCell(
     let note_id = move |kind: &str| row_id.get().map(|id| format!("{kind}-{}-{index}", id.0));
     let problem_id = move || note_id("problem");
     let warning_id = move || note_id("warning");
-    let described = move || {
-        let ids: Vec<String> = [(has_problem(), "problem"), (has_warning(), "warning")]
-            .into_iter()
-            .filter_map(|(shown, kind)| shown.then(|| note_id(kind)).flatten())
-            .collect();
-        (!ids.is_empty()).then(|| ids.join(" "))
+    // A cell with a problem has no warning (its text is not what would be sent).
+    let described = move || match (has_problem(), has_warning()) {
+        (true, _) => problem_id(),
+        (_, true) => warning_id(),
+        _ => None,
     };
     let list = match field {
         Field::GroupId => Some("group-suggestions"),

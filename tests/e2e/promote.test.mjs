@@ -97,6 +97,7 @@ describe("promotion and known values", () => {
     const texts = await Promise.all(described.map((id) => page.locator(`[id="${id}"]`).innerText()));
     assert.deepEqual(texts, [message]);
     assert.equal(await group.getAttribute("aria-invalid"), "false");
+    assert.equal(await page.locator(".problem-line").innerText(), `Row 5: ${message}`);
     assert.match(
       await page.getByText(/will be sent/).innerText(),
       /^1 row will be sent \(0 new, 1 changed, 1 value the database does not list\)/,
