@@ -44,6 +44,10 @@ pub struct Database {
     /// How many generated demo tolerances (with demo groups and payment methods) to seed.
     #[serde(default)]
     pub demo_tolerances: u32,
+    /// Seed the demo groups and payment methods even without demo tolerances (a test
+    /// database whose rows name them: batches naming values a database lacks are refused).
+    #[serde(default)]
+    pub demo_lists: bool,
     #[serde(default)]
     pub tolerances: Vec<SeedTolerance>,
     #[serde(default)]
@@ -137,6 +141,7 @@ impl Tenant {
                 Database {
                     name: "DEMO_LIVE".into(),
                     demo_tolerances: seed::DEMO_TOLERANCES,
+                    demo_lists: true,
                     tolerances: Vec::new(),
                     groups: Vec::new(),
                     payment_methods: Vec::new(),
@@ -144,6 +149,7 @@ impl Tenant {
                 Database {
                     name: "DEMO_TEST".into(),
                     demo_tolerances: 0,
+                    demo_lists: true,
                     tolerances: Vec::new(),
                     groups: Vec::new(),
                     payment_methods: Vec::new(),

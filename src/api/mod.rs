@@ -96,6 +96,20 @@ pub async fn list_payment_methods(
     collect_all(conn, tokens, "payment-methods", "payment_Method", |_| {}).await
 }
 
+/// The group IDs and payment method codes `conn`'s database lists, as listed: for
+/// suggestions, and for warning of values it does not hold.
+pub async fn read_lists(
+    conn: &Connection,
+    tokens: &Tokens,
+) -> Result<(Vec<String>, Vec<String>), ApiError> {
+    let groups = list_groups(conn, tokens).await?;
+    let methods = list_payment_methods(conn, tokens).await?;
+    Ok((
+        groups.into_iter().map(|g| g.id).collect(),
+        methods.into_iter().map(|m| m.code).collect(),
+    ))
+}
+
 /// A chunk's records as the body of `PUT /tolerances-batch`, written straight from where
 /// they are kept (no copy of the records first).
 pub fn batch_body(records: &[Tolerance]) -> Result<String, ApiError> {

@@ -2,20 +2,22 @@ use leptos::ev;
 use leptos::prelude::*;
 
 use crate::components::{
-    DatabasePicker, EditedElsewhere, EditorToolbar, FilterBar, ImportPanel, OutcomeLine,
-    PendingImport, ReauthDialog, ServerCheck, Shown, SignInForm, SubmitBar, ToleranceGrid,
-    WorkProgress, handler,
+    CopyToDatabase, DatabasePicker, EditedElsewhere, EditorToolbar, FilterBar, ImportPanel,
+    OutcomeLine, PendingImport, PromotionPanel, ReauthDialog, ServerCheck, Shown, SignInForm,
+    SubmitBar, ToleranceGrid, WorkProgress, handler,
 };
 use crate::core::columns::Field;
 use crate::core::config::RuntimeConfig;
 use crate::core::draft::RowId;
 use crate::core::filter::{RowFilter, View};
 use crate::core::header_value;
+use crate::core::known_values::KnownValues;
 use crate::core::selection::Range;
 use crate::core::table::Table;
 use crate::editor::bulk::Work;
 use crate::editor::check::CheckControl;
 use crate::editor::draft_keeper::DraftKeeper;
+use crate::editor::promote::{PromoteControl, PromoteParts};
 use crate::editor::session::Session;
 use crate::editor::store::TableStore;
 use crate::editor::submit::SubmitControl;
@@ -50,6 +52,21 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
         |_, _| true,
     );
     let suggestions = RwSignal::new((Vec::<String>::new(), Vec::<String>::new()));
+    let known = RwSignal::new(Vec::<KnownValues>::new());
+    // The table warns of values its database does not list, once those lists are read: given
+    // again to each table that replaces it (a load, a draft, a switch), never another's.
+    Effect::new(move |_| {
+        store.track_structure();
+        let database = session.database.get();
+        known.with(|lists| {
+            let Some(lists) = lists.iter().find(|k| k.database() == database) else {
+                return;
+            };
+            if store.with(|t| t.known_values() != Some(lists)) {
+                store.set_known_values(lists.clone());
+            }
+        });
+    });
     // The table is kept as the draft of the database it belongs to: rows never move between
     // databases.
     let drafts = DraftKeeper::new(store, work);
@@ -81,6 +98,15 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
     let picker_locked = Signal::derive(move || {
         frozen.get() && !(drafts.database().is_none() && tabs.elsewhere.with(Option::is_some))
     });
+
+    let promote = PromoteParts {
+        session,
+        store,
+        drafts,
+        tabs,
+        known,
+        control: PromoteControl::new(),
+    };
 
     let has_unsent = move || {
         let s = store.summary().get_untracked();
@@ -226,8 +252,10 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
             when=move || session.is_signed_in() || session.reauth_needed.get()
             fallback=move || view! { <SignInForm session /> }
         >
-            <EditorToolbar session store drafts active jump notice suggestions importing view frozen />
+            <EditorToolbar session store drafts active jump notice suggestions known importing view frozen />
             <ServerCheck session store control=check view selection notice frozen />
+            <CopyToDatabase parts=promote view selection notice frozen />
+            <PromotionPanel session store control=promote.control notice_line=notice />
             <ImportPanel store pending=importing notice work frozen />
             <WorkProgress work />
             // Always in the page, so that screen readers announce each notice as it comes.
@@ -333,7 +361,7 @@ fn FindBox(
     }
 }
 
-/// The problem of the cell the user is in, in words, under the toolbar.
+/// The problem (or warning) of the cell the user is in, in words, under the toolbar.
 #[component]
 fn ProblemLine(store: TableStore, active: RwSignal<Option<(RowId, usize)>>) -> impl IntoView {
     let message = move || {
@@ -342,8 +370,13 @@ fn ProblemLine(store: TableStore, active: RwSignal<Option<(RowId, usize)>>) -> i
         let field = Field::EDITABLE.get(index).copied()?;
         store.with(|t| {
             let position = t.position(id)?;
-            let problem = t.row(id)?.problem(field)?;
-            Some(format!("Row {}: {problem}", position + 1))
+            let row = t.row(id)?;
+            let said = match row.problem(field) {
+                Some(problem) => problem.to_string(),
+                // A warning when there is no problem: "GRP099 is not a group in DEMO_LIVE".
+                None => t.warnings(row)[field.index()].as_ref()?.to_string(),
+            };
+            Some(format!("Row {}: {said}", position + 1))
         })
     };
     view! {

@@ -7,6 +7,7 @@ use crate::core::columns::Field;
 use crate::core::csv_io::{export_outcomes, export_table};
 use crate::core::draft::RowId;
 use crate::core::filter::View;
+use crate::core::known_values::KnownValues;
 use crate::core::list_separator::ListSeparator;
 use crate::core::table::Table;
 use crate::editor::download::{download_text, locale_list_separator};
@@ -26,6 +27,8 @@ pub fn EditorToolbar(
     jump: Callback<(usize, Field)>,
     notice: RwSignal<Option<String>>,
     suggestions: RwSignal<(Vec<String>, Vec<String>)>,
+    /// Each database's lists read so far (the table warns of values its own does not hold).
+    known: RwSignal<Vec<KnownValues>>,
     /// A CSV file read and waiting in the import preview.
     importing: RwSignal<Option<PendingImport>>,
     /// The rows shown: Export CSV writes these when a filter is on.
@@ -100,15 +103,15 @@ pub fn EditorToolbar(
                     None => focus_next_step(&["#add-row"], None, 30),
                 }
             }
-            // Suggestions help typing; without them the table still works.
-            let groups = api::list_groups(&conn, &tokens).await;
-            let methods = api::list_payment_methods(&conn, &tokens).await;
-            match (groups, methods) {
-                (Ok(groups), Ok(methods)) => suggestions.set((
-                    groups.into_iter().map(|g| g.id).collect(),
-                    methods.into_iter().map(|m| m.code).collect(),
-                )),
-                (Err(err), _) | (_, Err(err)) => notice.set(Some(format!(
+            // Suggestions help typing, and the same lists warn of values the database does
+            // not hold; without them the table still works (and warns of nothing).
+            match api::read_lists(&conn, &tokens).await {
+                Ok((groups, methods)) => {
+                    KnownValues::new(&database, groups.clone(), methods.clone())
+                        .remember_in(&mut known.write());
+                    suggestions.set((groups, methods));
+                }
+                Err(err) => notice.set(Some(format!(
                     "Loaded the tolerances, but not the suggestions for groups and payment methods: {}",
                     err.user_message()
                 ))),

@@ -12,7 +12,7 @@ use crate::editor::time::after_quiet;
 /// 100,000 rows, not one per letter.
 const TEXT_DELAY: Duration = Duration::from_millis(150);
 
-/// Show only some rows: changed, failed, invalid (any of those ticked), and containing a
+/// Show only some rows: changed, failed, invalid, warned (any of those ticked), and containing a
 /// text. The filter is applied when it changes and when rows are added, removed or sorted,
 /// not while the user edits: a row that stops matching stays in view until "Apply again",
 /// so nothing vanishes from under the cursor.
@@ -57,6 +57,7 @@ pub fn FilterBar(
             {checkbox("Changed", |f| f.changed, |f, on| f.changed = on)}
             {checkbox("Failed", |f| f.failed, |f, on| f.failed = on)}
             {checkbox("Invalid", |f| f.invalid, |f, on| f.invalid = on)}
+            {checkbox("Warnings", |f| f.warned, |f, on| f.warned = on)}
             <input
                 type="search"
                 class="filter-text"

@@ -40,7 +40,7 @@ pub fn GridRow(grid: GridState, row_id: Memo<Option<RowId>>) -> impl IntoView {
     let row = Memo::new(move |_| {
         let id = row_id.get()?;
         store.track_row(id);
-        store.with(|t| t.position(id).zip(t.row(id).map(RowView::of)))
+        store.with(|t| t.position(id).zip(t.row(id).map(|r| RowView::of(t, r))))
     });
     // Where the grid shows it.
     let place = Memo::new(move |_| {
@@ -54,12 +54,13 @@ pub fn GridRow(grid: GridState, row_id: Memo<Option<RowId>>) -> impl IntoView {
         Memo::new(move |_| row.with(|r| r.as_ref().map_or(RowState::New, |(_, v)| v.state)));
     let marks = Memo::new(move |_| RowMarks::of(grid, row_id.get(), place.get()));
     let shown = Memo::new(move |_| row_id.with(Option::is_some));
-    // Which cells have a problem: one memo for the row's four cells.
+    // Which cells have a problem, and which a warning: one memo for the row's four cells.
     let flagged = Memo::new(move |_| {
         row.with(|r| {
-            r.as_ref().map_or([false; EDITABLE_COUNT], |(_, v)| {
-                v.problems.each_ref().map(Option::is_some)
-            })
+            r.as_ref()
+                .map_or([(false, false); EDITABLE_COUNT], |(_, v)| {
+                    std::array::from_fn(|i| (v.problems[i].is_some(), v.warnings[i].is_some()))
+                })
         })
     });
 
@@ -181,7 +182,7 @@ fn EditableCell(
     class: &'static str,
     row: Memo<Option<(usize, RowView)>>,
     marks: Memo<RowMarks>,
-    flagged: Memo<[bool; EDITABLE_COUNT]>,
+    flagged: Memo<[(bool, bool); EDITABLE_COUNT]>,
     place: Memo<Option<usize>>,
     /// The cell's text, which the row writes.
     text: NodeRef<Span>,
@@ -196,7 +197,9 @@ fn EditableCell(
             .get_untracked()
             .map(|row| CellPos { row, column: index })
     };
-    let has_problem = move || flagged.with(|f| f[index]);
+    let has_problem = move || flagged.with(|f| f[index].0);
+    let has_warning = move || flagged.with(|f| f[index].1);
+    let warning = move || row.with(|r| r.as_ref().and_then(|(_, v)| v.warnings[index].clone()));
     // Read only while the problem is shown.
     let problem = move || row.with(|r| r.as_ref().and_then(|(_, v)| v.problems[index].clone()));
     let has_outcome = move || row.with(|r| r.as_ref().is_some_and(|(_, v)| v.outcome.is_some()));
@@ -210,11 +213,15 @@ fn EditableCell(
                 .get_untracked()
                 .is_some_and(|id| grid.active.get_untracked() == Some((id, index)))
     };
-    // Named only while there is a problem to describe the cell.
-    let problem_id = move || {
-        row_id
-            .get()
-            .map(|id| format!("problem-{}-{}", id.0, field.index()))
+    // Named only while there is a problem (or a warning) to describe the cell.
+    let note_id = move |kind: &str| row_id.get().map(|id| format!("{kind}-{}-{index}", id.0));
+    let problem_id = move || note_id("problem");
+    let warning_id = move || note_id("warning");
+    // A cell with a problem has no warning (its text is not what would be sent).
+    let described = move || match (has_problem(), has_warning()) {
+        (true, _) => problem_id(),
+        (_, true) => warning_id(),
+        _ => None,
     };
     let list = match field {
         Field::GroupId => Some("group-suggestions"),
@@ -246,11 +253,11 @@ fn EditableCell(
                 aria-label=label
                 prop:value=value
                 aria-invalid=move || if has_problem() { "true" } else { "false" }
-                // The problem, and the whole outcome text of the row under the table.
+                // The problem (or the warning), and the whole outcome text of the row under
+                // the table.
                 aria-describedby=move || {
-                    let problem = has_problem().then(problem_id).flatten();
                     let outcome = has_outcome().then_some(OUTCOME_LINE_ID);
-                    match (problem, outcome) {
+                    match (described(), outcome) {
                         (Some(p), Some(o)) => Some(format!("{p} {o}")),
                         (p, o) => p.or(o.map(String::from)),
                     }
@@ -301,7 +308,7 @@ fn EditableCell(
     };
     view! {
         <div
-            class=move || format!("grid-cell {class}{}", if has_problem() { " has-problem" } else { "" })
+            class=move || format!("grid-cell {class}{}", if has_problem() { " has-problem" } else if has_warning() { " has-warning" } else { "" })
             class:selected=in_range
             class:active=is_active
             role="gridcell"
@@ -330,6 +337,10 @@ fn EditableCell(
             <Shown when=move || has_problem()>
                 <span class="cell-problem-icon" aria-hidden="true" title=problem>"⚠"</span>
                 <span class="visually-hidden" id=problem_id>{problem}</span>
+            </Shown>
+            <Shown when=move || has_warning()>
+                <span class="cell-warning-icon" aria-hidden="true" title=warning>"!"</span>
+                <span class="visually-hidden" id=warning_id>{warning}</span>
             </Shown>
         </div>
     }

@@ -1,6 +1,7 @@
 //! Leptos components, one per file, named after what the user sees.
 
 mod config_problem;
+mod copy_to_database;
 mod database_picker;
 mod edited_elsewhere;
 mod editor_page;
@@ -17,6 +18,7 @@ pub(crate) mod grid_state;
 mod handler;
 mod import_panel;
 mod outcome_line;
+mod promotion_panel;
 mod reauth_dialog;
 mod review_dialog;
 mod review_list;
@@ -30,6 +32,7 @@ pub(crate) mod tolerance_grid;
 mod work_progress;
 
 pub use config_problem::ConfigProblem;
+pub use copy_to_database::CopyToDatabase;
 pub use database_picker::DatabasePicker;
 pub use edited_elsewhere::EditedElsewhere;
 pub use editor_page::EditorPage;
@@ -39,6 +42,7 @@ pub use grid_row::{GridRow, cell_selector};
 pub(crate) use handler::handler;
 pub use import_panel::{ImportPanel, PendingImport, picked_file, start_import};
 pub use outcome_line::OutcomeLine;
+pub use promotion_panel::PromotionPanel;
 pub use reauth_dialog::ReauthDialog;
 pub use review_dialog::ReviewDialog;
 pub use review_list::ReviewList;

@@ -13,6 +13,7 @@ use crate::components::tolerance_grid::ROW_HEIGHT;
 use crate::core::columns::{EDITABLE_COUNT, Field};
 use crate::core::draft::{RowDraft, RowId, RowState};
 use crate::core::multistatus::OutcomeKind;
+use crate::core::table::Table;
 
 /// What a row view's effect last wrote, so it writes only what changed.
 #[derive(Default)]
@@ -176,6 +177,8 @@ pub(crate) struct RowView {
     pub(crate) state: RowState,
     pub(crate) cells: [String; EDITABLE_COUNT],
     pub(crate) problems: [Option<String>; EDITABLE_COUNT],
+    /// "GRP099 is not a group in DEMO_LIVE": values the database does not list.
+    pub(crate) warnings: [Option<String>; EDITABLE_COUNT],
     pub(crate) entered: String,
     pub(crate) updated: String,
     pub(crate) outcome: Option<(OutcomeKind, String)>,
@@ -184,7 +187,7 @@ pub(crate) struct RowView {
 }
 
 impl RowView {
-    pub(crate) fn of(row: &RowDraft) -> Self {
+    pub(crate) fn of(table: &Table, row: &RowDraft) -> Self {
         let original = row.original();
         let audit = |date: Option<&String>, user: Option<&String>| {
             // The day is enough in a dense table.
@@ -200,6 +203,7 @@ impl RowView {
             state: row.state(),
             cells: row.cells().clone(),
             problems: Field::EDITABLE.map(|f| row.problem(f).map(|p| p.to_string())),
+            warnings: table.warnings(row).map(|w| w.map(|w| w.to_string())),
             entered: audit(
                 original.and_then(|r| r.entry_date.as_ref()),
                 original.and_then(|r| r.entry_user.as_ref()),

@@ -121,6 +121,13 @@ pub fn SubmitBar(
         if s.invalid > 0 {
             parts.push(format!("{} with problems", s.invalid));
         }
+        if s.warnings > 0 {
+            parts.push(format!(
+                "{} {} the database does not list",
+                s.warnings,
+                if s.warnings == 1 { "value" } else { "values" }
+            ));
+        }
         format!(
             "{} {} will be sent ({}).",
             s.to_send,

@@ -450,7 +450,8 @@ pub fn plain_decimal(value: f64) -> String {
     text
 }
 
-fn record_cells(record: &Tolerance) -> [String; EDITABLE_COUNT] {
+/// A record as the cells that show it.
+pub fn record_cells(record: &Tolerance) -> [String; EDITABLE_COUNT] {
     [
         record.key.to_string(),
         amount_text(record.amount),

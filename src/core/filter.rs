@@ -19,13 +19,15 @@ pub struct RowFilter {
     pub failed: bool,
     /// Rows with a problem in any cell.
     pub invalid: bool,
+    /// Rows naming a group or payment method the database does not list.
+    pub warned: bool,
     /// Text found in any editable cell, ignoring case.
     pub text: String,
 }
 
 impl RowFilter {
     pub fn is_active(&self) -> bool {
-        self.changed || self.failed || self.invalid || !self.text.trim().is_empty()
+        self.changed || self.failed || self.invalid || self.warned || !self.text.trim().is_empty()
     }
 
     /// This filter with the text as typed, or `None` when it would keep the same rows (the
@@ -40,11 +42,12 @@ impl RowFilter {
 
     /// Whether `row` passes, with `wanted` the filter's text already trimmed and lowercased
     /// (once per view, not once per row).
-    fn matches(&self, row: &RowDraft, wanted: &str) -> bool {
-        let by_state = !(self.changed || self.failed || self.invalid)
+    fn matches(&self, table: &Table, row: &RowDraft, wanted: &str) -> bool {
+        let by_state = !(self.changed || self.failed || self.invalid || self.warned)
             || (self.changed && row.is_changed())
             || (self.failed && matches!(row.state(), RowState::Failed | RowState::Unconfirmed))
-            || (self.invalid && row.has_problems());
+            || (self.invalid && row.has_problems())
+            || (self.warned && table.is_warned(row));
         by_state && Self::matches_text(row, wanted, wanted.is_ascii())
     }
 
@@ -87,7 +90,7 @@ impl View {
         let ids: Vec<RowId> = table
             .rows()
             .iter()
-            .filter(|row| filter.matches(row, &wanted))
+            .filter(|row| filter.matches(table, row, &wanted))
             .map(RowDraft::id)
             .collect();
         let places = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();

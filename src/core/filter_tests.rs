@@ -140,3 +140,24 @@ fn text_that_keeps_the_same_rows_is_no_new_filter() {
     assert!(next.invalid, "the ticked states stay");
     assert_eq!(RowFilter::default().with_text("  "), None);
 }
+
+#[test]
+fn warnings_keep_the_rows_naming_values_the_database_does_not_list() {
+    let mut table = table();
+    let filter = RowFilter {
+        warned: true,
+        ..RowFilter::default()
+    };
+    // Lists not read: nothing is warned, so nothing is kept.
+    assert_eq!(
+        keys(&table, &View::of(&table, &filter)),
+        Vec::<String>::new()
+    );
+    table.set_known_values(crate::core::known_values::KnownValues::new(
+        "DEMO_LIVE",
+        ["GRP001".to_string(), "GRP003".to_string()],
+        ["ACH".to_string()],
+    ));
+    assert_eq!(keys(&table, &View::of(&table, &filter)), ["2", "4"]);
+    assert_eq!(table.summary().warnings, 2);
+}

@@ -19,6 +19,7 @@ pub mod header_value;
 pub mod history;
 pub mod import;
 pub mod keys;
+pub mod known_values;
 mod lenient;
 pub mod list_separator;
 pub mod multistatus;

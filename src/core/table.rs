@@ -9,6 +9,7 @@ use crate::core::columns::{EDITABLE_COUNT, Field};
 use crate::core::draft::{KeyChange, RowDraft, RowId, RowState};
 use crate::core::history::{History, Step};
 use crate::core::keys::KeyIndex;
+use crate::core::known_values::KnownValues;
 use crate::core::record::Tolerance;
 use crate::core::validate;
 
@@ -37,11 +38,14 @@ pub struct Summary {
     pub to_send: usize,
     /// Rows showing an outcome of an earlier submit (what "Export outcomes" writes).
     pub with_outcome: usize,
+    /// Cells naming a group or payment method the database does not list (they may still
+    /// be sent).
+    pub warnings: usize,
 }
 
 impl Summary {
     /// What one row adds to the counts (`rows` aside).
-    fn of_row(row: &RowDraft) -> Summary {
+    fn of_row(row: &RowDraft, known: Option<&KnownValues>) -> Summary {
         let mut summary = Summary::default();
         match row.state() {
             RowState::New => summary.new = 1,
@@ -55,6 +59,7 @@ impl Summary {
         summary.problems = row.problem_count();
         summary.to_send = usize::from(row.needs_sending());
         summary.with_outcome = usize::from(row.outcome().is_some());
+        summary.warnings = known.map_or(0, |k| k.count(row));
         summary
     }
 
@@ -70,6 +75,7 @@ impl Summary {
             (&mut self.pending, row.pending),
             (&mut self.to_send, row.to_send),
             (&mut self.with_outcome, row.with_outcome),
+            (&mut self.warnings, row.warnings),
         ];
         for (total, count) in pairs {
             if add {
@@ -96,6 +102,8 @@ pub struct Table {
     /// The summary's counts, kept up to date as rows change so that a keystroke does not
     /// recount 100,000 rows ([`Table::recount`] is the reference it must equal).
     counts: Summary,
+    /// The lists of the database this table belongs to, once read (see `table_known.rs`).
+    known: Option<KnownValues>,
 }
 
 /// Names one change made in parts, so each part can check it still goes into that change
@@ -430,7 +438,7 @@ impl Table {
             ..Summary::default()
         };
         for row in &self.rows {
-            summary.apply(&Summary::of_row(row), true);
+            summary.apply(&Summary::of_row(row, self.known.as_ref()), true);
         }
         summary
     }
@@ -446,9 +454,10 @@ impl Table {
     /// Changes one row, keeping the counts in step with it.
     fn change_row<R>(&mut self, index: usize, change: impl FnOnce(&mut RowDraft) -> R) -> R {
         let row = &mut self.rows[index];
-        self.counts.apply(&Summary::of_row(row), false);
+        let known = self.known.as_ref();
+        self.counts.apply(&Summary::of_row(row, known), false);
         let result = change(row);
-        self.counts.apply(&Summary::of_row(row), true);
+        self.counts.apply(&Summary::of_row(row, known), true);
         result
     }
 
@@ -511,7 +520,8 @@ impl Table {
             let key = row.key();
             // Set below from the key index, with every row sharing the key.
             row.set_duplicate_key(false);
-            self.counts.apply(&Summary::of_row(&row), true);
+            self.counts
+                .apply(&Summary::of_row(&row, self.known.as_ref()), true);
             self.positions.insert(id, index);
             self.rows.push(row);
             // A key seen first costs no list; a shared one flags every row holding it.
@@ -665,6 +675,10 @@ impl SortValue {
 
 #[path = "table_check.rs"]
 mod check;
+#[path = "table_known.rs"]
+mod known;
+#[path = "table_promote.rs"]
+pub mod promote;
 #[path = "table_submit.rs"]
 mod submit;
 

@@ -205,6 +205,38 @@ pub async fn check(
     control.running.set(None);
 }
 
+/// Reads `keys` from `conn`'s database, which need not be the one chosen (a promotion reads
+/// its target), paced and retried as a check is, telling `progress` (done, of) after each
+/// few keys. Stops, with what it has, when `stopped`. Keys that could not be read are left
+/// out; the report counts them (`unread`, `problem`).
+pub async fn read_keys(
+    session: Session,
+    conn: &Connection,
+    keys: &[i32],
+    progress: impl Fn(usize, usize),
+    stopped: &dyn Fn() -> bool,
+) -> (Vec<Read>, CheckReport) {
+    let mut reader = Reader {
+        session,
+        conn,
+        config: PlannerConfig::default(),
+        next_start: Rc::new(Cell::new(0)),
+        refreshed: false,
+        sign_in: Rc::new(Cell::new(session.sign_in_now())),
+    };
+    let mut report = CheckReport::default();
+    let mut reads = Vec::with_capacity(keys.len());
+    for batch in keys.chunks(KEYS_PER_BATCH) {
+        reads.extend(reader.read_all(batch, stopped, &mut report).await);
+        if stopped() {
+            report.cancelled = true;
+            break;
+        }
+        progress(reads.len() + report.unread, keys.len());
+    }
+    (reads, report)
+}
+
 /// Counts the rows whose keys were read, by what they now show.
 fn count(
     table: &Table,
@@ -237,7 +269,7 @@ struct Reader<'a> {
     sign_in: Rc<Cell<Option<u64>>>,
 }
 
-type Read = (i32, Option<Tolerance>);
+pub type Read = (i32, Option<Tolerance>);
 
 impl Reader<'_> {
     /// What the server holds under each of `keys` that could be read; the others are counted

@@ -7,6 +7,7 @@ pub mod download;
 pub mod draft_keeper;
 pub mod draft_storage;
 mod idb;
+pub mod promote;
 pub mod session;
 pub mod store;
 pub mod submit;

@@ -7,6 +7,7 @@ use rustc_hash::FxHashMap;
 use leptos::prelude::*;
 
 use crate::core::draft::RowId;
+use crate::core::known_values::KnownValues;
 use crate::core::table::{Summary, Table, Touched};
 
 /// A Copy handle to the editor's table, shared through context.
@@ -145,6 +146,18 @@ impl TableStore {
                 }
             }),
         }
+        self.revision.update(|n| *n += 1);
+    }
+
+    /// Gives the table its database's lists: the rows shown re-read their warnings. Nothing
+    /// of the draft changes, so nothing is saved for it.
+    pub fn set_known_values(&self, known: KnownValues) {
+        self.table.update_value(|t| t.set_known_values(known));
+        self.rows.with_value(|rows| {
+            for (trigger, _) in rows.values() {
+                trigger.notify();
+            }
+        });
         self.revision.update(|n| *n += 1);
     }
 

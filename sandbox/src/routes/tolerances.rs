@@ -23,16 +23,34 @@ pub async fn batch(app: &App, call: &Call, caller: Caller) -> Result<Answer, Api
     let Value::Array(sent) = body else {
         return Err(ApiError::Validation(NOT_A_LIST.into()));
     };
-    let checked: Vec<_> = sent.iter().map(record::check).collect();
+    let mut checked: Vec<_> = sent.iter().map(record::check).collect();
     let valid: Vec<NewTolerance> = checked
         .iter()
         .filter_map(|c| c.result.as_ref().ok().cloned())
         .collect();
     let Caller { user, database } = caller;
-    let created = blocking(&app.store, move |store| {
-        store.upsert_batch(&database, &valid, &user, &now_iso())
+    // Checked and written in one job: a record naming a group or payment method the
+    // database does not hold is refused on its own, the others written.
+    let (refusals, created) = blocking(&app.store, move |store| {
+        let refusals = store.missing_references(&database, &valid)?;
+        let kept: Vec<NewTolerance> = valid
+            .into_iter()
+            .zip(&refusals)
+            .filter(|(_, refused)| refused.is_none())
+            .map(|(row, _)| row)
+            .collect();
+        let created = store.upsert_batch(&database, &kept, &user, &now_iso())?;
+        Ok((refusals, created))
     })
     .await?;
+    let mut refusals = refusals.into_iter();
+    for c in &mut checked {
+        if c.result.is_ok()
+            && let Some(Some(refused)) = refusals.next()
+        {
+            c.result = Err(refused);
+        }
+    }
     let mut created = created.into_iter();
     let items: Vec<Value> = checked
         .into_iter()
@@ -67,6 +85,19 @@ fn valid(body: &Value) -> Result<NewTolerance, ApiError> {
     record::check(body).result.map_err(ApiError::Validation)
 }
 
+/// Refuses a record naming a group or payment method the database does not hold.
+async fn held(app: &App, database: &str, row: &NewTolerance) -> Result<(), ApiError> {
+    let (database, rows) = (database.to_string(), vec![row.clone()]);
+    let refusals = blocking(&app.store, move |store| {
+        store.missing_references(&database, &rows)
+    })
+    .await?;
+    match refusals.into_iter().next().flatten() {
+        Some(refused) => Err(ApiError::Validation(refused)),
+        None => Ok(()),
+    }
+}
+
 fn path_key(text: &str) -> Result<i32, ApiError> {
     text.parse().map_err(|_| {
         ApiError::Validation(format!(
@@ -85,6 +116,7 @@ pub async fn create(app: &App, call: &Call, caller: Caller) -> Result<Answer, Ap
     let row = valid(&record_body(call)?)?;
     let key = row.key;
     let Caller { user, database } = caller;
+    held(app, &database, &row).await?;
     let created = blocking(&app.store, move |store| {
         store.create(&database, &row, &user, &now_iso())
     })
@@ -130,6 +162,7 @@ pub async fn one(
         }
     }
     let row = valid(&body)?;
+    held(app, &database, &row).await?;
     let updated = blocking(&app.store, move |store| {
         store.update(&database, &row, &user, &now_iso())
     })

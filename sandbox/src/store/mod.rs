@@ -115,7 +115,7 @@ impl Store {
             if inserted == 0 {
                 continue;
             }
-            let demo = db.demo_tolerances > 0;
+            let demo = db.demo_tolerances > 0 || db.demo_lists;
             let mut groups = if demo {
                 crate::seed::demo_groups()
             } else {
@@ -168,6 +168,37 @@ impl Store {
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// Per row, why the database cannot take it: a group or payment method it does not hold
+    /// (`group_ID GRP099 does not exist`; both rules joined by "; "), or `None`.
+    pub fn missing_references(
+        &self,
+        database: &str,
+        rows: &[NewTolerance],
+    ) -> Result<Vec<Option<String>>, StoreError> {
+        let conn = self.lock();
+        let mut group =
+            conn.prepare_cached("SELECT 1 FROM groups WHERE database = ?1 AND group_id = ?2")?;
+        let mut method = conn.prepare_cached(
+            "SELECT 1 FROM payment_methods WHERE database = ?1 AND payment_method = ?2",
+        )?;
+        let mut refusals = Vec::with_capacity(rows.len());
+        for row in rows {
+            let mut broken = Vec::new();
+            if let Some(id) = &row.group_id
+                && !group.exists(params![database, id])?
+            {
+                broken.push(format!("group_ID {id} does not exist"));
+            }
+            if let Some(code) = &row.payment_method
+                && !method.exists(params![database, code])?
+            {
+                broken.push(format!("payment_Method {code} does not exist"));
+            }
+            refusals.push((!broken.is_empty()).then(|| broken.join("; ")));
+        }
+        Ok(refusals)
     }
 
     /// Creates or updates every row in one transaction; for each row, whether it was created.

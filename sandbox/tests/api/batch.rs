@@ -99,9 +99,9 @@ fn a_key_sent_twice_is_answered_twice_and_the_last_wins() {
     let base = start(settings());
     let demo = Client::demo(&base, "DEMO_TEST");
     let body = json!([
-        {"tolerance_Key": 5, "tolerance1": 1.0, "group_ID": "FIRST"},
+        {"tolerance_Key": 5, "tolerance1": 1.0, "group_ID": "GRP001"},
         {"tolerance_Key": 6, "tolerance1": 2.0},
-        {"tolerance_Key": 5, "tolerance1": 3.0, "group_ID": "LAST"},
+        {"tolerance_Key": 5, "tolerance1": 3.0, "group_ID": "GRP024"},
     ]);
     let reply = demo.put("/tolerances-batch", &body.to_string());
     let statuses: Vec<_> = items(&reply)
@@ -116,7 +116,97 @@ fn a_key_sent_twice_is_answered_twice_and_the_last_wins() {
     assert_eq!(statuses, [(5, 201), (6, 201), (5, 200)]);
     let five = demo.get("/tolerances/5").json();
     assert_eq!(five["data"]["tolerance1"], 3.0);
-    assert_eq!(five["data"]["group_ID"], "LAST");
+    assert_eq!(five["data"]["group_ID"], "GRP024");
+}
+
+#[test]
+fn a_group_or_payment_method_the_database_does_not_hold_is_refused_per_item() {
+    let base = start(settings());
+    let demo = Client::demo(&base, "DEMO_LIVE");
+    let body = json!([
+        {"tolerance_Key": 9001, "tolerance1": 1.0, "group_ID": "GRP099"},
+        {"tolerance_Key": 9002, "tolerance1": 2.0, "group_ID": "GRP001", "payment_Method": "ACH"},
+        {"tolerance_Key": 9003, "tolerance1": 3.0, "payment_Method": "BARTER"},
+        {"tolerance_Key": 9004, "tolerance1": 4.0, "group_ID": "NOPE", "payment_Method": "NADA"},
+        {"tolerance_Key": 9005, "tolerance1": 5.0, "group_ID": null, "payment_Method": null},
+    ]);
+    let reply = demo.put("/tolerances-batch", &body.to_string());
+    assert_eq!(reply.status, 207);
+    let answered: Vec<_> = items(&reply)
+        .iter()
+        .map(|i| {
+            (
+                i["status"].as_u64().unwrap(),
+                i["body"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        answered,
+        [
+            (400, "group_ID GRP099 does not exist".to_string()),
+            (201, "Created".to_string()),
+            (400, "payment_Method BARTER does not exist".to_string()),
+            (
+                400,
+                "group_ID NOPE does not exist; payment_Method NADA does not exist".to_string()
+            ),
+            (201, "Created".to_string()),
+        ]
+    );
+    // Refused items are not written; the others are.
+    assert_eq!(demo.get("/tolerances/9001").status, 404);
+    assert_eq!(demo.get("/tolerances/9002").status, 200);
+    assert_eq!(demo.get("/tolerances/9004").status, 404);
+    assert_eq!(demo.get("/tolerances/9005").status, 200);
+    // Each database holds its own lists: one that lists none refuses any group.
+    let bare = start_with_tenant(
+        r#"
+client_id = "demo-client"
+client_code = "demo"
+api_keys = ["demo-api-key"]
+[[users]]
+name = "demo"
+password = "demo"
+databases = ["EMPTY"]
+[[databases]]
+name = "EMPTY"
+"#,
+        settings(),
+    );
+    let empty = Client::demo(&bare, "EMPTY");
+    let reply = empty.put(
+        "/tolerances-batch",
+        &json!([{"tolerance_Key": 1, "tolerance1": 1.0, "group_ID": "GRP001"}]).to_string(),
+    );
+    assert_eq!(items(&reply)[0]["body"], "group_ID GRP001 does not exist");
+}
+
+#[test]
+fn the_single_record_endpoints_refuse_unknown_references_too() {
+    let base = start(settings());
+    let demo = Client::demo(&base, "DEMO_LIVE");
+    let reply = demo.post(
+        "/tolerances",
+        &json!({"tolerance_Key": 9100, "tolerance1": 1.0, "group_ID": "GRP099"}).to_string(),
+    );
+    assert_eq!(reply.status, 400);
+    assert!(
+        reply.detail().contains("group_ID GRP099 does not exist"),
+        "{}",
+        reply.detail()
+    );
+    let reply = demo.put(
+        "/tolerances/1",
+        &json!({"tolerance1": 1.0, "payment_Method": "BARTER"}).to_string(),
+    );
+    assert_eq!(reply.status, 400);
+    assert!(
+        reply
+            .detail()
+            .contains("payment_Method BARTER does not exist")
+    );
+    assert_eq!(demo.get("/tolerances/9100").status, 404);
 }
 
 #[test]

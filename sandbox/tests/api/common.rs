@@ -289,9 +289,11 @@ new_password_required = true
 
 [[databases]]
 name = "DEMO_LIVE"
+demo_lists = true
 
 [[databases]]
 name = "DEMO_TEST"
+demo_lists = true
 [[databases.tolerances]]
 tolerance_Key = 1
 tolerance1 = 5.0
