@@ -110,6 +110,19 @@ pub fn ReviewDialog(
                     }))
                 }}
             </p>
+            <Shown when=move || review.with(|r| r.as_ref().is_some_and(|r| r.counts.warned > 0))>
+                <p class="review-warned">
+                    {move || review.with(|r| r.as_ref().map(|r| {
+                        let n = r.counts.warned;
+                        format!(
+                            "{n} {} a group or payment method {} does not list (see \"With warnings\"); {} sent as typed.",
+                            if n == 1 { "row names" } else { "rows name" },
+                            session.database.get(),
+                            if n == 1 { "it is" } else { "they are" }
+                        )
+                    }))}
+                </p>
+            </Shown>
             <Shown when=open>
                 <ReviewList review />
             </Shown>

@@ -1,17 +1,17 @@
 use leptos::prelude::*;
 
 use crate::components::handler;
-use crate::core::review::{Change, Review, ReviewRow};
+use crate::core::review::{Change, Review, ReviewFilter, ReviewRow};
 
 /// Rows of the review on one page: at 100,000 rows the list shows a page at a time, so it
 /// opens as fast as the review is computed.
 const PAGE: usize = 50;
 
-/// The review's rows, filtered (new / changed / to resend) and searched, a page at a time,
+/// The review's rows, filtered (new / changed / to resend / with warnings) and searched, a page at a time,
 /// as a table with headers.
 #[component]
 pub fn ReviewList(review: RwSignal<Option<Review>>) -> impl IntoView {
-    let only = RwSignal::new(None::<Change>);
+    let only = RwSignal::new(ReviewFilter::All);
     let search = RwSignal::new(String::new());
     let page = RwSignal::new(0_usize);
     let shown = Memo::new(move |_| {
@@ -59,10 +59,11 @@ pub fn ReviewList(review: RwSignal<Option<Review>>) -> impl IntoView {
     };
     let filter_changed = move |ev| {
         only.set(match event_target_value(&ev).as_str() {
-            "new" => Some(Change::New),
-            "changed" => Some(Change::Changed),
-            "resend" => Some(Change::Resend),
-            _ => None,
+            "new" => ReviewFilter::Only(Change::New),
+            "changed" => ReviewFilter::Only(Change::Changed),
+            "resend" => ReviewFilter::Only(Change::Resend),
+            "warned" => ReviewFilter::Warned,
+            _ => ReviewFilter::All,
         });
     };
 
@@ -74,6 +75,7 @@ pub fn ReviewList(review: RwSignal<Option<Review>>) -> impl IntoView {
                 <option value="new">"New"</option>
                 <option value="changed">"Changed"</option>
                 <option value="resend">"To resend"</option>
+                <option value="warned">"With warnings"</option>
             </select>
             <input
                 type="search"
@@ -133,6 +135,7 @@ fn row_view(row: &ReviewRow) -> impl IntoView + use<> {
             <td>
                 <ul class="review-cells">
                     {differences.into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}
+                    {row.warnings.iter().map(|w| view! { <li class="review-warning">{format!("Warning: {w}")}</li> }).collect_view()}
                 </ul>
             </td>
         </tr>

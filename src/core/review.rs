@@ -82,6 +82,9 @@ pub struct ReviewRow {
     /// The server's values are unknown (a try may have been applied).
     pub server_unknown: bool,
     pub cells: Vec<CellDiff>,
+    /// Values the database does not list ("GRP099 is not a group in DEMO_LIVE"): sent all
+    /// the same, but likely typos.
+    pub warnings: Vec<String>,
 }
 
 impl ReviewRow {
@@ -118,6 +121,8 @@ pub struct ReviewCounts {
     pub new: usize,
     pub changed: usize,
     pub resend: usize,
+    /// Of those, rows naming a group or payment method the database does not list.
+    pub warned: usize,
 }
 
 impl ReviewCounts {
@@ -132,6 +137,16 @@ impl ReviewCounts {
             self.new, self.changed, self.resend
         )
     }
+}
+
+/// Which rows of the review are listed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ReviewFilter {
+    #[default]
+    All,
+    Only(Change),
+    /// Rows naming a value the database does not list.
+    Warned,
 }
 
 /// Everything one Submit or Resend failed would send, in table order.
@@ -168,7 +183,17 @@ impl Review {
                     Change::Changed => counts.changed += 1,
                     Change::Resend => counts.resend += 1,
                 }
-                Some(review_row(row.id(), change, row.baseline(), &record))
+                let mut reviewed = review_row(row.id(), change, row.baseline(), &record);
+                reviewed.warnings = table
+                    .warnings(row)
+                    .into_iter()
+                    .flatten()
+                    .map(|w| w.to_string())
+                    .collect();
+                if !reviewed.warnings.is_empty() {
+                    counts.warned += 1;
+                }
+                Some(reviewed)
             })
             .collect();
         Review {
@@ -179,12 +204,16 @@ impl Review {
     }
 
     /// The places (in `rows`) of the rows a filter and a search keep, in order.
-    pub fn shown(&self, only: Option<Change>, search: &str) -> Vec<usize> {
+    pub fn shown(&self, only: ReviewFilter, search: &str) -> Vec<usize> {
         let lowered = search.trim().to_lowercase();
         self.rows
             .iter()
             .enumerate()
-            .filter(|(_, r)| only.is_none_or(|c| r.change == c))
+            .filter(|(_, r)| match only {
+                ReviewFilter::All => true,
+                ReviewFilter::Only(change) => r.change == change,
+                ReviewFilter::Warned => !r.warnings.is_empty(),
+            })
             .filter(|(_, r)| lowered.is_empty() || r.matches(&lowered))
             .map(|(i, _)| i)
             .collect()
@@ -203,6 +232,7 @@ impl Review {
                     r.group.clone(),
                     r.payment.clone(),
                     r.differences(),
+                    r.warnings.join("; "),
                 ]
             }),
             separator,
@@ -210,13 +240,14 @@ impl Review {
     }
 }
 
-pub const CSV_HEADER: [&str; 6] = [
+pub const CSV_HEADER: [&str; 7] = [
     "Database",
     "Change",
     "Tolerance key",
     "Group ID",
     "Payment method",
     "Cells that differ (server → sent)",
+    "Warnings",
 ];
 
 /// A record's editable values as the review shows them.
@@ -270,6 +301,7 @@ fn review_row(id: RowId, change: Change, baseline: &Baseline, record: &Tolerance
         payment,
         server_unknown,
         cells,
+        warnings: Vec::new(),
     }
 }
 

@@ -74,7 +74,8 @@ fn counts_and_diffs_of_a_mixed_table() {
         ReviewCounts {
             new: 1,
             changed: 2,
-            resend: 1
+            resend: 1,
+            warned: 0
         }
     );
     let row = |id| review.rows.iter().find(|r| r.id == id).unwrap();
@@ -131,7 +132,8 @@ fn resend_failed_reviews_only_the_rows_it_resends() {
         ReviewCounts {
             new: 0,
             changed: 0,
-            resend: 1
+            resend: 1,
+            warned: 0
         }
     );
 }
@@ -158,6 +160,36 @@ fn a_row_sent_again_unchanged_says_so() {
 }
 
 #[test]
+fn rows_naming_values_the_database_does_not_list_are_counted_listed_and_exported() {
+    let (mut table, _) = mixed();
+    table.set_known_values(crate::core::known_values::KnownValues::new(
+        "DEMO_LIVE",
+        ["GRP001", "GRP003", "GRP004"].map(String::from),
+        ["ACH", "EFT"].map(String::from),
+    ));
+    let review = Review::of(&table, false);
+    // Row 1 now names GRP010, row 9 has no group and pays by EFT: only row 1 is warned.
+    assert_eq!(review.counts.warned, 1);
+    assert_eq!(review.counts.total(), 4, "a warned row is still sent");
+    let warned = review.shown(ReviewFilter::Warned, "");
+    assert_eq!(warned.len(), 1);
+    assert_eq!(review.rows[warned[0]].key, "1");
+    assert_eq!(
+        review.rows[warned[0]].warnings,
+        ["GRP010 is not a group in DEMO_LIVE"]
+    );
+    let csv = review.to_csv(
+        "DEMO_LIVE",
+        crate::core::list_separator::ListSeparator::Comma,
+    );
+    assert!(
+        csv.lines().any(|l| l.starts_with("DEMO_LIVE,Changed,1,")
+            && l.ends_with(",GRP010 is not a group in DEMO_LIVE")),
+        "{csv}"
+    );
+}
+
+#[test]
 fn filter_and_search_keep_places_in_order() {
     let (table, _) = mixed();
     let review = Review::of(&table, false);
@@ -167,14 +199,30 @@ fn filter_and_search_keep_places_in_order() {
             .map(|p| review.rows[p].key.clone())
             .collect()
     };
-    assert_eq!(keys(review.shown(None, "")), ["1", "3", "4", "9"]);
-    assert_eq!(keys(review.shown(Some(Change::Changed), "")), ["1", "4"]);
-    assert_eq!(keys(review.shown(Some(Change::Resend), "")), ["3"]);
-    assert_eq!(keys(review.shown(None, " grp010 ")), ["1"]);
+    assert_eq!(
+        keys(review.shown(ReviewFilter::All, "")),
+        ["1", "3", "4", "9"]
+    );
+    assert_eq!(
+        keys(review.shown(ReviewFilter::Only(Change::Changed), "")),
+        ["1", "4"]
+    );
+    assert_eq!(
+        keys(review.shown(ReviewFilter::Only(Change::Resend), "")),
+        ["3"]
+    );
+    assert_eq!(keys(review.shown(ReviewFilter::All, " grp010 ")), ["1"]);
     // An old value is found too.
-    assert_eq!(keys(review.shown(None, "GRP001")), ["1"]);
-    assert_eq!(keys(review.shown(Some(Change::New), "eft")), ["9"]);
-    assert!(review.shown(Some(Change::New), "GRP010").is_empty());
+    assert_eq!(keys(review.shown(ReviewFilter::All, "GRP001")), ["1"]);
+    assert_eq!(
+        keys(review.shown(ReviewFilter::Only(Change::New), "eft")),
+        ["9"]
+    );
+    assert!(
+        review
+            .shown(ReviewFilter::Only(Change::New), "GRP010")
+            .is_empty()
+    );
 }
 
 #[test]
@@ -194,13 +242,13 @@ fn the_csv_names_the_database_and_keeps_formulas_harmless() {
     assert_eq!(
         lines.next(),
         Some(
-            "Database,Change,Tolerance key,Group ID,Payment method,Cells that differ (server → sent)"
+            "Database,Change,Tolerance key,Group ID,Payment method,Cells that differ (server → sent),Warnings"
         )
     );
     assert_eq!(
         lines.next(),
         Some(
-            "DEMO_LIVE,New,5,'=HYPERLINK(1),,\"Tolerance key: 5; Tolerance amount: 1.00; Group ID: =HYPERLINK(1)\""
+            "DEMO_LIVE,New,5,'=HYPERLINK(1),,\"Tolerance key: 5; Tolerance amount: 1.00; Group ID: =HYPERLINK(1)\","
         )
     );
 }
@@ -217,7 +265,7 @@ fn a_hundred_thousand_changed_rows_are_reviewed_quickly() {
     table.set_texts(edits);
     let started = std::time::Instant::now();
     let review = Review::of(&table, false);
-    let shown = review.shown(Some(Change::Changed), "99999");
+    let shown = review.shown(ReviewFilter::Only(Change::Changed), "99999");
     let took = started.elapsed();
     assert_eq!(review.counts.changed, 100_000);
     assert_eq!(shown.len(), 1);
