@@ -55,8 +55,13 @@ describe("review changes", () => {
     assert.deepEqual(await table.getByRole("columnheader").allInnerTexts(), ["Change", "Tolerance key", "Group ID", "Payment method", "Cells that differ (server → sent)"]);
     const line = (key) => table.getByRole("row").filter({ has: page.getByRole("rowheader", { name: key, exact: true }) });
     const texts = async (key) => (await line(key).getByRole("cell").allInnerTexts()).map((t) => t.trim());
-    assert.deepEqual(await texts(key1), ["Changed", "GRP777", await valueOf(page, "Payment method", 1), `Tolerance amount: ${amount1} → 11.50\nGroup ID: ${group1} → GRP777`]);
-    assert.deepEqual((await texts(key2))[3], `Payment method: ${method2} → WIREX`);
+    assert.deepEqual(await texts(key1), ["Changed", "GRP777", await valueOf(page, "Payment method", 1), `Tolerance amount: ${amount1} → 11.50\nGroup ID: ${group1} → GRP777\nWarning: GRP777 is not a group in DEMO_LIVE`]);
+    assert.deepEqual((await texts(key2))[3], `Payment method: ${method2} → WIREX\nWarning: WIREX is not a payment method in DEMO_LIVE`);
+    // Values the database does not list are counted above the list (they are sent all the same).
+    assert.equal(
+      await review.locator(".review-warned").innerText(),
+      '2 rows name a group or payment method DEMO_LIVE does not list (see "With warnings"); they are sent as typed.',
+    );
     assert.deepEqual((await texts(key3)).slice(0, 1), ["To resend"]);
     assert.match((await texts(key3))[3], / → 33\.33$/);
     assert.deepEqual(await texts("9901"), ["New", "", "ACH", "Tolerance key: 9901\nTolerance amount: 2.00\nPayment method: ACH"]);
@@ -69,6 +74,9 @@ describe("review changes", () => {
     assert.deepEqual(await table.getByRole("rowheader").allInnerTexts(), [key1, key2]);
     await review.getByLabel("Show").selectOption("resend");
     assert.deepEqual(await table.getByRole("rowheader").allInnerTexts(), [key3]);
+    await review.getByLabel("Show").selectOption("warned");
+    await shown.filter({ hasText: "Showing rows 1–2 of 2 (of 4 to send)." }).waitFor();
+    assert.deepEqual(await table.getByRole("rowheader").allInnerTexts(), [key1, key2]);
     await review.getByLabel("Show").selectOption("all");
     await review.getByLabel("Search the review").fill("grp777");
     await shown.filter({ hasText: "Showing rows 1–1 of 1" }).waitFor();
@@ -81,10 +89,10 @@ describe("review changes", () => {
     const [file] = await Promise.all([page.waitForEvent("download"), review.getByRole("button", { name: "Export review as CSV" }).click()]);
     assert.equal(file.suggestedFilename(), "review-DEMO_LIVE.csv");
     const lines = readFileSync(await file.path(), "utf8").replace(/^\uFEFF/, "").trim().split("\r\n");
-    assert.equal(lines[0], "Database,Change,Tolerance key,Group ID,Payment method,Cells that differ (server → sent)");
+    assert.equal(lines[0], "Database,Change,Tolerance key,Group ID,Payment method,Cells that differ (server → sent),Warnings");
     assert.equal(lines.length, 5);
-    assert.ok(lines.includes(`DEMO_LIVE,Changed,${key2},${await valueOf(page, "Group ID", 2)},WIREX,Payment method: ${method2} → WIREX`), lines.join("\n"));
-    assert.ok(lines.includes(`DEMO_LIVE,New,9901,,ACH,"Tolerance key: 9901; Tolerance amount: 2.00; Payment method: ACH"`), lines.join("\n"));
+    assert.ok(lines.includes(`DEMO_LIVE,Changed,${key2},${await valueOf(page, "Group ID", 2)},WIREX,Payment method: ${method2} → WIREX,WIREX is not a payment method in DEMO_LIVE`), lines.join("\n"));
+    assert.ok(lines.includes(`DEMO_LIVE,New,9901,,ACH,"Tolerance key: 9901; Tolerance amount: 2.00; Payment method: ACH",`), lines.join("\n"));
 
     // Escape: back to the table, nothing sent, the focus on Submit, every edit still there.
     await page.keyboard.press("Escape");
@@ -104,11 +112,13 @@ describe("review changes", () => {
     await review.waitFor({ state: "hidden" });
     assert.deepEqual(await batches(sandbox), [], "nothing was sent");
 
-    // Sent from the review: exactly its rows reach the server.
+    // Sent from the review: exactly its rows reach the server, which refuses the two values
+    // it does not hold, as the warnings said it would.
     await submitAndSend(page);
-    await page.getByText("Last submit: 1 created, 3 updated, 0 failed, 0 unconfirmed.").waitFor();
+    await page.getByText("Last submit: 1 created, 1 updated, 2 failed, 0 unconfirmed.").waitFor();
     const sent = (await batches(sandbox)).flatMap((r) => JSON.parse(r.body).map((t) => String(t.tolerance_Key)));
     assert.deepEqual(sent.sort(), [key1, key2, key3, "9901"].sort());
+    await page.getByText("group_ID GRP777 does not exist").first().waitFor();
   });
 
   test("a guarded database: marked beside the picker, and Send waits for its name typed", async () => {
