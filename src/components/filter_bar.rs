@@ -57,6 +57,7 @@ pub fn FilterBar(
             {checkbox("Changed", |f| f.changed, |f, on| f.changed = on)}
             {checkbox("Failed", |f| f.failed, |f, on| f.failed = on)}
             {checkbox("Invalid", |f| f.invalid, |f, on| f.invalid = on)}
+            {checkbox("Conflicts", |f| f.conflicts, |f, on| f.conflicts = on)}
             <input
                 type="search"
                 class="filter-text"

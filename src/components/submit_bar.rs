@@ -33,8 +33,11 @@ pub fn SubmitBar(
     let summary = store.summary();
     let refusal = RwSignal::new(None::<String>);
     let control = submit;
+    // What the last submit was asked to send, for "Try again".
+    let last_only_failed = StoredValue::new(false);
 
     let start = move |only_failed: bool| {
+        last_only_failed.set_value(only_failed);
         let problems = summary.get_untracked().problems;
         if problems > 0 {
             refusal.set(Some(format!(
@@ -95,6 +98,9 @@ pub fn SubmitBar(
         if s.invalid > 0 {
             parts.push(format!("{} with problems", s.invalid));
         }
+        if s.conflicts > 0 {
+            parts.push(format!("{} waiting for your choice", s.conflicts));
+        }
         format!(
             "{} {} will be sent ({}).",
             s.to_send,
@@ -131,33 +137,47 @@ pub fn SubmitBar(
             </Shown>
             <Shown when=move || control.running.get()>
                 <button type="button" on:click=handler(move |_| control.cancel())>"Cancel"</button>
-                <label class="submit-progress">
-                    {move || {
-                        let p = control.progress.get();
-                        format!("Answered {} of {} rows", p.rows_answered, p.rows_total)
-                    }}
-                    <progress
-                        max=move || control.progress.get().rows_total
-                        value=move || control.progress.get().rows_answered
-                    ></progress>
-                </label>
+                <Shown when=move || control.checking.with(Option::is_some)>
+                    <label class="submit-progress">
+                        {move || {
+                            let (read, asked) = control.checking.get().unwrap_or_default();
+                            format!("Reading the server for changes since loading: {read} of {asked} pages")
+                        }}
+                        <progress
+                            max=move || control.checking.get().map_or(0, |(_, asked)| asked)
+                            value=move || control.checking.get().map_or(0, |(read, _)| read)
+                        ></progress>
+                    </label>
+                </Shown>
+                <Shown when=move || control.checking.with(Option::is_none)>
+                    <label class="submit-progress">
+                        {move || {
+                            let p = control.progress.get();
+                            format!("Answered {} of {} rows", p.rows_answered, p.rows_total)
+                        }}
+                        <progress
+                            max=move || control.progress.get().rows_total
+                            value=move || control.progress.get().rows_answered
+                        ></progress>
+                    </label>
+                </Shown>
             </Shown>
             <Shown when=move || refusal.with(Option::is_some)>
                 <p class="form-error" role="alert">{move || refusal.get()}</p>
             </Shown>
             <Shown when=move || control.last.with(Option::is_some)>
                 <p class="submit-summary" role="status">
-                    {move || control.last.get().map(|r| {
-                        let mut text = format!(
-                            "Last submit: {} created, {} updated, {} failed, {} unconfirmed.",
-                            r.created, r.updated, r.failed, r.unconfirmed
-                        );
-                        if r.not_sent > 0 {
-                            text.push_str(&format!(" {} not sent (cancelled).", r.not_sent));
-                        }
-                        text
-                    })}
+                    {move || control.last.get().map(|r| r.text())}
                 </p>
+                <Shown when=move || control.last.with(|r| r.as_ref().is_some_and(|r| r.check_failed.is_some()))>
+                    <button
+                        type="button"
+                        disabled=move || control.running.get() || waiting.get()
+                        on:click=handler(move |_| start(last_only_failed.get_value()))
+                    >
+                        "Try again"
+                    </button>
+                </Shown>
                 <ul class="strays">
                     {move || control.last.get().map(|r| r.strays.into_iter().map(|s| view! { <li>{s}</li> }).collect_view())}
                 </ul>

@@ -252,7 +252,8 @@ fn a_read_of_the_server_settles_unconfirmed_rows_and_refreshes_audit_columns() {
         table.set_text(*id, Field::Amount, "9".into());
     }
     submit(&mut table, OutcomeKind::Unconfirmed);
-    // The server holds 1 as sent, 2 as it was, and no 3 at all.
+    // The server holds 1 as sent, 2 as it was, and no 3 at all: someone deleted 3 since it
+    // was loaded (the editor never deletes), which sending it again would undo.
     let stamped = |key, amount| Tolerance {
         update_date: Some("2026-12-04T22:00:00Z".into()),
         update_user: Some("EDITOR".into()),
@@ -267,7 +268,7 @@ fn a_read_of_the_server_settles_unconfirmed_rows_and_refreshes_audit_columns() {
     let state = |i: usize| table.row(ids[i]).unwrap().state();
     assert_eq!(
         [state(0), state(1), state(2)],
-        [RowState::Clean, RowState::Modified, RowState::New]
+        [RowState::Clean, RowState::Modified, RowState::Conflict]
     );
     assert_eq!(table.row(ids[0]).unwrap().text(Field::UpdateUser), "EDITOR");
     assert_eq!(
@@ -286,11 +287,12 @@ fn a_read_of_the_server_settles_unconfirmed_rows_and_refreshes_audit_columns() {
         (row.state(), row.text(Field::UpdateDate)),
         (RowState::Updated, "2026-12-04T22:00:00Z")
     );
-    // A deleted row learns it too, for when undo brings it back.
+    // A deleted row learns it too, for when undo brings it back: 5 was written by someone
+    // else, so its 4 would undo their write.
     table.delete(&[ids[1]]);
     table.take_server_reads(vec![(2, Some(stamped(2, 5.0)))]);
     table.undo();
-    assert_eq!(table.row(ids[1]).unwrap().state(), RowState::Modified);
+    assert_eq!(table.row(ids[1]).unwrap().state(), RowState::Conflict);
 }
 
 #[test]
@@ -359,7 +361,7 @@ fn the_servers_values_are_shown_where_they_differ_and_taken_as_one_undo_step() {
     fn row(table: &Table, id: crate::core::draft::RowId) -> &RowDraft {
         table.row(id).unwrap()
     }
-    assert_eq!(row(&table, ids[0]).state(), RowState::Modified);
+    assert_eq!(row(&table, ids[0]).state(), RowState::Conflict);
     assert_eq!(
         row(&table, ids[0]).text(Field::Amount),
         "5.00",
@@ -387,8 +389,8 @@ fn the_servers_values_are_shown_where_they_differ_and_taken_as_one_undo_step() {
             row(&table, ids[0]).state(),
             row(&table, ids[0]).text(Field::Amount)
         ),
-        (RowState::Modified, "5.00"),
-        "one step back to the user's edit"
+        (RowState::Conflict, "5.00"),
+        "one step back to the user's edit, still waiting for a choice"
     );
     // Nothing known about a key: nothing to take.
     let mut fresh = Table::new();

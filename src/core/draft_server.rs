@@ -2,9 +2,10 @@
 //! moves its [`Baseline`], the record it is Unchanged against.
 
 use super::{
-    Baseline, Field, Learned, OutcomeKind, RowDraft, RowOutcome, Tolerance, record_cells,
+    Baseline, Conflict, Field, Learned, OutcomeKind, RowDraft, RowOutcome, Tolerance, record_cells,
     same_values,
 };
+use crate::core::conflict;
 
 impl RowDraft {
     pub fn mark_pending(&mut self) {
@@ -114,7 +115,22 @@ impl RowDraft {
     /// compared with becomes what the server holds, stamps (audit columns) included. An
     /// unconfirmed outcome is settled by it, as is a refusal of values the server turns out
     /// to hold; a saved one stays shown while the values match.
+    ///
+    /// A record the row did not expect there ([`Self::expects`]) was written by someone
+    /// else since: the row becomes a [`Conflict`], remembering the record its edit started
+    /// from, until the user chooses. A record holding exactly the row's values settles a
+    /// conflict: there is nothing left to choose.
     pub fn take_server_read(&mut self, key: i32, held: Option<Tolerance>) {
+        let holds_mine = held
+            .as_ref()
+            .is_some_and(|h| self.to_record().is_ok_and(|mine| same_values(&mine, h)));
+        if holds_mine {
+            self.conflict = None;
+        } else if self.conflict.is_none() && !self.expects(key, held.as_ref()) {
+            self.conflict = Some(Conflict {
+                base: self.baseline.record().cloned(),
+            });
+        }
         self.written
             .retain(|w| w.key != key || held.as_ref().is_some_and(|h| same_values(w, h)));
         self.baseline = match held {
@@ -133,6 +149,30 @@ impl RowDraft {
         }
     }
 
+    /// Whether `held` (`None`: nothing) under `key` is what this row believes the server
+    /// holds there, or values one of its own tries wrote there: anything else was written
+    /// (or deleted) by someone else. The editor never deletes, so a record the row knew of
+    /// can only have gone that way.
+    fn expects(&self, key: i32, held: Option<&Tolerance>) -> bool {
+        let believed = self.baseline.record().filter(|r| r.key == key);
+        match held {
+            None => believed.is_none(),
+            Some(held) => believed
+                .into_iter()
+                .chain(self.written.iter().filter(|w| w.key == key))
+                .any(|w| same_values(w, held)),
+        }
+    }
+
+    /// "Keep mine": the texts that put the fields the user changed on top of the server's
+    /// record (see [`conflict::keep_mine_texts`]); nothing when the row is no conflict.
+    pub fn keep_mine_texts(&self) -> Vec<(Field, String)> {
+        match &self.conflict {
+            Some(c) => conflict::keep_mine_texts(c, &self.cells, self.baseline.record()),
+            None => Vec::new(),
+        }
+    }
+
     /// The server's texts of the cells whose values differ from this row's, when a read of
     /// the server found its record and the row is changed against it: what "Server has …"
     /// shows beside the user's values, and what "Take the server's" writes.
@@ -140,7 +180,9 @@ impl RowDraft {
         let Baseline::Known(held) = &self.baseline else {
             return Vec::new();
         };
-        if !self.changed || !self.read_back {
+        // A conflict's record came from a read too, perhaps in an earlier session (the
+        // draft keeps the conflict, not `read_back`).
+        if !self.changed || !(self.read_back || self.conflict.is_some()) {
             return Vec::new();
         }
         // Compared as values where the row reads as a record ("9" and "9.00" are one amount).

@@ -15,10 +15,7 @@ impl Table {
     pub fn rows_to_send(&self, only_failed: bool) -> Vec<(RowId, Tolerance)> {
         self.rows
             .iter()
-            .filter(|row| row.needs_sending())
-            .filter(|row| {
-                !only_failed || matches!(row.state(), RowState::Failed | RowState::Unconfirmed)
-            })
+            .filter(|row| goes(row, only_failed))
             .filter_map(|row| Some((row.id(), row.to_record().ok()?)))
             .collect()
     }
@@ -100,6 +97,12 @@ impl Table {
         }
         Touched::Rows(ids.to_vec())
     }
+}
+
+/// Whether a Submit (`only_failed`: "Resend failed") sends `row`.
+pub(super) fn goes(row: &RowDraft, only_failed: bool) -> bool {
+    row.needs_sending()
+        && (!only_failed || matches!(row.state(), RowState::Failed | RowState::Unconfirmed))
 }
 
 /// Rows that were being sent when the page went away (restored from a draft): their tries

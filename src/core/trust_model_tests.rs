@@ -4,19 +4,27 @@
 //! server answers each try of a chunk with a fault drawn from every one the sandbox can
 //! inject (401, 403, 429, 500, 502, 503, 504, HTML and truncated bodies, a timeout, a
 //! connection dropped before or after the batch was applied, missing, extra and string-id
-//! items, refused items, `data: null`), and another tab or user writes to it now and then.
+//! items, refused items, `data: null`), and another tab or user writes to it (or deletes a
+//! key) now and then. Each submit first reads the keys it would write in pages of the list
+//! (`Table::check_before_send`, pages of 1 to 4 rows so that keys fall on page boundaries;
+//! now and then that read fails, and nothing may be sent), and the user answers conflicts
+//! with Keep mine or Take the server's.
 //! A submit may be cancelled, or the page closed, part way. The real `Table`, `Planner`,
-//! multi-status reader and matcher and the client's own reading of statuses (`api::wire`,
-//! `ApiError::planner_response`) do the work; only the browser and the network are
-//! modelled.
+//! multi-status reader and matcher, `KeyPages` and the client's own reading of statuses
+//! (`api::wire`, `ApiError::planner_response`) do the work; only the browser and the network
+//! are modelled.
 //!
 //! After every step:
 //! 1. a row shown Created, Updated or Unchanged has exactly its values on the server;
-//! 2. every other row is still something to send (or has a problem the user must fix), so
-//!    no value typed is lost: it is on the server as shown, or it will be sent;
+//! 2. every other row is still something to send, has a problem the user must fix, or is a
+//!    conflict waiting for the user's choice, so no value typed is lost: it is on the server
+//!    as shown, or it will be sent;
 //! 3. no row shown Failed ("not applied") has its values on the server written by one of
 //!    its own tries;
-//! 4. the table's kept counts equal a recount.
+//! 4. the table's kept counts equal a recount;
+//! 5. no record another user saved was ever written over by the editor unless the user had
+//!    chosen Keep mine or Take the server's on a conflict showing that very record: no
+//!    lost update.
 //!
 //! Claim 1 is not checked for keys another writer changed since the editor last wrote or
 //! read them: nothing can know of such a change without reading the server (the check step,
@@ -28,6 +36,7 @@
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
+use crate::core::baseline::Baseline;
 use crate::core::columns::Field;
 use crate::core::draft::{RowDraft, RowId, RowState};
 use crate::core::multistatus::BatchAnswer;
@@ -42,7 +51,7 @@ mod server;
 #[path = "trust_model_steps.rs"]
 mod steps;
 
-use server::{Fault, Server};
+use server::{Fault, Server, same_values};
 use steps::{Step, SubmitPlan, step};
 
 /// The app's table and the server it talks to.
@@ -146,6 +155,15 @@ impl World {
                     update_user: None,
                 });
             }
+            Step::OtherDeleter { key } => self.server.delete_by_other(*key),
+            Step::KeepMine { row, count } => {
+                let ids = self.chosen(*row, *count);
+                self.table.keep_mine(&ids);
+            }
+            Step::TakeServers { row, count } => {
+                let ids = self.chosen(*row, *count);
+                self.table.take_servers_values(&ids);
+            }
             Step::Check { row, count } => {
                 let keys: std::collections::BTreeSet<i32> = (0..*count)
                     .filter_map(|i| self.table.row(self.row_id(row + i)?))
@@ -164,14 +182,40 @@ impl World {
             }
             Step::Load => {
                 let summary = self.table.summary();
-                if summary.to_send == 0 && summary.problems == 0 {
+                if summary.unsent() == 0 {
                     self.table = Table::from_records(self.server.list());
                     self.server.stale.clear();
+                    self.server.unseen.clear();
                     // Row ids start again: no row of the new table wrote anything.
                     self.forget_writers(&[]);
                 }
             }
         }
+    }
+
+    /// The rows a choice is made on. A conflict among them showing exactly what the server
+    /// holds now is a choice made knowing the other user's record.
+    fn chosen(&mut self, row: usize, count: usize) -> Vec<RowId> {
+        let ids: Vec<RowId> = (0..count).filter_map(|i| self.row_id(row + i)).collect();
+        for id in &ids {
+            let row = self.table.row(*id).unwrap();
+            if row.conflict().is_none() || row.state() == RowState::Pending {
+                continue;
+            }
+            let Some(key) = row.baseline().key().or(row.key()) else {
+                continue;
+            };
+            let held = self.server.records.get(&key).map(|h| &h.record);
+            let shown = match (row.baseline(), held) {
+                (Baseline::Known(known), Some(held)) => same_values(known, held),
+                (Baseline::Absent, None) => true,
+                _ => false,
+            };
+            if shown {
+                self.server.unseen.remove(&key);
+            }
+        }
+        ids
     }
 
     /// The page goes away and comes back: the table is what its saved draft restores.
@@ -206,7 +250,36 @@ impl World {
         if !problems.is_empty() {
             self.table.delete(&problems);
         }
-        let rows = self.table.rows_to_send(plan.only_failed);
+        if self.table.rows_to_send(plan.only_failed).is_empty() {
+            return;
+        }
+        // As `editor::conflicts`: what the server holds under the keys to send, read in
+        // pages, taken in; a read that fails sends nothing.
+        let mut pages = self
+            .table
+            .check_before_send(plan.only_failed, plan.page_size);
+        let mut pages_read = 0;
+        while !pages.is_done() {
+            let Ok(asks) = pages.next_asks() else {
+                return;
+            };
+            for ask in asks {
+                if plan.check_fails_at == Some(pages_read) {
+                    return;
+                }
+                pages_read += 1;
+                pages
+                    .take(ask, self.server.list_page(ask))
+                    .expect("the model lists in key order");
+            }
+        }
+        let found = pages.into_found();
+        let read = found.iter().map(|(key, _)| *key).collect();
+        for (key, _) in &found {
+            self.server.stale.remove(key);
+        }
+        self.table.take_server_reads(found);
+        let rows = self.table.rows_to_send_checked(plan.only_failed, &read);
         if rows.is_empty() {
             return;
         }
@@ -346,7 +419,7 @@ impl World {
                         }
                     }
                 }
-                RowState::Invalid | RowState::Pending => {}
+                RowState::Invalid | RowState::Pending | RowState::Conflict => {}
                 RowState::New | RowState::Modified | RowState::Failed | RowState::Unconfirmed => {
                     if !row.needs_sending() {
                         return Err(format!("{} is not saved and will not be sent", what()));
@@ -368,6 +441,9 @@ impl World {
         }
         if self.table.summary() != self.table.recount() {
             return Err("the kept counts drifted from a recount".into());
+        }
+        if let Some(lost) = self.server.overwritten.first() {
+            return Err(format!("a lost update: {lost}"));
         }
         Ok(())
     }

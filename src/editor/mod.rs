@@ -3,10 +3,12 @@
 
 pub mod bulk;
 pub mod check;
+pub mod conflicts;
 pub mod download;
 pub mod draft_keeper;
 pub mod draft_storage;
 mod idb;
+mod reader;
 pub mod session;
 pub mod store;
 pub mod submit;

@@ -1,4 +1,6 @@
-//! Drives a submit: asks the core's [`Planner`] what to do, sends chunks with the API
+//! Drives a submit: first reads the server for changes made since loading
+//! ([`conflicts::check_before_send`]: a row someone else changed meanwhile is a conflict and
+//! does not go), then asks the core's [`Planner`] what to do, sends chunks with the API
 //! client, and writes each row's outcome into the table as answers arrive.
 
 use std::cell::RefCell;
@@ -15,6 +17,7 @@ use crate::core::planner::{
     Action, ChunkId, ChunkStatus, Planner, PlannerConfig, Progress, Response,
 };
 use crate::core::table::Touched;
+use crate::editor::conflicts::{self, CheckFailed};
 use crate::editor::draft_keeper::DraftKeeper;
 use crate::editor::session::Session;
 use crate::editor::store::TableStore;
@@ -27,6 +30,8 @@ const POLL_MS: u64 = 100;
 #[derive(Clone, Copy)]
 pub struct SubmitControl {
     pub running: RwSignal<bool>,
+    /// While the server is read for changes before sending: pages read, of pages asked.
+    pub checking: RwSignal<Option<(usize, usize)>>,
     pub progress: RwSignal<Progress>,
     cancel_requested: RwSignal<bool>,
     /// The last submit's counts, for the summary line.
@@ -43,14 +48,56 @@ pub struct SubmitReport {
     pub unconfirmed: usize,
     /// Rows a Cancel left unsent.
     pub not_sent: usize,
+    /// Rows the check before sending found changed on the server since they were loaded
+    /// or last confirmed: not sent, waiting for the user's choice.
+    pub conflicts: usize,
+    /// Rows the check found the server already holds as they are: nothing left to send.
+    pub already_saved: usize,
+    /// Why nothing was sent, when the check before sending could not finish.
+    pub check_failed: Option<CheckFailed>,
     /// Answers about keys that were not sent, reported but applied to no row.
     pub strays: Vec<String>,
+}
+
+impl SubmitReport {
+    /// The summary line.
+    pub fn text(&self) -> String {
+        if let Some(failed) = &self.check_failed {
+            return failed.text();
+        }
+        let count = |n: usize| match n {
+            1 => "1 row".to_string(),
+            n => format!("{n} rows"),
+        };
+        let mut text = format!(
+            "Last submit: {} created, {} updated, {} failed, {} unconfirmed.",
+            self.created, self.updated, self.failed, self.unconfirmed
+        );
+        if self.not_sent > 0 {
+            text.push_str(&format!(" {} not sent (cancelled).", self.not_sent));
+        }
+        if self.conflicts > 0 {
+            text.push_str(&format!(
+                " {} changed on the server since loaded, not sent: each waits for your \
+                 choice, Keep mine or Take the server's.",
+                count(self.conflicts)
+            ));
+        }
+        if self.already_saved > 0 {
+            text.push_str(&format!(
+                " {} already on the server as they are.",
+                count(self.already_saved)
+            ));
+        }
+        text
+    }
 }
 
 impl SubmitControl {
     pub fn new() -> Self {
         SubmitControl {
             running: RwSignal::new(false),
+            checking: RwSignal::new(None),
             progress: RwSignal::new(Progress::default()),
             cancel_requested: RwSignal::new(false),
             last: RwSignal::new(None),
@@ -59,6 +106,11 @@ impl SubmitControl {
 
     pub fn cancel(&self) {
         self.cancel_requested.set(true);
+    }
+
+    /// Cancel was pressed during this submit.
+    pub fn is_cancelling(&self) -> bool {
+        self.cancel_requested.get_untracked()
     }
 }
 
@@ -71,10 +123,12 @@ impl Default for SubmitControl {
 type Sent = (ChunkId, Result<BatchAnswer, ApiError>);
 
 /// Sends the new and changed rows (or, with `only_failed`, just the failed and unconfirmed
-/// ones) and returns when every chunk is answered, failed or cancelled. Before the first
-/// request leaves, the rows are marked as being sent in the saved draft: a page closed after
-/// the server applied a batch but before its answer arrived reopens with them Unconfirmed.
-/// Returns the rows it sent.
+/// ones) and returns when every chunk is answered, failed or cancelled. Before anything
+/// leaves, the server is read for changes made to those rows' records since they were
+/// loaded or last confirmed: those rows are conflicts and stay; if that read cannot finish,
+/// nothing is sent. Before the first request leaves, the rows are marked as being sent in
+/// the saved draft: a page closed after the server applied a batch but before its answer
+/// arrived reopens with them Unconfirmed. Returns the rows it sent.
 pub async fn submit(
     session: Session,
     store: TableStore,
@@ -82,13 +136,32 @@ pub async fn submit(
     control: SubmitControl,
     only_failed: bool,
 ) -> Vec<RowId> {
-    if control.running.get_untracked() {
+    if control.running.get_untracked() || store.summary().get_untracked().to_send == 0 {
         return Vec::new();
     }
-    let rows = measured("submit:prepare", || {
-        store.with(|t| t.rows_to_send(only_failed))
-    });
+    control.cancel_requested.set(false);
+    control.checking.set(Some((0, 0)));
+    control.running.set(true);
+    let checked = conflicts::check_before_send(session, store, control, only_failed).await;
+    control.checking.set(None);
+    let mut report = SubmitReport::default();
+    let rows = match checked {
+        Ok(checked) => {
+            report.conflicts = checked.conflicts;
+            report.already_saved = checked.already_saved;
+            measured("submit:prepare", || {
+                store.with(|t| t.rows_to_send_checked(only_failed, &checked.read))
+            })
+        }
+        Err(failed) => {
+            report.check_failed = Some(failed);
+            Vec::new()
+        }
+    };
     if rows.is_empty() {
+        control.last.set(Some(report));
+        drafts.save_now();
+        control.running.set(false);
         return Vec::new();
     }
     let config = PlannerConfig {
@@ -103,14 +176,9 @@ pub async fn submit(
         Planner::new(config, rows)
     })));
     measured("submit:prepare", || store.update(|t| t.mark_pending(&ids)));
-    control.cancel_requested.set(false);
-    control.running.set(true);
     drafts.flush().await;
     control.progress.set(planner.borrow().progress());
-    let mut report = SubmitReport {
-        sent: ids.len(),
-        ..SubmitReport::default()
-    };
+    report.sent = ids.len();
     let mut in_flight: FuturesUnordered<LocalBoxFuture<'static, Sent>> = FuturesUnordered::new();
 
     loop {

@@ -1,0 +1,123 @@
+//! Lost updates caught before sending: right before a submit sends, what the server holds
+//! under the keys it would write is read in pages of the list (`core::key_pages`, pages of
+//! [`LIST_PAGE_SIZE`], paced and retried by [`crate::editor::reader`]; 10,000 rows cost a
+//! handful of requests) and taken into the table ([`Table::take_server_reads`]): a row whose
+//! server record changed since it was loaded or last confirmed, by another tab or another
+//! person, becomes a conflict and is not sent until the user chooses; an unconfirmed row is
+//! settled. A check that cannot finish sends nothing.
+//!
+//! [`editor::submit::submit`](crate::editor::submit::submit) calls [`check_before_send`]
+//! before its planner sends anything, whatever started the submit.
+//!
+//! What remains: a write made elsewhere between this read and the batch that carries the
+//! row (a second or so for the first chunk, longer for the last of a big submit) is not
+//! seen. The contract offers no conditional write (`update_Date` sent is ignored), so only
+//! reading again could.
+//!
+//! [`Table::take_server_reads`]: crate::core::table::Table::take_server_reads
+
+use leptos::prelude::*;
+use rustc_hash::FxHashSet;
+
+use crate::api::{self, wire::LIST_PAGE_SIZE};
+use crate::core::table::Table;
+use crate::editor::reader::Reader;
+use crate::editor::session::Session;
+use crate::editor::store::TableStore;
+use crate::editor::submit::SubmitControl;
+
+/// What the check found.
+#[derive(Debug, Default)]
+pub struct Checked {
+    /// The keys read: only rows with these keys may go.
+    pub read: FxHashSet<i32>,
+    /// Rows that were to go and are conflicts now, waiting for the user's choice.
+    pub conflicts: usize,
+    /// Rows that were to go and that the server turned out to hold as they are.
+    pub already_saved: usize,
+}
+
+/// Why nothing was sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckFailed {
+    /// Cancel, signing out, or another database.
+    Cancelled,
+    /// A page could not be read (after its tries), or the pages did not settle the keys.
+    Problem(String),
+}
+
+impl CheckFailed {
+    /// The summary line after a submit that sent nothing.
+    pub fn text(&self) -> String {
+        match self {
+            CheckFailed::Cancelled => {
+                "Nothing was sent: the submit was stopped while the server was read for \
+                 changes made since loading."
+                    .into()
+            }
+            CheckFailed::Problem(problem) => format!(
+                "Nothing was sent: the server could not be read for changes made since \
+                 loading ({problem}). Try again."
+            ),
+        }
+    }
+}
+
+/// Reads what the server holds under the keys a submit (`only_failed`: "Resend failed")
+/// would write and takes it into the table. Shows its progress in `control.checking`; stops
+/// on `control`'s Cancel.
+pub async fn check_before_send(
+    session: Session,
+    store: TableStore,
+    control: SubmitControl,
+    only_failed: bool,
+) -> Result<Checked, CheckFailed> {
+    let mut pages = store.with(|t| t.check_before_send(only_failed, LIST_PAGE_SIZE));
+    let database = session.database.get_untracked();
+    let conn = session.connection();
+    let mut reader = Reader::new(session, &conn);
+    let sign_in = reader.sign_in();
+    let stopped = || {
+        control.is_cancelling()
+            || session.sign_in_now() != sign_in.get()
+            || !session.is_on(&database)
+    };
+    let mut read = 0;
+    while !pages.is_done() {
+        let asks = pages
+            .next_asks()
+            .map_err(|err| CheckFailed::Problem(err.to_string()))?;
+        control.checking.set(Some((read, pages.pages_asked())));
+        let page =
+            |conn, tokens, ask| async move { api::read_tolerance_page(&conn, &tokens, ask).await };
+        let reads = reader.read_all(&asks, page, &stopped).await;
+        if stopped() {
+            return Err(CheckFailed::Cancelled);
+        }
+        if let Some((ask, problem)) = reads.failed.first() {
+            return Err(CheckFailed::Problem(format!(
+                "page {} of the list: {problem}",
+                ask.page
+            )));
+        }
+        for (ask, answer) in reads.done {
+            pages
+                .take(ask, answer)
+                .map_err(|err| CheckFailed::Problem(err.to_string()))?;
+            read += 1;
+        }
+        control.checking.set(Some((read, pages.pages_asked())));
+    }
+    let found = pages.into_found();
+    let read = found.iter().map(|(key, _)| *key).collect();
+    let before = store.with(Table::summary);
+    let _ = store.update(|t| t.take_server_reads(found));
+    let after = store.with(Table::summary);
+    // The reads reach the rows to send (one per key) and rows kept by undo, not counted.
+    let conflicts = after.conflicts.saturating_sub(before.conflicts);
+    Ok(Checked {
+        read,
+        conflicts,
+        already_saved: (before.to_send.saturating_sub(after.to_send)).saturating_sub(conflicts),
+    })
+}
