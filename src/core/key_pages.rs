@@ -12,10 +12,6 @@
 //!   last key, before the next one's first) is read in a page of another size, which spans
 //!   that boundary.
 
-use std::collections::{BTreeMap, BTreeSet};
-
-use rustc_hash::FxHashSet;
-
 use crate::core::record::Tolerance;
 
 /// One page to read: `page` (1-based) of the list cut in pages of `size`.
@@ -67,10 +63,12 @@ pub struct KeyPages {
     size: u32,
     /// The keys the table believes the server holds, sorted: where a key should be.
     believed: Vec<i32>,
-    open: BTreeSet<i32>,
-    found: BTreeMap<i32, Option<Tolerance>>,
+    /// The keys not settled yet, sorted.
+    open: Vec<i32>,
+    found: Vec<(i32, Option<Tolerance>)>,
     windows: Vec<Window>,
-    asked: FxHashSet<PageAsk>,
+    /// A few dozen at most: a list, not a set (less code in the wasm).
+    asked: Vec<PageAsk>,
     /// How many rows the list has, as the last page read said.
     total: Option<u64>,
     /// Pages of the first round, asked before the list's length was known.
@@ -87,13 +85,16 @@ impl KeyPages {
     pub fn new(wanted: impl IntoIterator<Item = i32>, mut believed: Vec<i32>, size: u32) -> Self {
         believed.sort_unstable();
         believed.dedup();
+        let mut open: Vec<i32> = wanted.into_iter().collect();
+        open.sort_unstable();
+        open.dedup();
         KeyPages {
             size: size.max(1),
             believed,
-            open: wanted.into_iter().collect(),
-            found: BTreeMap::new(),
+            open,
+            found: Vec::new(),
             windows: Vec::new(),
-            asked: FxHashSet::default(),
+            asked: Vec::new(),
             total: None,
             first_round: None,
         }
@@ -115,10 +116,12 @@ impl KeyPages {
         let too_many = || PagesError::TooManyPages {
             read: self.asked.len(),
         };
-        let mut asks = BTreeSet::new();
+        let mut asks = Vec::new();
         for key in &self.open {
-            asks.insert(self.ask_for(*key).ok_or_else(too_many)?);
+            asks.push(self.ask_for(*key).ok_or_else(too_many)?);
         }
+        asks.sort_unstable();
+        asks.dedup();
         // Reading the whole list twice over would have settled every key by now, unless
         // its rows keep moving.
         let first_round = *self.first_round.get_or_insert(asks.len()) as u64;
@@ -130,7 +133,7 @@ impl KeyPages {
             return Err(too_many());
         }
         self.asked.extend(asks.iter().copied());
-        Ok(asks.into_iter().collect())
+        Ok(asks)
     }
 
     /// Takes in the server's answer to `ask`: the keys it settles are settled.
@@ -161,20 +164,21 @@ impl KeyPages {
             return Ok(());
         };
         let (first, last) = (first.key, last.key);
-        let mut settled: Vec<i32> = self.open.range(first..=last).copied().collect();
-        if first_page {
-            settled.extend(self.open.range(..first));
-        }
-        if last_page && last < i32::MAX {
-            settled.extend(self.open.range(last + 1..));
-        }
+        let settles = |key: &i32| {
+            (first..=last).contains(key)
+                || (first_page && *key < first)
+                || (last_page && *key > last)
+        };
+        let (settled, open): (Vec<i32>, Vec<i32>) = std::mem::take(&mut self.open)
+            .into_iter()
+            .partition(settles);
+        self.open = open;
         for key in settled {
-            self.open.remove(&key);
             let held = records
                 .binary_search_by_key(&key, |r| r.key)
                 .ok()
                 .map(|i| records[i].clone());
-            self.found.insert(key, held);
+            self.found.push((key, held));
         }
         self.windows.push(Window {
             start,
@@ -186,8 +190,9 @@ impl KeyPages {
     }
 
     /// What the server holds under each key settled (`None`: nothing), in key order.
-    pub fn into_found(self) -> Vec<(i32, Option<Tolerance>)> {
-        self.found.into_iter().collect()
+    pub fn into_found(mut self) -> Vec<(i32, Option<Tolerance>)> {
+        self.found.sort_unstable_by_key(|(key, _)| *key);
+        self.found
     }
 
     /// The page to read for `key`: the one spanning where it should be, or, when that page

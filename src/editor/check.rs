@@ -7,12 +7,11 @@
 use leptos::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::api;
 use crate::core::baseline::Baseline;
 use crate::core::draft::{RowId, RowState};
 use crate::core::planner::Millis;
 use crate::core::table::Table;
-use crate::editor::reader::Reader;
+use crate::editor::reader::{Ask, Found, Reader};
 use crate::editor::session::Session;
 use crate::editor::store::TableStore;
 use crate::editor::time::sleep;
@@ -173,9 +172,8 @@ pub async fn check(
                 || session.sign_in_now() != sign_in.get()
                 || !session.is_on(&database)
         };
-        let read =
-            |conn, tokens, key| async move { api::read_tolerance(&conn, &tokens, key).await };
-        let reads = reader.read_all(batch, read, &stopped).await;
+        let asks: Vec<Ask> = batch.iter().map(|key| Ask::Key(*key)).collect();
+        let reads = reader.read_all(&asks, &stopped).await;
         report.unread += reads.failed.len();
         if let Some((_, problem)) = reads.failed.last() {
             report.problem = Some(problem.clone());
@@ -184,8 +182,16 @@ pub async fn check(
             report.cancelled = true;
             break;
         }
-        let read_keys: Vec<i32> = reads.done.iter().map(|(key, _)| *key).collect();
-        let _ = store.update(|t| t.take_server_reads(reads.done));
+        let found: Vec<_> = reads
+            .done
+            .into_iter()
+            .filter_map(|read| match read {
+                (Ask::Key(key), Found::Record(held)) => Some((key, held)),
+                _ => None,
+            })
+            .collect();
+        let read_keys: Vec<i32> = found.iter().map(|(key, _)| *key).collect();
+        let _ = store.update(|t| t.take_server_reads(found));
         store.with(|t| count(t, &rows_of, &read_keys, &mut report));
         done += batch.len();
         control.progress.set((done, keys.len()));

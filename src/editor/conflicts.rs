@@ -19,9 +19,9 @@
 use leptos::prelude::*;
 use rustc_hash::FxHashSet;
 
-use crate::api::{self, wire::LIST_PAGE_SIZE};
+use crate::api::wire::LIST_PAGE_SIZE;
 use crate::core::table::Table;
-use crate::editor::reader::Reader;
+use crate::editor::reader::{Ask, Found, Reader};
 use crate::editor::session::Session;
 use crate::editor::store::TableStore;
 use crate::editor::submit::SubmitControl;
@@ -88,23 +88,25 @@ pub async fn check_before_send(
             .next_asks()
             .map_err(|err| CheckFailed::Problem(err.to_string()))?;
         control.checking.set(Some((read, pages.pages_asked())));
-        let page =
-            |conn, tokens, ask| async move { api::read_tolerance_page(&conn, &tokens, ask).await };
-        let reads = reader.read_all(&asks, page, &stopped).await;
+        let asks: Vec<Ask> = asks.into_iter().map(Ask::Page).collect();
+        let reads = reader.read_all(&asks, &stopped).await;
         if stopped() {
             return Err(CheckFailed::Cancelled);
         }
         if let Some((ask, problem)) = reads.failed.first() {
-            return Err(CheckFailed::Problem(format!(
-                "page {} of the list: {problem}",
-                ask.page
-            )));
+            let what = match ask {
+                Ask::Page(ask) => format!("page {} of the list", ask.page),
+                Ask::Key(key) => format!("key {key}"),
+            };
+            return Err(CheckFailed::Problem(format!("{what}: {problem}")));
         }
-        for (ask, answer) in reads.done {
-            pages
-                .take(ask, answer)
-                .map_err(|err| CheckFailed::Problem(err.to_string()))?;
-            read += 1;
+        for read_page in reads.done {
+            if let (Ask::Page(ask), Found::Page(answer)) = read_page {
+                pages
+                    .take(ask, answer)
+                    .map_err(|err| CheckFailed::Problem(err.to_string()))?;
+                read += 1;
+            }
         }
         control.checking.set(Some((read, pages.pages_asked())));
     }

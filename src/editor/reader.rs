@@ -6,14 +6,15 @@
 //! submit pages of the list (`editor::conflicts`).
 
 use std::cell::Cell;
-use std::future::Future;
 use std::rc::Rc;
 
 use futures::stream::{self, StreamExt};
 use leptos::prelude::*;
 
-use crate::api::{ApiError, Connection, Tokens};
+use crate::api::{self, ApiError, Connection};
+use crate::core::key_pages::{PageAnswer, PageAsk};
 use crate::core::planner::{Millis, PlannerConfig, Response};
+use crate::core::record::Tolerance;
 use crate::editor::session::Session;
 use crate::editor::submit::refresh;
 use crate::editor::time::{now_ms, sleep};
@@ -21,11 +22,27 @@ use crate::editor::time::{now_ms, sleep};
 /// How often a waiting reader looks at whether it was stopped.
 const POLL_MS: Millis = 100;
 
+/// One read: a key (`GET /tolerances/{key}`) or a page of the list sorted by key. One type
+/// for both, so the wasm holds one reading loop, not one per kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ask {
+    Key(i32),
+    Page(PageAsk),
+}
+
+/// What a read found.
+#[derive(Debug)]
+pub(crate) enum Found {
+    /// The record under a key, or `None` (404).
+    Record(Option<Tolerance>),
+    Page(PageAnswer),
+}
+
 /// What reading some items came to.
-pub(crate) struct Reads<K, T> {
-    pub(crate) done: Vec<(K, T)>,
+pub(crate) struct Reads {
+    pub(crate) done: Vec<(Ask, Found)>,
     /// Items that could not be read after their tries, with the reason in words.
-    pub(crate) failed: Vec<(K, String)>,
+    pub(crate) failed: Vec<(Ask, String)>,
 }
 
 pub(crate) struct Reader<'a> {
@@ -61,28 +78,18 @@ impl<'a> Reader<'a> {
         self.sign_in.clone()
     }
 
-    /// Reads every item with `read` (one request each), paced and retried. Returns early,
-    /// with what it has, when `stopped`.
-    pub(crate) async fn read_all<K, T, F, Fut>(
-        &mut self,
-        items: &[K],
-        read: F,
-        stopped: &dyn Fn() -> bool,
-    ) -> Reads<K, T>
-    where
-        K: Copy,
-        F: Fn(Connection, Tokens, K) -> Fut,
-        Fut: Future<Output = Result<T, ApiError>>,
-    {
+    /// Reads every item (one request each), paced and retried. Returns early, with what it
+    /// has, when `stopped`.
+    pub(crate) async fn read_all(&mut self, items: &[Ask], stopped: &dyn Fn() -> bool) -> Reads {
         let mut reads = Reads {
             done: Vec::new(),
             failed: Vec::new(),
         };
-        let mut todo: Vec<(K, u32)> = items.iter().map(|item| (*item, 1)).collect();
+        let mut todo: Vec<(Ask, u32)> = items.iter().map(|item| (*item, 1)).collect();
         while !todo.is_empty() && !stopped() {
             let results: Vec<_> = stream::iter(todo.drain(..))
                 .map(|(item, attempt)| {
-                    let result = self.read_one(item, &read);
+                    let result = self.read_one(item);
                     async move { (item, attempt, result.await) }
                 })
                 .buffer_unordered(self.config.max_in_flight.max(1))
@@ -130,11 +137,7 @@ impl<'a> Reader<'a> {
     }
 
     /// One read, started no sooner than the pace allows.
-    async fn read_one<K, T, F, Fut>(&self, item: K, read: &F) -> Result<T, ApiError>
-    where
-        F: Fn(Connection, Tokens, K) -> Fut,
-        Fut: Future<Output = Result<T, ApiError>>,
-    {
+    async fn read_one(&self, item: Ask) -> Result<Found, ApiError> {
         let gap = self.config.send_interval();
         let now = now_ms();
         let start = self.next_start.get().max(now);
@@ -150,7 +153,14 @@ impl<'a> Reader<'a> {
                 retry_after_ms: None,
             });
         };
-        read(self.conn.clone(), tokens, item).await
+        match item {
+            Ask::Key(key) => api::read_tolerance(self.conn, &tokens, key)
+                .await
+                .map(Found::Record),
+            Ask::Page(ask) => api::read_tolerance_page(self.conn, &tokens, ask)
+                .await
+                .map(Found::Page),
+        }
     }
 
     /// After a 401: the token is refreshed once; if that fails, or the fresh token is
