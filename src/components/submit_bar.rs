@@ -141,7 +141,7 @@ pub fn SubmitBar(
                     <label class="submit-progress">
                         {move || {
                             let (read, asked) = control.checking.get().unwrap_or_default();
-                            format!("Reading the server for changes since loading: {read} of {asked} pages")
+                            format!("Reading the server: {read} of {asked} pages")
                         }}
                         <progress
                             max=move || control.checking.get().map_or(0, |(_, asked)| asked)

@@ -247,7 +247,7 @@ fn an_unconfirmed_row_is_settled_by_a_read_and_a_conflict_only_for_someone_elses
     // The try was applied: saved.
     let (mut table, id) = sent_unconfirmed();
     table.take_server_reads(vec![(7, Some(theirs(7, 20.0, "GRP001")))]);
-    assert_eq!(row(&table, id).state(), RowState::Clean);
+    assert_eq!(row(&table, id).state(), RowState::Updated);
     // It was not: the record as loaded, to send again.
     let (mut table, id) = sent_unconfirmed();
     table.take_server_reads(vec![(7, Some(record(7, 11.25, "GRP001")))]);

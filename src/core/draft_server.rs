@@ -78,6 +78,25 @@ impl RowDraft {
         kind
     }
 
+    /// Shows `refusal`, held back until a read of the server (see
+    /// [`crate::core::table::Refusals`]), if that read settled the row without finding its
+    /// values saved (its baseline is known again and its outcome no longer current) and the
+    /// row still holds `sent`. Returns whether it did.
+    pub fn confirm_refusal(&mut self, sent: &Tolerance, refusal: RowOutcome) -> bool {
+        let read_back = !self.baseline.is_unknown()
+            && !self.outcome_current
+            && self
+                .outcome
+                .as_ref()
+                .is_some_and(|o| o.kind == OutcomeKind::Unconfirmed);
+        if self.pending || !read_back || self.to_record().ok().as_ref() != Some(sent) {
+            return false;
+        }
+        self.outcome = Some(refusal);
+        self.outcome_current = true;
+        true
+    }
+
     /// Takes in what an answer about another row taught about this row's server record.
     /// Returns whether the row's baseline changed.
     pub fn learn(&mut self, learned: &Learned) -> bool {
@@ -114,7 +133,8 @@ impl RowDraft {
     /// `None` when the server has no such record (404). The row's text stays; what it is
     /// compared with becomes what the server holds, stamps (audit columns) included. An
     /// unconfirmed outcome is settled by it, as is a refusal of values the server turns out
-    /// to hold; a saved one stays shown while the values match.
+    /// to hold: saved when the server holds the row's values, else no longer shown as
+    /// current; a saved one stays shown while the values match.
     ///
     /// A record the row did not expect there ([`Self::expects`]) was written by someone
     /// else since: the row becomes a [`Conflict`], remembering the record its edit started
@@ -124,6 +144,8 @@ impl RowDraft {
         let holds_mine = held
             .as_ref()
             .is_some_and(|h| self.to_record().is_ok_and(|mine| same_values(&mine, h)));
+        // A try that created the record, if the server holds it now.
+        let created = self.baseline.record().is_none_or(|r| r.key != key);
         if holds_mine {
             self.conflict = None;
         } else if self.conflict.is_none() && !self.expects(key, held.as_ref()) {
@@ -144,7 +166,10 @@ impl RowDraft {
             Some(OutcomeKind::Failed) => !self.changed,
             _ => false,
         };
-        if settled {
+        if settled && holds_mine {
+            self.outcome = Some(RowOutcome::found_saved(created));
+            self.outcome_current = true;
+        } else if settled {
             self.outcome_current = false;
         }
     }

@@ -677,6 +677,8 @@ mod check;
 #[path = "table_submit.rs"]
 mod submit;
 
+pub use submit::Refusals;
+
 #[cfg(test)]
 #[path = "table_tests.rs"]
 mod tests;

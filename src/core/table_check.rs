@@ -13,15 +13,24 @@ use crate::core::record::Tolerance;
 
 impl Table {
     /// What a submit reads right before it sends (`only_failed`: "Resend failed"), to catch
-    /// lost updates: the keys its rows would write, looked for in pages of the list where
-    /// the table believes the server's records are. Take what it found in with
-    /// [`Self::take_server_reads`], then send [`Self::rows_to_send_checked`].
-    pub fn check_before_send(&self, only_failed: bool, page_size: u32) -> KeyPages {
-        let keys = self
+    /// lost updates: the rows it would send, and the pages to read their keys in
+    /// ([`Self::pages_for`]). Take what the pages hold in with [`Self::take_server_reads`],
+    /// then send [`Self::rows_to_send_checked`].
+    pub fn check_before_send(&self, only_failed: bool, page_size: u32) -> (Vec<RowId>, KeyPages) {
+        let ids: Vec<RowId> = self
             .rows
             .iter()
             .filter(|row| super::submit::goes(row, only_failed))
-            .filter_map(RowDraft::key);
+            .map(RowDraft::id)
+            .collect();
+        let pages = self.pages_for(&ids, page_size);
+        (ids, pages)
+    }
+
+    /// The pages of the list sorted by key to read `ids`' keys in, looked for where the
+    /// table believes the server's records are.
+    pub fn pages_for(&self, ids: &[RowId], page_size: u32) -> KeyPages {
+        let keys = ids.iter().filter_map(|id| self.row(*id)?.key());
         let believed = self
             .rows
             .iter()
@@ -30,17 +39,20 @@ impl Table {
         KeyPages::new(keys, believed, page_size)
     }
 
-    /// The rows to send once the server was read under `read`, the keys read: only rows
-    /// whose key was (a conflict waits for the user; a row the server turned out to hold
-    /// has nothing left to send).
+    /// Which of `ids` (the rows a submit chose before reading) go once the server was read
+    /// under `read`, the keys read: those still to send whose key was read (a conflict
+    /// waits for the user; a row the server turned out to hold has nothing left to send).
     pub fn rows_to_send_checked(
         &self,
-        only_failed: bool,
+        ids: &[RowId],
         read: &FxHashSet<i32>,
     ) -> Vec<(RowId, Tolerance)> {
-        let mut rows = self.rows_to_send(only_failed);
-        rows.retain(|(_, record)| read.contains(&record.key));
-        rows
+        ids.iter()
+            .filter_map(|id| self.row(*id))
+            .filter(|row| row.needs_sending())
+            .filter_map(|row| Some((row.id(), row.to_record().ok()?)))
+            .filter(|(_, record)| read.contains(&record.key))
+            .collect()
     }
 
     /// Takes in what reads of the server found: per key, the record it holds, or `None` for

@@ -45,6 +45,10 @@ pub enum Fault {
     /// `data: null`. With an error of 500 the batch may have been applied; with another,
     /// it was refused; with none, it may have been applied.
     DataNull { error: Option<u16>, applied: bool },
+    /// The browser's own resend: the send was carried out and its connection dropped, and
+    /// the client's browser sent it again by itself, unseen; the app reads the answer to
+    /// that second send, a refusal (`data: null` with a 400, or every item refused).
+    ResentThenRefused { whole: bool },
 }
 
 /// Whether two records hold the same values (the server's stamps aside).
@@ -74,6 +78,7 @@ pub fn fault() -> impl Strategy<Value = Fault> {
                 error,
                 applied: applied && error != Some(400),
             }),
+        1 => any::<bool>().prop_map(|whole| Fault::ResentThenRefused { whole }),
     ]
 }
 
@@ -326,6 +331,15 @@ impl Server {
                     })
                     .collect();
                 (80, respond(207, envelope(items(&statuses, false)), None))
+            }
+            Fault::ResentThenRefused { whole } => {
+                apply_all(self);
+                if whole {
+                    let body = r#"{"data":null,"error":{"title":"Batch refused","status":400},"debug":{"activityID":"M:4"}}"#;
+                    return (90, respond(207, body.into(), None));
+                }
+                let refused: Vec<(usize, u16)> = (0..rows.len()).map(|i| (i, 400)).collect();
+                (90, respond(207, envelope(items(&refused, false)), None))
             }
             Fault::DataNull { error, applied } => {
                 if applied {

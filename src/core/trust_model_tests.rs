@@ -44,7 +44,7 @@ use crate::core::planner::{
     Action, ChunkId, ChunkStatus, Millis, Planner, PlannerConfig, Response,
 };
 use crate::core::record::Tolerance;
-use crate::core::table::Table;
+use crate::core::table::{Refusals, Table};
 
 #[path = "trust_model_server.rs"]
 mod server;
@@ -58,6 +58,8 @@ use steps::{Step, SubmitPlan, step};
 struct World {
     table: Table,
     server: Server,
+    /// The refusals of the submit under way, held back until read back.
+    held: Refusals,
 }
 
 impl World {
@@ -66,6 +68,7 @@ impl World {
         World {
             table: Table::from_records(server.list()),
             server,
+            held: Refusals::default(),
         }
     }
 
@@ -220,6 +223,8 @@ impl World {
 
     /// The page goes away and comes back: the table is what its saved draft restores.
     fn reload(&mut self) {
+        // What the page held in memory is gone with it.
+        self.held = Refusals::default();
         let json = serde_json::to_string(self.table.rows()).expect("a draft serializes");
         let rows: Vec<RowDraft> = serde_json::from_str(&json).expect("a draft reads back");
         self.table = Table::from_drafts(rows);
@@ -255,31 +260,13 @@ impl World {
         }
         // As `editor::conflicts`: what the server holds under the keys to send, read in
         // pages, taken in; a read that fails sends nothing.
-        let mut pages = self
+        let (ids, pages) = self
             .table
             .check_before_send(plan.only_failed, plan.page_size);
-        let mut pages_read = 0;
-        while !pages.is_done() {
-            let Ok(asks) = pages.next_asks() else {
-                return;
-            };
-            for ask in asks {
-                if plan.check_fails_at == Some(pages_read) {
-                    return;
-                }
-                pages_read += 1;
-                pages
-                    .take(ask, self.server.list_page(ask))
-                    .expect("the model lists in key order");
-            }
-        }
-        let found = pages.into_found();
-        let read = found.iter().map(|(key, _)| *key).collect();
-        for (key, _) in &found {
-            self.server.stale.remove(key);
-        }
-        self.table.take_server_reads(found);
-        let rows = self.table.rows_to_send_checked(plan.only_failed, &read);
+        let Some(read) = self.read_pages(pages, plan.check_fails_at) else {
+            return;
+        };
+        let rows = self.table.rows_to_send_checked(&ids, &read);
         if rows.is_empty() {
             return;
         }
@@ -347,6 +334,44 @@ impl World {
         }
         let unsent: Vec<RowId> = planner.unsent_rows().collect();
         self.table.cancel_pending(&unsent);
+        // As `editor::submit`: the refusals held back are read back, then borne out or not.
+        let held = std::mem::take(&mut self.held);
+        if !held.is_empty() {
+            if !planner.is_cancelled() {
+                let pages = self.table.pages_for(&held.rows(), plan.page_size);
+                self.read_pages(pages, None);
+            }
+            self.table.confirm_refusals(held);
+        }
+    }
+
+    /// Reads `pages` from the model server and takes what they hold into the table, as
+    /// `editor::conflicts` does; `None` (nothing taken in) when page `fails_at` cannot be
+    /// read.
+    fn read_pages(
+        &mut self,
+        mut pages: crate::core::key_pages::KeyPages,
+        fails_at: Option<usize>,
+    ) -> Option<rustc_hash::FxHashSet<i32>> {
+        let mut pages_read = 0;
+        while !pages.is_done() {
+            for ask in pages.next_asks().ok()? {
+                if fails_at == Some(pages_read) {
+                    return None;
+                }
+                pages_read += 1;
+                pages
+                    .take(ask, self.server.list_page(ask))
+                    .expect("the model lists in key order");
+            }
+        }
+        let found = pages.into_found();
+        let read = found.iter().map(|(key, _)| *key).collect();
+        for (key, _) in &found {
+            self.server.stale.remove(key);
+        }
+        self.table.take_server_reads(found);
+        Some(read)
     }
 
     /// As `editor::submit::settle`.
@@ -390,6 +415,7 @@ impl World {
             .zip(outcomes)
             .map(|((row, record), outcome)| (row, record, outcome))
             .collect();
+        let answers = self.held.hold_back(answers);
         self.table.apply_outcomes(answers);
     }
 

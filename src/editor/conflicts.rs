@@ -20,6 +20,8 @@ use leptos::prelude::*;
 use rustc_hash::FxHashSet;
 
 use crate::api::wire::LIST_PAGE_SIZE;
+use crate::core::draft::RowId;
+use crate::core::key_pages::KeyPages;
 use crate::core::table::Table;
 use crate::editor::reader::{Ask, Found, Reader};
 use crate::editor::session::Session;
@@ -29,6 +31,8 @@ use crate::editor::submit::SubmitControl;
 /// What the check found.
 #[derive(Debug, Default)]
 pub struct Checked {
+    /// The rows the submit chose before reading.
+    pub ids: Vec<RowId>,
     /// The keys read: only rows with these keys may go.
     pub read: FxHashSet<i32>,
     /// Rows that were to go and are conflicts now, waiting for the user's choice.
@@ -72,7 +76,42 @@ pub async fn check_before_send(
     control: SubmitControl,
     only_failed: bool,
 ) -> Result<Checked, CheckFailed> {
-    let mut pages = store.with(|t| t.check_before_send(only_failed, LIST_PAGE_SIZE));
+    let (ids, pages) = store.with(|t| t.check_before_send(only_failed, LIST_PAGE_SIZE));
+    let before = store.with(Table::summary);
+    let read = read_pages(session, store, control, pages).await?;
+    let after = store.with(Table::summary);
+    // The reads reach the rows to send (one per key) and rows kept by undo, not counted.
+    let conflicts = after.conflicts.saturating_sub(before.conflicts);
+    Ok(Checked {
+        ids,
+        read,
+        conflicts,
+        already_saved: (before.to_send.saturating_sub(after.to_send)).saturating_sub(conflicts),
+    })
+}
+
+/// After a submit, the rows whose refusals were held back (`core::table::Refusals`) are
+/// read back, in pages too: Chromium sends a request again by itself when its connection
+/// closed without an answer, unseen by the app, so a refusal may answer a second send of a
+/// batch the server carried out. A row the server holds as sent is saved.
+pub async fn read_back(
+    session: Session,
+    store: TableStore,
+    control: SubmitControl,
+    ids: &[RowId],
+) -> Result<(), CheckFailed> {
+    let pages = store.with(|t| t.pages_for(ids, LIST_PAGE_SIZE));
+    read_pages(session, store, control, pages).await.map(|_| ())
+}
+
+/// Reads `pages` until every key they were asked for is settled, and takes what the server
+/// holds into the table; returns the keys read.
+async fn read_pages(
+    session: Session,
+    store: TableStore,
+    control: SubmitControl,
+    mut pages: KeyPages,
+) -> Result<FxHashSet<i32>, CheckFailed> {
     let database = session.database.get_untracked();
     let conn = session.connection();
     let mut reader = Reader::new(session, &conn);
@@ -112,14 +151,6 @@ pub async fn check_before_send(
     }
     let found = pages.into_found();
     let read = found.iter().map(|(key, _)| *key).collect();
-    let before = store.with(Table::summary);
     let _ = store.update(|t| t.take_server_reads(found));
-    let after = store.with(Table::summary);
-    // The reads reach the rows to send (one per key) and rows kept by undo, not counted.
-    let conflicts = after.conflicts.saturating_sub(before.conflicts);
-    Ok(Checked {
-        read,
-        conflicts,
-        already_saved: (before.to_send.saturating_sub(after.to_send)).saturating_sub(conflicts),
-    })
+    Ok(read)
 }

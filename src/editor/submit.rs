@@ -11,12 +11,12 @@ use futures::stream::{FuturesUnordered, StreamExt};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError, Connection};
-use crate::core::draft::RowId;
+use crate::core::draft::{RowId, RowState};
 use crate::core::multistatus::{BatchAnswer, OutcomeKind, RowOutcome};
 use crate::core::planner::{
     Action, ChunkId, ChunkStatus, Planner, PlannerConfig, Progress, Response,
 };
-use crate::core::table::Touched;
+use crate::core::table::{Refusals, Touched};
 use crate::editor::conflicts::{self, CheckFailed};
 use crate::editor::draft_keeper::DraftKeeper;
 use crate::editor::session::Session;
@@ -53,6 +53,9 @@ pub struct SubmitReport {
     pub conflicts: usize,
     /// Rows the check found the server already holds as they are: nothing left to send.
     pub already_saved: usize,
+    /// Rows an answer refused that a read found saved on the server (an earlier send of
+    /// their batch was carried out): not counted as failed.
+    pub found_saved: usize,
     /// Why nothing was sent, when the check before sending could not finish.
     pub check_failed: Option<CheckFailed>,
     /// Answers about keys that were not sent, reported but applied to no row.
@@ -81,6 +84,13 @@ impl SubmitReport {
                 " {} changed on the server since loaded, not sent: each waits for your \
                  choice, Keep mine or Take the server's.",
                 count(self.conflicts)
+            ));
+        }
+        if self.found_saved > 0 {
+            text.push_str(&format!(
+                " {} refused by the answer but found saved on the server when read back (an \
+                 earlier send of their batch was carried out).",
+                count(self.found_saved)
             ));
         }
         if self.already_saved > 0 {
@@ -150,7 +160,7 @@ pub async fn submit(
             report.conflicts = checked.conflicts;
             report.already_saved = checked.already_saved;
             measured("submit:prepare", || {
-                store.with(|t| t.rows_to_send_checked(only_failed, &checked.read))
+                store.with(|t| t.rows_to_send_checked(&checked.ids, &checked.read))
             })
         }
         Err(failed) => {
@@ -180,6 +190,7 @@ pub async fn submit(
     control.progress.set(planner.borrow().progress());
     report.sent = ids.len();
     let mut in_flight: FuturesUnordered<LocalBoxFuture<'static, Sent>> = FuturesUnordered::new();
+    let mut held = Refusals::default();
 
     loop {
         if control.cancel_requested.get_untracked() && !planner.borrow().is_cancelled() {
@@ -187,7 +198,7 @@ pub async fn submit(
             let mut planner = planner.borrow_mut();
             for id in planner.cancel() {
                 let outcomes = outcomes_without_answer(&planner, id);
-                write_outcomes(store, &mut planner, id, outcomes, &mut report);
+                write_outcomes(store, &mut planner, id, outcomes, &mut report, &mut held);
             }
         }
         let action = planner.borrow_mut().next_action(now_ms());
@@ -222,7 +233,7 @@ pub async fn submit(
         };
         if let Some((id, result)) = woke {
             measured("submit:match", || {
-                settle(store, &planner, id, result, &mut report)
+                settle(store, &planner, id, result, &mut report, &mut held)
             });
         }
         control.progress.set(planner.borrow().progress());
@@ -231,6 +242,31 @@ pub async fn submit(
     let unsent: Vec<RowId> = planner.borrow().unsent_rows().collect();
     report.not_sent = unsent.len();
     store.update(|t| t.cancel_pending(&unsent));
+    // A refusal may answer a second send of a batch the server carried out: the refused
+    // rows are read back before any of them says "not applied".
+    if !held.is_empty() {
+        let rows = held.rows();
+        if !control.is_cancelling() {
+            control.checking.set(Some((0, 0)));
+            let _ = conflicts::read_back(session, store, control, &rows).await;
+            control.checking.set(None);
+        }
+        let mut confirmed = 0;
+        store.update(|t| {
+            let (refused, touched) = t.confirm_refusals(held);
+            confirmed = refused;
+            touched
+        });
+        let saved = store.with(|t| {
+            rows.iter()
+                .filter_map(|id| t.row(*id))
+                .filter(|r| matches!(r.state(), RowState::Created | RowState::Updated))
+                .count()
+        });
+        report.failed += confirmed;
+        report.found_saved += saved;
+        report.unconfirmed += rows.len().saturating_sub(confirmed + saved);
+    }
     control.last.set(Some(report));
     // The answers are kept at once, not 400 ms later: a page closed now reopens with them.
     drafts.save_now();
@@ -298,6 +334,7 @@ fn settle(
     id: ChunkId,
     result: Result<BatchAnswer, ApiError>,
     report: &mut SubmitReport,
+    held: &mut Refusals,
 ) {
     let now = now_ms();
     let response = match &result {
@@ -330,7 +367,7 @@ fn settle(
         // Retrying or waiting for a sign-in: the rows stay pending.
         (Err(_), _) => return,
     };
-    write_outcomes(store, &mut planner, id, outcomes, report);
+    write_outcomes(store, &mut planner, id, outcomes, report, held);
 }
 
 /// The outcome of every row of a chunk that ended without a readable answer.
@@ -342,19 +379,21 @@ fn outcomes_without_answer(planner: &Planner, id: ChunkId) -> Vec<RowOutcome> {
     vec![outcome; rows]
 }
 
-/// Counts a final chunk's outcomes and writes them, with the records sent, into its rows.
+/// Counts a final chunk's outcomes and writes them, with the records sent, into its rows;
+/// refusals are held back in `held` (counted once read back).
 fn write_outcomes(
     store: TableStore,
     planner: &mut Planner,
     id: ChunkId,
     outcomes: Vec<RowOutcome>,
     report: &mut SubmitReport,
+    held: &mut Refusals,
 ) {
     for outcome in &outcomes {
         match outcome.kind {
             OutcomeKind::Created => report.created += 1,
             OutcomeKind::Updated => report.updated += 1,
-            OutcomeKind::Failed => report.failed += 1,
+            OutcomeKind::Failed => {}
             OutcomeKind::Unconfirmed => report.unconfirmed += 1,
         }
     }
@@ -370,5 +409,6 @@ fn write_outcomes(
         .zip(outcomes)
         .map(|((row, record), outcome)| (row, record, outcome))
         .collect();
+    let answers = held.hold_back(answers);
     let _: Touched = store.update(|t| t.apply_outcomes(answers));
 }

@@ -95,7 +95,7 @@ describe("check with server", () => {
       "one read per key, through the gateway",
     );
 
-    assert.equal(await rowState(page, 5), "· Unchanged", "the server holds what was sent");
+    assert.equal(await rowState(page, 5), "✓ Updated", "the server holds what was sent: saved");
     assert.equal(await rowState(page, 6), "⇄ Conflict", "changed by another client: not sent before the user chooses");
     assert.equal(await (await cell(page, "Tolerance amount", 6)).inputValue(), "66.66", "the user's edit is kept");
     assert.match(await outcome(page, 6), /Server has 9\.00 \(by demo on /);
