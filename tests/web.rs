@@ -611,8 +611,8 @@ mod grid {
         assert_eq!(input.value(), "9");
     }
 
-    /// The text of row `row`'s Outcome cell.
-    fn outcome_text(host: &Element, row: usize) -> String {
+    /// The text of row `row`'s element matching `selector`.
+    fn row_part_text(host: &Element, row: usize, selector: &str) -> String {
         let number = row.to_string();
         all(host, "[role=row]")
             .into_iter()
@@ -622,9 +622,14 @@ mod grid {
                     .and_then(|n| n.text_content())
                     == Some(number.clone())
             })
-            .and_then(|r| r.query_selector(".col-outcome").unwrap())
+            .and_then(|r| r.query_selector(selector).unwrap())
             .and_then(|c| c.text_content())
             .unwrap_or_default()
+    }
+
+    /// The text of row `row`'s Outcome cell.
+    fn outcome_text(host: &Element, row: usize) -> String {
+        row_part_text(host, row, ".col-outcome")
     }
 
     #[wasm_bindgen_test]
@@ -651,6 +656,9 @@ mod grid {
             "{}",
             outcome_text(&host, 2)
         );
+        // Someone else wrote 9 over the 1.50 the edit began from: a conflict, said in words
+        // and with its own symbol.
+        assert_eq!(row_part_text(&host, 2, ".row-state"), "⇄ Conflict");
         assert!(!outcome_text(&host, 3).contains("Server has"));
         let id = store.with(|t| t.row_at(1).unwrap().id());
         store.update(|t| t.take_servers_values(&[id]).1);
@@ -660,6 +668,7 @@ mod grid {
             Some("9.00")
         );
         assert!(!outcome_text(&host, 2).contains("Server has"));
+        assert_eq!(row_part_text(&host, 2, ".row-state"), "· Unchanged");
     }
 }
 

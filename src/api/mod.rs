@@ -22,6 +22,7 @@ use futures::stream::{self, StreamExt};
 use serde::de::{DeserializeOwned, Error as _};
 
 use crate::core::envelope;
+use crate::core::key_pages::{PageAnswer, PageAsk};
 use crate::core::multistatus::{self, BatchAnswer};
 use crate::core::planner::Response;
 use crate::core::record::Tolerance;
@@ -153,6 +154,17 @@ pub async fn read_tolerance(
 ) -> Result<Option<Tolerance>, ApiError> {
     let raw = http::execute(&conn.tolerance_request(key, tokens)).await?;
     wire::read_tolerance(raw)
+}
+
+/// One page of the tolerances sorted by key, cut in pages of `ask.size` (the reading before
+/// a submit, `editor::conflicts`). Tried once, like [`read_tolerance`].
+pub async fn read_tolerance_page(
+    conn: &Connection,
+    tokens: &Tokens,
+    ask: PageAsk,
+) -> Result<PageAnswer, ApiError> {
+    let spec = conn.sized_page_request("tolerances", "tolerance_Key", ask.page, ask.size, tokens);
+    wire::read_tolerance_page(http::execute(&spec).await?)
 }
 
 /// Pages of a list asked for at once while loading it.

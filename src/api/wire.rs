@@ -8,6 +8,7 @@ use serde::Deserialize;
 use super::error::ApiError;
 use crate::core::config::{ApiMode, RuntimeConfig};
 use crate::core::envelope::{self, BodyError};
+use crate::core::key_pages::PageAnswer;
 use crate::core::planner::Millis;
 use crate::core::record::Tolerance;
 
@@ -226,7 +227,19 @@ impl Connection {
         page: u32,
         tokens: &Tokens,
     ) -> RequestSpec {
-        let query = format!("{path}?page={page}&pageSize={LIST_PAGE_SIZE}&sortBy={sort_by}:asc");
+        self.sized_page_request(path, sort_by, page, LIST_PAGE_SIZE, tokens)
+    }
+
+    /// One page of a list cut in pages of `size`.
+    pub fn sized_page_request(
+        &self,
+        path: &str,
+        sort_by: &str,
+        page: u32,
+        size: u32,
+        tokens: &Tokens,
+    ) -> RequestSpec {
+        let query = format!("{path}?page={page}&pageSize={size}&sortBy={sort_by}:asc");
         self.authorized(Method::Get, &query, tokens)
     }
 
@@ -285,6 +298,18 @@ pub fn parse_retry_after(value: &str) -> Option<Millis> {
 
 pub fn parse_pagination(header: Option<&str>) -> Option<Pagination> {
     serde_json::from_str(header?).ok()
+}
+
+/// A page of `GET /tolerances` as [`crate::core::key_pages`] takes it.
+pub fn read_tolerance_page(raw: RawResponse) -> Result<PageAnswer, ApiError> {
+    let raw = expect_status(raw, &[200])?;
+    let (records, _): (Vec<Tolerance>, _) = envelope::parse_data(&raw.body)?;
+    let pagination = parse_pagination(raw.pagination.as_deref());
+    Ok(PageAnswer {
+        records,
+        total: pagination.map(|p| p.total_count),
+        page_size: pagination.map(|p| p.page_size).filter(|size| *size > 0),
+    })
 }
 
 #[derive(Deserialize)]

@@ -110,7 +110,7 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
 
     let has_unsent = move || {
         let s = store.summary().get_untracked();
-        s.to_send + s.invalid + s.pending > 0
+        s.unsent() + s.pending > 0
     };
 
     // Offer the databases the API lists too, where it answers (in direct mode it needs the
@@ -192,7 +192,7 @@ pub fn EditorPage(config: RuntimeConfig) -> impl IntoView {
 
     let confirm_switch = Callback::new(move |wanted: String| {
         let summary = store.summary().get_untracked();
-        let unsent = summary.to_send + summary.invalid;
+        let unsent = summary.unsent();
         if unsent == 0 {
             return true;
         }

@@ -122,7 +122,7 @@ pub fn EditorToolbar(
     // Replacing the table asks first when it holds edits not sent yet: they would be lost.
     let may_replace = move || {
         let summary = store.summary().get_untracked();
-        let unsent = summary.to_send + summary.invalid;
+        let unsent = summary.unsent();
         if unsent == 0 {
             return true;
         }

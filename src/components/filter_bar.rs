@@ -58,6 +58,7 @@ pub fn FilterBar(
             {checkbox("Failed", |f| f.failed, |f, on| f.failed = on)}
             {checkbox("Invalid", |f| f.invalid, |f, on| f.invalid = on)}
             {checkbox("Warnings", |f| f.warned, |f, on| f.warned = on)}
+            {checkbox("Conflicts", |f| f.conflicts, |f, on| f.conflicts = on)}
             <input
                 type="search"
                 class="filter-text"

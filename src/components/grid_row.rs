@@ -400,6 +400,7 @@ fn state_class(state: RowState) -> &'static str {
         RowState::Created | RowState::Updated => "saved",
         RowState::Failed => "failed",
         RowState::Unconfirmed => "unconfirmed",
+        RowState::Conflict => "conflict",
     }
 }
 
@@ -414,5 +415,6 @@ fn state_icon(state: RowState) -> &'static str {
         RowState::Created | RowState::Updated => "✓",
         RowState::Failed => "✗",
         RowState::Unconfirmed => "?",
+        RowState::Conflict => "⇄",
     }
 }

@@ -219,8 +219,13 @@ impl RowView {
 }
 
 /// "Server has 9.00", "Server has 9.00, Group ID GRP002": the server's values beside the
-/// user's, for a row that differs from what the server was last known to hold.
+/// user's, for a row that differs from what the server was last known to hold; for a
+/// conflict, who saved them and when, where the server says.
 fn server_text(row: &RowDraft) -> Option<String> {
+    let conflict = row.state() == RowState::Conflict;
+    if conflict && row.original().is_none() {
+        return Some("The server no longer has this key (deleted since loaded)".into());
+    }
     let differences = row.server_differences();
     if differences.is_empty() {
         return None;
@@ -233,7 +238,20 @@ fn server_text(row: &RowDraft) -> Option<String> {
             (_, false) => format!("{} {text}", field.title()),
         })
         .collect();
-    Some(format!("Server has {}", parts.join(", ")))
+    let mut text = format!("Server has {}", parts.join(", "));
+    if let (true, Some(held)) = (conflict, row.original()) {
+        let day = held
+            .update_date
+            .as_ref()
+            .map(|d| d.chars().take(10).collect::<String>());
+        match (&held.update_user, day) {
+            (Some(user), Some(day)) => text.push_str(&format!(" (by {user} on {day})")),
+            (Some(user), None) => text.push_str(&format!(" (by {user})")),
+            (None, Some(day)) => text.push_str(&format!(" (on {day})")),
+            (None, None) => {}
+        }
+    }
+    Some(text)
 }
 
 pub(crate) fn outcome_text(outcome: &crate::core::multistatus::RowOutcome) -> String {

@@ -9,8 +9,8 @@ use crate::editor::check::{CheckControl, CheckKind, check, keys_of};
 use crate::editor::session::Session;
 use crate::editor::store::TableStore;
 
-/// "Check with server" and "Take the server's" for the selected rows, and the progress and
-/// result of a check (also one started from the submit bar).
+/// "Check with server", "Take the server's" and "Keep mine" (for conflicts) on the selected
+/// rows, and the progress and result of a check (also one started from the submit bar).
 #[component]
 pub fn ServerCheck(
     session: Session,
@@ -66,6 +66,23 @@ pub fn ServerCheck(
             )
         }));
     };
+    let on_keep = move |_| {
+        let ids = selected_ids();
+        let mut kept = 0;
+        store.update(|t: &mut Table| {
+            let (rows, touched) = t.keep_mine(&ids);
+            kept = rows;
+            touched
+        });
+        notice.set(Some(if kept == 0 {
+            "None of the selected rows is a conflict (a record changed on the server since it was loaded).".into()
+        } else {
+            format!(
+                "Kept your edits in {kept} {}, on top of the server's values; they go with the next Submit (Undo brings the conflict back).",
+                if kept == 1 { "row" } else { "rows" }
+            )
+        }));
+    };
     let asked = move || control.running.get() == Some(CheckKind::Asked);
     let busy = move || frozen.get() || asked();
 
@@ -86,6 +103,14 @@ pub fn ServerCheck(
                 on:click=handler(on_take)
             >
                 "Take the server's"
+            </button>
+            <button
+                type="button"
+                title="For the selected conflicts: the fields you changed, on top of what the server holds now; sent with the next Submit"
+                disabled=busy
+                on:click=handler(on_keep)
+            >
+                "Keep mine"
             </button>
             <Shown when=asked>
                 <label class="check-progress">

@@ -38,6 +38,8 @@ pub fn SubmitBar(
     let review = RwSignal::new(None::<Review>);
     let reviewed_revision = StoredValue::new(0_u64);
     let submit_button = NodeRef::<leptos::html::Button>::new();
+    // What the last submit was asked to send, for "Try again".
+    let last_only_failed = StoredValue::new(false);
 
     // Submit and Resend failed open the review first; its Send starts the submit.
     let start = move |only_failed: bool| {
@@ -57,6 +59,7 @@ pub fn SubmitBar(
         review.set(Some(store.with(|t| Review::of(t, only_failed))));
     };
     let send = Callback::new(move |only_failed: bool| {
+        last_only_failed.set_value(only_failed);
         check_control.cancel();
         leptos::task::spawn_local(async move {
             let sent =
@@ -121,6 +124,9 @@ pub fn SubmitBar(
         if s.invalid > 0 {
             parts.push(format!("{} with problems", s.invalid));
         }
+        if s.conflicts > 0 {
+            parts.push(format!("{} waiting for your choice", s.conflicts));
+        }
         if s.warnings > 0 {
             parts.push(format!(
                 "{} {} the database does not list",
@@ -165,18 +171,35 @@ pub fn SubmitBar(
             </Shown>
             <Shown when=move || control.running.get()>
                 <button type="button" on:click=handler(move |_| control.cancel())>"Cancel"</button>
-                <label class="submit-progress">
-                    {move || {
-                        let p = control.progress.get();
-                        format!("Answered {} of {} rows", p.rows_answered, p.rows_total)
-                    }}
-                    <progress
-                        id="submit-progress"
-                        tabindex="-1"
-                        max=move || control.progress.get().rows_total
-                        value=move || control.progress.get().rows_answered
-                    ></progress>
-                </label>
+                // First the check for records changed on the server, then the answers.
+                <Shown when=move || control.checking.with(Option::is_some)>
+                    <label class="submit-progress">
+                        {move || {
+                            let (read, asked) = control.checking.get().unwrap_or_default();
+                            format!("Reading the server: {read} of {asked} pages")
+                        }}
+                        <progress
+                            id="submit-progress"
+                            tabindex="-1"
+                            max=move || control.checking.get().map_or(0, |(_, asked)| asked)
+                            value=move || control.checking.get().map_or(0, |(read, _)| read)
+                        ></progress>
+                    </label>
+                </Shown>
+                <Shown when=move || control.checking.with(Option::is_none)>
+                    <label class="submit-progress">
+                        {move || {
+                            let p = control.progress.get();
+                            format!("Answered {} of {} rows", p.rows_answered, p.rows_total)
+                        }}
+                        <progress
+                            id="submit-progress"
+                            tabindex="-1"
+                            max=move || control.progress.get().rows_total
+                            value=move || control.progress.get().rows_answered
+                        ></progress>
+                    </label>
+                </Shown>
             </Shown>
             <Shown when=move || refusal.with(Option::is_some)>
                 <p class="form-error" role="alert">{move || refusal.get()}</p>
@@ -192,17 +215,17 @@ pub fn SubmitBar(
             // Always in the page, so that screen readers announce the summary when it comes
             // (a live region added with its text already in is often not read).
             <p id="submit-summary" class="submit-summary" role="status" tabindex="-1">
-                {move || control.last.get().map(|r| {
-                        let mut text = format!(
-                            "Last submit: {} created, {} updated, {} failed, {} unconfirmed.",
-                            r.created, r.updated, r.failed, r.unconfirmed
-                        );
-                        if r.not_sent > 0 {
-                            text.push_str(&format!(" {} not sent (cancelled).", r.not_sent));
-                        }
-                        text
-                    })}
+                {move || control.last.get().map(|r| r.text())}
             </p>
+            <Shown when=move || control.last.with(|r| r.as_ref().is_some_and(|r| r.check_failed.is_some()))>
+                <button
+                    type="button"
+                    disabled=move || control.running.get() || waiting.get()
+                    on:click=handler(move |_| start(last_only_failed.get_value()))
+                >
+                    "Try again"
+                </button>
+            </Shown>
             <Shown when=move || control.last.with(Option::is_some)>
                 <ul class="strays">
                     {move || control.last.get().map(|r| r.strays.into_iter().map(|s| view! { <li>{s}</li> }).collect_view())}

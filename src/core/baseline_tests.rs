@@ -252,7 +252,8 @@ fn a_read_of_the_server_settles_unconfirmed_rows_and_refreshes_audit_columns() {
         table.set_text(*id, Field::Amount, "9".into());
     }
     submit(&mut table, OutcomeKind::Unconfirmed);
-    // The server holds 1 as sent, 2 as it was, and no 3 at all.
+    // The server holds 1 as sent, 2 as it was, and no 3 at all: someone deleted 3 since it
+    // was loaded (the editor never deletes), which sending it again would undo.
     let stamped = |key, amount| Tolerance {
         update_date: Some("2026-12-04T22:00:00Z".into()),
         update_user: Some("EDITOR".into()),
@@ -267,7 +268,7 @@ fn a_read_of_the_server_settles_unconfirmed_rows_and_refreshes_audit_columns() {
     let state = |i: usize| table.row(ids[i]).unwrap().state();
     assert_eq!(
         [state(0), state(1), state(2)],
-        [RowState::Clean, RowState::Modified, RowState::New]
+        [RowState::Updated, RowState::Modified, RowState::Conflict]
     );
     assert_eq!(table.row(ids[0]).unwrap().text(Field::UpdateUser), "EDITOR");
     assert_eq!(
@@ -286,11 +287,12 @@ fn a_read_of_the_server_settles_unconfirmed_rows_and_refreshes_audit_columns() {
         (row.state(), row.text(Field::UpdateDate)),
         (RowState::Updated, "2026-12-04T22:00:00Z")
     );
-    // A deleted row learns it too, for when undo brings it back.
+    // A deleted row learns it too, for when undo brings it back: 5 was written by someone
+    // else, so its 4 would undo their write.
     table.delete(&[ids[1]]);
     table.take_server_reads(vec![(2, Some(stamped(2, 5.0)))]);
     table.undo();
-    assert_eq!(table.row(ids[1]).unwrap().state(), RowState::Modified);
+    assert_eq!(table.row(ids[1]).unwrap().state(), RowState::Conflict);
 }
 
 #[test]
@@ -359,7 +361,7 @@ fn the_servers_values_are_shown_where_they_differ_and_taken_as_one_undo_step() {
     fn row(table: &Table, id: crate::core::draft::RowId) -> &RowDraft {
         table.row(id).unwrap()
     }
-    assert_eq!(row(&table, ids[0]).state(), RowState::Modified);
+    assert_eq!(row(&table, ids[0]).state(), RowState::Conflict);
     assert_eq!(
         row(&table, ids[0]).text(Field::Amount),
         "5.00",
@@ -387,8 +389,8 @@ fn the_servers_values_are_shown_where_they_differ_and_taken_as_one_undo_step() {
             row(&table, ids[0]).state(),
             row(&table, ids[0]).text(Field::Amount)
         ),
-        (RowState::Modified, "5.00"),
-        "one step back to the user's edit"
+        (RowState::Conflict, "5.00"),
+        "one step back to the user's edit, still waiting for a choice"
     );
     // Nothing known about a key: nothing to take.
     let mut fresh = Table::new();
@@ -413,4 +415,52 @@ fn only_a_read_of_the_server_shows_its_values_beside_an_edit() {
     );
     submit(&mut table, OutcomeKind::Updated);
     assert!(table.row(id).unwrap().server_differences().is_empty());
+}
+
+#[test]
+fn a_refusal_reads_as_not_applied_only_once_a_read_of_the_server_bears_it_out() {
+    use crate::core::table::Refusals;
+    let mut table = Table::new();
+    let ids: Vec<_> = (0..2)
+        .map(|i| {
+            let id = table.insert_new(i);
+            table.set_texts(vec![
+                (id, Field::Key, (50 + i).to_string()),
+                (id, Field::Amount, "1.25".into()),
+            ]);
+            id
+        })
+        .collect();
+    let rows = table.rows_to_send(false);
+    table.mark_pending(&ids);
+    let mut held = Refusals::default();
+    let answers = rows
+        .into_iter()
+        .map(|(id, sent)| (id, sent, answer(OutcomeKind::Failed)))
+        .collect();
+    table.apply_outcomes(held.hold_back(answers));
+    // Until read back, a refusal may answer a second send of a batch already carried out.
+    assert_eq!(
+        ids.iter()
+            .map(|id| table.row(*id).unwrap().state())
+            .collect::<Vec<_>>(),
+        [RowState::Unconfirmed, RowState::Unconfirmed]
+    );
+    assert_eq!(
+        reloaded(&table).row(ids[0]).unwrap().state(),
+        RowState::Unconfirmed
+    );
+    // The server holds the first row's values (the first send was carried out, the browser
+    // sent it again and that send was refused), not the second's.
+    let mut sent_first = record(50, 1.25);
+    sent_first.group_id = None;
+    sent_first.entry_date = None;
+    sent_first.entry_user = None;
+    assert_eq!(held.rows(), ids);
+    table.take_server_reads(vec![(50, Some(sent_first)), (51, None)]);
+    let (borne_out, _) = table.confirm_refusals(held);
+    assert_eq!(borne_out, 1);
+    let state = |i: usize| table.row(ids[i]).unwrap().state();
+    assert_eq!([state(0), state(1)], [RowState::Created, RowState::Failed]);
+    assert_eq!(table.summary(), table.recount());
 }

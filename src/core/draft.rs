@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::core::baseline::{Baseline, Learned};
 use crate::core::columns::{CellValue, EDITABLE_COUNT, Field};
+use crate::core::conflict::{Conflict, cell_means};
 use crate::core::multistatus::{OutcomeKind, RowOutcome};
 use crate::core::record::Tolerance;
 use crate::core::validate::{self, Problem, ProblemKind};
@@ -36,6 +37,10 @@ pub enum RowState {
     /// Sent, but the answer did not say (or a try before it may have been applied); may or
     /// may not be saved; will be sent again.
     Unconfirmed,
+    /// The server's record changed under the user's edit (another tab or person saved or
+    /// deleted it since it was loaded or last confirmed): not sent until the user chooses
+    /// Keep mine or Take the server's.
+    Conflict,
 }
 
 impl RowState {
@@ -51,6 +56,7 @@ impl RowState {
             RowState::Updated => "Updated",
             RowState::Failed => "Failed",
             RowState::Unconfirmed => "Unconfirmed",
+            RowState::Conflict => "Conflict",
         }
     }
 }
@@ -97,6 +103,10 @@ pub struct RowDraft {
     /// replaced by an answer: the row shows the server's values where they differ. Not saved.
     #[serde(skip)]
     read_back: bool,
+    /// A read found the server's record changed under the user's edit: the row waits for
+    /// the user's choice (see [`crate::core::conflict`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    conflict: Option<Conflict>,
 }
 
 impl RowDraft {
@@ -133,6 +143,7 @@ impl RowDraft {
             outcome: None,
             outcome_current: false,
             read_back: false,
+            conflict: None,
         }
     }
 
@@ -258,6 +269,17 @@ impl RowDraft {
         &self.baseline
     }
 
+    /// The conflict waiting for the user's choice, if a read found one.
+    pub fn conflict(&self) -> Option<&Conflict> {
+        self.conflict.as_ref()
+    }
+
+    /// Sets the conflict (the user chose, or undo took the choice back); returns the one it
+    /// replaces.
+    pub fn replace_conflict(&mut self, conflict: Option<Conflict>) -> Option<Conflict> {
+        std::mem::replace(&mut self.conflict, conflict)
+    }
+
     /// The last submit's outcome for this row, kept after edits so the message stays visible.
     pub fn outcome(&self) -> Option<&RowOutcome> {
         self.outcome.as_ref()
@@ -266,6 +288,11 @@ impl RowDraft {
     pub fn state(&self) -> RowState {
         if self.pending {
             return RowState::Pending;
+        }
+        // Until the user chooses, whatever its cells: only cells that equal the server's
+        // record read otherwise (it holds exactly them).
+        if self.conflict.is_some() && self.changed {
+            return RowState::Conflict;
         }
         if self.has_problems() {
             return RowState::Invalid;
@@ -286,9 +313,11 @@ impl RowDraft {
         }
     }
 
-    /// New, changed, failed and unconfirmed rows without problems are sent on Submit.
+    /// New, changed, failed and unconfirmed rows without problems are sent on Submit; a
+    /// conflict only once the user chose.
     pub fn needs_sending(&self) -> bool {
         !self.pending
+            && self.conflict.is_none()
             && !self.has_problems()
             && (self.changed
                 || (self.outcome_current
@@ -375,13 +404,10 @@ impl RowDraft {
 
     /// Compares what the cells mean, not their text: "5.00" equals 5.
     fn same_values_as(&self, record: &Tolerance) -> bool {
-        let same_text = |cell: &str, value: &Option<String>| {
-            cell.trim() == value.as_deref().unwrap_or("").trim()
-        };
         self.key == Some(record.key)
-            && validate::parse_amount(&self.cells[1]).ok() == Some(record.amount)
-            && same_text(&self.cells[2], &record.group_id)
-            && same_text(&self.cells[3], &record.payment_method)
+            && Field::EDITABLE[1..]
+                .iter()
+                .all(|field| cell_means(*field, &self.cells[field.index()], record))
     }
 }
 
@@ -450,7 +476,7 @@ pub fn plain_decimal(value: f64) -> String {
     text
 }
 
-/// A record as the cells that show it.
+/// A record's values as the cells show them.
 pub fn record_cells(record: &Tolerance) -> [String; EDITABLE_COUNT] {
     [
         record.key.to_string(),

@@ -2,9 +2,10 @@
 //! moves its [`Baseline`], the record it is Unchanged against.
 
 use super::{
-    Baseline, Field, Learned, OutcomeKind, RowDraft, RowOutcome, Tolerance, record_cells,
+    Baseline, Conflict, Field, Learned, OutcomeKind, RowDraft, RowOutcome, Tolerance, record_cells,
     same_values,
 };
+use crate::core::conflict;
 
 impl RowDraft {
     pub fn mark_pending(&mut self) {
@@ -77,6 +78,25 @@ impl RowDraft {
         kind
     }
 
+    /// Shows `refusal`, held back until a read of the server (see
+    /// [`crate::core::table::Refusals`]), if that read settled the row without finding its
+    /// values saved (its baseline is known again and its outcome no longer current) and the
+    /// row still holds `sent`. Returns whether it did.
+    pub fn confirm_refusal(&mut self, sent: &Tolerance, refusal: RowOutcome) -> bool {
+        let read_back = !self.baseline.is_unknown()
+            && !self.outcome_current
+            && self
+                .outcome
+                .as_ref()
+                .is_some_and(|o| o.kind == OutcomeKind::Unconfirmed);
+        if self.pending || !read_back || self.to_record().ok().as_ref() != Some(sent) {
+            return false;
+        }
+        self.outcome = Some(refusal);
+        self.outcome_current = true;
+        true
+    }
+
     /// Takes in what an answer about another row taught about this row's server record.
     /// Returns whether the row's baseline changed.
     pub fn learn(&mut self, learned: &Learned) -> bool {
@@ -113,8 +133,26 @@ impl RowDraft {
     /// `None` when the server has no such record (404). The row's text stays; what it is
     /// compared with becomes what the server holds, stamps (audit columns) included. An
     /// unconfirmed outcome is settled by it, as is a refusal of values the server turns out
-    /// to hold; a saved one stays shown while the values match.
+    /// to hold: saved when the server holds the row's values, else no longer shown as
+    /// current; a saved one stays shown while the values match.
+    ///
+    /// A record the row did not expect there ([`Self::expects`]) was written by someone
+    /// else since: the row becomes a [`Conflict`], remembering the record its edit started
+    /// from, until the user chooses. A record holding exactly the row's values settles a
+    /// conflict: there is nothing left to choose.
     pub fn take_server_read(&mut self, key: i32, held: Option<Tolerance>) {
+        let holds_mine = held
+            .as_ref()
+            .is_some_and(|h| self.to_record().is_ok_and(|mine| same_values(&mine, h)));
+        // A try that created the record, if the server holds it now.
+        let created = self.baseline.record().is_none_or(|r| r.key != key);
+        if holds_mine {
+            self.conflict = None;
+        } else if self.conflict.is_none() && !self.expects(key, held.as_ref()) {
+            self.conflict = Some(Conflict {
+                base: self.baseline.record().cloned(),
+            });
+        }
         self.written
             .retain(|w| w.key != key || held.as_ref().is_some_and(|h| same_values(w, h)));
         self.baseline = match held {
@@ -128,8 +166,35 @@ impl RowDraft {
             Some(OutcomeKind::Failed) => !self.changed,
             _ => false,
         };
-        if settled {
+        if settled && holds_mine {
+            self.outcome = Some(RowOutcome::found_saved(created));
+            self.outcome_current = true;
+        } else if settled {
             self.outcome_current = false;
+        }
+    }
+
+    /// Whether `held` (`None`: nothing) under `key` is what this row believes the server
+    /// holds there, or values one of its own tries wrote there: anything else was written
+    /// (or deleted) by someone else. The editor never deletes, so a record the row knew of
+    /// can only have gone that way.
+    fn expects(&self, key: i32, held: Option<&Tolerance>) -> bool {
+        let believed = self.baseline.record().filter(|r| r.key == key);
+        match held {
+            None => believed.is_none(),
+            Some(held) => believed
+                .into_iter()
+                .chain(self.written.iter().filter(|w| w.key == key))
+                .any(|w| same_values(w, held)),
+        }
+    }
+
+    /// "Keep mine": the texts that put the fields the user changed on top of the server's
+    /// record (see [`conflict::keep_mine_texts`]); nothing when the row is no conflict.
+    pub fn keep_mine_texts(&self) -> Vec<(Field, String)> {
+        match &self.conflict {
+            Some(c) => conflict::keep_mine_texts(c, &self.cells, self.baseline.record()),
+            None => Vec::new(),
         }
     }
 
@@ -140,7 +205,9 @@ impl RowDraft {
         let Baseline::Known(held) = &self.baseline else {
             return Vec::new();
         };
-        if !self.changed || !self.read_back {
+        // A conflict's record came from a read too, perhaps in an earlier session (the
+        // draft keeps the conflict, not `read_back`).
+        if !self.changed || !(self.read_back || self.conflict.is_some()) {
             return Vec::new();
         }
         // Compared as values where the row reads as a record ("9" and "9.00" are one amount).

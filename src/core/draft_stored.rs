@@ -5,7 +5,9 @@
 
 use serde::Deserialize;
 
-use super::{Baseline, EDITABLE_COUNT, OutcomeKind, ProblemKind, RowDraft, RowId, RowOutcome};
+use super::{
+    Baseline, Conflict, EDITABLE_COUNT, OutcomeKind, ProblemKind, RowDraft, RowId, RowOutcome,
+};
 use crate::core::record::Tolerance;
 
 #[derive(Deserialize)]
@@ -25,6 +27,8 @@ pub(super) struct StoredRow {
     pending: bool,
     outcome: Option<RowOutcome>,
     outcome_current: bool,
+    #[serde(default)]
+    conflict: Option<Conflict>,
 }
 
 impl From<StoredRow> for RowDraft {
@@ -58,6 +62,7 @@ impl From<StoredRow> for RowDraft {
             outcome: stored.outcome,
             outcome_current: stored.outcome_current,
             read_back: false,
+            conflict: stored.conflict,
         };
         // Worked out again rather than trusted: it follows from the baseline.
         row.refresh_changed();

@@ -21,13 +21,20 @@ pub struct RowFilter {
     pub invalid: bool,
     /// Rows naming a group or payment method the database does not list.
     pub warned: bool,
+    /// Rows the server changed under the user's edit, waiting for a choice.
+    pub conflicts: bool,
     /// Text found in any editable cell, ignoring case.
     pub text: String,
 }
 
 impl RowFilter {
     pub fn is_active(&self) -> bool {
-        self.changed || self.failed || self.invalid || self.warned || !self.text.trim().is_empty()
+        self.changed
+            || self.failed
+            || self.invalid
+            || self.warned
+            || self.conflicts
+            || !self.text.trim().is_empty()
     }
 
     /// This filter with the text as typed, or `None` when it would keep the same rows (the
@@ -43,11 +50,13 @@ impl RowFilter {
     /// Whether `row` passes, with `wanted` the filter's text already trimmed and lowercased
     /// (once per view, not once per row).
     fn matches(&self, table: &Table, row: &RowDraft, wanted: &str) -> bool {
-        let by_state = !(self.changed || self.failed || self.invalid || self.warned)
-            || (self.changed && row.is_changed())
-            || (self.failed && matches!(row.state(), RowState::Failed | RowState::Unconfirmed))
-            || (self.invalid && row.has_problems())
-            || (self.warned && table.is_warned(row));
+        let by_state =
+            !(self.changed || self.failed || self.invalid || self.warned || self.conflicts)
+                || (self.changed && row.is_changed())
+                || (self.failed && matches!(row.state(), RowState::Failed | RowState::Unconfirmed))
+                || (self.invalid && row.has_problems())
+                || (self.warned && table.is_warned(row))
+                || (self.conflicts && row.state() == RowState::Conflict);
         by_state && Self::matches_text(row, wanted, wanted.is_ascii())
     }
 

@@ -3,6 +3,7 @@
 use std::collections::VecDeque;
 
 use crate::core::columns::Field;
+use crate::core::conflict::Conflict;
 use crate::core::draft::{RowDraft, RowId};
 
 /// How many steps are kept; the oldest go first.
@@ -18,6 +19,9 @@ pub enum Step {
     Inserted(Vec<RowId>),
     /// Rows that were removed, with their indexes: reversing puts them back.
     Removed(Vec<(usize, RowDraft)>),
+    /// Rows' conflicts to put back (the user's choice taken back): reversing a choice
+    /// must never leave a row the server changed looking like an edit to send.
+    Conflicts(Vec<(RowId, Option<Conflict>)>),
     /// Several steps that reverse together (a paste that overwrites cells and adds rows),
     /// in the order they are to be applied.
     Group(Vec<Step>),
@@ -99,7 +103,7 @@ impl History {
             match step {
                 Step::Removed(rows) => into.extend(rows.iter_mut().map(|(_, row)| row)),
                 Step::Group(steps) => steps.iter_mut().for_each(|s| collect(s, into)),
-                Step::Texts(_) | Step::Inserted(_) => {}
+                Step::Texts(_) | Step::Inserted(_) | Step::Conflicts(_) => {}
             }
         }
         let mut rows = Vec::new();

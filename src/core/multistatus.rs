@@ -94,6 +94,33 @@ impl RowOutcome {
         }
     }
 
+    /// A read of the server found exactly the values a try sent, whose answer did not say
+    /// they were saved (it was lost, or it refused a second send of the same batch): saved.
+    pub fn found_saved(created: bool) -> Self {
+        RowOutcome {
+            kind: if created {
+                OutcomeKind::Created
+            } else {
+                OutcomeKind::Updated
+            },
+            status: None,
+            message: "Saved: a read of the server found these values".into(),
+            activity_id: None,
+        }
+    }
+
+    /// This refusal until a read of the server shows the values are not there: unconfirmed.
+    pub fn refusal_to_verify(&self) -> Self {
+        RowOutcome {
+            kind: OutcomeKind::Unconfirmed,
+            message: format!(
+                "{} (refused; the server is read to see whether an earlier send saved it)",
+                self.message
+            ),
+            ..self.clone()
+        }
+    }
+
     /// This refusal, about a row an earlier try may have saved: the refusal proves only that
     /// this try was not applied, so the row is unconfirmed, not "not applied".
     pub fn earlier_try_may_have_saved(self) -> Self {

@@ -33,6 +33,8 @@ pub struct Summary {
     pub problems: usize,
     pub failed: usize,
     pub unconfirmed: usize,
+    /// Rows the server changed under the user's edit, waiting for the user's choice.
+    pub conflicts: usize,
     pub pending: usize,
     /// Rows a Submit would send now.
     pub to_send: usize,
@@ -44,6 +46,12 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// Rows holding edits the server does not have, which replacing the table would lose:
+    /// those to send, those with problems and the conflicts waiting for a choice.
+    pub fn unsent(&self) -> usize {
+        self.to_send + self.invalid + self.conflicts
+    }
+
     /// What one row adds to the counts (`rows` aside).
     fn of_row(row: &RowDraft, known: Option<&KnownValues>) -> Summary {
         let mut summary = Summary::default();
@@ -53,6 +61,7 @@ impl Summary {
             RowState::Invalid => summary.invalid = 1,
             RowState::Failed => summary.failed = 1,
             RowState::Unconfirmed => summary.unconfirmed = 1,
+            RowState::Conflict => summary.conflicts = 1,
             RowState::Pending => summary.pending = 1,
             RowState::Clean | RowState::Created | RowState::Updated => {}
         }
@@ -72,6 +81,7 @@ impl Summary {
             (&mut self.problems, row.problems),
             (&mut self.failed, row.failed),
             (&mut self.unconfirmed, row.unconfirmed),
+            (&mut self.conflicts, row.conflicts),
             (&mut self.pending, row.pending),
             (&mut self.to_send, row.to_send),
             (&mut self.with_outcome, row.with_outcome),
@@ -607,6 +617,17 @@ impl Table {
                 self.place_rows(rows);
                 (Step::Inserted(ids), Touched::Structure)
             }
+            Step::Conflicts(conflicts) => {
+                let mut inverse = Vec::with_capacity(conflicts.len());
+                for (id, conflict) in conflicts {
+                    if let Some(index) = self.position(id) {
+                        let was = self.change_row(index, |row| row.replace_conflict(conflict));
+                        inverse.push((id, was));
+                    }
+                }
+                let touched = inverse.iter().map(|(id, _)| *id).collect();
+                (Step::Conflicts(inverse), Touched::Rows(touched))
+            }
             Step::Group(steps) => {
                 let mut inverses = Vec::with_capacity(steps.len());
                 let mut rows = Vec::new();
@@ -681,6 +702,8 @@ mod known;
 pub mod promote;
 #[path = "table_submit.rs"]
 mod submit;
+
+pub use submit::Refusals;
 
 #[cfg(test)]
 #[path = "table_tests.rs"]

@@ -125,8 +125,23 @@ impl Table {
             Touched::Rows(ids) => ids,
             Touched::Structure => Vec::new(),
         };
+        // The reads are the records the staged rows are edits on top of, not someone
+        // else's writes under them: a staged row takes its read as its baseline without
+        // becoming a lost-update conflict (those with an unsent edit were set apart above).
+        let staged_rows: Vec<RowId> = staged_keys
+            .iter()
+            .filter_map(|key| self.position_of_key(*key))
+            .map(|index| &self.rows[index])
+            .filter(|row| row.conflict().is_none())
+            .map(RowDraft::id)
+            .collect();
         if let Touched::Rows(ids) = self.take_server_reads(reads) {
             touched.extend(ids);
+        }
+        for id in staged_rows {
+            if let Some(index) = self.position(id) {
+                self.change_row(index, |row| row.replace_conflict(None));
+            }
         }
         for key in staged_keys {
             let state = self.position_of_key(key).map(|i| self.rows[i].state());

@@ -6,7 +6,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{RowDraft, RowId, RowState, Table, Touched};
 use crate::core::baseline::Learned;
-use crate::core::multistatus::RowOutcome;
+use crate::core::multistatus::{OutcomeKind, RowOutcome};
 use crate::core::record::Tolerance;
 
 impl Table {
@@ -15,10 +15,7 @@ impl Table {
     pub fn rows_to_send(&self, only_failed: bool) -> Vec<(RowId, Tolerance)> {
         self.rows
             .iter()
-            .filter(|row| row.needs_sending())
-            .filter(|row| {
-                !only_failed || matches!(row.state(), RowState::Failed | RowState::Unconfirmed)
-            })
+            .filter(|row| goes(row, only_failed))
             .filter_map(|row| Some((row.id(), row.to_record().ok()?)))
             .collect()
     }
@@ -100,6 +97,72 @@ impl Table {
         }
         Touched::Rows(ids.to_vec())
     }
+}
+
+/// Refusals held back until a read of the server shows the values are not there. A refusal
+/// proves only that the request it answered wrote nothing, and that request may not have
+/// been the first: a browser sends a request again by itself when its connection closed
+/// without an answer, unseen by the app, so a batch the server carried out can come back
+/// refused by its second send. Meanwhile the rows read as unconfirmed (a page closed then
+/// reopens them so); [`Table::confirm_refusals`] shows the refusals a read bore out.
+#[derive(Debug, Default)]
+pub struct Refusals(Vec<(RowId, Tolerance, RowOutcome)>);
+
+impl Refusals {
+    /// `answers` (row, record sent, outcome) as they are written now: each refusal held
+    /// back, written as unconfirmed.
+    pub fn hold_back(
+        &mut self,
+        answers: Vec<(RowId, Tolerance, RowOutcome)>,
+    ) -> Vec<(RowId, Tolerance, RowOutcome)> {
+        answers
+            .into_iter()
+            .map(|(id, sent, outcome)| {
+                if outcome.kind != OutcomeKind::Failed {
+                    return (id, sent, outcome);
+                }
+                let shown = outcome.refusal_to_verify();
+                self.0.push((id, sent.clone(), outcome));
+                (id, sent, shown)
+            })
+            .collect()
+    }
+
+    /// The rows to read back.
+    pub fn rows(&self) -> Vec<RowId> {
+        self.0.iter().map(|(id, _, _)| *id).collect()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Table {
+    /// After the rows held back in `refusals` were read ([`Self::take_server_reads`]): each
+    /// one the read found saved is saved; each one it found without its values, still
+    /// holding what was sent, shows its refusal, now borne out ("not applied"). Rows not
+    /// read stay unconfirmed. Returns how many refusals were borne out.
+    pub fn confirm_refusals(&mut self, refusals: Refusals) -> (usize, Touched) {
+        let mut confirmed = 0;
+        let mut touched = Vec::new();
+        for (id, sent, refusal) in refusals.0 {
+            let Some(index) = self.position(id) else {
+                continue;
+            };
+            if self.change_row(index, |row| row.confirm_refusal(&sent, refusal)) {
+                confirmed += 1;
+                touched.push(id);
+            }
+        }
+        (confirmed, Touched::Rows(touched))
+    }
+}
+
+/// Whether a Submit (`only_failed`: "Resend failed") sends `row`.
+pub(super) fn goes(row: &RowDraft, only_failed: bool) -> bool {
+    row.needs_sending()
+        && (!only_failed || matches!(row.state(), RowState::Failed | RowState::Unconfirmed))
 }
 
 /// Rows that were being sent when the page went away (restored from a draft): their tries

@@ -9,6 +9,7 @@ use proptest::prelude::*;
 use crate::api::ApiError;
 use crate::api::wire::{RawResponse, expect_status};
 use crate::core::draft::RowId;
+use crate::core::key_pages::{PageAnswer, PageAsk};
 use crate::core::multistatus::{BatchAnswer, parse_batch_answer};
 use crate::core::planner::Millis;
 use crate::core::record::Tolerance;
@@ -44,6 +45,16 @@ pub enum Fault {
     /// `data: null`. With an error of 500 the batch may have been applied; with another,
     /// it was refused; with none, it may have been applied.
     DataNull { error: Option<u16>, applied: bool },
+    /// The browser's own resend: the send was carried out and its connection dropped, and
+    /// the client's browser sent it again by itself, unseen; the app reads the answer to
+    /// that second send, a refusal (`data: null` with a 400, or every item refused).
+    ResentThenRefused { whole: bool },
+}
+
+/// Whether two records hold the same values (the server's stamps aside).
+pub fn same_values(a: &Tolerance, b: &Tolerance) -> bool {
+    (a.key, a.amount, &a.group_id, &a.payment_method)
+        == (b.key, b.amount, &b.group_id, &b.payment_method)
 }
 
 pub fn fault() -> impl Strategy<Value = Fault> {
@@ -67,6 +78,7 @@ pub fn fault() -> impl Strategy<Value = Fault> {
                 error,
                 applied: applied && error != Some(400),
             }),
+        1 => any::<bool>().prop_map(|whole| Fault::ResentThenRefused { whole }),
     ]
 }
 
@@ -84,6 +96,12 @@ pub struct Server {
     /// Keys another writer changed since the editor last wrote them: the editor cannot know
     /// what they hold until it reads them again, so its claims about them are not checked.
     pub stale: BTreeSet<i32>,
+    /// Keys whose record another writer saved and the user has not chosen about since
+    /// (Keep mine or Take the server's, on a conflict showing that very record): the
+    /// editor must never write over them.
+    pub unseen: BTreeSet<i32>,
+    /// Writes of the editor over an unseen record: lost updates.
+    pub overwritten: Vec<String>,
 }
 
 impl Server {
@@ -118,16 +136,55 @@ impl Server {
 
     /// Another tab or user saves `record`.
     pub fn write_by_other(&mut self, record: Tolerance) {
-        self.stale.insert(record.key);
+        let key = record.key;
+        self.stale.insert(key);
+        let same = self
+            .records
+            .get(&key)
+            .is_some_and(|h| same_values(&h.record, &record));
+        if !same {
+            self.unseen.insert(key);
+        }
         let held = Held {
             record,
             written_by: None,
         };
-        self.records.insert(held.record.key, held);
+        self.records.insert(key, held);
+    }
+
+    /// Another tab or user deletes `key` (a deletion leaves no record to write over).
+    pub fn delete_by_other(&mut self, key: i32) {
+        if self.records.remove(&key).is_some() {
+            self.stale.insert(key);
+            self.unseen.remove(&key);
+        }
+    }
+
+    /// One page of `GET /tolerances?sortBy=tolerance_Key:asc`, as the sandbox pages it.
+    pub fn list_page(&self, ask: PageAsk) -> PageAnswer {
+        let size = ask.size as usize;
+        PageAnswer {
+            records: self
+                .records
+                .values()
+                .skip((ask.page as usize - 1) * size)
+                .take(size)
+                .map(|h| h.record.clone())
+                .collect(),
+            total: Some(self.records.len() as u64),
+            page_size: Some(ask.size),
+        }
     }
 
     /// Writes one row as the batch endpoint does (an upsert); 201 when it created it.
     fn upsert(&mut self, row: RowId, record: &Tolerance) -> u16 {
+        if self.unseen.remove(&record.key) {
+            self.overwritten.push(format!(
+                "{record:?} (row {row:?}) was written over {:?}, saved by another user the \
+                 user never chose about",
+                self.records.get(&record.key).map(|h| &h.record)
+            ));
+        }
         self.stale.remove(&record.key);
         let created = !self.records.contains_key(&record.key);
         let held = Held {
@@ -274,6 +331,15 @@ impl Server {
                     })
                     .collect();
                 (80, respond(207, envelope(items(&statuses, false)), None))
+            }
+            Fault::ResentThenRefused { whole } => {
+                apply_all(self);
+                if whole {
+                    let body = r#"{"data":null,"error":{"title":"Batch refused","status":400},"debug":{"activityID":"M:4"}}"#;
+                    return (90, respond(207, body.into(), None));
+                }
+                let refused: Vec<(usize, u16)> = (0..rows.len()).map(|i| (i, 400)).collect();
+                (90, respond(207, envelope(items(&refused, false)), None))
             }
             Fault::DataNull { error, applied } => {
                 if applied {

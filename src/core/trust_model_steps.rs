@@ -17,6 +17,10 @@ pub struct SubmitPlan {
     pub cancel_after: Option<usize>,
     /// The page closes after this many answers, and opens again from its saved draft.
     pub close_after: Option<usize>,
+    /// Rows per page of the list read before sending.
+    pub page_size: u32,
+    /// That read fails at its this-many-th page (after its retries): nothing may be sent.
+    pub check_fails_at: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -62,6 +66,20 @@ pub enum Step {
     OtherWriter {
         key: i32,
         amount: u16,
+    },
+    /// Another tab or user deletes a key.
+    OtherDeleter {
+        key: i32,
+    },
+    /// "Keep mine" on some rows (conflicts among them take it).
+    KeepMine {
+        row: usize,
+        count: usize,
+    },
+    /// "Take the server's" on some rows.
+    TakeServers {
+        row: usize,
+        count: usize,
     },
     /// Load again from the server (only when nothing is left to send, as the app asks).
     Load,
@@ -127,13 +145,19 @@ fn submit_plan() -> impl Strategy<Value = SubmitPlan> {
         prop::collection::vec(fault(), 0..6),
         prop::option::weighted(0.1, 0usize..4),
         prop::option::weighted(0.15, 0usize..4),
+        1u32..5,
+        prop::option::weighted(0.1, 0usize..3),
     )
         .prop_map(
-            |(only_failed, faults, cancel_after, close_after)| SubmitPlan {
-                only_failed,
-                faults,
-                cancel_after,
-                close_after,
+            |(only_failed, faults, cancel_after, close_after, page_size, check_fails_at)| {
+                SubmitPlan {
+                    only_failed,
+                    faults,
+                    cancel_after,
+                    close_after,
+                    page_size,
+                    check_fails_at,
+                }
             },
         )
 }
@@ -160,6 +184,9 @@ pub fn step() -> impl Strategy<Value = Step> {
         4 => Just(Step::Reload),
         14 => submit_plan().prop_map(Step::Submit),
         3 => (1i32..12, any::<u16>()).prop_map(|(key, amount)| Step::OtherWriter { key, amount }),
+        1 => (1i32..12).prop_map(|key| Step::OtherDeleter { key }),
+        3 => (any::<usize>(), 1usize..4).prop_map(|(row, count)| Step::KeepMine { row, count }),
+        2 => (any::<usize>(), 1usize..4).prop_map(|(row, count)| Step::TakeServers { row, count }),
         1 => Just(Step::Load),
         2 => (any::<usize>(), 1usize..6).prop_map(|(row, count)| Step::Check { row, count }),
     ]

@@ -4,19 +4,27 @@
 //! server answers each try of a chunk with a fault drawn from every one the sandbox can
 //! inject (401, 403, 429, 500, 502, 503, 504, HTML and truncated bodies, a timeout, a
 //! connection dropped before or after the batch was applied, missing, extra and string-id
-//! items, refused items, `data: null`), and another tab or user writes to it now and then.
+//! items, refused items, `data: null`), and another tab or user writes to it (or deletes a
+//! key) now and then. Each submit first reads the keys it would write in pages of the list
+//! (`Table::check_before_send`, pages of 1 to 4 rows so that keys fall on page boundaries;
+//! now and then that read fails, and nothing may be sent), and the user answers conflicts
+//! with Keep mine or Take the server's.
 //! A submit may be cancelled, or the page closed, part way. The real `Table`, `Planner`,
-//! multi-status reader and matcher and the client's own reading of statuses (`api::wire`,
-//! `ApiError::planner_response`) do the work; only the browser and the network are
-//! modelled.
+//! multi-status reader and matcher, `KeyPages` and the client's own reading of statuses
+//! (`api::wire`, `ApiError::planner_response`) do the work; only the browser and the network
+//! are modelled.
 //!
 //! After every step:
 //! 1. a row shown Created, Updated or Unchanged has exactly its values on the server;
-//! 2. every other row is still something to send (or has a problem the user must fix), so
-//!    no value typed is lost: it is on the server as shown, or it will be sent;
+//! 2. every other row is still something to send, has a problem the user must fix, or is a
+//!    conflict waiting for the user's choice, so no value typed is lost: it is on the server
+//!    as shown, or it will be sent;
 //! 3. no row shown Failed ("not applied") has its values on the server written by one of
 //!    its own tries;
-//! 4. the table's kept counts equal a recount.
+//! 4. the table's kept counts equal a recount;
+//! 5. no record another user saved was ever written over by the editor unless the user had
+//!    chosen Keep mine or Take the server's on a conflict showing that very record: no
+//!    lost update.
 //!
 //! Claim 1 is not checked for keys another writer changed since the editor last wrote or
 //! read them: nothing can know of such a change without reading the server (the check step,
@@ -28,6 +36,7 @@
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
+use crate::core::baseline::Baseline;
 use crate::core::columns::Field;
 use crate::core::draft::{RowDraft, RowId, RowState};
 use crate::core::multistatus::BatchAnswer;
@@ -35,20 +44,22 @@ use crate::core::planner::{
     Action, ChunkId, ChunkStatus, Millis, Planner, PlannerConfig, Response,
 };
 use crate::core::record::Tolerance;
-use crate::core::table::Table;
+use crate::core::table::{Refusals, Table};
 
 #[path = "trust_model_server.rs"]
 mod server;
 #[path = "trust_model_steps.rs"]
 mod steps;
 
-use server::{Fault, Server};
+use server::{Fault, Server, same_values};
 use steps::{Step, SubmitPlan, step};
 
 /// The app's table and the server it talks to.
 struct World {
     table: Table,
     server: Server,
+    /// The refusals of the submit under way, held back until read back.
+    held: Refusals,
 }
 
 impl World {
@@ -57,6 +68,7 @@ impl World {
         World {
             table: Table::from_records(server.list()),
             server,
+            held: Refusals::default(),
         }
     }
 
@@ -146,6 +158,15 @@ impl World {
                     update_user: None,
                 });
             }
+            Step::OtherDeleter { key } => self.server.delete_by_other(*key),
+            Step::KeepMine { row, count } => {
+                let ids = self.chosen(*row, *count);
+                self.table.keep_mine(&ids);
+            }
+            Step::TakeServers { row, count } => {
+                let ids = self.chosen(*row, *count);
+                self.table.take_servers_values(&ids);
+            }
             Step::Check { row, count } => {
                 let keys: std::collections::BTreeSet<i32> = (0..*count)
                     .filter_map(|i| self.table.row(self.row_id(row + i)?))
@@ -164,9 +185,10 @@ impl World {
             }
             Step::Load => {
                 let summary = self.table.summary();
-                if summary.to_send == 0 && summary.problems == 0 {
+                if summary.unsent() == 0 {
                     self.table = Table::from_records(self.server.list());
                     self.server.stale.clear();
+                    self.server.unseen.clear();
                     // Row ids start again: no row of the new table wrote anything.
                     self.forget_writers(&[]);
                 }
@@ -174,8 +196,35 @@ impl World {
         }
     }
 
+    /// The rows a choice is made on. A conflict among them showing exactly what the server
+    /// holds now is a choice made knowing the other user's record.
+    fn chosen(&mut self, row: usize, count: usize) -> Vec<RowId> {
+        let ids: Vec<RowId> = (0..count).filter_map(|i| self.row_id(row + i)).collect();
+        for id in &ids {
+            let row = self.table.row(*id).unwrap();
+            if row.conflict().is_none() || row.state() == RowState::Pending {
+                continue;
+            }
+            let Some(key) = row.baseline().key().or(row.key()) else {
+                continue;
+            };
+            let held = self.server.records.get(&key).map(|h| &h.record);
+            let shown = match (row.baseline(), held) {
+                (Baseline::Known(known), Some(held)) => same_values(known, held),
+                (Baseline::Absent, None) => true,
+                _ => false,
+            };
+            if shown {
+                self.server.unseen.remove(&key);
+            }
+        }
+        ids
+    }
+
     /// The page goes away and comes back: the table is what its saved draft restores.
     fn reload(&mut self) {
+        // What the page held in memory is gone with it.
+        self.held = Refusals::default();
         let json = serde_json::to_string(self.table.rows()).expect("a draft serializes");
         let rows: Vec<RowDraft> = serde_json::from_str(&json).expect("a draft reads back");
         self.table = Table::from_drafts(rows);
@@ -206,7 +255,18 @@ impl World {
         if !problems.is_empty() {
             self.table.delete(&problems);
         }
-        let rows = self.table.rows_to_send(plan.only_failed);
+        if self.table.rows_to_send(plan.only_failed).is_empty() {
+            return;
+        }
+        // As `editor::conflicts`: what the server holds under the keys to send, read in
+        // pages, taken in; a read that fails sends nothing.
+        let (ids, pages) = self
+            .table
+            .check_before_send(plan.only_failed, plan.page_size);
+        let Some(read) = self.read_pages(pages, plan.check_fails_at) else {
+            return;
+        };
+        let rows = self.table.rows_to_send_checked(&ids, &read);
         if rows.is_empty() {
             return;
         }
@@ -274,6 +334,44 @@ impl World {
         }
         let unsent: Vec<RowId> = planner.unsent_rows().collect();
         self.table.cancel_pending(&unsent);
+        // As `editor::submit`: the refusals held back are read back, then borne out or not.
+        let held = std::mem::take(&mut self.held);
+        if !held.is_empty() {
+            if !planner.is_cancelled() {
+                let pages = self.table.pages_for(&held.rows(), plan.page_size);
+                self.read_pages(pages, None);
+            }
+            self.table.confirm_refusals(held);
+        }
+    }
+
+    /// Reads `pages` from the model server and takes what they hold into the table, as
+    /// `editor::conflicts` does; `None` (nothing taken in) when page `fails_at` cannot be
+    /// read.
+    fn read_pages(
+        &mut self,
+        mut pages: crate::core::key_pages::KeyPages,
+        fails_at: Option<usize>,
+    ) -> Option<rustc_hash::FxHashSet<i32>> {
+        let mut pages_read = 0;
+        while !pages.is_done() {
+            for ask in pages.next_asks().ok()? {
+                if fails_at == Some(pages_read) {
+                    return None;
+                }
+                pages_read += 1;
+                pages
+                    .take(ask, self.server.list_page(ask))
+                    .expect("the model lists in key order");
+            }
+        }
+        let found = pages.into_found();
+        let read = found.iter().map(|(key, _)| *key).collect();
+        for (key, _) in &found {
+            self.server.stale.remove(key);
+        }
+        self.table.take_server_reads(found);
+        Some(read)
     }
 
     /// As `editor::submit::settle`.
@@ -317,6 +415,7 @@ impl World {
             .zip(outcomes)
             .map(|((row, record), outcome)| (row, record, outcome))
             .collect();
+        let answers = self.held.hold_back(answers);
         self.table.apply_outcomes(answers);
     }
 
@@ -346,7 +445,7 @@ impl World {
                         }
                     }
                 }
-                RowState::Invalid | RowState::Pending => {}
+                RowState::Invalid | RowState::Pending | RowState::Conflict => {}
                 RowState::New | RowState::Modified | RowState::Failed | RowState::Unconfirmed => {
                     if !row.needs_sending() {
                         return Err(format!("{} is not saved and will not be sent", what()));
@@ -368,6 +467,9 @@ impl World {
         }
         if self.table.summary() != self.table.recount() {
             return Err("the kept counts drifted from a recount".into());
+        }
+        if let Some(lost) = self.server.overwritten.first() {
+            return Err(format!("a lost update: {lost}"));
         }
         Ok(())
     }

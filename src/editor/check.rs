@@ -1,29 +1,22 @@
 //! "Check with server": reads rows' keys back (`GET /tolerances/{tolerance_Key}`) under the
 //! rate limit and hands what the server holds to [`Table::take_server_reads`] a few keys at
 //! a time, so the table settles as the reads come in. The same reads refresh the audit
-//! columns after a confirmed save, in the background.
-//!
-//! Paced and retried by the batch planner's rules ([`PlannerConfig`]): requests started per
-//! second and in flight at once, 429 (with `Retry-After`), 502, 503, 504, a network error or
-//! a timeout tried again with backoff, a 401 answered by one token refresh and then by
-//! "Sign in again".
+//! columns after a confirmed save, in the background. Paced and retried by
+//! [`crate::editor::reader`].
 
-use std::cell::Cell;
-use std::rc::Rc;
-
-use futures::stream::{self, StreamExt};
 use leptos::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::api::{self, ApiError, Connection};
+use crate::api::Connection;
+use crate::core::baseline::Baseline;
 use crate::core::draft::{RowId, RowState};
-use crate::core::planner::{Millis, PlannerConfig, Response};
+use crate::core::planner::Millis;
 use crate::core::record::Tolerance;
 use crate::core::table::Table;
+use crate::editor::reader::{Ask, Found, Reader};
 use crate::editor::session::Session;
 use crate::editor::store::TableStore;
-use crate::editor::submit::refresh;
-use crate::editor::time::{now_ms, sleep};
+use crate::editor::time::sleep;
 
 /// Keys read before their answers go into the table: the rows update every few dozen reads.
 const KEYS_PER_BATCH: usize = 20;
@@ -167,19 +160,12 @@ pub async fn check(
     control.cancel_requested.set(false);
     control.running.set(Some(kind));
     control.progress.set((0, keys.len()));
-    // Signing in again (the dialog) starts a new session the check carries on in; signing
-    // out, or in as another, stops it.
-    let sign_in = Rc::new(Cell::new(session.sign_in_now()));
     let database = session.database.get_untracked();
     let conn = session.connection();
-    let mut reader = Reader {
-        session,
-        conn: &conn,
-        config: PlannerConfig::default(),
-        next_start: Rc::new(Cell::new(0)),
-        refreshed: false,
-        sign_in: sign_in.clone(),
-    };
+    let mut reader = Reader::new(session, &conn);
+    // Signing in again (the dialog) starts a new session the check carries on in; signing
+    // out, or in as another, stops it.
+    let sign_in = reader.sign_in();
     let mut report = CheckReport::default();
     let mut done = 0;
     for batch in keys.chunks(KEYS_PER_BATCH) {
@@ -188,13 +174,26 @@ pub async fn check(
                 || session.sign_in_now() != sign_in.get()
                 || !session.is_on(&database)
         };
-        let reads = reader.read_all(batch, &stopped, &mut report).await;
+        let asks: Vec<Ask> = batch.iter().map(|key| Ask::Key(*key)).collect();
+        let reads = reader.read_all(&asks, &stopped).await;
+        report.unread += reads.failed.len();
+        if let Some((_, problem)) = reads.failed.last() {
+            report.problem = Some(problem.clone());
+        }
         if stopped() {
             report.cancelled = true;
             break;
         }
-        let read_keys: Vec<i32> = reads.iter().map(|(key, _)| *key).collect();
-        let _ = store.update(|t| t.take_server_reads(reads));
+        let found: Vec<_> = reads
+            .done
+            .into_iter()
+            .filter_map(|read| match read {
+                (Ask::Key(key), Found::Record(held)) => Some((key, held)),
+                _ => None,
+            })
+            .collect();
+        let read_keys: Vec<i32> = found.iter().map(|(key, _)| *key).collect();
+        let _ = store.update(|t| t.take_server_reads(found));
         store.with(|t| count(t, &rows_of, &read_keys, &mut report));
         done += batch.len();
         control.progress.set((done, keys.len()));
@@ -204,6 +203,9 @@ pub async fn check(
     }
     control.running.set(None);
 }
+
+/// A key as read: the record the server holds under it, or `None` (404).
+pub type Read = (i32, Option<Tolerance>);
 
 /// Reads `keys` from `conn`'s database, which need not be the one chosen (a promotion reads
 /// its target), paced and retried as a check is, telling `progress` (done, of) after each
@@ -216,18 +218,20 @@ pub async fn read_keys(
     progress: impl Fn(usize, usize),
     stopped: &dyn Fn() -> bool,
 ) -> (Vec<Read>, CheckReport) {
-    let mut reader = Reader {
-        session,
-        conn,
-        config: PlannerConfig::default(),
-        next_start: Rc::new(Cell::new(0)),
-        refreshed: false,
-        sign_in: Rc::new(Cell::new(session.sign_in_now())),
-    };
+    let mut reader = Reader::new(session, conn);
     let mut report = CheckReport::default();
     let mut reads = Vec::with_capacity(keys.len());
     for batch in keys.chunks(KEYS_PER_BATCH) {
-        reads.extend(reader.read_all(batch, stopped, &mut report).await);
+        let asks: Vec<Ask> = batch.iter().map(|key| Ask::Key(*key)).collect();
+        let got = reader.read_all(&asks, stopped).await;
+        report.unread += got.failed.len();
+        if let Some((_, problem)) = got.failed.last() {
+            report.problem = Some(problem.clone());
+        }
+        reads.extend(got.done.into_iter().filter_map(|read| match read {
+            (Ask::Key(key), Found::Record(held)) => Some((key, held)),
+            _ => None,
+        }));
         if stopped() {
             report.cancelled = true;
             break;
@@ -249,129 +253,9 @@ fn count(
         report.checked += 1;
         match row.state() {
             RowState::New => report.absent += 1,
+            RowState::Conflict if *row.baseline() == Baseline::Absent => report.absent += 1,
             RowState::Clean | RowState::Created | RowState::Updated => report.same += 1,
             _ => report.differ += 1,
         }
-    }
-}
-
-/// Reads keys paced and retried by the planner's rules.
-struct Reader<'a> {
-    session: Session,
-    conn: &'a Connection,
-    config: PlannerConfig,
-    /// When the next request may start (the pace).
-    next_start: Rc<Cell<Millis>>,
-    /// The token was refreshed since the last read that went through: another 401 asks the
-    /// user to sign in.
-    refreshed: bool,
-    /// The session the check runs in; a new one after "Sign in again".
-    sign_in: Rc<Cell<Option<u64>>>,
-}
-
-pub type Read = (i32, Option<Tolerance>);
-
-impl Reader<'_> {
-    /// What the server holds under each of `keys` that could be read; the others are counted
-    /// in `report` as unread. Returns early (with what it has) when `stopped`.
-    async fn read_all(
-        &mut self,
-        keys: &[i32],
-        stopped: &dyn Fn() -> bool,
-        report: &mut CheckReport,
-    ) -> Vec<Read> {
-        let mut reads = Vec::new();
-        let mut todo: Vec<(i32, u32)> = keys.iter().map(|key| (*key, 1)).collect();
-        while !todo.is_empty() && !stopped() {
-            let results: Vec<_> = stream::iter(todo.drain(..))
-                .map(|(key, attempt)| {
-                    let read = self.read_one(key);
-                    async move { (key, attempt, read.await) }
-                })
-                .buffer_unordered(self.config.max_in_flight.max(1))
-                .collect()
-                .await;
-            let mut wait: Millis = 0;
-            let mut unauthorized = false;
-            for (key, attempt, result) in results {
-                let err = match result {
-                    Ok(held) => {
-                        self.refreshed = false;
-                        reads.push((key, held));
-                        continue;
-                    }
-                    Err(err) => err,
-                };
-                match err.planner_response() {
-                    Response::Unauthorized => {
-                        unauthorized = true;
-                        todo.push((key, attempt));
-                    }
-                    Response::Retryable { retry_after_ms, .. }
-                        if attempt < self.config.max_attempts =>
-                    {
-                        let delay = self.config.retry_delay(attempt, retry_after_ms, now_ms());
-                        wait = wait.max(delay);
-                        todo.push((key, attempt + 1));
-                    }
-                    _ => {
-                        report.unread += 1;
-                        report.problem = Some(err.user_message());
-                    }
-                }
-            }
-            if unauthorized && !self.sign_in_again(stopped).await {
-                report.unread += todo.len();
-                report.problem = Some("not signed in".into());
-                break;
-            }
-            let until = now_ms() + wait;
-            while now_ms() < until && !stopped() {
-                sleep(POLL_MS.min(until - now_ms())).await;
-            }
-        }
-        reads
-    }
-
-    /// One read, started no sooner than the pace allows.
-    async fn read_one(&self, key: i32) -> Result<Option<Tolerance>, ApiError> {
-        let gap = self.config.send_interval();
-        let now = now_ms();
-        let start = self.next_start.get().max(now);
-        self.next_start.set(start + gap);
-        if start > now {
-            sleep(start - now).await;
-        }
-        let Some(tokens) = self.session.tokens.get_untracked() else {
-            return Err(ApiError::Status {
-                status: 401,
-                problem: None,
-                activity_id: None,
-                retry_after_ms: None,
-            });
-        };
-        api::read_tolerance(self.conn, &tokens, key).await
-    }
-
-    /// After a 401: the token is refreshed once; if that fails, or the fresh token is
-    /// refused too, the user is asked to sign in again. Returns whether reading may go on.
-    async fn sign_in_again(&mut self, stopped: &dyn Fn() -> bool) -> bool {
-        if !self.refreshed {
-            self.refreshed = true;
-            if refresh(self.session, self.conn).await {
-                return true;
-            }
-        }
-        self.session.reauth_needed.set(true);
-        while self.session.reauth_needed.get_untracked() {
-            if stopped() {
-                self.session.reauth_needed.set(false);
-                return false;
-            }
-            sleep(POLL_MS).await;
-        }
-        self.refreshed = false;
-        self.sign_in.set(self.session.sign_in_now());
-        self.session.tokens.with_untracked(Option::is_some)
     }
 }

@@ -3,11 +3,13 @@
 
 pub mod bulk;
 pub mod check;
+pub mod conflicts;
 pub mod download;
 pub mod draft_keeper;
 pub mod draft_storage;
 mod idb;
 pub mod promote;
+mod reader;
 pub mod session;
 pub mod store;
 pub mod submit;

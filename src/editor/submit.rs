@@ -1,4 +1,6 @@
-//! Drives a submit: asks the core's [`Planner`] what to do, sends chunks with the API
+//! Drives a submit: first reads the server for changes made since loading
+//! ([`conflicts::check_before_send`]: a row someone else changed meanwhile is a conflict and
+//! does not go), then asks the core's [`Planner`] what to do, sends chunks with the API
 //! client, and writes each row's outcome into the table as answers arrive.
 
 use std::cell::RefCell;
@@ -9,12 +11,13 @@ use futures::stream::{FuturesUnordered, StreamExt};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError, Connection};
-use crate::core::draft::RowId;
+use crate::core::draft::{RowId, RowState};
 use crate::core::multistatus::{BatchAnswer, OutcomeKind, RowOutcome};
 use crate::core::planner::{
     Action, ChunkId, ChunkStatus, Planner, PlannerConfig, Progress, Response,
 };
-use crate::core::table::Touched;
+use crate::core::table::{Refusals, Touched};
+use crate::editor::conflicts::{self, CheckFailed};
 use crate::editor::draft_keeper::DraftKeeper;
 use crate::editor::session::Session;
 use crate::editor::store::TableStore;
@@ -27,6 +30,8 @@ const POLL_MS: u64 = 100;
 #[derive(Clone, Copy)]
 pub struct SubmitControl {
     pub running: RwSignal<bool>,
+    /// While the server is read for changes before sending: pages read, of pages asked.
+    pub checking: RwSignal<Option<(usize, usize)>>,
     pub progress: RwSignal<Progress>,
     cancel_requested: RwSignal<bool>,
     /// The last submit's counts, for the summary line.
@@ -43,14 +48,66 @@ pub struct SubmitReport {
     pub unconfirmed: usize,
     /// Rows a Cancel left unsent.
     pub not_sent: usize,
+    /// Rows the check before sending found changed on the server since they were loaded
+    /// or last confirmed: not sent, waiting for the user's choice.
+    pub conflicts: usize,
+    /// Rows the check found the server already holds as they are: nothing left to send.
+    pub already_saved: usize,
+    /// Rows an answer refused that a read found saved on the server (an earlier send of
+    /// their batch was carried out): not counted as failed.
+    pub found_saved: usize,
+    /// Why nothing was sent, when the check before sending could not finish.
+    pub check_failed: Option<CheckFailed>,
     /// Answers about keys that were not sent, reported but applied to no row.
     pub strays: Vec<String>,
+}
+
+impl SubmitReport {
+    /// The summary line.
+    pub fn text(&self) -> String {
+        if let Some(failed) = &self.check_failed {
+            return failed.text();
+        }
+        let count = |n: usize| match n {
+            1 => "1 row".to_string(),
+            n => format!("{n} rows"),
+        };
+        let mut text = format!(
+            "Last submit: {} created, {} updated, {} failed, {} unconfirmed.",
+            self.created, self.updated, self.failed, self.unconfirmed
+        );
+        if self.not_sent > 0 {
+            text.push_str(&format!(" {} not sent (cancelled).", self.not_sent));
+        }
+        if self.conflicts > 0 {
+            text.push_str(&format!(
+                " {} changed on the server since loaded, not sent: each waits for your \
+                 choice, Keep mine or Take the server's.",
+                count(self.conflicts)
+            ));
+        }
+        if self.found_saved > 0 {
+            text.push_str(&format!(
+                " {} refused by the answer but found saved on the server when read back (an \
+                 earlier send of their batch was carried out).",
+                count(self.found_saved)
+            ));
+        }
+        if self.already_saved > 0 {
+            text.push_str(&format!(
+                " {} already on the server as they are.",
+                count(self.already_saved)
+            ));
+        }
+        text
+    }
 }
 
 impl SubmitControl {
     pub fn new() -> Self {
         SubmitControl {
             running: RwSignal::new(false),
+            checking: RwSignal::new(None),
             progress: RwSignal::new(Progress::default()),
             cancel_requested: RwSignal::new(false),
             last: RwSignal::new(None),
@@ -59,6 +116,11 @@ impl SubmitControl {
 
     pub fn cancel(&self) {
         self.cancel_requested.set(true);
+    }
+
+    /// Cancel was pressed during this submit.
+    pub fn is_cancelling(&self) -> bool {
+        self.cancel_requested.get_untracked()
     }
 }
 
@@ -71,10 +133,12 @@ impl Default for SubmitControl {
 type Sent = (ChunkId, Result<BatchAnswer, ApiError>);
 
 /// Sends the new and changed rows (or, with `only_failed`, just the failed and unconfirmed
-/// ones) and returns when every chunk is answered, failed or cancelled. Before the first
-/// request leaves, the rows are marked as being sent in the saved draft: a page closed after
-/// the server applied a batch but before its answer arrived reopens with them Unconfirmed.
-/// Returns the rows it sent.
+/// ones) and returns when every chunk is answered, failed or cancelled. Before anything
+/// leaves, the server is read for changes made to those rows' records since they were
+/// loaded or last confirmed: those rows are conflicts and stay; if that read cannot finish,
+/// nothing is sent. Before the first request leaves, the rows are marked as being sent in
+/// the saved draft: a page closed after the server applied a batch but before its answer
+/// arrived reopens with them Unconfirmed. Returns the rows it sent.
 pub async fn submit(
     session: Session,
     store: TableStore,
@@ -82,13 +146,32 @@ pub async fn submit(
     control: SubmitControl,
     only_failed: bool,
 ) -> Vec<RowId> {
-    if control.running.get_untracked() {
+    if control.running.get_untracked() || store.summary().get_untracked().to_send == 0 {
         return Vec::new();
     }
-    let rows = measured("submit:prepare", || {
-        store.with(|t| t.rows_to_send(only_failed))
-    });
+    control.cancel_requested.set(false);
+    control.checking.set(Some((0, 0)));
+    control.running.set(true);
+    let checked = conflicts::check_before_send(session, store, control, only_failed).await;
+    control.checking.set(None);
+    let mut report = SubmitReport::default();
+    let rows = match checked {
+        Ok(checked) => {
+            report.conflicts = checked.conflicts;
+            report.already_saved = checked.already_saved;
+            measured("submit:prepare", || {
+                store.with(|t| t.rows_to_send_checked(&checked.ids, &checked.read))
+            })
+        }
+        Err(failed) => {
+            report.check_failed = Some(failed);
+            Vec::new()
+        }
+    };
     if rows.is_empty() {
+        control.last.set(Some(report));
+        drafts.save_now();
+        control.running.set(false);
         return Vec::new();
     }
     let config = PlannerConfig {
@@ -103,15 +186,11 @@ pub async fn submit(
         Planner::new(config, rows)
     })));
     measured("submit:prepare", || store.update(|t| t.mark_pending(&ids)));
-    control.cancel_requested.set(false);
-    control.running.set(true);
     drafts.flush().await;
     control.progress.set(planner.borrow().progress());
-    let mut report = SubmitReport {
-        sent: ids.len(),
-        ..SubmitReport::default()
-    };
+    report.sent = ids.len();
     let mut in_flight: FuturesUnordered<LocalBoxFuture<'static, Sent>> = FuturesUnordered::new();
+    let mut held = Refusals::default();
 
     loop {
         if control.cancel_requested.get_untracked() && !planner.borrow().is_cancelled() {
@@ -119,7 +198,7 @@ pub async fn submit(
             let mut planner = planner.borrow_mut();
             for id in planner.cancel() {
                 let outcomes = outcomes_without_answer(&planner, id);
-                write_outcomes(store, &mut planner, id, outcomes, &mut report);
+                write_outcomes(store, &mut planner, id, outcomes, &mut report, &mut held);
             }
         }
         let action = planner.borrow_mut().next_action(now_ms());
@@ -154,7 +233,7 @@ pub async fn submit(
         };
         if let Some((id, result)) = woke {
             measured("submit:match", || {
-                settle(store, &planner, id, result, &mut report)
+                settle(store, &planner, id, result, &mut report, &mut held)
             });
         }
         control.progress.set(planner.borrow().progress());
@@ -163,6 +242,31 @@ pub async fn submit(
     let unsent: Vec<RowId> = planner.borrow().unsent_rows().collect();
     report.not_sent = unsent.len();
     store.update(|t| t.cancel_pending(&unsent));
+    // A refusal may answer a second send of a batch the server carried out: the refused
+    // rows are read back before any of them says "not applied".
+    if !held.is_empty() {
+        let rows = held.rows();
+        if !control.is_cancelling() {
+            control.checking.set(Some((0, 0)));
+            let _ = conflicts::read_back(session, store, control, &rows).await;
+            control.checking.set(None);
+        }
+        let mut confirmed = 0;
+        store.update(|t| {
+            let (refused, touched) = t.confirm_refusals(held);
+            confirmed = refused;
+            touched
+        });
+        let saved = store.with(|t| {
+            rows.iter()
+                .filter_map(|id| t.row(*id))
+                .filter(|r| matches!(r.state(), RowState::Created | RowState::Updated))
+                .count()
+        });
+        report.failed += confirmed;
+        report.found_saved += saved;
+        report.unconfirmed += rows.len().saturating_sub(confirmed + saved);
+    }
     control.last.set(Some(report));
     // The answers are kept at once, not 400 ms later: a page closed now reopens with them.
     drafts.save_now();
@@ -230,6 +334,7 @@ fn settle(
     id: ChunkId,
     result: Result<BatchAnswer, ApiError>,
     report: &mut SubmitReport,
+    held: &mut Refusals,
 ) {
     let now = now_ms();
     let response = match &result {
@@ -262,7 +367,7 @@ fn settle(
         // Retrying or waiting for a sign-in: the rows stay pending.
         (Err(_), _) => return,
     };
-    write_outcomes(store, &mut planner, id, outcomes, report);
+    write_outcomes(store, &mut planner, id, outcomes, report, held);
 }
 
 /// The outcome of every row of a chunk that ended without a readable answer.
@@ -274,19 +379,21 @@ fn outcomes_without_answer(planner: &Planner, id: ChunkId) -> Vec<RowOutcome> {
     vec![outcome; rows]
 }
 
-/// Counts a final chunk's outcomes and writes them, with the records sent, into its rows.
+/// Counts a final chunk's outcomes and writes them, with the records sent, into its rows;
+/// refusals are held back in `held` (counted once read back).
 fn write_outcomes(
     store: TableStore,
     planner: &mut Planner,
     id: ChunkId,
     outcomes: Vec<RowOutcome>,
     report: &mut SubmitReport,
+    held: &mut Refusals,
 ) {
     for outcome in &outcomes {
         match outcome.kind {
             OutcomeKind::Created => report.created += 1,
             OutcomeKind::Updated => report.updated += 1,
-            OutcomeKind::Failed => report.failed += 1,
+            OutcomeKind::Failed => {}
             OutcomeKind::Unconfirmed => report.unconfirmed += 1,
         }
     }
@@ -302,5 +409,6 @@ fn write_outcomes(
         .zip(outcomes)
         .map(|((row, record), outcome)| (row, record, outcome))
         .collect();
+    let answers = held.hold_back(answers);
     let _: Touched = store.update(|t| t.apply_outcomes(answers));
 }

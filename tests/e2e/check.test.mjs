@@ -1,7 +1,8 @@
 // "Check with server": rows whose answer was lost are read back and settled; a row another
-// client changed shows the server's values beside the user's, and "Take the server's" takes
-// them; a key gone from the server makes its row New. After a plain save, the Updated column
-// is read back in the background.
+// client changed is a conflict showing the server's values beside the user's, and "Take the
+// server's" takes them; a key another client deleted is a conflict too (sending the row
+// would bring it back). After a plain save, the Updated column is read back in the
+// background.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { sandboxAndBrowser } from "./harness.mjs";
@@ -57,7 +58,7 @@ describe("check with server", () => {
     (opened) => ({ page } = opened),
   );
 
-  test("unconfirmed rows read as saved, a row changed elsewhere shows and takes the server's values, a deleted key is New", async () => {
+  test("unconfirmed rows read as saved, a row changed elsewhere shows and takes the server's values, a deleted key waits for a choice", async () => {
     const rows = [5, 6, 7];
     const keys = [];
     for (const row of rows) {
@@ -94,12 +95,13 @@ describe("check with server", () => {
       "one read per key, through the gateway",
     );
 
-    assert.equal(await rowState(page, 5), "· Unchanged", "the server holds what was sent");
-    assert.equal(await rowState(page, 6), "✎ Changed");
+    assert.equal(await rowState(page, 5), "✓ Updated", "the server holds what was sent: saved");
+    assert.equal(await rowState(page, 6), "⇄ Conflict", "changed by another client: not sent before the user chooses");
     assert.equal(await (await cell(page, "Tolerance amount", 6)).inputValue(), "66.66", "the user's edit is kept");
-    assert.match(await outcome(page, 6), /Server has 9\.00/);
-    assert.equal(await rowState(page, 7), "＋ New", "no longer on the server");
-    assert.doesNotMatch(await page.getByText(/will be sent/).innerText(), /^0 rows/);
+    assert.match(await outcome(page, 6), /Server has 9\.00 \(by demo on /);
+    assert.equal(await rowState(page, 7), "⇄ Conflict");
+    assert.match(await outcome(page, 7), /no longer has this key/);
+    await page.getByText(/^0 rows will be sent \(0 new, 0 changed, 2 waiting for your choice\)/).waitFor();
 
     // "Take the server's" on the selected row: its text becomes the server's, one undo step.
     await (await cell(page, "Group ID", 6)).click();
@@ -119,7 +121,7 @@ describe("check with server", () => {
     await sandbox.faults([{ path: "/tolerances/*", method: "GET", times: 1, do: "status", status: 429, retry_after: 1 }]);
     await page.getByRole("button", { name: "Check selected with server" }).click();
     await page.getByText("Checked 1 row: 0 saved as sent, 1 differ on the server, 0 not on the server.").waitFor();
-    assert.equal(await rowState(page, 12), "✎ Changed");
+    assert.equal(await rowState(page, 12), "⇄ Conflict");
     assert.match(await outcome(page, 12), /Server has 12\.34/);
     const reads = (await sandbox.requests()).filter((r) => r.path === `/vbapi/tolerances/${key}`);
     assert.equal(reads.length, 2, "429, then read again");

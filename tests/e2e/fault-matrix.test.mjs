@@ -82,6 +82,11 @@ const FAULTS = [
   // the second chunk, on every request after the second (the dropped one writes them); the
   // whole-request answers hit the third request, which is the browser's resend of the second
   // chunk or the third chunk, as the timing falls (the line's chunk order says which).
+  // Nothing in such a refusal (a 207 with `data: null` and an error, or items 400/500) tells
+  // it from the answer to a first send, and any request can be resent this way, so the app
+  // holds every refusal back as unconfirmed and reads the refused rows' keys from the server
+  // (pages of the list) before one reads "not applied": rows found holding their values are
+  // saved; the summary counts them ("found saved on the server when read back").
   ...["207 with data: null", "500", "failed items (500)", "failed items (400)"].map((answer) => [
     `drop after apply, browser's resend: ${answer}`,
     (base) => [
