@@ -9,7 +9,7 @@ import path from "node:path";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { sandboxAndBrowser, waitForApp, watchedPage } from "./harness.mjs";
-import { cell, loadTable, outcome, rowState, signIn } from "./editor.js";
+import { cell, loadTable, outcome, rowState, signIn, submitAndSend } from "./editor.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -71,7 +71,7 @@ describe("lost updates caught before sending", () => {
     // Ann saves new amounts for keys 7 and 8.
     await (await cell(ann.page, "Tolerance amount", 7)).fill("77.77");
     await (await cell(ann.page, "Tolerance amount", 8)).fill("88.88");
-    await ann.page.getByRole("button", { name: "Submit" }).click();
+    await submitAndSend(ann.page, { database: "DEMO_LIVE" });
     await ann.page.getByText("Last submit: 0 created, 2 updated, 0 failed, 0 unconfirmed.").waitFor();
 
     // Ben, loaded before, still shows the old amounts; he changes only a Group ID and a
@@ -82,7 +82,7 @@ describe("lost updates caught before sending", () => {
     await (await cell(ben.page, "Group ID", 7)).fill(bensGroup);
     await (await cell(ben.page, "Payment method", 8)).fill(bensMethod);
     await sandbox.clearRequests();
-    await ben.page.getByRole("button", { name: "Submit" }).click();
+    await submitAndSend(ben.page, { database: "DEMO_LIVE" });
     await ben.page
       .getByText(
         "Last submit: 0 created, 0 updated, 0 failed, 0 unconfirmed. 2 rows changed on the server since loaded, not sent: each waits for your choice, Keep mine or Take the server's.",
@@ -126,7 +126,7 @@ describe("lost updates caught before sending", () => {
 
     // Only row 7 goes, with Ann's amount and Ben's group.
     await sandbox.clearRequests();
-    await ben.page.getByRole("button", { name: "Submit" }).click();
+    await submitAndSend(ben.page, { database: "DEMO_LIVE" });
     await ben.page.getByText("Last submit: 0 created, 1 updated, 0 failed, 0 unconfirmed.").waitFor();
     requests = await sandbox.requests();
     const sent = batchesSent(requests).flatMap((r) => JSON.parse(r.body));
@@ -163,7 +163,7 @@ describe("lost updates caught before sending", () => {
     await (await cell(ben.page, "Tolerance key", added)).fill("4242");
     await (await cell(ben.page, "Tolerance amount", added)).fill("1.00");
     await sandbox.clearRequests();
-    await ben.page.getByRole("button", { name: "Submit" }).click();
+    await submitAndSend(ben.page, { database: "DEMO_LIVE" });
     await ben.page.getByText(/^Last submit: 0 created, 0 updated, 0 failed, 0 unconfirmed\. 2 rows changed on the server/).waitFor();
     assert.deepEqual(batchesSent(await sandbox.requests()), []);
     assert.equal(await rowState(ben.page, 9), "⇄ Conflict");
@@ -178,7 +178,7 @@ describe("lost updates caught before sending", () => {
     await ben.page.getByRole("button", { name: "Take the server's" }).click();
     assert.equal(await text(ben.page, "Tolerance key", 9), "10", "row 9 is gone, as on the server");
     await sandbox.clearRequests();
-    await ben.page.getByRole("button", { name: "Submit" }).click();
+    await submitAndSend(ben.page, { database: "DEMO_LIVE" });
     await ben.page.getByText("Last submit: 0 created, 1 updated, 0 failed, 0 unconfirmed.").waitFor();
     const sent = batchesSent(await sandbox.requests()).flatMap((r) => JSON.parse(r.body));
     assert.deepEqual(sent.map((r) => [r.tolerance_Key, r.tolerance1]), [[4242, 1]]);
@@ -195,12 +195,12 @@ describe("lost updates caught before sending", () => {
     await (await cell(ben.page, "Tolerance amount", 20)).fill("20.20");
     await sandbox.faults([{ path: "/tolerances", method: "GET", do: "status", status: 500 }]);
     await sandbox.clearRequests();
-    await ben.page.getByRole("button", { name: "Submit" }).click();
+    await submitAndSend(ben.page, { database: "DEMO_LIVE" });
     await ben.page.getByText(/^Nothing was sent: the server could not be read for changes made since loading \(page 1 of the list: /).waitFor();
     assert.deepEqual(batchesSent(await sandbox.requests()), []);
     assert.equal(await rowState(ben.page, 20), "✎ Changed");
     await sandbox.clearFaults();
-    await ben.page.getByRole("button", { name: "Try again" }).click();
+    await submitAndSend(ben.page, { database: "DEMO_LIVE", button: "Try again" });
     await ben.page.getByText("Last submit: 0 created, 1 updated, 0 failed, 0 unconfirmed.").waitFor();
     assert.equal(await rowState(ben.page, 20), "✓ Updated");
     await ben.context.close();
