@@ -171,35 +171,23 @@ pub fn SubmitBar(
             </Shown>
             <Shown when=move || control.running.get()>
                 <button type="button" on:click=handler(move |_| control.cancel())>"Cancel"</button>
-                // First the check for records changed on the server, then the answers.
-                <Shown when=move || control.checking.with(Option::is_some)>
-                    <label class="submit-progress">
-                        {move || {
-                            let (read, asked) = control.checking.get().unwrap_or_default();
-                            format!("Reading the server: {read} of {asked} pages")
-                        }}
-                        <progress
-                            id="submit-progress"
-                            tabindex="-1"
-                            max=move || control.checking.get().map_or(0, |(_, asked)| asked)
-                            value=move || control.checking.get().map_or(0, |(read, _)| read)
-                        ></progress>
-                    </label>
-                </Shown>
-                <Shown when=move || control.checking.with(Option::is_none)>
-                    <label class="submit-progress">
-                        {move || {
+                // First the check for records changed on the server, then the answers: one
+                // progress bar for both, so the focus on it stays when the phase changes.
+                <label class="submit-progress">
+                    {move || match control.checking.get() {
+                        Some((read, asked)) => format!("Reading the server: {read} of {asked} pages"),
+                        None => {
                             let p = control.progress.get();
                             format!("Answered {} of {} rows", p.rows_answered, p.rows_total)
-                        }}
-                        <progress
-                            id="submit-progress"
-                            tabindex="-1"
-                            max=move || control.progress.get().rows_total
-                            value=move || control.progress.get().rows_answered
-                        ></progress>
-                    </label>
-                </Shown>
+                        }
+                    }}
+                    <progress
+                        id="submit-progress"
+                        tabindex="-1"
+                        max=move || control.checking.get().map_or(control.progress.get().rows_total, |(_, asked)| asked)
+                        value=move || control.checking.get().map_or(control.progress.get().rows_answered, |(read, _)| read)
+                    ></progress>
+                </label>
             </Shown>
             <Shown when=move || refusal.with(Option::is_some)>
                 <p class="form-error" role="alert">{move || refusal.get()}</p>

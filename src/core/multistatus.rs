@@ -114,7 +114,8 @@ impl RowOutcome {
         RowOutcome {
             kind: OutcomeKind::Unconfirmed,
             message: format!(
-                "{} (refused; the server is read to see whether an earlier send saved it)",
+                "{} (refused, but an earlier send may have saved it: unconfirmed until the \
+                 server is read)",
                 self.message
             ),
             ..self.clone()

@@ -4,11 +4,12 @@
 //! server answers each try of a chunk with a fault drawn from every one the sandbox can
 //! inject (401, 403, 429, 500, 502, 503, 504, HTML and truncated bodies, a timeout, a
 //! connection dropped before or after the batch was applied, missing, extra and string-id
-//! items, refused items, `data: null`), and another tab or user writes to it (or deletes a
+//! items, refused items, `data: null`, and a batch carried out whose answer is the refusal
+//! of the browser's own unseen resend), and another tab or user writes to it (or deletes a
 //! key) now and then. Each submit first reads the keys it would write in pages of the list
 //! (`Table::check_before_send`, pages of 1 to 4 rows so that keys fall on page boundaries;
-//! now and then that read fails, and nothing may be sent), and the user answers conflicts
-//! with Keep mine or Take the server's.
+//! now and then that read fails, and nothing may be sent), and reads the refused rows back
+//! at its end (`Refusals`); the user answers conflicts with Keep mine or Take the server's.
 //! A submit may be cancelled, or the page closed, part way. The real `Table`, `Planner`,
 //! multi-status reader and matcher, `KeyPages` and the client's own reading of statuses
 //! (`api::wire`, `ApiError::planner_response`) do the work; only the browser and the network

@@ -81,19 +81,26 @@ describe("lost updates caught before sending", () => {
     const bensMethod = (await text(ben.page, "Payment method", 8)) === "WIRE" ? "EFT" : "WIRE";
     await (await cell(ben.page, "Group ID", 7)).fill(bensGroup);
     await (await cell(ben.page, "Payment method", 8)).fill(bensMethod);
+    // A row nobody else touched goes as usual.
+    await (await cell(ben.page, "Tolerance amount", 20)).fill("20.20");
     await sandbox.clearRequests();
     await submitAndSend(ben.page, { database: "DEMO_LIVE" });
     await ben.page
       .getByText(
-        "Last submit: 0 created, 0 updated, 0 failed, 0 unconfirmed. 2 rows changed on the server since loaded, not sent: each waits for your choice, Keep mine or Take the server's.",
+        "Last submit: 0 created, 1 updated, 0 failed, 0 unconfirmed. 2 rows changed on the server since loaded, not sent: each waits for your choice, Keep mine or Take the server's.",
       )
       .waitFor();
     let requests = await sandbox.requests();
-    assert.deepEqual(batchesSent(requests), [], "nothing of Ben's went out");
+    assert.deepEqual(
+      batchesSent(requests).flatMap((r) => JSON.parse(r.body).map((t) => t.tolerance_Key)),
+      [20],
+      "nothing of Ben's stale rows went out, the rest did",
+    );
+    assert.equal(await rowState(ben.page, 20), "✓ Updated");
     const pages = requests.filter((r) => r.method === "GET" && r.path === "/vbapi/tolerances");
     assert.equal(pages.length, 1, "one page of the list, not a request per row");
     assert.match(pages[0].query, /sortBy=tolerance_Key(:|%3A)asc/i);
-    assert.equal(requests.filter((r) => r.path.startsWith("/vbapi/tolerances/")).length, 0);
+    assert.equal(requests.filter((r) => /^\/vbapi\/tolerances\/(7|8)$/.test(r.path)).length, 0, "no read per row");
 
     assert.equal(await rowState(ben.page, 7), "⇄ Conflict");
     assert.match(await outcome(ben.page, 7), /^Server has 77\.77, Group ID \S+ \(by ann on \d{4}-\d\d-\d\d\)/);
@@ -127,7 +134,7 @@ describe("lost updates caught before sending", () => {
     // Only row 7 goes, with Ann's amount and Ben's group.
     await sandbox.clearRequests();
     await submitAndSend(ben.page, { database: "DEMO_LIVE" });
-    await ben.page.getByText("Last submit: 0 created, 1 updated, 0 failed, 0 unconfirmed.").waitFor();
+    await ben.page.getByText("Last submit: 0 created, 1 updated, 0 failed, 0 unconfirmed.", { exact: true }).waitFor();
     requests = await sandbox.requests();
     const sent = batchesSent(requests).flatMap((r) => JSON.parse(r.body));
     assert.deepEqual(
@@ -179,7 +186,7 @@ describe("lost updates caught before sending", () => {
     assert.equal(await text(ben.page, "Tolerance key", 9), "10", "row 9 is gone, as on the server");
     await sandbox.clearRequests();
     await submitAndSend(ben.page, { database: "DEMO_LIVE" });
-    await ben.page.getByText("Last submit: 0 created, 1 updated, 0 failed, 0 unconfirmed.").waitFor();
+    await ben.page.getByText("Last submit: 0 created, 1 updated, 0 failed, 0 unconfirmed.", { exact: true }).waitFor();
     const sent = batchesSent(await sandbox.requests()).flatMap((r) => JSON.parse(r.body));
     assert.deepEqual(sent.map((r) => [r.tolerance_Key, r.tolerance1]), [[4242, 1]]);
     const created = await api.get(4242);
@@ -201,7 +208,7 @@ describe("lost updates caught before sending", () => {
     assert.equal(await rowState(ben.page, 20), "✎ Changed");
     await sandbox.clearFaults();
     await submitAndSend(ben.page, { database: "DEMO_LIVE", button: "Try again" });
-    await ben.page.getByText("Last submit: 0 created, 1 updated, 0 failed, 0 unconfirmed.").waitFor();
+    await ben.page.getByText("Last submit: 0 created, 1 updated, 0 failed, 0 unconfirmed.", { exact: true }).waitFor();
     assert.equal(await rowState(ben.page, 20), "✓ Updated");
     await ben.context.close();
   });
