@@ -277,7 +277,18 @@ fn key(text: &str) -> JsValue {
 pub async fn save_parts(database: &str, update: &mut DraftUpdate) -> Result<(), DraftError> {
     let (done, store) = transaction(IdbTransactionMode::Readwrite).await?;
     put_parts(&store, database, update)?;
+    commit_now(&store);
     done.await
+}
+
+/// Asks for the transaction to be committed now rather than once the page has run the
+/// requests' callbacks: a long task right after (a big paste being parsed) does not hold
+/// the draft back from the disk. Browsers without `commit()` commit as before.
+// web-sys marks `commit()` deprecated, but it is IndexedDB 3.0 (Chromium 76, Firefox 74,
+// Safari 15).
+#[allow(deprecated)]
+fn commit_now(store: &web_sys::IdbObjectStore) {
+    let _ = store.transaction().commit();
 }
 
 fn put_parts(
@@ -310,6 +321,7 @@ pub async fn save(database: &str, mut update: DraftUpdate) -> Result<Stored, Dra
     store
         .put_with_key(&key(&manifest), &key(&manifest_key(database)))
         .map_err(refused)?;
+    commit_now(&store);
     done.await?;
     let stored = update.stored();
     if !update.replaced.is_empty() {
