@@ -89,6 +89,15 @@ pub fn SubmitBar(
         check(session, store, check_control, rows, CheckKind::Asked)
     });
 
+    // Pages of the server read (before sending, and refusals read back), or rows answered.
+    let progress = move || match control.checking.get() {
+        Some((read, asked)) => (read, asked, "pages of the server read"),
+        None => {
+            let p = control.progress.get();
+            (p.rows_answered, p.rows_total, "rows answered")
+        }
+    };
+
     let counter = move || {
         let s = summary.get();
         let mut parts = vec![format!("{} new", s.new), format!("{} changed", s.changed)];
@@ -137,30 +146,13 @@ pub fn SubmitBar(
             </Shown>
             <Shown when=move || control.running.get()>
                 <button type="button" on:click=handler(move |_| control.cancel())>"Cancel"</button>
-                <Shown when=move || control.checking.with(Option::is_some)>
-                    <label class="submit-progress">
-                        {move || {
-                            let (read, asked) = control.checking.get().unwrap_or_default();
-                            format!("Reading the server: {read} of {asked} pages")
-                        }}
-                        <progress
-                            max=move || control.checking.get().map_or(0, |(_, asked)| asked)
-                            value=move || control.checking.get().map_or(0, |(read, _)| read)
-                        ></progress>
-                    </label>
-                </Shown>
-                <Shown when=move || control.checking.with(Option::is_none)>
-                    <label class="submit-progress">
-                        {move || {
-                            let p = control.progress.get();
-                            format!("Answered {} of {} rows", p.rows_answered, p.rows_total)
-                        }}
-                        <progress
-                            max=move || control.progress.get().rows_total
-                            value=move || control.progress.get().rows_answered
-                        ></progress>
-                    </label>
-                </Shown>
+                <label class="submit-progress">
+                    {move || {
+                        let (done, total, what) = progress();
+                        format!("{done} of {total} {what}")
+                    }}
+                    <progress max=move || progress().1 value=move || progress().0></progress>
+                </label>
             </Shown>
             <Shown when=move || refusal.with(Option::is_some)>
                 <p class="form-error" role="alert">{move || refusal.get()}</p>
