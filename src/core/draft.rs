@@ -104,9 +104,10 @@ pub struct RowDraft {
     #[serde(skip)]
     read_back: bool,
     /// A read found the server's record changed under the user's edit: the row waits for
-    /// the user's choice (see [`crate::core::conflict`]).
+    /// the user's choice (see [`crate::core::conflict`]). Boxed: a row without one, nearly
+    /// every row, pays a pointer, not a record (20 MB at 100,000 rows).
     #[serde(skip_serializing_if = "Option::is_none")]
-    conflict: Option<Conflict>,
+    conflict: Option<Box<Conflict>>,
 }
 
 impl RowDraft {
@@ -271,12 +272,12 @@ impl RowDraft {
 
     /// The conflict waiting for the user's choice, if a read found one.
     pub fn conflict(&self) -> Option<&Conflict> {
-        self.conflict.as_ref()
+        self.conflict.as_deref()
     }
 
     /// Sets the conflict (the user chose, or undo took the choice back); returns the one it
     /// replaces.
-    pub fn replace_conflict(&mut self, conflict: Option<Conflict>) -> Option<Conflict> {
+    pub fn replace_conflict(&mut self, conflict: Option<Box<Conflict>>) -> Option<Box<Conflict>> {
         std::mem::replace(&mut self.conflict, conflict)
     }
 

@@ -149,9 +149,9 @@ impl RowDraft {
         if holds_mine {
             self.conflict = None;
         } else if self.conflict.is_none() && !self.expects(key, held.as_ref()) {
-            self.conflict = Some(Conflict {
+            self.conflict = Some(Box::new(Conflict {
                 base: self.baseline.record().cloned(),
-            });
+            }));
         }
         self.written
             .retain(|w| w.key != key || held.as_ref().is_some_and(|h| same_values(w, h)));

@@ -28,7 +28,7 @@ pub(super) struct StoredRow {
     outcome: Option<RowOutcome>,
     outcome_current: bool,
     #[serde(default)]
-    conflict: Option<Conflict>,
+    conflict: Option<Box<Conflict>>,
 }
 
 impl From<StoredRow> for RowDraft {

@@ -21,7 +21,7 @@ pub enum Step {
     Removed(Vec<(usize, RowDraft)>),
     /// Rows' conflicts to put back (the user's choice taken back): reversing a choice
     /// must never leave a row the server changed looking like an edit to send.
-    Conflicts(Vec<(RowId, Option<Conflict>)>),
+    Conflicts(Vec<(RowId, Option<Box<Conflict>>)>),
     /// Several steps that reverse together (a paste that overwrites cells and adds rows),
     /// in the order they are to be applied.
     Group(Vec<Step>),

@@ -57,7 +57,7 @@ impl Window {
     }
 }
 
-/// Pages still to read for keys still open, and what the pages read found.
+/// Pages still to read for keys still open.
 #[derive(Debug)]
 pub struct KeyPages {
     size: u32,
@@ -65,7 +65,6 @@ pub struct KeyPages {
     believed: Vec<i32>,
     /// The keys not settled yet, sorted.
     open: Vec<i32>,
-    found: Vec<(i32, Option<Tolerance>)>,
     windows: Vec<Window>,
     /// A few dozen at most: a list, not a set (less code in the wasm).
     asked: Vec<PageAsk>,
@@ -92,7 +91,6 @@ impl KeyPages {
             size: size.max(1),
             believed,
             open,
-            found: Vec::new(),
             windows: Vec::new(),
             asked: Vec::new(),
             total: None,
@@ -136,8 +134,14 @@ impl KeyPages {
         Ok(asks)
     }
 
-    /// Takes in the server's answer to `ask`: the keys it settles are settled.
-    pub fn take(&mut self, ask: PageAsk, answer: PageAnswer) -> Result<(), PagesError> {
+    /// Takes in the server's answer to `ask` and returns what it settles: per key, the
+    /// record the server holds (`None`: nothing), in key order. Each page's records go
+    /// where they belong as it comes, so a 20-page read never holds all of them at once.
+    pub fn take(
+        &mut self,
+        ask: PageAsk,
+        answer: PageAnswer,
+    ) -> Result<Vec<(i32, Option<Tolerance>)>, PagesError> {
         let records = answer.records;
         if records.windows(2).any(|pair| pair[0].key >= pair[1].key) {
             return Err(PagesError::Unsorted { page: ask.page });
@@ -159,9 +163,9 @@ impl KeyPages {
             // An empty first page that is also the last: the list is empty.
             if first_page && last_page {
                 let open = std::mem::take(&mut self.open);
-                self.found.extend(open.into_iter().map(|key| (key, None)));
+                return Ok(open.into_iter().map(|key| (key, None)).collect());
             }
-            return Ok(());
+            return Ok(Vec::new());
         };
         let (first, last) = (first.key, last.key);
         let settles = |key: &i32| {
@@ -173,26 +177,21 @@ impl KeyPages {
             .into_iter()
             .partition(settles);
         self.open = open;
-        for key in settled {
-            let held = records
-                .binary_search_by_key(&key, |r| r.key)
-                .ok()
-                .map(|i| records[i].clone());
-            self.found.push((key, held));
-        }
         self.windows.push(Window {
             start,
             len,
             first,
             last,
         });
-        Ok(())
-    }
-
-    /// What the server holds under each key settled (`None`: nothing), in key order.
-    pub fn into_found(mut self) -> Vec<(i32, Option<Tolerance>)> {
-        self.found.sort_unstable_by_key(|(key, _)| *key);
-        self.found
+        // Both in key order: the records are moved out, not copied.
+        let mut records = records.into_iter().peekable();
+        Ok(settled
+            .into_iter()
+            .map(|key| {
+                while records.next_if(|r| r.key < key).is_some() {}
+                (key, records.next_if(|r| r.key == key))
+            })
+            .collect())
     }
 
     /// The page to read for `key`: the one spanning where it should be, or, when that page

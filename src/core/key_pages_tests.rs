@@ -66,16 +66,20 @@ fn read(
     mut between: impl FnMut(&mut Server),
 ) -> Result<Vec<(i32, Option<Tolerance>)>, PagesError> {
     let mut pages = KeyPages::new(wanted.iter().copied(), believed, size);
+    let mut found = Vec::new();
     while !pages.is_done() {
         let asks = pages.next_asks()?;
         assert!(!asks.is_empty(), "keys open, nothing to ask");
         for ask in asks {
             let answer = server.answer(ask);
-            pages.take(ask, answer)?;
+            let settled = pages.take(ask, answer)?;
+            assert!(settled.is_sorted_by_key(|(key, _)| *key));
+            found.extend(settled);
             between(server);
         }
     }
-    Ok(pages.into_found())
+    found.sort_unstable_by_key(|(key, _)| *key);
+    Ok(found)
 }
 
 fn assert_found(server: &Server, wanted: &[i32], found: &[(i32, Option<Tolerance>)]) {

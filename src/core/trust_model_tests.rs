@@ -346,32 +346,32 @@ impl World {
         }
     }
 
-    /// Reads `pages` from the model server and takes what they hold into the table, as
-    /// `editor::conflicts` does; `None` (nothing taken in) when page `fails_at` cannot be
-    /// read.
+    /// Reads `pages` from the model server and takes what each holds into the table, as
+    /// `editor::conflicts` does; `None` when page `fails_at` cannot be read (the pages
+    /// before it are taken in).
     fn read_pages(
         &mut self,
         mut pages: crate::core::key_pages::KeyPages,
         fails_at: Option<usize>,
     ) -> Option<rustc_hash::FxHashSet<i32>> {
         let mut pages_read = 0;
+        let mut read = rustc_hash::FxHashSet::default();
         while !pages.is_done() {
             for ask in pages.next_asks().ok()? {
                 if fails_at == Some(pages_read) {
                     return None;
                 }
                 pages_read += 1;
-                pages
+                let settled = pages
                     .take(ask, self.server.list_page(ask))
                     .expect("the model lists in key order");
+                for (key, _) in &settled {
+                    self.server.stale.remove(key);
+                    read.insert(*key);
+                }
+                self.table.take_server_reads(settled);
             }
         }
-        let found = pages.into_found();
-        let read = found.iter().map(|(key, _)| *key).collect();
-        for (key, _) in &found {
-            self.server.stale.remove(key);
-        }
-        self.table.take_server_reads(found);
         Some(read)
     }
 

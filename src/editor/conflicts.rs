@@ -28,6 +28,9 @@ use crate::editor::session::Session;
 use crate::editor::store::TableStore;
 use crate::editor::submit::SubmitControl;
 
+/// Pages read at once: the planner's requests in flight.
+const PAGES_AT_ONCE: usize = 4;
+
 /// What the check found.
 #[derive(Debug, Default)]
 pub struct Checked {
@@ -104,8 +107,9 @@ pub async fn read_back(
     read_pages(session, store, control, pages).await.map(|_| ())
 }
 
-/// Reads `pages` until every key they were asked for is settled, and takes what the server
-/// holds into the table; returns the keys read.
+/// Reads `pages` until every key they were asked for is settled, and takes what each page
+/// holds into the table as it comes (what a page settles is final, even if a later page
+/// cannot be read); returns the keys read.
 async fn read_pages(
     session: Session,
     store: TableStore,
@@ -121,36 +125,45 @@ async fn read_pages(
             || session.sign_in_now() != sign_in.get()
             || !session.is_on(&database)
     };
-    let mut read = 0;
+    let mut read = FxHashSet::default();
+    let mut pages_read = 0;
     while !pages.is_done() {
         let asks = pages
             .next_asks()
             .map_err(|err| CheckFailed::Problem(err.to_string()))?;
-        control.checking.set(Some((read, pages.pages_asked())));
-        let asks: Vec<Ask> = asks.into_iter().map(Ask::Page).collect();
-        let reads = reader.read_all(&asks, &stopped).await;
-        if stopped() {
-            return Err(CheckFailed::Cancelled);
-        }
-        if let Some((ask, problem)) = reads.failed.first() {
-            let what = match ask {
-                Ask::Page(ask) => format!("page {} of the list", ask.page),
-                Ask::Key(key) => format!("key {key}"),
-            };
-            return Err(CheckFailed::Problem(format!("{what}: {problem}")));
-        }
-        for read_page in reads.done {
-            if let (Ask::Page(ask), Found::Page(answer)) = read_page {
-                pages
+        // A few pages at a time (as many as go at once): each is taken in and dropped
+        // before the next few are read, so a 20-page read never holds 100,000 records.
+        for group in asks.chunks(PAGES_AT_ONCE) {
+            control
+                .checking
+                .set(Some((pages_read, pages.pages_asked())));
+            let asks: Vec<Ask> = group.iter().copied().map(Ask::Page).collect();
+            let reads = reader.read_all(&asks, &stopped).await;
+            if stopped() {
+                return Err(CheckFailed::Cancelled);
+            }
+            if let Some((ask, problem)) = reads.failed.first() {
+                let what = match ask {
+                    Ask::Page(ask) => format!("page {} of the list", ask.page),
+                    Ask::Key(key) => format!("key {key}"),
+                };
+                return Err(CheckFailed::Problem(format!("{what}: {problem}")));
+            }
+            for page in reads.done {
+                let (Ask::Page(ask), Found::Page(answer)) = page else {
+                    continue;
+                };
+                let settled = pages
                     .take(ask, answer)
                     .map_err(|err| CheckFailed::Problem(err.to_string()))?;
-                read += 1;
+                read.extend(settled.iter().map(|(key, _)| *key));
+                let _ = store.update(|t| t.take_server_reads(settled));
+                pages_read += 1;
             }
         }
-        control.checking.set(Some((read, pages.pages_asked())));
+        control
+            .checking
+            .set(Some((pages_read, pages.pages_asked())));
     }
-    let found = pages.into_found();
-    let read = found.iter().map(|(key, _)| *key).collect();
-    let _ = store.update(|t| t.take_server_reads(found));
     Ok(read)
 }
