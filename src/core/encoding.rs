@@ -104,13 +104,20 @@ const SNIFF_LEN: usize = 8192;
 /// valid UTF-8, else Windows-1252. A known binary signature, or a NUL byte in a file without
 /// a UTF-16 byte-order mark, means the file is not text.
 pub fn detect(bytes: &[u8]) -> Result<Encoding, NotText> {
-    if let Some((_, looks_like)) = SIGNATURES.iter().find(|(sig, _)| bytes.starts_with(sig)) {
+    let has_nul = bytes[..bytes.len().min(SNIFF_LEN)].contains(&0);
+    // "MZ" and "GIF89a" are letters a text file may begin with too ("MZ001,1.00"): taken
+    // as signatures only with the NUL bytes those formats hold within their first bytes.
+    let text_like = |sig: &[u8]| sig.iter().all(u8::is_ascii_alphanumeric);
+    let signature = SIGNATURES
+        .iter()
+        .find(|(sig, _)| bytes.starts_with(sig) && (has_nul || !text_like(sig)));
+    if let Some((_, looks_like)) = signature {
         return Err(NotText { looks_like });
     }
     if let Some(encoding) = bom(bytes) {
         return Ok(encoding);
     }
-    if bytes[..bytes.len().min(SNIFF_LEN)].contains(&0) {
+    if has_nul {
         return Err(NotText {
             looks_like: "binary data (it holds NUL bytes)",
         });
