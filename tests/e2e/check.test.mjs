@@ -6,38 +6,16 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { sandboxAndBrowser } from "./harness.mjs";
-import { cell, loadedTableEach, outcome, rowState, submitAndSend } from "./editor.js";
+import { apiClient, cell, loadedTableEach, outcome, rowState, submitAndSend } from "./editor.js";
 
 /** Another client of the same database, through the sandbox's `/vbapi/` gateway. */
 async function otherClient(url) {
-  const common = {
-    "vbasoftware-database": "DEMO_LIVE",
-    "user-agent": "check-test/1.0",
-  };
-  const signIn = await fetch(`${url}/vbapi/user-authentication`, {
-    method: "POST",
-    headers: {
-      ...common,
-      authorization: `Basic ${Buffer.from("demo:demo").toString("base64")}`,
-      "vbasoftware-client-id": "demo-client",
-      "vbasoftware-client-code": "demo",
-    },
-  });
-  assert.equal(signIn.status, 200, await signIn.clone().text());
-  const token = (await signIn.json()).data.authenticationResult.idToken;
-  const call = async (method, key, body) => {
-    const response = await fetch(`${url}/vbapi/tolerances/${key}`, {
-      method,
-      headers: { ...common, authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    assert.equal(response.status, 200, `${method} ${key}: ${await response.clone().text()}`);
-    return (await response.json()).data;
-  };
+  const { call } = await apiClient(url, { agent: "check-test/1.0" });
   return {
-    get: (key) => call("GET", key),
-    setAmount: async (key, amount) => call("PUT", key, { ...(await call("GET", key)), tolerance1: amount }),
-    remove: (key) => call("DELETE", key),
+    get: (key) => call("GET", `tolerances/${key}`),
+    setAmount: async (key, amount) =>
+      call("PUT", `tolerances/${key}`, { ...(await call("GET", `tolerances/${key}`)), tolerance1: amount }),
+    remove: (key) => call("DELETE", `tolerances/${key}`),
   };
 }
 

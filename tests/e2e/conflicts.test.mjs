@@ -9,33 +9,13 @@ import path from "node:path";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { sandboxAndBrowser, waitForApp, watchedPage } from "./harness.mjs";
-import { cell, loadTable, outcome, rowState, signIn, submitAndSend } from "./editor.js";
+import { apiClient, cell, loadTable, outcome, rowState, signIn, submitAndSend } from "./editor.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** `user` calling the sandbox's API through its `/vbapi/` gateway, as another program would. */
 async function apiAs(url, user) {
-  const common = { "vbasoftware-database": "DEMO_LIVE", "user-agent": "conflicts-test/1.0" };
-  const signedIn = await fetch(`${url}/vbapi/user-authentication`, {
-    method: "POST",
-    headers: {
-      ...common,
-      authorization: `Basic ${Buffer.from(`${user}:${user}`).toString("base64")}`,
-      "vbasoftware-client-id": "demo-client",
-      "vbasoftware-client-code": "demo",
-    },
-  });
-  assert.equal(signedIn.status, 200, await signedIn.clone().text());
-  const token = (await signedIn.json()).data.authenticationResult.idToken;
-  const call = async (method, pathAndQuery, body) => {
-    const response = await fetch(`${url}/vbapi/${pathAndQuery}`, {
-      method,
-      headers: { ...common, authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    assert.equal(response.status, 200, `${method} ${pathAndQuery}: ${await response.clone().text()}`);
-    return (await response.json()).data;
-  };
+  const { call } = await apiClient(url, { user, agent: "conflicts-test/1.0" });
   return {
     get: (key) => call("GET", `tolerances/${key}`),
     create: (record) => call("POST", "tolerances", record),

@@ -170,3 +170,34 @@ export async function submitAndSend(page, { database, button = "Submit" } = {}) 
   await review.waitFor({ state: "hidden" });
   return counts;
 }
+
+/**
+ * `user` calling the sandbox's API on `database` through its `/vbapi/` gateway, as another
+ * program (or person) would: `call(method, path, body)` answers the envelope's `data`, and
+ * asserts a 200, except a GET answered 404, which is `null`.
+ */
+export async function apiClient(url, { database = "DEMO_LIVE", user = "demo", agent = "e2e-test/1.0" } = {}) {
+  const common = { "vbasoftware-database": database, "user-agent": agent };
+  const signedIn = await fetch(`${url}/vbapi/user-authentication`, {
+    method: "POST",
+    headers: {
+      ...common,
+      authorization: `Basic ${Buffer.from(`${user}:${user}`).toString("base64")}`,
+      "vbasoftware-client-id": "demo-client",
+      "vbasoftware-client-code": "demo",
+    },
+  });
+  assert.equal(signedIn.status, 200, await signedIn.clone().text());
+  const token = (await signedIn.json()).data.authenticationResult.idToken;
+  const call = async (method, pathAndQuery, body) => {
+    const response = await fetch(`${url}/vbapi/${pathAndQuery}`, {
+      method,
+      headers: { ...common, authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (method === "GET" && response.status === 404) return null;
+    assert.equal(response.status, 200, `${method} ${pathAndQuery}: ${await response.clone().text()}`);
+    return (await response.json()).data;
+  };
+  return { call };
+}

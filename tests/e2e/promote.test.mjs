@@ -6,51 +6,13 @@ import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, test } from "node:test";
 import path from "node:path";
 import { artifactsDir, sandboxAndBrowser, waitForApp, watchedPage } from "./harness.mjs";
-import { cell, loadTable, outcome, rowState, signIn } from "./editor.js";
+import { apiClient, cell, loadTable, outcome, rowState, signIn, submitAndSend } from "./editor.js";
 
 /** The API as another client of `database` sees it, through the sandbox's gateway. */
 async function apiOf(url, database) {
-  const common = { "vbasoftware-database": database, "user-agent": "promote-test/1.0" };
-  const signedIn = await fetch(`${url}/vbapi/user-authentication`, {
-    method: "POST",
-    headers: {
-      ...common,
-      authorization: `Basic ${Buffer.from("demo:demo").toString("base64")}`,
-      "vbasoftware-client-id": "demo-client",
-      "vbasoftware-client-code": "demo",
-    },
-  });
-  assert.equal(signedIn.status, 200);
-  const token = (await signedIn.json()).data.authenticationResult.idToken;
-  return {
-    /** The record under `key`, or null (404). */
-    async get(key) {
-      const response = await fetch(`${url}/vbapi/tolerances/${key}`, {
-        headers: { ...common, authorization: `Bearer ${token}` },
-      });
-      if (response.status === 404) return null;
-      assert.equal(response.status, 200);
-      return (await response.json()).data;
-    },
-  };
-}
-
-/**
- * Submit, as it is and as it will be: when Submit opens the "Review changes" dialog, its
- * confirmation is filled where a guarded database asks for one and its "Send…" button sends.
- */
-async function submit(page, database) {
-  await page.getByRole("button", { name: "Submit", exact: true }).click();
-  const review = page.getByRole("dialog", { name: "Review changes" });
-  const reviewed = await review.waitFor({ timeout: 2_000 }).then(
-    () => true,
-    () => false,
-  );
-  if (reviewed) {
-    const confirm = review.getByLabel(`Type ${database} to confirm`);
-    if (await confirm.count()) await confirm.fill(database);
-    await review.getByRole("button", { name: /^Send/ }).click();
-  }
+  const { call } = await apiClient(url, { database, agent: "promote-test/1.0" });
+  /** `get`: the record under `key`, or null (404). */
+  return { get: (key) => call("GET", `tolerances/${key}`) };
 }
 
 /** The table row (1-based) showing `key`, from the row-number header of its row. */
@@ -107,7 +69,7 @@ describe("promotion and known values", () => {
     assert.equal(await filters.getByRole("status").innerText(), "Showing 1 of 300 rows");
     await filters.getByLabel("Warnings").uncheck();
 
-    await submit(page, "DEMO_LIVE");
+    await submitAndSend(page, { database: "DEMO_LIVE" });
     await lastSubmit(page).filter({ hasText: "1 failed" }).waitFor();
     assert.match(await outcome(page, 5), /400: group_ID GRP099 does not exist \(activity ID \S+\)/);
     assert.equal(await rowState(page, 5), "✗ Failed");
@@ -116,7 +78,7 @@ describe("promotion and known values", () => {
 
     await (await cell(page, "Group ID", 5)).fill("GRP002");
     assert.equal(await (await cell(page, "Group ID", 5)).locator(".cell-warning-icon").count(), 0);
-    await submit(page, "DEMO_LIVE");
+    await submitAndSend(page, { database: "DEMO_LIVE" });
     await lastSubmit(page).filter({ hasText: "Last submit: 0 created, 1 updated, 0 failed" }).waitFor();
     assert.equal(await rowState(page, 5), "✓ Updated");
     assert.equal((await api.get(5)).group_ID, "GRP002");
@@ -143,7 +105,7 @@ describe("promotion and known values", () => {
     ].join("\r\n");
     await page.getByLabel("Import CSV").setInputFiles({ name: "test.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
     await page.getByRole("region", { name: "Import preview" }).getByRole("button", { name: "Apply import" }).click();
-    await submit(page, "DEMO_TEST");
+    await submitAndSend(page, { database: "DEMO_TEST" });
     await lastSubmit(page).filter({ hasText: "Last submit: 4 created" }).waitFor();
 
     await page.getByRole("button", { name: /^Copy to DEMO_LIVE/ }).click();
@@ -182,7 +144,7 @@ describe("promotion and known values", () => {
     assert.equal(await conflicts.count(), 0);
 
     await sandbox.clearRequests();
-    await submit(page, "DEMO_LIVE");
+    await submitAndSend(page, { database: "DEMO_LIVE" });
     await lastSubmit(page).filter({ hasText: "Last submit: 1 created, 2 updated, 0 failed" }).waitFor();
     const sent = (await sandbox.requests())
       .filter((r) => r.path.endsWith("/tolerances-batch"))
