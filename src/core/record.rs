@@ -85,6 +85,23 @@ pub fn write_batch(records: &[Tolerance], out: &mut Vec<u8>) -> Result<(), serde
 }
 
 #[cfg(test)]
+impl Tolerance {
+    /// A record for tests: paid by ACH, without audit columns.
+    pub fn sample(key: i32, amount: f64, group: &str) -> Tolerance {
+        Tolerance {
+            key,
+            amount,
+            group_id: Some(group.into()),
+            payment_method: Some("ACH".into()),
+            entry_date: None,
+            entry_user: None,
+            update_date: None,
+            update_user: None,
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

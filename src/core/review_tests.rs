@@ -2,16 +2,7 @@ use super::*;
 use crate::core::multistatus::RowOutcome;
 
 fn record(key: i32, amount: f64, group: &str) -> Tolerance {
-    Tolerance {
-        key,
-        amount,
-        group_id: Some(group.into()),
-        payment_method: Some("ACH".into()),
-        entry_date: None,
-        entry_user: None,
-        update_date: None,
-        update_user: None,
-    }
+    Tolerance::sample(key, amount, group)
 }
 
 /// Rows 1–4 loaded; 1 changed in amount and group, 2 left alone, 3 sent and refused, 4 sent

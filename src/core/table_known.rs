@@ -41,16 +41,7 @@ mod tests {
     use crate::core::table::Table;
 
     fn record(key: i32, group: &str) -> Tolerance {
-        Tolerance {
-            key,
-            amount: 1.0,
-            group_id: Some(group.into()),
-            payment_method: Some("ACH".into()),
-            entry_date: None,
-            entry_user: None,
-            update_date: None,
-            update_user: None,
-        }
+        Tolerance::sample(key, 1.0, group)
     }
 
     #[test]

@@ -1,16 +1,7 @@
 use super::*;
 
 fn record(key: i32, amount: f64, group: &str) -> Tolerance {
-    Tolerance {
-        key,
-        amount,
-        group_id: Some(group.into()),
-        payment_method: Some("ACH".into()),
-        entry_date: None,
-        entry_user: None,
-        update_date: None,
-        update_user: None,
-    }
+    Tolerance::sample(key, amount, group)
 }
 
 fn state_of(table: &Table, key: i32) -> RowState {
