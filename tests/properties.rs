@@ -629,11 +629,11 @@ proptest! {
                     let edits = match id_at(&table, row) {
                         Some(id) => edits
                             .into_iter()
-                            .map(|(field, text)| (id, Field::EDITABLE[field], text))
+                            .map(|(field, text)| (id, Field::EDITABLE[field], text.into()))
                             .collect(),
                         None => Vec::new(),
                     };
-                    table.paste(edits, new_rows);
+                    table.paste(edits, new_rows.into_iter().map(|r| r.map(Into::into)).collect());
                 }
                 TableOp::Insert(row) => {
                     table.insert_new(row % (len + 1));

@@ -8,7 +8,7 @@ use crate::components::outcome_line::OUTCOME_LINE_ID;
 use crate::components::row_view::{RowMarks, RowTarget, RowView, Written};
 use crate::components::{Shown, handler};
 use crate::components::{grid_menu, grid_mouse};
-use crate::core::columns::{EDITABLE_COUNT, Field};
+use crate::core::columns::{CellText, EDITABLE_COUNT, Field};
 use crate::core::draft::{RowId, RowState};
 use crate::core::multistatus::OutcomeKind;
 use crate::core::paste::CellPos;
@@ -237,7 +237,7 @@ fn EditableCell(
     let editor = move || {
         let (value, label) = row.with_untracked(|r| match r {
             Some((position, v)) => (v.cells[index].clone(), Some(cell_label(field, *position))),
-            None => (String::new(), None),
+            None => (CellText::default(), None),
         });
         view! {
             <input
@@ -251,7 +251,7 @@ fn EditableCell(
                 list=list
                 tabindex="0"
                 aria-label=label
-                prop:value=value
+                prop:value=value.to_string()
                 aria-invalid=move || if has_problem() { "true" } else { "false" }
                 // The problem (or the warning), and the whole outcome text of the row under
                 // the table.

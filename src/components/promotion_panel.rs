@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::components::{Shown, handler};
-use crate::core::columns::{EDITABLE_COUNT, Field};
+use crate::core::columns::{Cells, Field};
 use crate::core::table::Table;
 use crate::core::table::promote::{Conflict, export_promotion};
 use crate::editor::download::{download_text, locale_list_separator};
@@ -98,7 +98,7 @@ pub fn PromotionPanel(
             notice_line.set(Some(format!("The file could not be made: {err}")));
         }
     };
-    let values = |cells: &[String; EDITABLE_COUNT]| -> String {
+    let values = |cells: &Cells| -> String {
         cells[1..]
             .iter()
             .map(|c| {

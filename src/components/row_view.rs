@@ -10,7 +10,7 @@ use web_sys::{HtmlDivElement, HtmlInputElement, HtmlSpanElement};
 use crate::components::grid_row::cell_label;
 use crate::components::grid_state::GridState;
 use crate::components::tolerance_grid::ROW_HEIGHT;
-use crate::core::columns::{EDITABLE_COUNT, Field};
+use crate::core::columns::{CellText, Cells, EDITABLE_COUNT, Field};
 use crate::core::draft::{RowDraft, RowId, RowState};
 use crate::core::multistatus::OutcomeKind;
 use crate::core::table::Table;
@@ -21,7 +21,7 @@ pub(crate) struct Written {
     id: Option<RowId>,
     place: Option<usize>,
     position: Option<usize>,
-    cells: [String; EDITABLE_COUNT],
+    cells: Cells,
     audit: [String; 2],
     /// The input last written, and its cell.
     editor: Option<(usize, HtmlInputElement)>,
@@ -94,10 +94,10 @@ impl Written {
             let label = position.map(|p| cell_label(Field::EDITABLE[i], p));
             attribute(input, "aria-label", label);
         }
-        let empty = String::new();
+        let (empty, no_audit) = (CellText::default(), String::new());
         let (cells, audit) = match to.row {
             Some((_, v)) => (v.cells.each_ref(), [&v.entered, &v.updated]),
-            None => ([&empty; EDITABLE_COUNT], [&empty; 2]),
+            None => ([&empty; EDITABLE_COUNT], [&no_audit; 2]),
         };
         // The input holds what was typed in it: it is written only when it is new or its
         // cell's text came from elsewhere (undo, a paste, another row).
@@ -175,7 +175,7 @@ impl RowMarks {
 #[derive(Clone, PartialEq)]
 pub(crate) struct RowView {
     pub(crate) state: RowState,
-    pub(crate) cells: [String; EDITABLE_COUNT],
+    pub(crate) cells: Cells,
     pub(crate) problems: [Option<String>; EDITABLE_COUNT],
     /// "GRP099 is not a group in DEMO_LIVE": values the database does not list.
     pub(crate) warnings: [Option<String>; EDITABLE_COUNT],
@@ -189,13 +189,13 @@ pub(crate) struct RowView {
 impl RowView {
     pub(crate) fn of(table: &Table, row: &RowDraft) -> Self {
         let original = row.original();
-        let audit = |date: Option<&String>, user: Option<&String>| {
+        let audit = |date: Option<&CellText>, user: Option<&CellText>| {
             // The day is enough in a dense table.
             let date = date.map(|d| d.chars().take(10).collect::<String>());
             match (date, user) {
                 (Some(d), Some(u)) => format!("{d} · {u}"),
                 (Some(d), None) => d,
-                (None, Some(u)) => u.clone(),
+                (None, Some(u)) => u.to_string(),
                 (None, None) => String::new(),
             }
         };
@@ -233,7 +233,7 @@ fn server_text(row: &RowDraft) -> Option<String> {
     let parts: Vec<String> = differences
         .into_iter()
         .map(|(field, text)| match (field, text.is_empty()) {
-            (Field::Amount, _) => text,
+            (Field::Amount, _) => text.into(),
             (_, true) => format!("no {}", field.title()),
             (_, false) => format!("{} {text}", field.title()),
         })

@@ -1,4 +1,4 @@
-use crate::core::columns::Field;
+use crate::core::columns::{CellText, Field};
 use crate::core::draft::{RowDraft, RowState};
 use crate::core::multistatus::{OutcomeKind, RowOutcome};
 use crate::core::record::Tolerance;
@@ -65,7 +65,7 @@ fn state_of_key(table: &Table, key: i32) -> RowState {
 fn undo_after_an_unconfirmed_submit_never_reads_as_unchanged() {
     let mut table = Table::from_records([record(17, 5.0)]);
     let id = table.row_at(0).unwrap().id();
-    table.set_text(id, Field::Amount, "9.00".into());
+    table.set_text(id, Field::Amount, "9.00");
     submit(&mut table, OutcomeKind::Unconfirmed);
     assert_eq!(table.row(id).unwrap().state(), RowState::Unconfirmed);
 
@@ -75,7 +75,7 @@ fn undo_after_an_unconfirmed_submit_never_reads_as_unchanged() {
     assert_ne!(table.row(id).unwrap().state(), RowState::Clean);
     assert_eq!(table.rows_to_send(false).len(), 1);
     table.redo();
-    table.set_text(id, Field::Amount, "5".into());
+    table.set_text(id, Field::Amount, "5");
     assert_ne!(table.row(id).unwrap().state(), RowState::Clean);
     let restored = reloaded(&table);
     assert_ne!(restored.row(id).unwrap().state(), RowState::Clean);
@@ -115,9 +115,9 @@ fn undoing_a_delete_never_brings_back_a_stale_or_unknown_record_as_unchanged() {
         let loaded = table.row_at(0).unwrap().id();
         table.delete(&[loaded]);
         let new = table.insert_new(0);
-        table.set_text(new, Field::Key, "17".into());
-        table.set_text(new, Field::Amount, "9.00".into());
-        table.set_text(new, Field::GroupId, "GRP001".into());
+        table.set_text(new, Field::Key, "17");
+        table.set_text(new, Field::Amount, "9.00");
+        table.set_text(new, Field::GroupId, "GRP001");
         submit(&mut table, kind);
         while table.undo().is_some() {}
         let back = table.row(loaded).expect("the deleted row is back");
@@ -127,7 +127,7 @@ fn undoing_a_delete_never_brings_back_a_stale_or_unknown_record_as_unchanged() {
         assert_eq!(table.rows_to_send(false).len(), 1, "{kind:?}");
         assert_eq!(table.summary(), table.recount());
         // Typing the server's value is what makes it unchanged, once it is known.
-        table.set_text(loaded, Field::Amount, "9".into());
+        table.set_text(loaded, Field::Amount, "9");
         let clean = kind == OutcomeKind::Updated;
         assert_eq!(
             state_of_key(&table, 17) == RowState::Clean,
@@ -141,7 +141,7 @@ fn undoing_a_delete_never_brings_back_a_stale_or_unknown_record_as_unchanged() {
 fn a_row_whose_key_was_changed_away_learns_what_became_of_its_record() {
     let mut table = Table::from_records([record(17, 5.0)]);
     let moved = table.row_at(0).unwrap().id();
-    table.set_text(moved, Field::Key, "18".into());
+    table.set_text(moved, Field::Key, "18");
     let new = table.insert_new(1);
     table.set_texts(vec![
         (new, Field::Key, "17".into()),
@@ -155,7 +155,7 @@ fn a_row_whose_key_was_changed_away_learns_what_became_of_its_record() {
     table.apply_outcomes(vec![(id, sent, answer(OutcomeKind::Updated))]);
     table.delete(&[new]);
     // Back to 17 with the old amount: that is not what the server holds.
-    table.set_text(moved, Field::Key, "17".into());
+    table.set_text(moved, Field::Key, "17");
     assert_eq!(table.row(moved).unwrap().state(), RowState::Modified);
     assert_eq!(
         reloaded(&table).row(moved).unwrap().state(),
@@ -167,7 +167,7 @@ fn a_row_whose_key_was_changed_away_learns_what_became_of_its_record() {
 fn a_refusal_after_a_try_that_may_have_been_applied_is_unconfirmed() {
     let mut table = Table::from_records([record(3, 1.0)]);
     let id = table.row_at(0).unwrap().id();
-    table.set_text(id, Field::Amount, "2".into());
+    table.set_text(id, Field::Amount, "2");
     submit(&mut table, OutcomeKind::Unconfirmed);
     // "Resend failed": this try is refused, but the one before may have saved 2.00.
     submit(&mut table, OutcomeKind::Failed);
@@ -181,7 +181,7 @@ fn a_refusal_after_a_try_that_may_have_been_applied_is_unconfirmed() {
 fn a_row_in_flight_when_the_page_closed_comes_back_unconfirmed() {
     let mut table = Table::from_records([record(3, 1.0)]);
     let id = table.row_at(0).unwrap().id();
-    table.set_text(id, Field::Amount, "2".into());
+    table.set_text(id, Field::Amount, "2");
     let new = table.insert_new(1);
     table.set_texts(vec![
         (new, Field::Key, "4".into()),
@@ -229,13 +229,13 @@ fn an_old_draft_keeps_reading_and_an_unconfirmed_row_in_it_is_not_unchanged() {
 fn a_refusal_of_values_the_row_already_saved_under_another_key_is_not_not_applied() {
     let mut table = Table::from_records([record(1, 1.0)]);
     let id = table.row_at(0).unwrap().id();
-    table.set_text(id, Field::Amount, "6.25".into());
+    table.set_text(id, Field::Amount, "6.25");
     submit(&mut table, OutcomeKind::Updated);
     // Moved to key 7 and saved there: the row's baseline is 7's record now.
-    table.set_text(id, Field::Key, "7".into());
+    table.set_text(id, Field::Key, "7");
     submit(&mut table, OutcomeKind::Created);
     // Back to 1 = 6.25, which the server holds from the first save; this try is refused.
-    table.set_text(id, Field::Key, "1".into());
+    table.set_text(id, Field::Key, "1");
     submit(&mut table, OutcomeKind::Failed);
     assert_eq!(table.row(id).unwrap().state(), RowState::Unconfirmed);
     assert_eq!(
@@ -249,7 +249,7 @@ fn a_read_of_the_server_settles_unconfirmed_rows_and_refreshes_audit_columns() {
     let mut table = Table::from_records([record(1, 1.0), record(2, 2.0), record(3, 3.0)]);
     let ids: Vec<_> = table.rows().iter().map(|r| r.id()).collect();
     for id in &ids {
-        table.set_text(*id, Field::Amount, "9".into());
+        table.set_text(*id, Field::Amount, "9");
     }
     submit(&mut table, OutcomeKind::Unconfirmed);
     // The server holds 1 as sent, 2 as it was, and no 3 at all: someone deleted 3 since it
@@ -279,7 +279,7 @@ fn a_read_of_the_server_settles_unconfirmed_rows_and_refreshes_audit_columns() {
     assert_eq!(table.summary(), table.recount());
 
     // After a confirmed save, the read's stamps show and the row stays "Updated".
-    table.set_text(ids[1], Field::Amount, "4".into());
+    table.set_text(ids[1], Field::Amount, "4");
     submit(&mut table, OutcomeKind::Updated);
     table.take_server_reads(vec![(2, Some(stamped(2, 4.0)))]);
     let row = table.row(ids[1]).unwrap();
@@ -299,10 +299,10 @@ fn a_read_of_the_server_settles_unconfirmed_rows_and_refreshes_audit_columns() {
 fn a_try_that_may_have_been_applied_does_not_hide_an_earlier_confirmed_one() {
     let mut table = Table::from_records([record(2, 7.5)]);
     let id = table.row_at(0).unwrap().id();
-    table.set_text(id, Field::Amount, "12.34".into());
+    table.set_text(id, Field::Amount, "12.34");
     submit(&mut table, OutcomeKind::Updated);
     // 7.50 is sent and the page closes before the answer: 12.34 may still be there.
-    table.set_text(id, Field::Amount, "7.50".into());
+    table.set_text(id, Field::Amount, "7.50");
     let ids: Vec<_> = table
         .rows_to_send(false)
         .iter()
@@ -310,7 +310,7 @@ fn a_try_that_may_have_been_applied_does_not_hide_an_earlier_confirmed_one() {
         .collect();
     table.mark_pending(&ids);
     let mut table = reloaded(&table);
-    table.set_text(id, Field::Key, "6".into());
+    table.set_text(id, Field::Key, "6");
     submit(&mut table, OutcomeKind::Created);
     table.set_texts(vec![
         (id, Field::Key, "2".into()),
@@ -324,7 +324,7 @@ fn a_try_that_may_have_been_applied_does_not_hide_an_earlier_confirmed_one() {
 fn a_row_answered_in_the_same_chunk_learns_what_another_row_saved_under_its_old_key() {
     let mut table = Table::from_records([record(5, 6.25)]);
     let moved = table.row_at(0).unwrap().id();
-    table.set_text(moved, Field::Key, "7".into());
+    table.set_text(moved, Field::Key, "7");
     let new = table.insert_new(1);
     table.set_texts(vec![
         (new, Field::Key, "5".into()),
@@ -346,7 +346,7 @@ fn a_row_answered_in_the_same_chunk_learns_what_another_row_saved_under_its_old_
         .collect();
     table.apply_outcomes(answers);
     table.delete(&[new]);
-    table.set_text(moved, Field::Key, "5".into());
+    table.set_text(moved, Field::Key, "5");
     assert_eq!(table.row(moved).unwrap().state(), RowState::Modified);
 }
 
@@ -354,7 +354,7 @@ fn a_row_answered_in_the_same_chunk_learns_what_another_row_saved_under_its_old_
 fn the_servers_values_are_shown_where_they_differ_and_taken_as_one_undo_step() {
     let mut table = Table::from_records([record(1, 1.0), record(2, 2.0)]);
     let ids: Vec<_> = table.rows().iter().map(|r| r.id()).collect();
-    table.set_text(ids[0], Field::Amount, "5.00".into());
+    table.set_text(ids[0], Field::Amount, "5.00");
     submit(&mut table, OutcomeKind::Unconfirmed);
     // Another client wrote 9 under key 1; key 2 is as loaded.
     table.take_server_reads(vec![(1, Some(record(1, 9.0))), (2, Some(record(2, 2.0)))]);
@@ -369,7 +369,7 @@ fn the_servers_values_are_shown_where_they_differ_and_taken_as_one_undo_step() {
     );
     assert_eq!(
         row(&table, ids[0]).server_differences(),
-        vec![(Field::Amount, "9.00".to_string())]
+        vec![(Field::Amount, CellText::from("9.00"))]
     );
     assert!(row(&table, ids[1]).server_differences().is_empty());
 
@@ -395,7 +395,7 @@ fn the_servers_values_are_shown_where_they_differ_and_taken_as_one_undo_step() {
     // Nothing known about a key: nothing to take.
     let mut fresh = Table::new();
     let id = fresh.insert_new(0);
-    fresh.set_text(id, Field::Key, "3".into());
+    fresh.set_text(id, Field::Key, "3");
     assert_eq!(fresh.take_servers_values(&[id]).0, 0);
 }
 
@@ -403,7 +403,7 @@ fn the_servers_values_are_shown_where_they_differ_and_taken_as_one_undo_step() {
 fn only_a_read_of_the_server_shows_its_values_beside_an_edit() {
     let mut table = Table::from_records([record(1, 1.0)]);
     let id = table.row_at(0).unwrap().id();
-    table.set_text(id, Field::Amount, "5".into());
+    table.set_text(id, Field::Amount, "5");
     assert!(
         table.row(id).unwrap().server_differences().is_empty(),
         "as loaded is not a claim about the server now"
@@ -411,7 +411,7 @@ fn only_a_read_of_the_server_shows_its_values_beside_an_edit() {
     table.take_server_reads(vec![(1, Some(record(1, 1.0)))]);
     assert_eq!(
         table.row(id).unwrap().server_differences(),
-        vec![(Field::Amount, "1.00".to_string())]
+        vec![(Field::Amount, CellText::from("1.00"))]
     );
     submit(&mut table, OutcomeKind::Updated);
     assert!(table.row(id).unwrap().server_differences().is_empty());
@@ -425,7 +425,7 @@ fn a_refusal_reads_as_not_applied_only_once_a_read_of_the_server_bears_it_out() 
         .map(|i| {
             let id = table.insert_new(i);
             table.set_texts(vec![
-                (id, Field::Key, (50 + i).to_string()),
+                (id, Field::Key, (50 + i).to_string().into()),
                 (id, Field::Amount, "1.25".into()),
             ]);
             id

@@ -12,7 +12,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::columns::{EDITABLE_COUNT, Field};
+use crate::core::columns::{CellText, Cells, EDITABLE_COUNT, Field};
 use crate::core::draft::record_cells;
 use crate::core::record::Tolerance;
 use crate::core::validate;
@@ -31,7 +31,7 @@ impl Conflict {
     /// Which cells hold the user's edit: those whose values differ from `base`. Every cell
     /// does when there is no base, or when the key cell names another record than the base
     /// (the row is that other record now, typed by the user).
-    pub fn users_cells(&self, cells: &[String; EDITABLE_COUNT]) -> [bool; EDITABLE_COUNT] {
+    pub fn users_cells(&self, cells: &Cells) -> [bool; EDITABLE_COUNT] {
         let Some(base) = &self.base else {
             return [true; EDITABLE_COUNT];
         };
@@ -48,9 +48,9 @@ impl Conflict {
 /// server's text. Only the cells whose text changes are returned.
 pub fn keep_mine_texts(
     conflict: &Conflict,
-    cells: &[String; EDITABLE_COUNT],
+    cells: &Cells,
     server: Option<&Tolerance>,
-) -> Vec<(Field, String)> {
+) -> Vec<(Field, CellText)> {
     let Some(server) = server else {
         // Nothing on the server to take: the row goes as the user has it.
         return Vec::new();
@@ -66,7 +66,7 @@ pub fn keep_mine_texts(
 /// Whether a cell's text means the record's value of that field: "5.00" means 5, a text is
 /// compared without the spaces around it, a blank one means none.
 pub fn cell_means(field: Field, cell: &str, record: &Tolerance) -> bool {
-    let same_text = |value: &Option<String>| cell.trim() == value.as_deref().unwrap_or("").trim();
+    let same_text = |value: &Option<CellText>| cell.trim() == value.as_deref().unwrap_or("").trim();
     match field {
         Field::Key => validate::parse_key(cell).ok() == Some(record.key),
         Field::Amount => validate::parse_amount(cell).ok() == Some(record.amount),

@@ -1,4 +1,4 @@
-use crate::core::columns::Field;
+use crate::core::columns::{CellText, Field};
 use crate::core::draft::{RowDraft, RowId, RowState};
 use crate::core::multistatus::RowOutcome;
 use crate::core::record::Tolerance;
@@ -41,7 +41,7 @@ fn texts(table: &Table, id: RowId) -> [&str; 4] {
 fn stale_tab_b() -> (Table, RowId) {
     let mut table = Table::from_records([record(7, 11.25, "GRP001"), record(8, 2.0, "GRP001")]);
     let id = table.row_at(0).unwrap().id();
-    table.set_text(id, Field::GroupId, "GRP002".into());
+    table.set_text(id, Field::GroupId, "GRP002");
     table.take_server_reads(vec![(7, Some(theirs(7, 77.77, "GRP001")))]);
     (table, id)
 }
@@ -65,8 +65,8 @@ fn a_record_saved_elsewhere_since_the_load_is_a_conflict_that_is_not_sent() {
     assert_eq!(
         row(&table, id).server_differences(),
         vec![
-            (Field::Amount, "77.77".to_string()),
-            (Field::GroupId, "GRP001".to_string())
+            (Field::Amount, CellText::from("77.77")),
+            (Field::GroupId, CellText::from("GRP001"))
         ]
     );
     assert_eq!(row(&table, id).text(Field::UpdateUser), "TAB_A");
@@ -76,7 +76,7 @@ fn a_record_saved_elsewhere_since_the_load_is_a_conflict_that_is_not_sent() {
 fn only_the_fields_the_user_changed_count_as_the_users_edit() {
     let base = record(7, 11.25, "GRP001");
     let conflict = Conflict { base: Some(base) };
-    let cells = |k: &str, a: &str, g: &str, p: &str| [k, a, g, p].map(str::to_string);
+    let cells = |k: &str, a: &str, g: &str, p: &str| [k, a, g, p].map(CellText::from);
     // "11.250" and " GRP001 " mean the base's values: not edits.
     assert_eq!(
         conflict.users_cells(&cells("7", "11.250", " GRP001 ", "ACH")),
@@ -96,13 +96,13 @@ fn only_the_fields_the_user_changed_count_as_the_users_edit() {
     let server = theirs(7, 77.77, "GRP009");
     assert_eq!(
         keep_mine_texts(&conflict, &cells("7", "11.25", "GRP002", ""), Some(&server)),
-        vec![(Field::Amount, "77.77".to_string())]
+        vec![(Field::Amount, CellText::from("77.77"))]
     );
     assert_eq!(
         keep_mine_texts(&conflict, &cells("7", "11.25", "GRP001", ""), Some(&server)),
         vec![
-            (Field::Amount, "77.77".to_string()),
-            (Field::GroupId, "GRP009".to_string())
+            (Field::Amount, CellText::from("77.77")),
+            (Field::GroupId, CellText::from("GRP009"))
         ]
     );
     assert!(keep_mine_texts(&conflict, &cells("7", "1", "", ""), None).is_empty());
@@ -207,7 +207,7 @@ fn a_new_row_whose_key_now_exists_is_a_conflict_and_keep_mine_sends_it_whole() {
 fn a_record_deleted_elsewhere_is_a_conflict_and_taking_the_servers_removes_the_row() {
     let mut table = Table::from_records([record(7, 11.25, "GRP001"), record(8, 2.0, "GRP001")]);
     let id = table.row_at(0).unwrap().id();
-    table.set_text(id, Field::Amount, "12".into());
+    table.set_text(id, Field::Amount, "12");
     table.take_server_reads(vec![(7, None)]);
     assert_eq!(row(&table, id).state(), RowState::Conflict);
     assert!(row(&table, id).server_differences().is_empty());
@@ -233,7 +233,7 @@ fn an_unconfirmed_row_is_settled_by_a_read_and_a_conflict_only_for_someone_elses
     let sent_unconfirmed = || {
         let mut table = Table::from_records([record(7, 11.25, "GRP001")]);
         let id = table.row_at(0).unwrap().id();
-        table.set_text(id, Field::Amount, "20".into());
+        table.set_text(id, Field::Amount, "20");
         let rows = table.rows_to_send(false);
         table.mark_pending(&[id]);
         table.apply_outcomes(
@@ -288,7 +288,7 @@ fn a_read_of_the_users_own_values_settles_a_conflict_and_typing_them_reads_uncha
 fn a_deleted_row_kept_by_undo_learns_its_conflict_too() {
     let mut table = Table::from_records([record(7, 11.25, "GRP001")]);
     let id = table.row_at(0).unwrap().id();
-    table.set_text(id, Field::GroupId, "GRP002".into());
+    table.set_text(id, Field::GroupId, "GRP002");
     table.delete(&[id]);
     table.take_server_reads(vec![(7, Some(theirs(7, 77.77, "GRP001")))]);
     table.undo();

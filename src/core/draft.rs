@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::core::baseline::{Baseline, Learned};
-use crate::core::columns::{CellValue, EDITABLE_COUNT, Field};
+use crate::core::columns::{CellText, CellValue, Cells, EDITABLE_COUNT, Field};
 use crate::core::conflict::{Conflict, cell_means};
 use crate::core::multistatus::{OutcomeKind, RowOutcome};
 use crate::core::record::Tolerance;
@@ -75,7 +75,7 @@ pub struct KeyChange {
 pub struct RowDraft {
     id: RowId,
     /// The user's text per editable column, in [`Field::EDITABLE`] order.
-    cells: [String; EDITABLE_COUNT],
+    cells: Cells,
     /// Cached per cell, refreshed on each edit.
     problems: [Option<ProblemKind>; EDITABLE_COUNT],
     /// Set by the table from its key index.
@@ -117,19 +117,19 @@ impl RowDraft {
     }
 
     /// A new row from text (typed, pasted or imported).
-    pub fn from_cells(id: RowId, cells: [String; EDITABLE_COUNT]) -> Self {
+    pub fn from_cells(id: RowId, cells: Cells) -> Self {
         Self::checked(id, cells, Baseline::Absent)
     }
 
     /// A row from its cells and its baseline, each cell checked once.
-    fn checked(id: RowId, cells: [String; EDITABLE_COUNT], baseline: Baseline) -> Self {
+    fn checked(id: RowId, cells: Cells, baseline: Baseline) -> Self {
         let mut draft = Self::unchecked(id, cells, baseline);
         draft.refresh();
         draft
     }
 
     /// A row holding `cells`, nothing checked yet: no problems, no key, changed.
-    fn unchecked(id: RowId, cells: [String; EDITABLE_COUNT], baseline: Baseline) -> Self {
+    fn unchecked(id: RowId, cells: Cells, baseline: Baseline) -> Self {
         RowDraft {
             id,
             cells,
@@ -183,20 +183,20 @@ impl RowDraft {
         value.unwrap_or("")
     }
 
-    pub fn cells(&self) -> &[String; EDITABLE_COUNT] {
+    pub fn cells(&self) -> &Cells {
         &self.cells
     }
 
     /// Replaces an editable cell's text (read-only fields are ignored and report no change).
     /// Returns the key change when the key cell now reads differently.
-    pub fn set_text(&mut self, field: Field, text: impl Into<String>) -> Option<KeyChange> {
+    pub fn set_text(&mut self, field: Field, text: impl Into<CellText>) -> Option<KeyChange> {
         self.set_texts([(field, text.into())])
     }
 
     /// Replaces several cells at once (a pasted row), checking each once.
     pub fn set_texts(
         &mut self,
-        edits: impl IntoIterator<Item = (Field, String)>,
+        edits: impl IntoIterator<Item = (Field, CellText)>,
     ) -> Option<KeyChange> {
         let before = self.key;
         let mut edited = false;
@@ -348,7 +348,8 @@ impl RowDraft {
         // The server's stamps belong to the record with that key: a row whose key was
         // changed is another record, so it goes without them.
         let base = self.baseline.record().filter(|r| r.key == key);
-        let stamp = |value: fn(&Tolerance) -> &Option<String>| base.and_then(|r| value(r).clone());
+        let stamp =
+            |value: fn(&Tolerance) -> &Option<CellText>| base.and_then(|r| value(r).clone());
         Ok(Tolerance {
             key,
             amount,
@@ -478,10 +479,10 @@ pub fn plain_decimal(value: f64) -> String {
 }
 
 /// A record's values as the cells show them.
-pub fn record_cells(record: &Tolerance) -> [String; EDITABLE_COUNT] {
+pub fn record_cells(record: &Tolerance) -> Cells {
     [
-        record.key.to_string(),
-        amount_text(record.amount),
+        compact_str::format_compact!("{}", record.key),
+        amount_text(record.amount).into(),
         record.group_id.clone().unwrap_or_default(),
         record.payment_method.clone().unwrap_or_default(),
     ]

@@ -5,6 +5,7 @@ use super::{
     Baseline, Conflict, Field, Learned, OutcomeKind, RowDraft, RowOutcome, Tolerance, record_cells,
     same_values,
 };
+use crate::core::columns::CellText;
 use crate::core::conflict;
 
 impl RowDraft {
@@ -191,7 +192,7 @@ impl RowDraft {
 
     /// "Keep mine": the texts that put the fields the user changed on top of the server's
     /// record (see [`conflict::keep_mine_texts`]); nothing when the row is no conflict.
-    pub fn keep_mine_texts(&self) -> Vec<(Field, String)> {
+    pub fn keep_mine_texts(&self) -> Vec<(Field, CellText)> {
         match &self.conflict {
             Some(c) => conflict::keep_mine_texts(c, &self.cells, self.baseline.record()),
             None => Vec::new(),
@@ -201,7 +202,7 @@ impl RowDraft {
     /// The server's texts of the cells whose values differ from this row's, when a read of
     /// the server found its record and the row is changed against it: what "Server has …"
     /// shows beside the user's values, and what "Take the server's" writes.
-    pub fn server_differences(&self) -> Vec<(Field, String)> {
+    pub fn server_differences(&self) -> Vec<(Field, CellText)> {
         let Baseline::Known(held) = &self.baseline else {
             return Vec::new();
         };

@@ -3,6 +3,7 @@
 //! claim, except that a row whose last outcome was unconfirmed gets an unknown baseline:
 //! that try never updated `original`, and the server may hold what it sent.
 
+use crate::core::columns::Cells;
 use serde::Deserialize;
 
 use super::{
@@ -13,7 +14,7 @@ use crate::core::record::Tolerance;
 #[derive(Deserialize)]
 pub(super) struct StoredRow {
     id: RowId,
-    cells: [String; EDITABLE_COUNT],
+    cells: Cells,
     problems: [Option<ProblemKind>; EDITABLE_COUNT],
     duplicate_key: bool,
     key: Option<i32>,

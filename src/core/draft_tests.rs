@@ -216,9 +216,9 @@ fn a_changed_key_sends_a_new_record_without_the_old_stamps() {
 fn several_cells_set_at_once_report_one_key_change_and_skip_read_only_fields() {
     let mut row = RowDraft::from_record(RowId(10), record(1, 2.0));
     let change = row.set_texts([
-        (Field::Key, "5".to_string()),
-        (Field::Amount, "3".to_string()),
-        (Field::EntryUser, "HACKER".to_string()),
+        (Field::Key, CellText::from("5")),
+        (Field::Amount, CellText::from("3")),
+        (Field::EntryUser, CellText::from("HACKER")),
     ]);
     assert_eq!(
         change,
@@ -232,9 +232,12 @@ fn several_cells_set_at_once_report_one_key_change_and_skip_read_only_fields() {
         ("3", "JSMITH")
     );
     assert_eq!(row.state(), RowState::Modified);
-    assert_eq!(row.set_texts([(Field::UpdateDate, "x".to_string())]), None);
     assert_eq!(
-        row.set_texts([(Field::Key, "x".to_string())])
+        row.set_texts([(Field::UpdateDate, CellText::from("x"))]),
+        None
+    );
+    assert_eq!(
+        row.set_texts([(Field::Key, CellText::from("x"))])
             .unwrap()
             .after,
         None
@@ -338,6 +341,7 @@ mod loaded {
             group_id in text(),
             payment_method in text(),
         ) {
+            let (group_id, payment_method) = (group_id.map(Into::into), payment_method.map(Into::into));
             let record = Tolerance { key, amount, group_id, payment_method, ..record(0, 0.0) };
             let quick = RowDraft::from_record(RowId(3), record.clone());
             let full = RowDraft::checked(RowId(3), record_cells(&record), Baseline::Known(record));

@@ -64,9 +64,9 @@ fn text_matches_any_cell_ignoring_case() {
 fn states_are_alternatives_and_text_narrows_them() {
     let mut table = table();
     let ids: Vec<_> = table.rows().iter().map(|r| r.id()).collect();
-    table.set_text(ids[1], Field::Amount, "2.00".into());
-    table.set_text(ids[2], Field::Amount, "12,5".into());
-    table.set_text(ids[3], Field::GroupId, "GRP444".into());
+    table.set_text(ids[1], Field::Amount, "2.00");
+    table.set_text(ids[2], Field::Amount, "12,5");
+    table.set_text(ids[3], Field::GroupId, "GRP444");
     let view = |filter: RowFilter| keys(&table, &View::of(&table, &filter));
     let changed = RowFilter {
         changed: true,

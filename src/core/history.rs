@@ -2,7 +2,7 @@
 
 use std::collections::VecDeque;
 
-use crate::core::columns::Field;
+use crate::core::columns::{CellText, Field};
 use crate::core::conflict::Conflict;
 use crate::core::draft::{RowDraft, RowId};
 
@@ -14,7 +14,7 @@ pub const HISTORY_LIMIT: usize = 200;
 pub enum Step {
     /// Cells to write back (their earlier texts), in the order they were changed; applied
     /// last-first.
-    Texts(Vec<(RowId, Field, String)>),
+    Texts(Vec<(RowId, Field, CellText)>),
     /// Rows that were added: reversing removes them.
     Inserted(Vec<RowId>),
     /// Rows that were removed, with their indexes: reversing puts them back.

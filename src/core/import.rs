@@ -3,7 +3,7 @@
 //! applied result come from the same rules.
 
 use crate::core::clipboard::Row;
-use crate::core::columns::{EDITABLE_COUNT, Field};
+use crate::core::columns::{CellText, Cells, Field};
 use crate::core::csv_io::{CsvFile, Repeats};
 use crate::core::draft::RowId;
 use crate::core::table::Table;
@@ -14,9 +14,9 @@ use crate::core::validate;
 pub struct ImportPlan {
     /// Cells of existing rows to overwrite: the row (by id, so the plan holds whatever
     /// order the rows are in when a part is applied), field, new text.
-    pub edits: Vec<(RowId, Field, String)>,
+    pub edits: Vec<(RowId, Field, CellText)>,
     /// Rows to add at the end.
-    pub new_rows: Vec<[String; EDITABLE_COUNT]>,
+    pub new_rows: Vec<Cells>,
 }
 
 /// Merges `file` (its columns read as `mapping` says) into `table` by key; of rows repeating
@@ -48,24 +48,22 @@ pub fn plan_rows<'a>(
             .and_then(|index| table.row_at(index))
             .map(|row| row.id());
         match existing {
-            Some(id) => plan
-                .edits
-                .extend(
-                    Field::EDITABLE
-                        .into_iter()
-                        .zip(cells)
-                        .filter_map(|(field, cell)| {
-                            Some((id, field, file.read_as(field, cell?).into_owned()))
-                        }),
-                ),
+            Some(id) => {
+                plan.edits
+                    .extend(
+                        Field::EDITABLE
+                            .into_iter()
+                            .zip(cells)
+                            .filter_map(|(field, cell)| {
+                                Some((id, field, file.read_as(field, cell?).into()))
+                            }),
+                    )
+            }
             None => {
-                let mut texts = cells.map(|cell| cell.unwrap_or("").to_string());
-                for (field, text) in Field::EDITABLE.into_iter().zip(texts.iter_mut()) {
-                    if let std::borrow::Cow::Owned(read) = file.read_as(field, text) {
-                        *text = read;
-                    }
-                }
-                plan.new_rows.push(texts);
+                plan.new_rows.push(std::array::from_fn(|i| {
+                    let cell = cells[i].unwrap_or("");
+                    CellText::from(file.read_as(Field::EDITABLE[i], cell))
+                }));
             }
         }
     }
@@ -102,7 +100,7 @@ mod tests {
             (
                 table.row_at(1).unwrap().id(),
                 Field::Amount,
-                "9.00".to_string()
+                CellText::from("9.00")
             ),
             "a key twice in the file, first wins: its first row (a semicolon file's decimal comma \
              read as such)"
@@ -112,8 +110,8 @@ mod tests {
         assert_eq!(
             plan.edits,
             [
-                (two, Field::Key, "2".to_string()),
-                (two, Field::Amount, "9.50".to_string()),
+                (two, Field::Key, CellText::from("2")),
+                (two, Field::Amount, CellText::from("9.50")),
             ]
         );
         assert_eq!(plan.new_rows, [["7", "1.25", "", ""].map(String::from)]);

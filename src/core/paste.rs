@@ -3,7 +3,7 @@
 //! one undo step and reports the counts without re-reading anything.
 
 use crate::core::clipboard::Grid;
-use crate::core::columns::{EDITABLE_COUNT, Field};
+use crate::core::columns::{CellText, Cells, EDITABLE_COUNT, Field};
 use crate::core::draft::RowId;
 
 /// The active cell: a row index in the table's current order and an editable column
@@ -31,10 +31,10 @@ impl Extent {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PastePlan {
     /// Cells of existing rows to overwrite: row index, field, new text.
-    pub edits: Vec<(usize, Field, String)>,
+    pub edits: Vec<(usize, Field, CellText)>,
     /// Rows to add after the last one, text per editable column ("" where the block does
     /// not reach).
-    pub new_rows: Vec<[String; EDITABLE_COUNT]>,
+    pub new_rows: Vec<Cells>,
     /// Cells written, in `edits` and `new_rows`.
     pub cells: usize,
     /// Written cells whose text has a problem (duplicate keys are found by the table after).
@@ -46,7 +46,11 @@ pub struct PastePlan {
 /// The plan's cells named by the rows they land on: `targets` are the ids of the rows
 /// shown from place `top` on, taken when the paste began, so a sort or a filter change
 /// while its parts are applied does not move them. Cells past `targets` are left out.
-pub fn cells_by_id(plan: &PastePlan, top: usize, targets: &[RowId]) -> Vec<(RowId, Field, String)> {
+pub fn cells_by_id(
+    plan: &PastePlan,
+    top: usize,
+    targets: &[RowId],
+) -> Vec<(RowId, Field, CellText)> {
     plan.edits
         .iter()
         .filter_map(|(place, field, text)| {
@@ -118,10 +122,10 @@ impl PastePlan {
             self.problems += 1;
         }
         if row < row_count {
-            self.edits.push((row, field, text.to_string()));
+            self.edits.push((row, field, text.into()));
         } else if let Some(cells) = self.new_rows.last_mut() {
             // Rows past the end are added one per block row, this one last.
-            cells[column] = text.to_string();
+            cells[column] = text.into();
         }
     }
 }
@@ -142,8 +146,8 @@ mod tests {
         assert_eq!(
             plan.edits,
             [
-                (1, Field::Key, "1".to_string()),
-                (1, Field::Amount, "5.00".to_string())
+                (1, Field::Key, CellText::from("1")),
+                (1, Field::Amount, CellText::from("5.00"))
             ]
         );
         assert_eq!(
@@ -179,8 +183,8 @@ mod tests {
         assert_eq!(
             plan.edits,
             [
-                (0, Field::GroupId, "G1".to_string()),
-                (0, Field::PaymentMethod, "ACH".to_string())
+                (0, Field::GroupId, CellText::from("G1")),
+                (0, Field::PaymentMethod, CellText::from("ACH"))
             ]
         );
         assert_eq!((plan.cells, plan.clipped), (2, 1));
@@ -196,7 +200,14 @@ mod tests {
         let mut table = Table::new();
         let ids = table.append_cells(
             ["1", "2", "3"]
-                .map(|k| [k.to_string(), "1.00".into(), String::new(), String::new()])
+                .map(|k| {
+                    [
+                        k.into(),
+                        "1.00".into(),
+                        CellText::default(),
+                        CellText::default(),
+                    ]
+                })
                 .to_vec(),
         );
         let grid = parse_tsv(
@@ -232,8 +243,8 @@ mod tests {
         assert_eq!(
             plan.edits,
             [
-                (1, Field::PaymentMethod, "ACH".to_string()),
-                (2, Field::PaymentMethod, "ACH".to_string())
+                (1, Field::PaymentMethod, CellText::from("ACH")),
+                (2, Field::PaymentMethod, CellText::from("ACH"))
             ]
         );
         assert!(plan.new_rows.is_empty());

@@ -5,14 +5,14 @@
 use std::ops::RangeInclusive;
 
 use crate::core::clipboard::write_tsv;
-use crate::core::columns::Field;
+use crate::core::columns::{CellText, Field};
 use crate::core::draft::RowId;
 use crate::core::table::Table;
 
 /// Cells to write, and how many of them will have a problem.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EditPlan {
-    pub edits: Vec<(RowId, Field, String)>,
+    pub edits: Vec<(RowId, Field, CellText)>,
     /// Cells the command covers (written or already holding that text).
     pub cells: usize,
     /// Cells whose new text has a problem (duplicate keys are found by the table after).
@@ -26,7 +26,7 @@ impl EditPlan {
             self.problems += 1;
         }
         if table.row(id).is_some_and(|row| row.text(field) != text) {
-            self.edits.push((id, field, text.to_string()));
+            self.edits.push((id, field, text.into()));
         }
     }
 }

@@ -39,7 +39,10 @@ fn clear_empties_every_selected_cell_and_counts_the_problems_it_makes() {
     // An empty key or amount is a problem; an empty group is not.
     assert_eq!(plan.problems, 6);
     let plan = plan_clear(&table, &ids[1..], &(3..=3));
-    assert_eq!(plan.edits, [(ids[2], Field::PaymentMethod, String::new())]);
+    assert_eq!(
+        plan.edits,
+        [(ids[2], Field::PaymentMethod, CellText::default())]
+    );
     assert_eq!((plan.cells, plan.problems), (2, 0));
 }
 
@@ -63,17 +66,17 @@ fn fill_down_copies_the_top_row_or_the_row_above_a_single_row() {
     assert_eq!(
         plan.edits,
         [
-            (ids[1], Field::GroupId, "GRP001".to_string()),
-            (ids[1], Field::PaymentMethod, "ACH".to_string()),
-            (ids[2], Field::GroupId, "GRP001".to_string()),
-            (ids[2], Field::PaymentMethod, "ACH".to_string()),
+            (ids[1], Field::GroupId, CellText::from("GRP001")),
+            (ids[1], Field::PaymentMethod, CellText::from("ACH")),
+            (ids[2], Field::GroupId, CellText::from("GRP001")),
+            (ids[2], Field::PaymentMethod, CellText::from("ACH")),
         ]
     );
     assert_eq!(plan.cells, 4);
     let from_above = plan_fill_down(&table, &ids[2..], &(1..=1), Some(ids[1]));
     assert_eq!(
         from_above.edits,
-        [(ids[2], Field::Amount, "6.00".to_string())]
+        [(ids[2], Field::Amount, CellText::from("6.00"))]
     );
     assert_eq!(
         plan_fill_down(&table, &ids[..1], &(0..=3), None),

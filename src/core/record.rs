@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::columns::CellText;
+
 /// One tolerance: the amount within which an invoice counts as paid, per group and payment
 /// method. Field names on the wire are the contract's, mixed case with underscores.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -14,35 +16,35 @@ pub struct Tolerance {
     pub amount: f64,
     /// At most 20 characters; `null` on the wire when absent.
     #[serde(rename = "group_ID", default)]
-    pub group_id: Option<String>,
+    pub group_id: Option<CellText>,
     /// At most 20 characters; `null` on the wire when absent.
     #[serde(rename = "payment_Method", default)]
-    pub payment_method: Option<String>,
+    pub payment_method: Option<CellText>,
     /// ISO 8601 date-time; set by the server, so omitted when unknown.
     #[serde(
         rename = "entry_Date",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub entry_date: Option<String>,
+    pub entry_date: Option<CellText>,
     #[serde(
         rename = "entry_User",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub entry_user: Option<String>,
+    pub entry_user: Option<CellText>,
     #[serde(
         rename = "update_Date",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub update_date: Option<String>,
+    pub update_date: Option<CellText>,
     #[serde(
         rename = "update_User",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub update_user: Option<String>,
+    pub update_user: Option<CellText>,
 }
 
 /// The body of `PUT /tolerances-batch`: the records as a JSON array, byte for byte what
@@ -52,7 +54,7 @@ pub fn write_batch(records: &[Tolerance], out: &mut Vec<u8>) -> Result<(), serde
     fn text(
         out: &mut Vec<u8>,
         name: &str,
-        value: &Option<String>,
+        value: &Option<CellText>,
         skip_none: bool,
     ) -> Result<(), serde_json::Error> {
         if value.is_none() && skip_none {
@@ -152,12 +154,12 @@ mod tests {
                 .map(|(key, amount, texts)| Tolerance {
                     key,
                     amount,
-                    group_id: texts[0].clone(),
-                    payment_method: texts[1].clone(),
-                    entry_date: texts[2].clone(),
-                    entry_user: texts[3].clone(),
-                    update_date: texts[4].clone(),
-                    update_user: texts[5].clone(),
+                    group_id: texts[0].clone().map(Into::into),
+                    payment_method: texts[1].clone().map(Into::into),
+                    entry_date: texts[2].clone().map(Into::into),
+                    entry_user: texts[3].clone().map(Into::into),
+                    update_date: texts[4].clone().map(Into::into),
+                    update_user: texts[5].clone().map(Into::into),
                 })
                 .collect();
             let mut written = Vec::new();

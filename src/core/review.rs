@@ -3,7 +3,7 @@
 //! exports before anything leaves. It lists exactly the rows [`Table::rows_to_send`] sends.
 
 use crate::core::baseline::Baseline;
-use crate::core::columns::Field;
+use crate::core::columns::{EDITABLE_COUNT, Field};
 use crate::core::csv_io::write_csv;
 use crate::core::draft::{RowId, RowState, amount_text};
 use crate::core::list_separator::ListSeparator;
@@ -251,12 +251,16 @@ pub const CSV_HEADER: [&str; 7] = [
 ];
 
 /// A record's editable values as the review shows them.
-fn values(record: &Tolerance) -> [String; 4] {
+fn values(record: &Tolerance) -> [String; EDITABLE_COUNT] {
     [
         record.key.to_string(),
         amount_text(record.amount),
-        record.group_id.clone().unwrap_or_default(),
-        record.payment_method.clone().unwrap_or_default(),
+        record.group_id.as_deref().unwrap_or_default().to_string(),
+        record
+            .payment_method
+            .as_deref()
+            .unwrap_or_default()
+            .to_string(),
     ]
 }
 

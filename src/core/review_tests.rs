@@ -1,4 +1,5 @@
 use super::*;
+use crate::core::columns::CellText;
 use crate::core::multistatus::RowOutcome;
 
 fn record(key: i32, amount: f64, group: &str) -> Tolerance {
@@ -15,8 +16,8 @@ fn mixed() -> (Table, Vec<RowId>) {
         record(4, 2.0, "GRP004"),
     ]);
     let mut ids: Vec<_> = table.rows().iter().map(|r| r.id()).collect();
-    table.set_text(ids[2], Field::Amount, "7".into());
-    table.set_text(ids[3], Field::Amount, "8".into());
+    table.set_text(ids[2], Field::Amount, "7");
+    table.set_text(ids[3], Field::Amount, "8");
     let sent = table.rows_to_send(false);
     table.mark_pending(&[ids[2], ids[3]]);
     table.apply_outcomes(vec![
@@ -32,9 +33,9 @@ fn mixed() -> (Table, Vec<RowId>) {
         ),
     ]);
     // Edited after the unconfirmed try: changed, against an unknown server.
-    table.set_text(ids[3], Field::Amount, "9".into());
-    table.set_text(ids[0], Field::Amount, "6".into());
-    table.set_text(ids[0], Field::GroupId, "GRP010".into());
+    table.set_text(ids[3], Field::Amount, "9");
+    table.set_text(ids[0], Field::Amount, "6");
+    table.set_text(ids[0], Field::GroupId, "GRP010");
     let new = table.append_cells(vec![["9".into(), "3".into(), "".into(), "EFT".into()]]);
     ids.extend(new);
     (table, ids)
@@ -133,7 +134,7 @@ fn resend_failed_reviews_only_the_rows_it_resends() {
 fn a_row_sent_again_unchanged_says_so() {
     let mut table = Table::from_records([record(1, 5.0, "GRP001")]);
     let id = table.rows()[0].id();
-    table.set_text(id, Field::Amount, "6".into());
+    table.set_text(id, Field::Amount, "6");
     let sent = table.rows_to_send(false);
     table.mark_pending(&[id]);
     table.apply_outcomes(vec![(
@@ -141,7 +142,7 @@ fn a_row_sent_again_unchanged_says_so() {
         sent[0].1.clone(),
         RowOutcome::unconfirmed("timed out", None),
     )]);
-    table.set_text(id, Field::Amount, "5".into());
+    table.set_text(id, Field::Amount, "5");
     let review = Review::of(&table, false);
     assert_eq!(table.row(id).unwrap().state(), RowState::Modified);
     assert_eq!(
@@ -251,7 +252,7 @@ fn a_hundred_thousand_changed_rows_are_reviewed_quickly() {
     let edits = table
         .rows()
         .iter()
-        .map(|r| (r.id(), Field::Amount, "2".to_string()))
+        .map(|r| (r.id(), Field::Amount, CellText::from("2")))
         .collect();
     table.set_texts(edits);
     let started = std::time::Instant::now();

@@ -5,7 +5,7 @@
 use rustc_hash::FxHashMap;
 use std::sync::atomic::AtomicU64;
 
-use crate::core::columns::{EDITABLE_COUNT, Field};
+use crate::core::columns::{CellText, Cells, Field};
 use crate::core::draft::{KeyChange, RowDraft, RowId, RowState};
 use crate::core::history::{History, Step};
 use crate::core::keys::KeyIndex;
@@ -200,15 +200,15 @@ impl Table {
     }
 
     /// Sets one cell's text, as one undo step.
-    pub fn set_text(&mut self, id: RowId, field: Field, text: String) -> Touched {
-        self.set_texts(vec![(id, field, text)])
+    pub fn set_text(&mut self, id: RowId, field: Field, text: impl Into<CellText>) -> Touched {
+        self.set_texts(vec![(id, field, text.into())])
     }
 
     /// A keystroke in a cell: validated at once, and undone together with the keystrokes
     /// before it in the same cell, as a user expects from a spreadsheet.
-    pub fn type_text(&mut self, id: RowId, field: Field, text: String) -> Touched {
+    pub fn type_text(&mut self, id: RowId, field: Field, text: impl Into<CellText>) -> Touched {
         let same_cell = self.typing == Some((id, field));
-        let (before, touched) = self.apply_texts(vec![(id, field, text)]);
+        let (before, touched) = self.apply_texts(vec![(id, field, text.into())]);
         if !before.is_empty() && !same_cell {
             self.record(Step::Texts(before));
             // Escape takes back the top undo step: only when that step is this typing (not
@@ -236,7 +236,7 @@ impl Table {
     }
 
     /// Sets many cells at once (a paste, a fill, a clear) as one undo step.
-    pub fn set_texts(&mut self, edits: Vec<(RowId, Field, String)>) -> Touched {
+    pub fn set_texts(&mut self, edits: Vec<(RowId, Field, CellText)>) -> Touched {
         self.typing = None;
         let (before, touched) = self.apply_texts(edits);
         if !before.is_empty() {
@@ -253,7 +253,7 @@ impl Table {
     }
 
     /// Adds new rows made of text (a paste past the last row, an import) at the end.
-    pub fn append_cells(&mut self, rows: Vec<[String; 4]>) -> Vec<RowId> {
+    pub fn append_cells(&mut self, rows: Vec<Cells>) -> Vec<RowId> {
         let start = self.rows.len();
         let drafts: Vec<_> = rows
             .into_iter()
@@ -268,11 +268,7 @@ impl Table {
     /// A pasted block: cells overwritten (named by row id, so a sort between the plan and
     /// this does not move them) and rows added at the end, validated like typing, as one
     /// undo step.
-    pub fn paste(
-        &mut self,
-        edits: Vec<(RowId, Field, String)>,
-        new_rows: Vec<[String; EDITABLE_COUNT]>,
-    ) -> Touched {
+    pub fn paste(&mut self, edits: Vec<(RowId, Field, CellText)>, new_rows: Vec<Cells>) -> Touched {
         self.typing = None;
         let (before, touched) = self.apply_texts(edits);
         // Stored in the order undo applies them: drop the added rows, then restore texts.
@@ -572,8 +568,8 @@ impl Table {
     /// changed (the edited ones and those whose duplicate-key flag flipped).
     fn apply_texts(
         &mut self,
-        edits: Vec<(RowId, Field, String)>,
-    ) -> (Vec<(RowId, Field, String)>, Vec<RowId>) {
+        edits: Vec<(RowId, Field, CellText)>,
+    ) -> (Vec<(RowId, Field, CellText)>, Vec<RowId>) {
         let mut before = Vec::with_capacity(edits.len());
         let mut touched = Vec::with_capacity(edits.len());
         for (id, field, text) in edits {
@@ -584,7 +580,7 @@ impl Table {
             if row.text(field) == text {
                 continue;
             }
-            before.push((id, field, row.text(field).to_string()));
+            before.push((id, field, row.text(field).into()));
             let change = self.change_row(index, |row| row.set_text(field, text));
             touched.push(id);
             if let Some(KeyChange { before, after }) = change {

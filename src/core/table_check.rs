@@ -6,7 +6,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{RowDraft, RowId, RowState, Table, Touched};
 use crate::core::baseline::Baseline;
-use crate::core::columns::Field;
+use crate::core::columns::{CellText, Field};
 use crate::core::history::Step;
 use crate::core::key_pages::KeyPages;
 use crate::core::record::Tolerance;
@@ -143,13 +143,13 @@ impl Table {
 #[derive(Default)]
 struct Choice {
     rows: usize,
-    edits: Vec<(RowId, Field, String)>,
+    edits: Vec<(RowId, Field, CellText)>,
     settled: Vec<RowId>,
     removed: Vec<RowId>,
 }
 
 impl Choice {
-    fn add(&mut self, id: RowId, texts: Vec<(Field, String)>, conflict: bool) {
+    fn add(&mut self, id: RowId, texts: Vec<(Field, CellText)>, conflict: bool) {
         self.rows += 1;
         self.edits
             .extend(texts.into_iter().map(|(field, text)| (id, field, text)));

@@ -48,7 +48,7 @@ mod tests {
     fn warnings_arrive_with_the_lists_and_follow_each_edit() {
         let mut table = Table::from_records((1..=1000).map(|k| record(k, "GRP001")));
         let id = table.rows()[4].id();
-        table.set_text(id, Field::GroupId, "GRP099".into());
+        table.set_text(id, Field::GroupId, "GRP099");
         // Until the lists are read, nothing is warned.
         assert_eq!(table.summary().warnings, 0);
         assert_eq!(
@@ -69,9 +69,9 @@ mod tests {
         // A warning is not a problem: the row is still sent.
         assert_eq!(table.summary().problems, 0);
         assert_eq!(table.summary().to_send, 1);
-        table.set_text(id, Field::PaymentMethod, "BARTER".into());
+        table.set_text(id, Field::PaymentMethod, "BARTER");
         assert_eq!(table.summary().warnings, 2);
-        table.set_text(id, Field::GroupId, "GRP001".into());
+        table.set_text(id, Field::GroupId, "GRP001");
         assert_eq!(table.summary().warnings, 1);
         table.undo();
         assert_eq!(table.summary().warnings, 2);

@@ -8,7 +8,7 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{RowDraft, RowId, RowState, Table, Touched};
-use crate::core::columns::{EDITABLE_COUNT, Field};
+use crate::core::columns::{CellText, Cells, Field};
 use crate::core::csv_io::write_csv;
 use crate::core::draft::record_cells;
 use crate::core::list_separator::ListSeparator;
@@ -33,13 +33,13 @@ pub struct Conflict {
     pub row: RowId,
     pub key: i32,
     /// The draft's text, as it was when the promotion met it.
-    pub draft: [String; EDITABLE_COUNT],
+    pub draft: Cells,
     pub promoted: Tolerance,
 }
 
 impl Conflict {
     /// The promoted record as cells ("Use promoted" writes these).
-    pub fn promoted_cells(&self) -> [String; EDITABLE_COUNT] {
+    pub fn promoted_cells(&self) -> Cells {
         record_cells(&self.promoted)
     }
 }
@@ -85,7 +85,7 @@ impl Table {
             }
         }
         let mut staged = Staged::default();
-        let mut edits: Vec<(RowId, Field, String)> = Vec::new();
+        let mut edits: Vec<(RowId, Field, CellText)> = Vec::new();
         let mut new_rows = Vec::new();
         let mut staged_keys = Vec::new();
         for key in order {
@@ -202,10 +202,10 @@ pub fn export_promotion<'a>(
             [
                 source.to_string(),
                 target.to_string(),
-                key,
-                amount,
-                group,
-                method,
+                key.into(),
+                amount.into(),
+                group.into(),
+                method.into(),
                 state,
                 outcome
                     .and_then(|o| o.status)

@@ -1,4 +1,5 @@
 use super::*;
+use crate::core::columns::Cells;
 
 fn record(key: i32, amount: f64, group: &str) -> Tolerance {
     Tolerance::sample(key, amount, group)
@@ -8,7 +9,7 @@ fn state_of(table: &Table, key: i32) -> RowState {
     table.rows[table.position_of_key(key).unwrap()].state()
 }
 
-fn cells_of(table: &Table, key: i32) -> [String; EDITABLE_COUNT] {
+fn cells_of(table: &Table, key: i32) -> Cells {
     table.rows[table.position_of_key(key).unwrap()]
         .cells()
         .clone()
@@ -23,7 +24,7 @@ fn target_draft() -> Table {
         record(3, 3.0, "GRP001"),
     ]);
     let two = table.rows[1].id();
-    table.set_text(two, Field::Amount, "2.75".into());
+    table.set_text(two, Field::Amount, "2.75");
     table.append_cells(vec![[
         "9".into(),
         "9".into(),

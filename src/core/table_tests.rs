@@ -1,4 +1,5 @@
 use super::*;
+use crate::core::columns::CellText;
 use crate::core::multistatus::RowOutcome;
 
 fn record(key: i32, amount: f64) -> Tolerance {
@@ -35,7 +36,7 @@ fn loaded_rows_are_clean_and_nothing_is_to_send() {
 fn an_edit_marks_the_row_changed_and_undo_puts_the_text_back() {
     let mut table = Table::from_records([record(1, 5.0), record(2, 0.5)]);
     let id = table.row_at(1).unwrap().id();
-    let touched = table.set_text(id, Field::Amount, "7.25".into());
+    let touched = table.set_text(id, Field::Amount, "7.25");
     assert_eq!(touched, Touched::Rows(vec![id]));
     assert_eq!(table.row(id).unwrap().state(), RowState::Modified);
     assert_eq!(table.summary().to_send, 1);
@@ -52,7 +53,7 @@ fn a_duplicate_key_flags_both_rows_and_clears_when_fixed() {
     let mut table = Table::from_records([record(1, 5.0), record(2, 0.5)]);
     let second = table.row_at(1).unwrap().id();
     let first = table.row_at(0).unwrap().id();
-    let Touched::Rows(touched) = table.set_text(second, Field::Key, "1".into()) else {
+    let Touched::Rows(touched) = table.set_text(second, Field::Key, "1") else {
         panic!("an edit touches rows");
     };
     assert!(touched.contains(&first) && touched.contains(&second));
@@ -62,7 +63,7 @@ fn a_duplicate_key_flags_both_rows_and_clears_when_fixed() {
     assert_eq!(table.summary().problems, 2);
     assert_eq!(table.first_problem(), Some((0, Field::Key)));
 
-    table.set_text(second, Field::Key, "3".into());
+    table.set_text(second, Field::Key, "3");
     assert_eq!(table.summary().problems, 0);
     assert_eq!(table.row(first).unwrap().state(), RowState::Clean);
 }
@@ -127,8 +128,8 @@ fn a_paste_is_one_undo_step() {
 fn rows_to_send_are_the_new_and_changed_ones_and_resend_picks_the_failed() {
     let mut table = Table::from_records([record(1, 5.0), record(2, 0.5), record(3, 1.0)]);
     let ids: Vec<_> = table.rows().iter().map(|r| r.id()).collect();
-    table.set_text(ids[0], Field::Amount, "6".into());
-    table.set_text(ids[2], Field::Amount, "2".into());
+    table.set_text(ids[0], Field::Amount, "6");
+    table.set_text(ids[2], Field::Amount, "2");
     let sending = table.rows_to_send(false);
     assert_eq!(
         sending.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
@@ -183,10 +184,10 @@ fn keystrokes_in_one_cell_are_one_undo_step_until_the_cell_is_left() {
     let mut table = Table::from_records([record(1, 5.0)]);
     let id = table.row_at(0).unwrap().id();
     for text in ["1", "12", "12.", "12.5"] {
-        table.type_text(id, Field::Amount, text.into());
+        table.type_text(id, Field::Amount, text);
     }
     table.end_typing();
-    table.type_text(id, Field::GroupId, "G2".into());
+    table.type_text(id, Field::GroupId, "G2");
     table.undo().unwrap();
     assert_eq!(table.row(id).unwrap().text(Field::GroupId), "GRP001");
     assert_eq!(table.row(id).unwrap().text(Field::Amount), "12.5");
@@ -198,14 +199,7 @@ fn keystrokes_in_one_cell_are_one_undo_step_until_the_cell_is_left() {
 #[test]
 fn a_paste_that_overwrites_and_adds_rows_is_one_undo_step_both_ways() {
     let mut table = Table::from_records([record(1, 5.0), record(2, 0.5)]);
-    let cells = |k: &str, a: &str| {
-        [
-            k.to_string(),
-            a.to_string(),
-            String::new(),
-            "ACH".to_string(),
-        ]
-    };
+    let cells = |k: &str, a: &str| [k.into(), a.into(), CellText::default(), "ACH".into()];
     let second = table.row_at(1).unwrap().id();
     table.paste(
         vec![
@@ -236,14 +230,14 @@ fn a_paste_that_overwrites_and_adds_rows_is_one_undo_step_both_ways() {
 fn escape_cancels_the_typing_in_a_cell_without_touching_history_before_it() {
     let mut table = Table::from_records([record(1, 5.0), record(2, 0.5)]);
     let (a, b) = (table.row_at(0).unwrap().id(), table.row_at(1).unwrap().id());
-    table.type_text(a, Field::Amount, "7".into());
+    table.type_text(a, Field::Amount, "7");
     table.end_typing();
     assert!(
         table.cancel_typing().is_none(),
         "left the cell: nothing to cancel"
     );
-    table.type_text(b, Field::Amount, "o".into());
-    table.type_text(b, Field::Amount, "oops".into());
+    table.type_text(b, Field::Amount, "o");
+    table.type_text(b, Field::Amount, "oops");
     table.cancel_typing().unwrap();
     assert_eq!(table.row(b).unwrap().text(Field::Amount), "0.50");
     assert!(!table.can_redo());
@@ -264,7 +258,7 @@ fn sorting_orders_by_value_then_by_the_second_key_with_unreadable_cells_last() {
         record(4, 0.5),
     ]);
     let id = table.row_at(3).unwrap().id();
-    table.set_text(id, Field::Amount, "oops".into());
+    table.set_text(id, Field::Amount, "oops");
     table.sort_by(&[(Field::Amount, false), (Field::Key, true)]);
     assert_eq!(
         texts(&table, Field::Key),
@@ -295,11 +289,21 @@ fn a_change_made_in_parts_is_one_undo_step() {
     table.paste(vec![(first, Field::Amount, "1.00".into())], vec![]);
     table.paste(
         vec![(second, Field::Amount, "2.00".into())],
-        vec![["3".into(), "3.00".into(), String::new(), String::new()]],
+        vec![[
+            "3".into(),
+            "3.00".into(),
+            CellText::default(),
+            CellText::default(),
+        ]],
     );
     table.paste(
         vec![(first, Field::Amount, "4.00".into())],
-        vec![["5".into(), "5.00".into(), String::new(), String::new()]],
+        vec![[
+            "5".into(),
+            "5.00".into(),
+            CellText::default(),
+            CellText::default(),
+        ]],
     );
     table.end_group();
     assert_eq!(texts(&table, Field::Key), ["1", "2", "3", "5"]);
@@ -328,7 +332,7 @@ fn a_second_job_does_not_join_an_open_change_in_parts() {
     assert!(table.in_group(token));
     table.end_group();
     assert!(!table.in_group(token));
-    table.set_text(first, Field::Key, "7".into());
+    table.set_text(first, Field::Key, "7");
     table.undo().unwrap();
     table.undo().unwrap();
     assert_eq!(table.row(first).unwrap().text(Field::Amount), "5.00");
@@ -364,11 +368,11 @@ fn an_undo_or_a_new_table_mid_change_closes_the_change_for_its_remaining_parts()
 fn escape_does_not_take_back_a_change_in_parts_typed_into_while_it_ran() {
     let mut table = Table::from_records([record(1, 5.0), record(2, 10.0)]);
     let (a, b) = (table.row_at(0).unwrap().id(), table.row_at(1).unwrap().id());
-    table.set_text(a, Field::GroupId, "G1".into());
+    table.set_text(a, Field::GroupId, "G1");
     table.begin_group().unwrap();
     table.paste(vec![(b, Field::Amount, "1.00".into())], vec![]);
     // A native cut in a cell between two parts.
-    table.type_text(a, Field::Amount, "5".into());
+    table.type_text(a, Field::Amount, "5");
     table.end_group();
     assert!(
         table.cancel_typing().is_none(),
@@ -383,7 +387,14 @@ fn escape_does_not_take_back_a_change_in_parts_typed_into_while_it_ran() {
 #[test]
 fn rows_added_at_the_end_part_by_part_are_indexed_as_a_rebuild_would_index_them() {
     let mut table = Table::from_records([record(1, 5.0), record(2, 10.0)]);
-    let cells = |key: &str| [key.to_string(), "1.00".into(), String::new(), String::new()];
+    let cells = |key: &str| {
+        [
+            key.into(),
+            "1.00".into(),
+            CellText::default(),
+            CellText::default(),
+        ]
+    };
     table.begin_group().unwrap();
     // Key 2 is already in the table, key 7 comes twice in one part and once more later,
     // "x" is no key at all.
@@ -403,7 +414,7 @@ fn rows_added_at_the_end_part_by_part_are_indexed_as_a_rebuild_would_index_them(
     assert_eq!(table.position_of_key(7), Some(2));
     // Mending one duplicate of 7 leaves the other two flagged.
     let third = table.row_at(4).unwrap().id();
-    table.set_text(third, Field::Key, "8".into());
+    table.set_text(third, Field::Key, "8");
     assert!(table.row_at(2).unwrap().problem(Field::Key).is_some());
     assert!(table.row_at(4).unwrap().problem(Field::Key).is_none());
     assert_eq!(table.summary(), table.recount());

@@ -111,7 +111,7 @@ impl Server {
             let record = Tolerance {
                 key,
                 amount: f64::from(key) * 1.25,
-                group_id: Some(format!("G{}", key % 3)),
+                group_id: Some(format!("G{}", key % 3).into()),
                 payment_method: None,
                 entry_date: Some("2024-01-15T09:30:00Z".into()),
                 entry_user: Some("LOADER".into()),

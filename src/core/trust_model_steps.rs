@@ -4,7 +4,7 @@
 use proptest::prelude::*;
 
 use super::server::{Fault, fault};
-use crate::core::columns::{EDITABLE_COUNT, Field};
+use crate::core::columns::{Cells, Field};
 
 /// How a submit goes besides its faults.
 #[derive(Debug, Clone)]
@@ -34,11 +34,11 @@ pub enum Step {
         row: usize,
         field: Field,
         texts: Vec<String>,
-        new_rows: Vec<[String; 4]>,
+        new_rows: Vec<Cells>,
     },
     Add {
         at: usize,
-        cells: [String; EDITABLE_COUNT],
+        cells: Cells,
     },
     Delete {
         row: usize,
@@ -118,14 +118,14 @@ fn text_for(field: Field) -> BoxedStrategy<String> {
     }
 }
 
-fn cells() -> impl Strategy<Value = [String; EDITABLE_COUNT]> {
+fn cells() -> impl Strategy<Value = Cells> {
     (
         key_text(),
         amount_text(),
         text_for(Field::GroupId),
         text_for(Field::PaymentMethod),
     )
-        .prop_map(|(k, a, g, p)| [k, a, g, p])
+        .prop_map(|(k, a, g, p)| [k.into(), a.into(), g.into(), p.into()])
 }
 
 fn field() -> impl Strategy<Value = Field> {

@@ -102,7 +102,7 @@ impl World {
                     .enumerate()
                     .filter_map(|(i, text)| {
                         let id = self.table.row_at(start + i)?.id();
-                        Some((id, *field, text.clone()))
+                        Some((id, *field, text.as_str().into()))
                     })
                     .collect();
                 self.table.paste(edits, new_rows.clone());
@@ -128,8 +128,8 @@ impl World {
                 self.table.delete(&[id]);
                 let new = self.table.insert_new(self.table.len());
                 self.table.set_texts(vec![
-                    (new, Field::Key, key),
-                    (new, Field::Amount, amount.clone()),
+                    (new, Field::Key, key.into()),
+                    (new, Field::Amount, amount.as_str().into()),
                 ]);
             }
             Step::Undo { times } => {

@@ -8,7 +8,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::columns::Field;
+use crate::core::columns::{CellText, Field};
 use crate::core::decimal;
 
 /// The contract's limit for group IDs, payment methods and user names.
@@ -166,10 +166,10 @@ pub fn parse_amount(text: &str) -> Result<f64, ProblemKind> {
 }
 
 /// Optional short text: trimmed; blank means absent (`null` on the wire).
-pub fn parse_short_text(text: &str) -> Result<Option<String>, ProblemKind> {
+pub fn parse_short_text(text: &str) -> Result<Option<CellText>, ProblemKind> {
     check_short_text(text)?;
     let trimmed = text.trim();
-    Ok((!trimmed.is_empty()).then(|| trimmed.to_string()))
+    Ok((!trimmed.is_empty()).then(|| trimmed.into()))
 }
 
 pub fn check_short_text(text: &str) -> Result<(), ProblemKind> {
@@ -182,10 +182,10 @@ pub fn check_short_text(text: &str) -> Result<(), ProblemKind> {
 }
 
 /// Optional ISO 8601 date-time, kept as the text the server understands.
-pub fn parse_date_time(text: &str) -> Result<Option<String>, ProblemKind> {
+pub fn parse_date_time(text: &str) -> Result<Option<CellText>, ProblemKind> {
     check_date_time(text)?;
     let trimmed = text.trim();
-    Ok((!trimmed.is_empty()).then(|| trimmed.to_string()))
+    Ok((!trimmed.is_empty()).then(|| trimmed.into()))
 }
 
 pub fn check_date_time(text: &str) -> Result<(), ProblemKind> {

@@ -64,7 +64,10 @@ fn keys_are_whole_numbers_within_int32() {
 fn short_text_is_trimmed_blank_is_null_and_length_counts_characters() {
     assert_eq!(parse_short_text(" ACH "), Ok(Some("ACH".into())));
     assert_eq!(parse_short_text(""), Ok(None));
-    assert_eq!(parse_short_text(&"é".repeat(20)), Ok(Some("é".repeat(20))));
+    assert_eq!(
+        parse_short_text(&"é".repeat(20)),
+        Ok(Some("é".repeat(20).into()))
+    );
     assert_eq!(
         parse_short_text("GROUP-ID-THAT-IS-WAY-TOO-LONG"),
         Err(ProblemKind::TooLong { chars: 29 })
