@@ -745,7 +745,12 @@ async fn a_draft_saved_in_slices_reads_as_the_one_before_until_its_manifest_is_w
     let row = |i: u64, amount: &str| {
         RowDraft::from_cells(
             RowId(i),
-            [i.to_string().into(), amount.into(), "GRP001".into(), "ACH".into()],
+            [
+                i.to_string().into(),
+                amount.into(),
+                "GRP001".into(),
+                "ACH".into(),
+            ],
         )
     };
     draft_storage::discard(database).await.unwrap();
@@ -802,7 +807,12 @@ async fn a_draft_is_saved_in_versions_and_a_save_cut_short_leaves_the_one_before
     let row = |i: u64, amount: &str| {
         RowDraft::from_cells(
             RowId(i),
-            [i.to_string().into(), amount.into(), "GRP001".into(), "ACH".into()],
+            [
+                i.to_string().into(),
+                amount.into(),
+                "GRP001".into(),
+                "ACH".into(),
+            ],
         )
     };
     draft_storage::discard(database).await.unwrap();

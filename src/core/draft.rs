@@ -10,6 +10,58 @@ use crate::core::multistatus::{OutcomeKind, RowOutcome};
 use crate::core::record::Tolerance;
 use crate::core::validate::{self, Problem, ProblemKind};
 
+/// Each editable cell's problem, if any. Nearly every row has none: such a row holds no
+/// array of four (48 bytes in wasm, 4.8 MB at 100,000 rows), only an empty pointer. Saved
+/// as the array it stands for.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Problems(Option<Box<[Option<ProblemKind>; EDITABLE_COUNT]>>);
+
+impl Problems {
+    fn get(&self, index: usize) -> Option<&ProblemKind> {
+        self.0.as_ref()?[index].as_ref()
+    }
+
+    fn set(&mut self, index: usize, problem: Option<ProblemKind>) {
+        match (&mut self.0, problem) {
+            (Some(all), problem) => {
+                all[index] = problem;
+                if all.iter().all(Option::is_none) {
+                    self.0 = None;
+                }
+            }
+            (None, None) => {}
+            (None, Some(problem)) => {
+                let mut all = Box::<[Option<ProblemKind>; EDITABLE_COUNT]>::default();
+                all[index] = Some(problem);
+                self.0 = Some(all);
+            }
+        }
+    }
+
+    fn count(&self) -> usize {
+        self.0
+            .as_ref()
+            .map_or(0, |all| all.iter().filter(|p| p.is_some()).count())
+    }
+}
+
+impl Serialize for Problems {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        std::array::from_fn::<_, EDITABLE_COUNT, _>(|i| self.get(i)).serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Problems {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let all = <[Option<ProblemKind>; EDITABLE_COUNT]>::deserialize(deserializer)?;
+        let mut problems = Problems::default();
+        for (i, problem) in all.into_iter().enumerate() {
+            problems.set(i, problem);
+        }
+        Ok(problems)
+    }
+}
+
 /// A row's stable client-side identity; never its index in the table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct RowId(pub u64);
@@ -77,7 +129,7 @@ pub struct RowDraft {
     /// The user's text per editable column, in [`Field::EDITABLE`] order.
     cells: Cells,
     /// Cached per cell, refreshed on each edit.
-    problems: [Option<ProblemKind>; EDITABLE_COUNT],
+    problems: Problems,
     /// Set by the table from its key index.
     duplicate_key: bool,
     key: Option<i32>,
@@ -96,7 +148,8 @@ pub struct RowDraft {
     /// (a restored draft has nothing in flight).
     #[serde(skip)]
     edited_in_flight: bool,
-    outcome: Option<RowOutcome>,
+    /// Boxed: a row without one, nearly every row, pays a pointer (28 bytes less in wasm).
+    outcome: Option<Box<RowOutcome>>,
     /// Whether `outcome` is about the text as it is now (false once edited).
     outcome_current: bool,
     /// The baseline is what a read of the server found ("Check with server"), not yet
@@ -231,12 +284,12 @@ impl RowDraft {
     pub fn problem(&self, field: Field) -> Option<Problem> {
         if field == Field::Key
             && self.duplicate_key
-            && self.problems[0].is_none()
+            && self.problems.get(0).is_none()
             && let Some(key) = self.key
         {
             return Some(Problem::new(field, ProblemKind::DuplicateKey(key)));
         }
-        let kind = self.problems.get(field.index())?.clone()?;
+        let kind = self.problems.get(field.index())?.clone();
         Some(Problem::new(field, kind))
     }
 
@@ -247,12 +300,12 @@ impl RowDraft {
     /// How many cells have a problem: `problems().count()` without building them (the
     /// summary counts every row of a 100,000-row load).
     pub fn problem_count(&self) -> usize {
-        let duplicate = self.duplicate_key && self.problems[0].is_none() && self.key.is_some();
-        self.problems.iter().filter(|p| p.is_some()).count() + usize::from(duplicate)
+        let duplicate = self.duplicate_key && self.problems.get(0).is_none() && self.key.is_some();
+        self.problems.count() + usize::from(duplicate)
     }
 
     pub fn has_problems(&self) -> bool {
-        self.duplicate_key || self.problems.iter().any(Option::is_some)
+        self.duplicate_key || self.problems.count() > 0
     }
 
     /// Whether the row has something to send: its values differ from what the server is
@@ -283,7 +336,7 @@ impl RowDraft {
 
     /// The last submit's outcome for this row, kept after edits so the message stays visible.
     pub fn outcome(&self) -> Option<&RowOutcome> {
-        self.outcome.as_ref()
+        self.outcome.as_deref()
     }
 
     pub fn state(&self) -> RowState {
@@ -384,11 +437,12 @@ impl RowDraft {
     fn refresh_cell(&mut self, index: usize) {
         if index == 0 {
             let key = validate::parse_key(&self.cells[0]);
-            self.problems[0] = key.as_ref().err().cloned();
+            self.problems.set(0, key.as_ref().err().cloned());
             self.key = key.ok();
         } else {
             let column = Field::EDITABLE[index].column();
-            self.problems[index] = column.check(&self.cells[index]).err();
+            self.problems
+                .set(index, column.check(&self.cells[index]).err());
         }
     }
 

@@ -64,7 +64,7 @@ impl RowDraft {
             self.note_written(&sent, kind.is_saved());
         }
         self.baseline = self.baseline.after(&sent, kind);
-        self.outcome = Some(outcome);
+        self.outcome = Some(Box::new(outcome));
         if as_sent {
             // Saved, the cells equal the server's record now; unconfirmed, there is something
             // to send; refused, they differ from it as much as before.
@@ -93,7 +93,7 @@ impl RowDraft {
         if self.pending || !read_back || self.to_record().ok().as_ref() != Some(sent) {
             return false;
         }
-        self.outcome = Some(refusal);
+        self.outcome = Some(Box::new(refusal));
         self.outcome_current = true;
         true
     }
@@ -121,11 +121,11 @@ impl RowDraft {
         if let Ok(record) = self.to_record() {
             self.note_written(&record, false);
         }
-        self.outcome = Some(RowOutcome::unconfirmed(
+        self.outcome = Some(Box::new(RowOutcome::unconfirmed(
             "Sent, but the page closed before the answer came; it may or may not be saved. \
              Send it again.",
             None,
-        ));
+        )));
         self.outcome_current = true;
         self.changed = true;
     }
@@ -168,7 +168,7 @@ impl RowDraft {
             _ => false,
         };
         if settled && holds_mine {
-            self.outcome = Some(RowOutcome::found_saved(created));
+            self.outcome = Some(Box::new(RowOutcome::found_saved(created)));
             self.outcome_current = true;
         } else if settled {
             self.outcome_current = false;

@@ -6,16 +6,14 @@
 use crate::core::columns::Cells;
 use serde::Deserialize;
 
-use super::{
-    Baseline, Conflict, EDITABLE_COUNT, OutcomeKind, ProblemKind, RowDraft, RowId, RowOutcome,
-};
+use super::{Baseline, Conflict, OutcomeKind, Problems, RowDraft, RowId, RowOutcome};
 use crate::core::record::Tolerance;
 
 #[derive(Deserialize)]
 pub(super) struct StoredRow {
     id: RowId,
     cells: Cells,
-    problems: [Option<ProblemKind>; EDITABLE_COUNT],
+    problems: Problems,
     duplicate_key: bool,
     key: Option<i32>,
     /// Drafts with a baseline have it; older ones have `original` only.
@@ -26,7 +24,7 @@ pub(super) struct StoredRow {
     #[serde(default)]
     written: Vec<Tolerance>,
     pending: bool,
-    outcome: Option<RowOutcome>,
+    outcome: Option<Box<RowOutcome>>,
     outcome_current: bool,
     #[serde(default)]
     conflict: Option<Box<Conflict>>,

@@ -199,6 +199,29 @@ fn a_draft_survives_a_round_trip_through_json_for_local_saving() {
 }
 
 #[test]
+fn problems_are_saved_as_the_array_of_four_that_drafts_have_always_held() {
+    let mut row = RowDraft::from_record(RowId(8), record(1, 2.0));
+    row.set_text(Field::Amount, "oops");
+    let json: serde_json::Value = serde_json::to_value(&row).unwrap();
+    let problems = json["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 4);
+    assert!(problems[0].is_null() && !problems[1].is_null() && problems[2].is_null());
+    // A draft saved by an earlier version, without a problem: read as none.
+    let mut earlier = json.clone();
+    earlier["problems"] = serde_json::json!([null, null, null, null]);
+    earlier["cells"][1] = "2".into();
+    let back: RowDraft = serde_json::from_value(earlier).unwrap();
+    assert_eq!(back.problem_count(), 0);
+    // Mended, the row is as one that never had the problem.
+    row.set_text(Field::Amount, "2");
+    assert_eq!(row.problem_count(), 0);
+    assert_eq!(
+        row.problems,
+        RowDraft::from_record(RowId(8), record(1, 2.0)).problems
+    );
+}
+
+#[test]
 fn a_changed_key_sends_a_new_record_without_the_old_stamps() {
     let mut row = RowDraft::from_record(RowId(9), record(1, 2.0));
     row.set_text(Field::Key, "2");

@@ -33,6 +33,11 @@ impl KeyIndex {
         index
     }
 
+    /// Room for `additional` more keys, made once (see [`crate::core::table::Table::reserve`]).
+    pub fn reserve(&mut self, additional: usize) {
+        self.rows.reserve(additional);
+    }
+
     /// True when more than one row holds `key`.
     pub fn is_duplicate(&self, key: i32) -> bool {
         matches!(self.rows.get(&key), Some(Holders::Many(_)))
