@@ -29,9 +29,15 @@ fn batch_request_reads_into_records_and_writes_back_identically() {
     assert_eq!(first.amount, 5.0);
     assert_eq!(first.group_id.as_deref(), Some("GRP001"));
     assert_eq!(first.payment_method.as_deref(), Some("ACH"));
-    assert_eq!(first.entry_date.as_deref(), Some("2024-01-15T09:30:00Z"));
+    assert_eq!(
+        first.entry_date.as_ref().map(|d| d.to_string()).as_deref(),
+        Some("2024-01-15T09:30:00Z")
+    );
     assert_eq!(first.entry_user.as_deref(), Some("JSMITH"));
-    assert_eq!(first.update_date.as_deref(), Some("2024-06-01T12:00:00Z"));
+    assert_eq!(
+        first.update_date.as_ref().map(|d| d.to_string()).as_deref(),
+        Some("2024-06-01T12:00:00Z")
+    );
     assert_eq!(first.update_user.as_deref(), Some("JSMITH"));
     assert_eq!(records[1].group_id, None);
     assert_eq!(records[1].amount, 0.5);

@@ -13,6 +13,7 @@ use crate::components::tolerance_grid::ROW_HEIGHT;
 use crate::core::columns::{CellText, Cells, EDITABLE_COUNT, Field};
 use crate::core::draft::{RowDraft, RowId, RowState};
 use crate::core::multistatus::OutcomeKind;
+use crate::core::stamp::Stamp;
 use crate::core::table::Table;
 
 /// What a row view's effect last wrote, so it writes only what changed.
@@ -189,9 +190,9 @@ pub(crate) struct RowView {
 impl RowView {
     pub(crate) fn of(table: &Table, row: &RowDraft) -> Self {
         let original = row.original();
-        let audit = |date: Option<&CellText>, user: Option<&CellText>| {
+        let audit = |date: Option<&Stamp>, user: Option<&CellText>| {
             // The day is enough in a dense table.
-            let date = date.map(|d| d.chars().take(10).collect::<String>());
+            let date = date.map(|d| d.as_text().chars().take(10).collect::<String>());
             match (date, user) {
                 (Some(d), Some(u)) => format!("{d} · {u}"),
                 (Some(d), None) => d,
@@ -243,7 +244,7 @@ fn server_text(row: &RowDraft) -> Option<String> {
         let day = held
             .update_date
             .as_ref()
-            .map(|d| d.chars().take(10).collect::<String>());
+            .map(|d| d.as_text().chars().take(10).collect::<String>());
         match (&held.update_user, day) {
             (Some(user), Some(day)) => text.push_str(&format!(" (by {user} on {day})")),
             (Some(user), None) => text.push_str(&format!(" (by {user})")),

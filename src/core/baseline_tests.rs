@@ -285,7 +285,7 @@ fn a_read_of_the_server_settles_unconfirmed_rows_and_refreshes_audit_columns() {
     let row = table.row(ids[1]).unwrap();
     assert_eq!(
         (row.state(), row.text(Field::UpdateDate)),
-        (RowState::Updated, "2026-12-04T22:00:00Z")
+        (RowState::Updated, "2026-12-04T22:00:00Z".into())
     );
     // A deleted row learns it too, for when undo brings it back: 5 was written by someone
     // else, so its 4 would undo their write.
@@ -380,7 +380,7 @@ fn the_servers_values_are_shown_where_they_differ_and_taken_as_one_undo_step() {
             row(&table, ids[0]).state(),
             row(&table, ids[0]).text(Field::Amount)
         ),
-        (RowState::Clean, "9.00")
+        (RowState::Clean, "9.00".into())
     );
     assert_eq!(table.summary(), table.recount());
     table.undo();
@@ -389,7 +389,7 @@ fn the_servers_values_are_shown_where_they_differ_and_taken_as_one_undo_step() {
             row(&table, ids[0]).state(),
             row(&table, ids[0]).text(Field::Amount)
         ),
-        (RowState::Conflict, "5.00"),
+        (RowState::Conflict, "5.00".into()),
         "one step back to the user's edit, still waiting for a choice"
     );
     // Nothing known about a key: nothing to take.

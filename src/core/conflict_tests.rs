@@ -32,8 +32,8 @@ fn row(table: &Table, id: RowId) -> &RowDraft {
     table.row(id).unwrap()
 }
 
-fn texts(table: &Table, id: RowId) -> [&str; 4] {
-    Field::EDITABLE.map(|f| row(table, id).text(f))
+fn texts(table: &Table, id: RowId) -> [String; 4] {
+    Field::EDITABLE.map(|f| row(table, id).text(f).into_owned())
 }
 
 /// The item 9: tab B loaded key 7 at 11.25; tab A saved 77.77 since; B changes only

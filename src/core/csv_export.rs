@@ -83,8 +83,8 @@ pub fn export_table<'a>(
         &header,
         rows.into_iter().map(move |row| {
             Field::ALL.iter().map(move |f| match f {
-                Field::Amount => separator.amount_out(row.text(*f)),
-                _ => row.text(*f).into(),
+                Field::Amount => separator.amount_out(&row.cells()[f.index()]),
+                _ => row.text(*f),
             })
         }),
         separator,

@@ -1,6 +1,8 @@
 //! A row as the user is editing it: their text per cell, kept apart from the record it
 //! parses to, so nothing typed is lost to a parse error. Its life is one [`RowState`].
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use crate::core::baseline::{Baseline, Learned};
@@ -220,20 +222,24 @@ impl RowDraft {
         self.id
     }
 
-    /// The text shown in a cell: the user's for editable columns, the server's otherwise.
-    pub fn text(&self, field: Field) -> &str {
+    /// The text shown in a cell: the user's for editable columns, the server's otherwise
+    /// (a date written out from its digits, see [`crate::core::stamp::Stamp`]).
+    pub fn text(&self, field: Field) -> Cow<'_, str> {
         if field.is_editable() {
-            return &self.cells[field.index()];
+            return Cow::Borrowed(&self.cells[field.index()]);
         }
         let original = self.baseline.record();
-        let value = match field {
-            Field::EntryDate => original.and_then(|r| r.entry_date.as_deref()),
-            Field::EntryUser => original.and_then(|r| r.entry_user.as_deref()),
-            Field::UpdateDate => original.and_then(|r| r.update_date.as_deref()),
-            Field::UpdateUser => original.and_then(|r| r.update_user.as_deref()),
-            _ => None,
+        let (stamp, text) = match field {
+            Field::EntryDate => (original.and_then(|r| r.entry_date.as_ref()), None),
+            Field::EntryUser => (None, original.and_then(|r| r.entry_user.as_deref())),
+            Field::UpdateDate => (original.and_then(|r| r.update_date.as_ref()), None),
+            Field::UpdateUser => (None, original.and_then(|r| r.update_user.as_deref())),
+            _ => (None, None),
         };
-        value.unwrap_or("")
+        match stamp {
+            Some(stamp) => stamp.as_text(),
+            None => Cow::Borrowed(text.unwrap_or("")),
+        }
     }
 
     pub fn cells(&self) -> &Cells {
@@ -401,17 +407,15 @@ impl RowDraft {
         // The server's stamps belong to the record with that key: a row whose key was
         // changed is another record, so it goes without them.
         let base = self.baseline.record().filter(|r| r.key == key);
-        let stamp =
-            |value: fn(&Tolerance) -> &Option<CellText>| base.and_then(|r| value(r).clone());
         Ok(Tolerance {
             key,
             amount,
             group_id: text(Field::GroupId)?,
             payment_method: text(Field::PaymentMethod)?,
-            entry_date: stamp(|r| &r.entry_date),
-            entry_user: stamp(|r| &r.entry_user),
-            update_date: stamp(|r| &r.update_date),
-            update_user: stamp(|r| &r.update_user),
+            entry_date: base.and_then(|r| r.entry_date.clone()),
+            entry_user: base.and_then(|r| r.entry_user.clone()),
+            update_date: base.and_then(|r| r.update_date.clone()),
+            update_user: base.and_then(|r| r.update_user.clone()),
         })
     }
 

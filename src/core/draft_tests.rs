@@ -251,7 +251,7 @@ fn several_cells_set_at_once_report_one_key_change_and_skip_read_only_fields() {
         })
     );
     assert_eq!(
-        (row.text(Field::Amount), row.text(Field::EntryUser)),
+        (&*row.text(Field::Amount), &*row.text(Field::EntryUser)),
         ("3", "JSMITH")
     );
     assert_eq!(row.state(), RowState::Modified);

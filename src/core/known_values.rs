@@ -81,7 +81,7 @@ impl KnownValues {
     pub fn warnings(&self, row: &RowDraft) -> [Option<Warning>; EDITABLE_COUNT] {
         Field::EDITABLE.map(|field| match row.problem(field) {
             Some(_) => None,
-            None => self.warning(field, row.text(field)),
+            None => self.warning(field, &row.text(field)),
         })
     }
 
@@ -94,7 +94,8 @@ impl KnownValues {
         ]
         .into_iter()
         .filter(|(field, listed)| {
-            let value = row.text(*field).trim();
+            let text = row.text(*field);
+            let value = text.trim();
             !value.is_empty() && !listed.contains(value) && row.problem(*field).is_none()
         })
         .count()

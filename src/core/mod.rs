@@ -31,6 +31,7 @@ pub mod range_edit;
 pub mod record;
 pub mod review;
 pub mod selection;
+pub mod stamp;
 pub mod table;
 pub mod validate;
 

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::core::columns::CellText;
+use crate::core::stamp::Stamp;
 
 /// One tolerance: the amount within which an invoice counts as paid, per group and payment
 /// method. Field names on the wire are the contract's, mixed case with underscores.
@@ -26,7 +27,7 @@ pub struct Tolerance {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub entry_date: Option<CellText>,
+    pub entry_date: Option<Stamp>,
     #[serde(
         rename = "entry_User",
         default,
@@ -38,7 +39,7 @@ pub struct Tolerance {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub update_date: Option<CellText>,
+    pub update_date: Option<Stamp>,
     #[serde(
         rename = "update_User",
         default,
@@ -54,7 +55,7 @@ pub fn write_batch(records: &[Tolerance], out: &mut Vec<u8>) -> Result<(), serde
     fn text(
         out: &mut Vec<u8>,
         name: &str,
-        value: &Option<CellText>,
+        value: &Option<impl Serialize>,
         skip_none: bool,
     ) -> Result<(), serde_json::Error> {
         if value.is_none() && skip_none {
@@ -156,9 +157,9 @@ mod tests {
                     amount,
                     group_id: texts[0].clone().map(Into::into),
                     payment_method: texts[1].clone().map(Into::into),
-                    entry_date: texts[2].clone().map(Into::into),
+                    entry_date: texts[2].as_deref().map(Stamp::new),
                     entry_user: texts[3].clone().map(Into::into),
-                    update_date: texts[4].clone().map(Into::into),
+                    update_date: texts[4].as_deref().map(Stamp::new),
                     update_user: texts[5].clone().map(Into::into),
                 })
                 .collect();

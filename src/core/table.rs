@@ -319,7 +319,7 @@ impl Table {
                     .key()
                     .map_or(SortValue::Unreadable, |k| SortValue::Number(f64::from(k))),
                 Field::Amount => {
-                    validate::parse_amount(text).map_or(SortValue::Unreadable, SortValue::Number)
+                    validate::parse_amount(&text).map_or(SortValue::Unreadable, SortValue::Number)
                 }
                 _ if text.trim().is_empty() => SortValue::Unreadable,
                 _ => SortValue::Text(text.trim().to_lowercase()),

@@ -115,7 +115,7 @@ impl Table {
                 Field::EDITABLE
                     .into_iter()
                     .zip(record_cells(record))
-                    .filter(|(field, text)| row.text(*field) != text)
+                    .filter(|(field, text)| row.text(*field) != text.as_str())
                     .map(|(field, text)| (id, field, text)),
             );
             staged_keys.push(key);
