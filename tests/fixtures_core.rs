@@ -67,7 +67,7 @@ fn batch_request_rows_validate_and_the_third_breaks_the_20_character_rule() {
     let rows: Vec<RowDraft> = records
         .into_iter()
         .enumerate()
-        .map(|(i, r)| RowDraft::from_record(RowId(i as u64), r))
+        .map(|(i, r)| RowDraft::from_record(RowId(i as u32), r))
         .collect();
     assert_eq!(rows[0].state(), RowState::Clean);
     assert_eq!(rows[1].text(Field::GroupId), "");
@@ -176,7 +176,7 @@ fn an_expired_token_is_a_401_with_its_detail_and_makes_the_planner_refresh() {
     let rows = records
         .into_iter()
         .enumerate()
-        .map(|(i, r)| (RowId(i as u64), r))
+        .map(|(i, r)| (RowId(i as u32), r))
         .collect();
     let mut planner = Planner::new(PlannerConfig::default(), rows);
     assert_eq!(planner.next_action(0), Action::Send(ChunkId(0)));
@@ -194,7 +194,7 @@ fn a_list_page_loads_as_clean_rows_that_are_not_sent() {
     let rows: Vec<RowDraft> = records
         .into_iter()
         .enumerate()
-        .map(|(i, r)| RowDraft::from_record(RowId(i as u64), r))
+        .map(|(i, r)| RowDraft::from_record(RowId(i as u32), r))
         .collect();
     assert!(rows.iter().all(|r| r.state() == RowState::Clean));
     assert_eq!(rows[1].text(Field::EntryUser), "MLOPEZ");

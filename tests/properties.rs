@@ -456,7 +456,7 @@ proptest! {
         script in prop::collection::vec((any::<u8>(), any::<u16>()), 1..64),
     ) {
         let rows: Vec<(RowId, Tolerance)> =
-            (0..row_count).map(|i| (RowId(i as u64), record(i as i32))).collect();
+            (0..row_count).map(|i| (RowId(i as u32), record(i as i32))).collect();
         let planner_config = PlannerConfig {
             chunk_size,
             max_in_flight,

@@ -43,7 +43,7 @@ fn a_100k_row_paste_becomes_drafts_an_index_a_plan_and_an_export() {
         .enumerate()
         .map(|(i, row)| {
             let cell = |c| row.get(c).unwrap_or("").into();
-            RowDraft::from_cells(RowId(i as u64), [cell(0), cell(1), cell(2), cell(3)])
+            RowDraft::from_cells(RowId(i as u32), [cell(0), cell(1), cell(2), cell(3)])
         })
         .collect();
     let index = KeyIndex::build(drafts.iter().map(|d| (d.id(), d.key())));

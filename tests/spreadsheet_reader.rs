@@ -96,7 +96,7 @@ fn libreoffice_finds_no_formula_in_the_exports_whichever_separator_it_splits_on(
         .iter()
         .enumerate()
         .map(|(i, text)| {
-            let mut row = RowDraft::new(RowId(i as u64));
+            let mut row = RowDraft::new(RowId(i as u32));
             for field in [Field::Key, Field::GroupId, Field::PaymentMethod] {
                 row.set_text(field, *text);
             }

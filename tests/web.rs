@@ -742,7 +742,7 @@ async fn a_draft_saved_in_slices_reads_as_the_one_before_until_its_manifest_is_w
     use tolerance_editor::editor::draft_storage::{self, DraftUpdate, Stored};
 
     let database = "WEB_TEST_SLICES";
-    let row = |i: u64, amount: &str| {
+    let row = |i: u32, amount: &str| {
         RowDraft::from_cells(
             RowId(i),
             [
@@ -804,7 +804,7 @@ async fn a_draft_is_saved_in_versions_and_a_save_cut_short_leaves_the_one_before
     use tolerance_editor::editor::draft_storage::{self, DraftUpdate, Stored};
 
     let database = "WEB_TEST_VERSIONS";
-    let row = |i: u64, amount: &str| {
+    let row = |i: u32, amount: &str| {
         RowDraft::from_cells(
             RowId(i),
             [

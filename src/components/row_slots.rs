@@ -38,7 +38,7 @@ pub fn assign_slots(previous: Option<&[Option<RowId>]>, wanted: &[RowId]) -> Vec
 mod tests {
     use super::*;
 
-    fn ids(numbers: &[u64]) -> Vec<RowId> {
+    fn ids(numbers: &[u32]) -> Vec<RowId> {
         numbers.iter().map(|n| RowId(*n)).collect()
     }
 

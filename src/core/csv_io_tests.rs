@@ -305,7 +305,7 @@ fn semicolon_export_writes_decimal_commas_and_the_import_reads_its_own_export_ba
         .iter()
         .enumerate()
         .map(|(i, cells)| {
-            let mut row = RowDraft::new(RowId(i as u64));
+            let mut row = RowDraft::new(RowId(i as u32));
             for (field, text) in Field::EDITABLE.into_iter().zip(cells) {
                 row.set_text(field, *text);
             }

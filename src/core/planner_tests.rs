@@ -13,7 +13,7 @@ fn rows(n: usize) -> Vec<(RowId, Tolerance)> {
                 update_date: None,
                 update_user: None,
             };
-            (RowId(i as u64), record)
+            (RowId(i as u32), record)
         })
         .collect()
 }

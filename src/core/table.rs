@@ -102,7 +102,7 @@ pub struct Table {
     rows: Vec<RowDraft>,
     positions: FxHashMap<RowId, usize>,
     keys: KeyIndex,
-    next_id: u64,
+    next_id: u32,
     history: History,
     /// The cell being typed into: its keystrokes since focus are one undo step.
     typing: Option<(RowId, Field)>,
