@@ -1,0 +1,149 @@
+//! Sorting the table: numbers by value, text ignoring case, cells that do not read last.
+//! Each cell is read once into a rank (an integer in the order sorting wants), so a
+//! comparison compares integers, and the rows are then moved once, in place: at 100,000
+//! rows, reading a cell per comparison and building the sorted rows in new vectors made a
+//! sort one task of about 100 ms.
+
+use std::borrow::Cow;
+
+use rustc_hash::FxHashMap;
+
+use super::{RowDraft, Table, Touched};
+use crate::core::columns::Field;
+use crate::core::validate;
+
+/// A cell's place in the order: smaller first. [`UNREADABLE`] for a blank cell or one with
+/// a problem, last in either direction.
+type Rank = u64;
+
+const UNREADABLE: Rank = Rank::MAX;
+
+impl Table {
+    /// Orders the rows by `keys` (a field and whether ascending), first key first: numbers by
+    /// value, text ignoring case, and cells that do not read (blank or with a problem) last.
+    /// Stable, so rows equal on every key keep their order. Sorting arranges the view and is
+    /// not an undo step; the undo history stays.
+    pub fn sort_by(&mut self, keys: &[(Field, bool)]) -> Touched {
+        let mut ranks = keys
+            .iter()
+            .map(|&(field, ascending)| ranks(&self.rows, field, ascending));
+        // The first key's rank beside each row's place, so most comparisons read one pair;
+        // unstable, with the place as the last tie-break: the order a stable sort gives,
+        // without its buffer.
+        let mut order: Vec<(Rank, usize)> = match ranks.next() {
+            Some(first) => first.into_iter().zip(0..).collect(),
+            None => return Touched::Structure,
+        };
+        let rest: Vec<Vec<Rank>> = ranks.collect();
+        if rest.is_empty() {
+            order.sort_unstable();
+        } else {
+            order.sort_unstable_by(|a, b| {
+                a.0.cmp(&b.0).then_with(|| {
+                    rest.iter()
+                        .map(|column| column[a.1].cmp(&column[b.1]))
+                        .find(|order| order.is_ne())
+                        .unwrap_or_else(|| a.1.cmp(&b.1))
+                })
+            });
+        }
+        drop(rest);
+        let order = order.into_iter().map(|(_, place)| place).collect();
+        permute(&mut self.rows, order);
+        // Keys, duplicates and counts do not change with the order; positions do.
+        for (index, row) in self.rows.iter().enumerate() {
+            self.positions.insert(row.id(), index);
+        }
+        Touched::Structure
+    }
+}
+
+/// Moves each row to its place, `rows[i]` becoming what was `rows[order[i]]`: along the
+/// cycles of the permutation, swapping in place (no second vector of rows, which at 100,000
+/// rows of some 440 bytes was a 44 MB allocation, twice).
+fn permute<T>(rows: &mut [T], mut order: Vec<usize>) {
+    for start in 0..order.len() {
+        let mut at = start;
+        // A place already filled points at itself.
+        while order[at] != at && order[at] != start {
+            let from = order[at];
+            rows.swap(at, from);
+            order[at] = at;
+            at = from;
+        }
+        // The last place of a cycle now holds the row that began it.
+        order[at] = at;
+    }
+}
+
+/// Every row's rank for sorting by `field`.
+fn ranks(rows: &[RowDraft], field: Field, ascending: bool) -> Vec<Rank> {
+    match field {
+        Field::Key => rows
+            .iter()
+            .map(|row| number_rank(row.key().map(f64::from), ascending))
+            .collect(),
+        Field::Amount => rows
+            .iter()
+            .map(|row| number_rank(validate::parse_amount(row.text(field)).ok(), ascending))
+            .collect(),
+        _ => text_ranks(rows, field, ascending),
+    }
+}
+
+/// A number's rank: its bits turned so that integer order is `f64::total_cmp`'s order
+/// (negatives' bits flipped, positives' sign bit set), then flipped again for descending.
+/// Only NaNs could reach [`UNREADABLE`] that way, and cells never read as NaN.
+fn number_rank(value: Option<f64>, ascending: bool) -> Rank {
+    let Some(value) = value else {
+        return UNREADABLE;
+    };
+    let bits = value.to_bits();
+    let ordered = if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | 1 << 63
+    };
+    if ascending { ordered } else { !ordered }
+}
+
+/// Texts' ranks: the trimmed text ignoring case, the same text one rank. Each distinct
+/// text is lowercased and compared once (a column of group IDs holds few).
+fn text_ranks(rows: &[RowDraft], field: Field, ascending: bool) -> Vec<Rank> {
+    let mut distinct: FxHashMap<Cow<str>, usize> = FxHashMap::default();
+    let seen: Vec<Option<usize>> = rows
+        .iter()
+        .map(|row| {
+            let text = row.text(field).trim();
+            if text.is_empty() {
+                return None;
+            }
+            let next = distinct.len();
+            Some(*distinct.entry(lowercase(text)).or_insert(next))
+        })
+        .collect();
+    let mut sorted: Vec<(Cow<str>, usize)> = distinct.into_iter().collect();
+    sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let count = sorted.len();
+    let mut rank_of = vec![0; count];
+    for (rank, (_, seen)) in sorted.into_iter().enumerate() {
+        rank_of[seen] = if ascending { rank } else { count - 1 - rank };
+    }
+    seen.into_iter()
+        .map(|seen| seen.map_or(UNREADABLE, |seen| rank_of[seen] as Rank))
+        .collect()
+}
+
+/// `text.to_lowercase()`, without a copy when it would change nothing (plain ASCII without
+/// capitals, as most IDs are).
+fn lowercase(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() && !text.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.to_lowercase())
+    }
+}
+
+#[cfg(test)]
+#[path = "table_sort_tests.rs"]
+mod tests;
