@@ -24,6 +24,14 @@ impl Table {
     /// Stable, so rows equal on every key keep their order. Sorting arranges the view and is
     /// not an undo step; the undo history stays.
     pub fn sort_by(&mut self, keys: &[(Field, bool)]) -> Touched {
+        let order = self.sort_order(keys);
+        self.reorder(order).unwrap_or(Touched::Structure)
+    }
+
+    /// The order [`Self::sort_by`] puts the rows in, without moving them: for each place,
+    /// the place of the row to go there. The first half of a sort, so that the view may
+    /// have a turn between the halves (each is a task of its own at 100,000 rows).
+    pub fn sort_order(&self, keys: &[(Field, bool)]) -> Vec<usize> {
         let mut ranks = keys
             .iter()
             .map(|&(field, ascending)| ranks(&self.rows, field, ascending));
@@ -32,7 +40,7 @@ impl Table {
         // without its buffer.
         let mut order: Vec<(Rank, usize)> = match ranks.next() {
             Some(first) => first.into_iter().zip(0..).collect(),
-            None => return Touched::Structure,
+            None => return (0..self.rows.len()).collect(),
         };
         let rest: Vec<Vec<Rank>> = ranks.collect();
         if rest.is_empty() {
@@ -48,13 +56,28 @@ impl Table {
             });
         }
         drop(rest);
-        let order = order.into_iter().map(|(_, place)| place).collect();
+        order.into_iter().map(|(_, place)| place).collect()
+    }
+
+    /// Moves the rows into `order`, the second half of a sort: an order
+    /// [`Self::sort_order`] gave for the table as it is now (the caller knows it did not
+    /// change since). `None`, nothing moved, when `order` is not an order of these rows.
+    pub fn reorder(&mut self, order: Vec<usize>) -> Option<Touched> {
+        let mut seen = vec![false; self.rows.len()];
+        if order.len() != seen.len()
+            || !order
+                .iter()
+                .all(|&place| place < seen.len() && !std::mem::replace(&mut seen[place], true))
+        {
+            return None;
+        }
+        drop(seen);
         permute(&mut self.rows, order);
         // Keys, duplicates and counts do not change with the order; positions do.
         for (index, row) in self.rows.iter().enumerate() {
             self.positions.insert(row.id(), index);
         }
-        Touched::Structure
+        Some(Touched::Structure)
     }
 }
 

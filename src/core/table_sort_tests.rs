@@ -125,6 +125,22 @@ fn numbers_sort_by_value_with_negative_zero_before_zero() {
 }
 
 #[test]
+fn an_order_that_is_not_one_of_these_rows_moves_nothing() {
+    let mut table = table_of(
+        (0..3)
+            .map(|i| [i.to_string(), String::new(), String::new(), String::new()])
+            .collect(),
+    );
+    let before = ids(&table);
+    for order in [vec![0, 1], vec![0, 1, 2, 3], vec![1, 1, 2], vec![0, 1, 3]] {
+        assert_eq!(table.reorder(order.clone()), None, "{order:?}");
+        assert_eq!(ids(&table), before);
+    }
+    assert_eq!(table.reorder(vec![2, 0, 1]), Some(Touched::Structure));
+    assert_eq!(ids(&table), [before[2], before[0], before[1]]);
+}
+
+#[test]
 fn rows_are_moved_along_each_cycle_of_the_order() {
     // Two cycles (0 → 2 → 4 → 0, 1 → 3 → 1) and a row in place.
     let mut rows = vec!['a', 'b', 'c', 'd', 'e', 'f'];
