@@ -6,8 +6,6 @@
 
 use std::borrow::Cow;
 
-use rustc_hash::FxHashMap;
-
 use super::{RowDraft, Table, Touched};
 use crate::core::columns::Field;
 use crate::core::validate;
@@ -43,18 +41,14 @@ impl Table {
             None => return (0..self.rows.len()).collect(),
         };
         let rest: Vec<Vec<Rank>> = ranks.collect();
-        if rest.is_empty() {
-            order.sort_unstable();
-        } else {
-            order.sort_unstable_by(|a, b| {
-                a.0.cmp(&b.0).then_with(|| {
-                    rest.iter()
-                        .map(|column| column[a.1].cmp(&column[b.1]))
-                        .find(|order| order.is_ne())
-                        .unwrap_or_else(|| a.1.cmp(&b.1))
-                })
-            });
-        }
+        order.sort_unstable_by(|a, b| {
+            a.0.cmp(&b.0).then_with(|| {
+                rest.iter()
+                    .map(|column| column[a.1].cmp(&column[b.1]))
+                    .find(|order| order.is_ne())
+                    .unwrap_or_else(|| a.1.cmp(&b.1))
+            })
+        });
         drop(rest);
         order.into_iter().map(|(_, place)| place).collect()
     }
@@ -130,31 +124,32 @@ fn number_rank(value: Option<f64>, ascending: bool) -> Rank {
     if ascending { ordered } else { !ordered }
 }
 
-/// Texts' ranks: the trimmed text ignoring case, the same text one rank. Each distinct
-/// text is lowercased and compared once (a column of group IDs holds few).
+/// Texts' ranks: the trimmed text ignoring case, the same text one rank. Each text is
+/// lowercased once (and not copied when that changes nothing), then sorted with its row.
 fn text_ranks(rows: &[RowDraft], field: Field, ascending: bool) -> Vec<Rank> {
-    let mut distinct: FxHashMap<Cow<str>, usize> = FxHashMap::default();
-    let seen: Vec<Option<usize>> = rows
+    let mut texts: Vec<(Cow<str>, usize)> = rows
         .iter()
-        .map(|row| {
+        .enumerate()
+        .filter_map(|(place, row)| {
             let text = row.text(field).trim();
-            if text.is_empty() {
-                return None;
-            }
-            let next = distinct.len();
-            Some(*distinct.entry(lowercase(text)).or_insert(next))
+            (!text.is_empty()).then(|| (lowercase(text), place))
         })
         .collect();
-    let mut sorted: Vec<(Cow<str>, usize)> = distinct.into_iter().collect();
-    sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let count = sorted.len();
-    let mut rank_of = vec![0; count];
-    for (rank, (_, seen)) in sorted.into_iter().enumerate() {
-        rank_of[seen] = if ascending { rank } else { count - 1 - rank };
+    texts.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut ranks = vec![UNREADABLE; rows.len()];
+    let mut rank = 0;
+    for (i, (text, place)) in texts.iter().enumerate() {
+        if i > 0 && *text != texts[i - 1].0 {
+            rank += 1;
+        }
+        ranks[*place] = rank;
     }
-    seen.into_iter()
-        .map(|seen| seen.map_or(UNREADABLE, |seen| rank_of[seen] as Rank))
-        .collect()
+    if !ascending {
+        for cell in ranks.iter_mut().filter(|r| **r != UNREADABLE) {
+            *cell = rank - *cell;
+        }
+    }
+    ranks
 }
 
 /// `text.to_lowercase()`, without a copy when it would change nothing (plain ASCII without
