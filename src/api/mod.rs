@@ -16,6 +16,8 @@ pub mod wire;
 pub use error::{ApiError, RequestError, SignInProblem, TIMEOUT_MS};
 pub use wire::{Connection, Group, Pagination, PaymentMethod, SignInOutcome, Tokens};
 
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 use std::task::Poll;
 
 use futures::stream::{self, StreamExt};
@@ -27,7 +29,7 @@ use crate::core::multistatus::{self, BatchAnswer};
 use crate::core::planner::Response;
 use crate::core::record::Tolerance;
 use crate::core::table::Table;
-use crate::editor::time::measured;
+use crate::editor::time::{clock_ms, measured};
 use wire::{RequestSpec, expect_status};
 
 /// How far a multi-page load has come, for the progress bar.
@@ -62,21 +64,34 @@ pub async fn list_databases(conn: &Connection) -> Result<Vec<String>, ApiError> 
 
 /// Every tolerance of the connection's database as a table of clean rows. Each page becomes
 /// rows as it arrives, while the next pages are still on their way, so the table is ready
-/// when the last page is.
+/// when the last page is: [`LOAD_STEP_ROWS`] at a time, so that a page (read in one piece)
+/// and its rows are not one long task.
 pub async fn load_table(
     conn: &Connection,
     tokens: &Tokens,
     on_progress: impl FnMut(ListProgress),
 ) -> Result<Table, ApiError> {
     let mut table = Table::new();
+    let arrived = RefCell::new(VecDeque::new());
+    // The list's size, as the first page says: the table's room is made once.
+    let expected = Cell::new(None);
     let on_page = |records: Vec<Tolerance>, total: Option<u64>| {
-        if table.is_empty()
-            && let Some(total) = total
-        {
-            // The list's size, as the first page says: the table's room is made once.
-            table.reserve(usize::try_from(total).unwrap_or(0).min(MAX_RESERVED_ROWS));
+        if expected.get().is_none() {
+            expected.set(total.map(|t| usize::try_from(t).unwrap_or(0).min(MAX_RESERVED_ROWS)));
         }
-        measured("load:rows", || table.extend_loaded(records));
+        arrived.borrow_mut().extend(records);
+    };
+    let mut rows_step = || {
+        if table.is_empty()
+            && let Some(total) = expected.get()
+        {
+            table.reserve(total);
+        }
+        let mut arrived = arrived.borrow_mut();
+        let count = LOAD_STEP_ROWS.min(arrived.len());
+        let step: Vec<Tolerance> = arrived.drain(..count).collect();
+        measured("load:rows", || table.extend_loaded(step));
+        !arrived.is_empty()
     };
     list_all(
         conn,
@@ -84,6 +99,7 @@ pub async fn load_table(
         "tolerances",
         "tolerance_Key",
         on_page,
+        &mut rows_step,
         on_progress,
     )
     .await?;
@@ -93,6 +109,13 @@ pub async fn load_table(
 /// The most rows a load sets room aside for before they arrive: a list that claims more
 /// (a wrong count) grows as its rows come, as it would without one.
 const MAX_RESERVED_ROWS: usize = 1_000_000;
+
+/// Records a load makes into rows at a time: some milliseconds.
+const LOAD_STEP_ROWS: usize = 500;
+
+/// How long a list's pages are taken (read, and their work done) before the browser gets a
+/// turn: a page of 5,000 rows read in one piece is some 20 ms, so a task stays under 50 ms.
+const LIST_SLICE_MS: f64 = 25.0;
 
 /// Every group, for suggestions while typing a Group ID.
 pub async fn list_groups(conn: &Connection, tokens: &Tokens) -> Result<Vec<Group>, ApiError> {
@@ -221,26 +244,46 @@ async fn collect_all<T: DeserializeOwned>(
 ) -> Result<Vec<T>, ApiError> {
     let mut all = Vec::new();
     let on_page = |rows: Vec<T>, _total: Option<u64>| all.extend(rows);
-    list_all(conn, tokens, path, sort_by, on_page, on_progress).await?;
+    list_all(
+        conn,
+        tokens,
+        path,
+        sort_by,
+        on_page,
+        &mut || false,
+        on_progress,
+    )
+    .await?;
     Ok(all)
 }
 
-/// Hands every page of a list to `on_page`, in order, as it arrives.
+/// Hands every page of a list to `on_page`, in order, as it arrives; then calls `step`,
+/// the work a page leaves, until it answers that none is left (see [`list_pages`]).
 async fn list_all<T: DeserializeOwned>(
     conn: &Connection,
     tokens: &Tokens,
     path: &str,
     sort_by: &str,
     mut on_page: impl FnMut(Vec<T>, Option<u64>),
+    step: &mut dyn FnMut() -> bool,
     mut on_progress: impl FnMut(ListProgress),
 ) -> Result<(), ApiError> {
     let mut take = |raw: &wire::RawResponse, pagination: Option<Pagination>| {
-        let (rows, _): (Vec<T>, _) = envelope::parse_data(&raw.body)?;
+        let (rows, _): (Vec<T>, _) = measured("list:parse", || envelope::parse_data(&raw.body))?;
         let got = rows.len();
         on_page(rows, pagination.map(|p| p.total_count));
         Ok(got)
     };
-    list_pages(conn, tokens, path, sort_by, &mut take, &mut on_progress).await
+    list_pages(
+        conn,
+        tokens,
+        path,
+        sort_by,
+        &mut take,
+        step,
+        &mut on_progress,
+    )
+    .await
 }
 
 /// Reads one page's rows (the list's pagination beside it) and answers how many it had.
@@ -248,13 +291,17 @@ type TakePage<'a> =
     dyn FnMut(&wire::RawResponse, Option<Pagination>) -> Result<usize, ApiError> + 'a;
 
 /// What `list_all` does but reading a page's rows: the paging is written once, not once per
-/// row type and callback (0.7 KB less wasm after gzip than the generic version).
+/// row type and callback (0.7 KB less wasm after gzip than the generic version). After each
+/// page `step` is called until it answers `false`; pages and steps go on in slices of
+/// [`LIST_SLICE_MS`], the browser given a turn between slices (pages that arrived together
+/// are otherwise taken in one task).
 async fn list_pages(
     conn: &Connection,
     tokens: &Tokens,
     path: &str,
     sort_by: &str,
     take: &mut TakePage<'_>,
+    step: &mut dyn FnMut() -> bool,
     on_progress: &mut dyn FnMut(ListProgress),
 ) -> Result<(), ApiError> {
     let fetch = |page: u32| {
@@ -277,6 +324,7 @@ async fn list_pages(
     // The first page says how many there are: the rest are asked for a few at a time, and
     // taken in order (a 100-page load waits for the network once per few pages, not per page).
     let first = fetch(page).await?;
+    let mut slice = Slice::new();
     let mut pagination = pagination_of(&first);
     let mut answers = pagination.map(|p| {
         stream::iter(page + 1..=p.total_pages)
@@ -293,6 +341,7 @@ async fn list_pages(
         None => None,
     };
     let mut got = take_page(&first, pagination)?;
+    slice.steps(step).await;
     // What a full page has when the server gives fewer than asked.
     let full_page = got;
     if wire::more_pages(pagination, page, got, full_page)
@@ -300,12 +349,21 @@ async fn list_pages(
     {
         while let Some(result) = match early.take() {
             Some(answer) => Some(answer),
-            None => answers.next().await,
+            None => match futures::poll!(answers.next()) {
+                Poll::Ready(answer) => answer,
+                Poll::Pending => {
+                    let answer = answers.next().await;
+                    slice = Slice::new(); // a new task
+                    answer
+                }
+            },
         } {
             let raw = result?;
             page += 1;
             pagination = pagination_of(&raw);
+            slice.turn_if_due().await;
             got = take_page(&raw, pagination)?;
+            slice.steps(step).await;
         }
     }
     // Pages the first answer did not know of (rows added meanwhile), one by one.
@@ -314,8 +372,40 @@ async fn list_pages(
             .checked_add(1)
             .ok_or_else(|| ApiError::Request(RequestError::Build("too many pages".into())))?;
         let raw = fetch(page).await?;
+        let mut slice = Slice::new();
         pagination = pagination_of(&raw);
         got = take_page(&raw, pagination)?;
+        slice.steps(step).await;
     }
     Ok(())
+}
+
+/// A slice of a task's time: work goes on until [`LIST_SLICE_MS`] is used up, then the
+/// browser gets a turn (a `setTimeout(0)`, as `editor::bulk` does).
+struct Slice {
+    start: f64,
+}
+
+impl Slice {
+    /// A slice that starts now (a task began).
+    fn new() -> Self {
+        Slice { start: clock_ms() }
+    }
+
+    async fn turn_if_due(&mut self) {
+        if clock_ms() - self.start >= LIST_SLICE_MS {
+            http::sleep(0).await;
+            self.start = clock_ms();
+        }
+    }
+
+    /// Calls `step` until it answers that no work is left, a slice at a time.
+    async fn steps(&mut self, step: &mut dyn FnMut() -> bool) {
+        loop {
+            self.turn_if_due().await;
+            if !step() {
+                break;
+            }
+        }
+    }
 }

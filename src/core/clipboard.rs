@@ -292,7 +292,10 @@ pub fn parse_tsv(text: &str) -> Grid {
     // line breaks). Grown by doubling, a 100,000-row block's list of cells would be copied
     // as it grows, both copies alive, and wasm memory keeps its highest mark.
     let (tabs, breaks) = bytes.iter().fold((0, 0), |(tabs, breaks), &b| {
-        (tabs + usize::from(b == b'\t'), breaks + usize::from(b == b'\n'))
+        (
+            tabs + usize::from(b == b'\t'),
+            breaks + usize::from(b == b'\n'),
+        )
     });
     grid.cells.reserve_exact(tabs + breaks + 1);
     grid.row_ends.reserve_exact(breaks + 1);

@@ -351,8 +351,10 @@ impl CsvFile {
         mapping: &'a [Option<Field>],
         repeats: Repeats,
     ) -> impl Iterator<Item = Row<'a>> + 'a {
+        // Each row's key read once, for both passes.
+        let keys: Vec<(usize, Option<i32>)> = self.keys(mapping).collect();
         let mut winner: rustc_hash::FxHashMap<i32, usize> = Default::default();
-        for (index, key) in self.keys(mapping) {
+        for &(index, key) in &keys {
             if let Some(key) = key {
                 match repeats {
                     Repeats::FirstWins => {
@@ -364,7 +366,7 @@ impl CsvFile {
                 }
             }
         }
-        self.keys(mapping).filter_map(move |(index, key)| {
+        keys.into_iter().filter_map(move |(index, key)| {
             let applied = key.is_none_or(|key| winner.get(&key) == Some(&index));
             applied.then(|| self.rows.row(index)).flatten()
         })

@@ -108,7 +108,8 @@ impl KeyIndex {
             }
             Some(Holders::One(first)) => {
                 let first = *first;
-                self.rows.insert(key, Holders::Many(Box::new(vec![first, row])));
+                self.rows
+                    .insert(key, Holders::Many(Box::new(vec![first, row])));
             }
             Some(Holders::Many(rows)) => rows.push(row),
         }

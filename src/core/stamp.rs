@@ -112,7 +112,10 @@ mod tests {
     fn the_servers_form_is_held_as_digits_and_written_back_as_it_came() {
         let stamp = Stamp::new("2024-01-15T09:30:00Z");
         assert!(matches!(stamp.0, Repr::Digits(_)));
-        assert_eq!(std::mem::size_of::<Option<Stamp>>(), std::mem::size_of::<CellText>());
+        assert_eq!(
+            std::mem::size_of::<Option<Stamp>>(),
+            std::mem::size_of::<CellText>()
+        );
         assert_eq!(stamp.as_text(), "2024-01-15T09:30:00Z");
         // Only the shape is read: digits that make no date still come back as they were.
         assert_eq!(

@@ -11,7 +11,6 @@ use crate::core::history::{History, Step};
 use crate::core::keys::KeyIndex;
 use crate::core::known_values::KnownValues;
 use crate::core::record::Tolerance;
-use crate::core::validate;
 
 /// Which rows an operation changed, so the view refreshes only those.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -305,60 +304,6 @@ impl Table {
         } else {
             Touched::Rows(touched)
         }
-    }
-
-    /// Orders the rows by `keys` (a field and whether ascending), first key first: numbers by
-    /// value, text ignoring case, and cells that do not read (blank or with a problem) last.
-    /// Stable, so rows equal on every key keep their order. Sorting arranges the view and is
-    /// not an undo step; the undo history stays.
-    pub fn sort_by(&mut self, keys: &[(Field, bool)]) -> Touched {
-        let sort_key = |row: &RowDraft, field: Field| -> SortValue {
-            let text = row.text(field);
-            match field {
-                Field::Key => row
-                    .key()
-                    .map_or(SortValue::Unreadable, |k| SortValue::Number(f64::from(k))),
-                Field::Amount => {
-                    validate::parse_amount(&text).map_or(SortValue::Unreadable, SortValue::Number)
-                }
-                _ if text.trim().is_empty() => SortValue::Unreadable,
-                _ => SortValue::Text(text.trim().to_lowercase()),
-            }
-        };
-        // Each row's sort values computed once, then the row numbers sorted (stable) and the
-        // rows moved once into that order: sorting the rows themselves moved every row many
-        // times. Keys, duplicates and counts do not change with the order; positions do.
-        let width = keys.len();
-        let values: Vec<SortValue> = self
-            .rows
-            .iter()
-            .flat_map(|row| keys.iter().map(|(field, _)| sort_key(row, *field)))
-            .collect();
-        let mut order: Vec<usize> = (0..self.rows.len()).collect();
-        order.sort_by(|&a, &b| {
-            values[a * width..(a + 1) * width]
-                .iter()
-                .zip(&values[b * width..(b + 1) * width])
-                .zip(keys)
-                .map(|((a, b), (_, ascending))| a.compare(b, *ascending))
-                .find(|order| order.is_ne())
-                .unwrap_or(std::cmp::Ordering::Equal)
-        });
-        let mut rows: Vec<Option<RowDraft>> = std::mem::take(&mut self.rows)
-            .into_iter()
-            .map(Some)
-            .collect();
-        self.rows = order
-            .into_iter()
-            .filter_map(|index| rows[index].take())
-            .collect();
-        self.positions = self
-            .rows
-            .iter()
-            .enumerate()
-            .map(|(i, row)| (row.id(), i))
-            .collect();
-        Touched::Structure
     }
 
     /// Copies a row's text into a new row just below it, as one undo step.
@@ -675,37 +620,14 @@ impl Table {
     }
 }
 
-/// A cell as sorting sees it.
-#[derive(Debug, Clone, PartialEq)]
-enum SortValue {
-    Number(f64),
-    Text(String),
-    Unreadable,
-}
-
-impl SortValue {
-    /// Unreadable cells go last whichever the direction.
-    fn compare(&self, other: &SortValue, ascending: bool) -> std::cmp::Ordering {
-        use std::cmp::Ordering;
-        let order = match (self, other) {
-            (SortValue::Unreadable, SortValue::Unreadable) => return Ordering::Equal,
-            (SortValue::Unreadable, _) => return Ordering::Greater,
-            (_, SortValue::Unreadable) => return Ordering::Less,
-            (SortValue::Number(a), SortValue::Number(b)) => a.total_cmp(b),
-            (SortValue::Text(a), SortValue::Text(b)) => a.cmp(b),
-            (SortValue::Number(_), SortValue::Text(_)) => Ordering::Less,
-            (SortValue::Text(_), SortValue::Number(_)) => Ordering::Greater,
-        };
-        if ascending { order } else { order.reverse() }
-    }
-}
-
 #[path = "table_check.rs"]
 mod check;
 #[path = "table_known.rs"]
 mod known;
 #[path = "table_promote.rs"]
 pub mod promote;
+#[path = "table_sort.rs"]
+mod sort;
 #[path = "table_submit.rs"]
 mod submit;
 

@@ -55,6 +55,21 @@ impl Table {
             .collect()
     }
 
+    /// [`Self::rows_to_send_checked`] and [`Self::mark_pending`] in one step: of `ids`, the
+    /// rows that go, each marked pending as its record is taken, so that none can be edited
+    /// between the two (an edit after is an edit in flight: its answer is about the record
+    /// taken). A submit takes its rows a slice at a time this way.
+    pub fn take_to_send(
+        &mut self,
+        ids: &[RowId],
+        read: &FxHashSet<i32>,
+    ) -> (Vec<(RowId, Tolerance)>, Touched) {
+        let rows = self.rows_to_send_checked(ids, read);
+        let taken: Vec<RowId> = rows.iter().map(|(id, _)| *id).collect();
+        let touched = self.mark_pending(&taken);
+        (rows, touched)
+    }
+
     /// Takes in what reads of the server found: per key, the record it holds, or `None` for
     /// a key it does not have (404). Every row showing one of these keys, and every row
     /// whose baseline is one of their records (shown, or kept by undo and redo), is then

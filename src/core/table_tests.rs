@@ -428,3 +428,42 @@ fn rows_added_at_the_end_part_by_part_are_indexed_as_a_rebuild_would_index_them(
     assert!(table.row_at(1).unwrap().problem(Field::Key).is_some());
     assert_eq!(table.summary(), table.recount());
 }
+
+#[test]
+fn rows_taken_to_send_a_slice_at_a_time_are_pending_as_taken_so_an_edit_between_slices_is_in_flight()
+ {
+    let mut table = Table::from_records([record(1, 1.0), record(2, 2.0)]);
+    let (a, b) = (table.row_at(0).unwrap().id(), table.row_at(1).unwrap().id());
+    table.set_text(a, Field::Amount, "10");
+    table.set_text(b, Field::Amount, "20");
+    let (ids, _) = table.check_before_send(false, 100);
+    let read: rustc_hash::FxHashSet<i32> = [1, 2].into_iter().collect();
+    let (first, _) = table.take_to_send(&ids[..1], &read);
+    assert_eq!(first[0].1.amount, 10.0);
+    assert_eq!(table.row(a).unwrap().state(), RowState::Pending);
+    // The browser's turn between two slices: the user edits both rows.
+    table.set_text(a, Field::Amount, "11");
+    table.set_text(b, Field::Amount, "21");
+    let (second, _) = table.take_to_send(&ids[1..], &read);
+    assert_eq!(
+        second[0].1.amount, 21.0,
+        "a slice takes the text as it is then"
+    );
+    let updated = || RowOutcome {
+        kind: crate::core::multistatus::OutcomeKind::Updated,
+        status: Some(200),
+        message: "Updated".into(),
+        activity_id: None,
+    };
+    table.apply_outcomes(vec![
+        (a, first[0].1.clone(), updated()),
+        (b, second[0].1.clone(), updated()),
+    ]);
+    assert_eq!(
+        table.row(a).unwrap().state(),
+        RowState::Modified,
+        "the server holds 10.00, not the 11 typed after it was taken"
+    );
+    assert_eq!(table.row(b).unwrap().state(), RowState::Updated);
+    assert_eq!(table.summary(), table.recount());
+}

@@ -267,11 +267,14 @@ impl World {
         let Some(read) = self.read_pages(pages, plan.check_fails_at) else {
             return;
         };
-        let rows = self.table.rows_to_send_checked(&ids, &read);
+        // Taken and marked pending a slice at a time, as `editor::submit` does.
+        let mut rows = Vec::new();
+        for slice in ids.chunks(2) {
+            rows.extend(self.table.take_to_send(slice, &read).0);
+        }
         if rows.is_empty() {
             return;
         }
-        let ids: Vec<RowId> = rows.iter().map(|(id, _)| *id).collect();
         let config = PlannerConfig {
             chunk_size: 3,
             max_in_flight: 2,
@@ -282,7 +285,6 @@ impl World {
             ..PlannerConfig::default()
         };
         let mut planner = Planner::new(config, rows);
-        self.table.mark_pending(&ids);
         let mut faults = plan.faults.iter().copied();
         let mut in_flight: Vec<(Millis, ChunkId, Result<BatchAnswer, crate::api::ApiError>)> =
             Vec::new();

@@ -79,7 +79,9 @@ pub async fn check_before_send(
     control: SubmitControl,
     only_failed: bool,
 ) -> Result<Checked, CheckFailed> {
-    let (ids, pages) = store.with(|t| t.check_before_send(only_failed, LIST_PAGE_SIZE));
+    let (ids, pages) = crate::editor::time::measured("check:keys", || {
+        store.with(|t| t.check_before_send(only_failed, LIST_PAGE_SIZE))
+    });
     let before = store.with(Table::summary);
     let read = read_pages(session, store, control, pages).await?;
     let after = store.with(Table::summary);
@@ -157,7 +159,9 @@ async fn read_pages(
                     .take(ask, answer)
                     .map_err(|err| CheckFailed::Problem(err.to_string()))?;
                 read.extend(settled.iter().map(|(key, _)| *key));
-                let _ = store.update(|t| t.take_server_reads(settled));
+                let _ = crate::editor::time::measured("check:reads", || {
+                    store.update(|t| t.take_server_reads(settled))
+                });
                 pages_read += 1;
             }
         }

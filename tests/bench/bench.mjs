@@ -106,6 +106,25 @@ async function memory(page, cdp) {
   return { jsHeap, wasm };
 }
 
+/**
+ * With BENCH_TASKS set, lists on stderr the long tasks since `since`: [start after it,
+ * duration, what the app measured in it (`performance.measure` entries: name → ms)].
+ */
+async function listTasks(page, what, since) {
+  if (!process.env.BENCH_TASKS) return;
+  const tasks = await page.evaluate(() => {
+    const measures = performance.getEntriesByType("measure");
+    return window.__bench.longTasks.map((t) => {
+      const inside = {};
+      for (const m of measures) {
+        if (m.startTime >= t.start && m.startTime < t.start + t.duration) inside[m.name] = Math.round((inside[m.name] ?? 0) + m.duration);
+      }
+      return { ...t, inside };
+    });
+  });
+  console.error(`${what} tasks`, JSON.stringify(tasks.filter((t) => t.start >= since).map((t) => [Math.round(t.start - since), Math.round(t.duration), t.inside])));
+}
+
 /** The longest task (ms) that began at or after `since` on the page's clock, 0 if none. */
 async function longestTaskSince(page, since) {
   const tasks = await page.evaluate(() => window.__bench.longTasks);
@@ -177,7 +196,7 @@ async function pasteRun(browser, sandbox) {
   // runs in slices, then the draft is saved in slices.
   await page.waitForTimeout(3000);
   const afterPasteTask = await longestTaskSince(page, pasted - paste);
-  if (process.env.BENCH_TASKS) console.error("paste tasks", JSON.stringify((await page.evaluate(() => window.__bench.longTasks)).filter((t) => t.start >= pasted - paste).map((t) => [Math.round(t.start - pasted + paste), Math.round(t.duration)])));
+  await listTasks(page, "paste", pasted - paste);
   check(problems.pageErrors.length === 0, `page errors: ${problems.pageErrors}`);
   check(problems.cspViolations.length === 0, `CSP violations: ${JSON.stringify(problems.cspViolations)}`);
   await context.close();
@@ -241,6 +260,7 @@ async function loadedRun(browser, sandbox, run) {
   const { appReady, signInClicked, signedIn, clicked, loaded } = await signInAndLoad(page, sandbox);
   figures.load = loaded - clicked;
   figures.loadTask = await longestTaskSince(page, clicked);
+  await listTasks(page, "load", clicked);
   figures.signIn = signedIn - signInClicked;
   figures.startup = appReady + figures.signIn + figures.load;
   check((await page.evaluate(rowCount)) === ROWS, "the loaded table has the wrong number of rows");
@@ -310,7 +330,7 @@ async function loadedRun(browser, sandbox, run) {
   // the submit does not count it).
   await page.waitForTimeout(3000);
   figures.afterImportTask = await longestTaskSince(page, applyClicked);
-  if (process.env.BENCH_TASKS) console.error("import tasks", JSON.stringify((await page.evaluate(() => window.__bench.longTasks)).filter((t) => t.start >= applyClicked).map((t) => [Math.round(t.start - applyClicked), Math.round(t.duration)])));
+  await listTasks(page, "import", applyClicked);
 
   // Submit every changed row to the sandbox.
   await sandbox.clearRequests();
@@ -335,6 +355,7 @@ async function loadedRun(browser, sandbox, run) {
   const submitted = await until(page, () => /Last submit: \d+ created, \d+ updated/.test(document.body.textContent) && performance.now());
   const busyAfter = await taskSeconds(cdp);
   figures.submitTask = await longestTaskSince(page, submitClicked);
+  await listTasks(page, "submit", submitClicked);
   const summary = await page.evaluate(() => /Last submit: (\d+) created, (\d+) updated, (\d+) failed, (\d+) unconfirmed/.exec(document.body.textContent).slice(1).map(Number));
   check(summary[1] === ROWS && summary[0] + summary[2] + summary[3] === 0, `unexpected submit summary: ${summary}`);
   const measures = await page.evaluate(() =>
@@ -387,11 +408,13 @@ async function loadedRun(browser, sandbox, run) {
   await until(page, () => !!document.querySelector('[role=columnheader][aria-sort="ascending"]') && performance.now());
   await page.waitForTimeout(1000);
   figures.sortTask = await longestTaskSince(page, since);
+  await listTasks(page, "sort", since);
   since = await page.evaluate(() => performance.now());
   await page.getByLabel("Rows containing").fill("7.1");
   await until(page, () => /Showing \d+ of \d+ rows/.test(document.body.textContent) && performance.now());
   await page.waitForTimeout(1000);
   figures.filterTask = await longestTaskSince(page, since);
+  await listTasks(page, "filter", since);
 
   check(problems.pageErrors.length === 0, `page errors: ${problems.pageErrors}`);
   check(problems.cspViolations.length === 0, `CSP violations: ${JSON.stringify(problems.cspViolations)}`);

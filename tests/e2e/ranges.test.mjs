@@ -577,6 +577,16 @@ describe("ranges, filters and keyboard in the grid", () => {
     const header = page.getByRole("columnheader", { name: "Tolerance amount" }).getByRole("button");
     await header.click();
     await header.click();
+    // The rows move a moment after the click (a sort is two tasks: the order, the move).
+    await page.getByRole("columnheader", { name: "Tolerance amount" }).and(page.locator("[aria-sort=descending]")).waitFor();
+    await page.waitForFunction(() => {
+      const amounts = [...document.querySelectorAll("[role=row][aria-rowindex]")]
+        .filter((r) => r.getAttribute("aria-rowindex") !== "1")
+        .sort((a, b) => a.getAttribute("aria-rowindex") - b.getAttribute("aria-rowindex"))
+        .map((r) => Number(r.querySelector(".col-amount .cell-text")?.textContent))
+        .filter((n) => !Number.isNaN(n));
+      return amounts.every((n, i) => i === 0 || amounts[i - 1] >= n);
+    });
     const amounts = await page.evaluate(() =>
       [...document.querySelectorAll("[role=row][aria-rowindex]")]
         .filter((r) => r.getAttribute("aria-rowindex") !== "1")
