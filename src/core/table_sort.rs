@@ -166,6 +166,6 @@ fn lowercase(text: &str) -> Cow<'_, str> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 #[path = "table_sort_tests.rs"]
 mod tests;
