@@ -119,7 +119,7 @@ fn libreoffice_finds_no_formula_in_the_exports_whichever_separator_it_splits_on(
         let table = dir.join(format!("table-{name}.csv"));
         std::fs::write(&table, export_table(&rows, separator)).unwrap();
         let answers = dir.join(format!("outcomes-{name}.csv"));
-        let keyed = DANGEROUS.iter().copied().zip(&outcomes);
+        let keyed = DANGEROUS.iter().map(|key| (*key).into()).zip(&outcomes);
         std::fs::write(&answers, export_outcomes(keyed, separator)).unwrap();
         files.extend([table, answers]);
     }

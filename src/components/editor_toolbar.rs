@@ -196,9 +196,9 @@ pub fn EditorToolbar(
             ExportKind::Outcomes => (
                 format!("outcomes-{database}.csv"),
                 export_outcomes(
-                    t.rows().iter().filter_map(|row| {
-                        Some((row.cells()[Field::Key.index()].as_str(), row.outcome()?))
-                    }),
+                    t.rows()
+                        .iter()
+                        .filter_map(|row| Some((row.text(Field::Key), row.outcome()?))),
                     separator,
                 ),
             ),

@@ -202,7 +202,7 @@ impl RowView {
         };
         RowView {
             state: row.state(),
-            cells: row.cells().clone(),
+            cells: row.cells().into_owned(),
             problems: Field::EDITABLE.map(|f| row.problem(f).map(|p| p.to_string())),
             warnings: table.warnings(row).map(|w| w.map(|w| w.to_string())),
             entered: audit(

@@ -2,6 +2,8 @@
 //! convention, safe against formulas whichever separator a reader splits on. The reading
 //! side is `csv_io`, which takes every escape written here off again.
 
+use std::borrow::Cow;
+
 use crate::core::clipboard::{defuse_splits_on, escape_formula, push_cell};
 use crate::core::columns::Field;
 use crate::core::draft::RowDraft;
@@ -83,7 +85,7 @@ pub fn export_table<'a>(
         &header,
         rows.into_iter().map(move |row| {
             Field::ALL.iter().map(move |f| match f {
-                Field::Amount => separator.amount_out(&row.cells()[f.index()]),
+                Field::Amount => Cow::Owned(separator.amount_out(&row.text(*f)).into_owned()),
                 _ => row.text(*f),
             })
         }),
@@ -101,14 +103,14 @@ pub const OUTCOME_HEADER: [&str; 5] = [
 
 /// The outcomes of a submit: one line per row sent, with its key as typed.
 pub fn export_outcomes<'a>(
-    rows: impl IntoIterator<Item = (&'a str, &'a RowOutcome)>,
+    rows: impl IntoIterator<Item = (Cow<'a, str>, &'a RowOutcome)>,
     separator: ListSeparator,
 ) -> String {
     write_csv(
         &OUTCOME_HEADER,
         rows.into_iter().map(|(key, outcome)| {
             [
-                key.to_string(),
+                key.into_owned(),
                 outcome.kind.label().to_string(),
                 outcome.status.map(|s| s.to_string()).unwrap_or_default(),
                 outcome.message.clone(),

@@ -92,7 +92,7 @@ fn outcomes_export_key_status_message_and_activity_id() {
         message: "group_ID must be 20 characters or fewer".into(),
         activity_id: Some("0HN7V6B3Q5L2A:00000001".into()),
     };
-    let text = export_outcomes([("3", &outcome)], ListSeparator::Comma);
+    let text = export_outcomes([("3".into(), &outcome)], ListSeparator::Comma);
     assert_eq!(
         text,
         "\u{feff}Tolerance key,Outcome,HTTP status,Message,Activity ID\r\n\

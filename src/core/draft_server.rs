@@ -63,7 +63,7 @@ impl RowDraft {
         if kind != OutcomeKind::Failed {
             self.note_written(&sent, kind.is_saved());
         }
-        self.baseline = self.baseline.after(&sent, kind);
+        self.set_baseline(self.baseline.after(&sent, kind));
         self.outcome = Some(Box::new(outcome));
         if as_sent {
             // Saved, the cells equal the server's record now; unconfirmed, there is something
@@ -105,7 +105,7 @@ impl RowDraft {
         if baseline == self.baseline {
             return false;
         }
-        self.baseline = baseline;
+        self.set_baseline(baseline);
         self.read_back = false;
         self.refresh_changed();
         true
@@ -117,7 +117,7 @@ impl RowDraft {
         self.pending = false;
         self.read_back = false;
         self.edited_in_flight = false;
-        self.baseline = self.baseline.made_unknown_for(self.key);
+        self.set_baseline(self.baseline.made_unknown_for(self.key));
         if let Ok(record) = self.to_record() {
             self.note_written(&record, false);
         }
@@ -156,10 +156,10 @@ impl RowDraft {
         }
         self.written
             .retain(|w| w.key != key || held.as_ref().is_some_and(|h| same_values(w, h)));
-        self.baseline = match held {
+        self.set_baseline(match held {
             Some(record) => Baseline::Known(record),
             None => Baseline::Absent,
-        };
+        });
         self.read_back = true;
         self.refresh_changed();
         let settled = match self.outcome.as_ref().map(|o| o.kind) {
@@ -194,7 +194,7 @@ impl RowDraft {
     /// record (see [`conflict::keep_mine_texts`]); nothing when the row is no conflict.
     pub fn keep_mine_texts(&self) -> Vec<(Field, CellText)> {
         match &self.conflict {
-            Some(c) => conflict::keep_mine_texts(c, &self.cells, self.baseline.record()),
+            Some(c) => conflict::keep_mine_texts(c, &self.cells(), self.baseline.record()),
             None => Vec::new(),
         }
     }
@@ -220,7 +220,7 @@ impl RowDraft {
                 let i = field.index();
                 match &mine {
                     Some(cells) => cells[i] != *server,
-                    None => self.cells[i].trim() != server,
+                    None => self.cell(i).trim() != server,
                 }
             })
             .collect()

@@ -1,13 +1,55 @@
-//! A row as a saved draft holds it, read back. Drafts saved before rows had a [`Baseline`]
-//! carry `original` (the record last loaded or saved) instead; they are read as the same
-//! claim, except that a row whose last outcome was unconfirmed gets an unknown baseline:
-//! that try never updated `original`, and the server may hold what it sent.
+//! A row as a saved draft holds it: written with its cells' texts (even where the row holds
+//! none of its own), and read back. Drafts saved before rows had a [`Baseline`] carry
+//! `original` (the record last loaded or saved) instead; they are read as the same claim,
+//! except that a row whose last outcome was unconfirmed gets an unknown baseline: that try
+//! never updated `original`, and the server may hold what it sent.
+
+use std::borrow::Cow;
 
 use crate::core::columns::Cells;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Baseline, Conflict, OutcomeKind, Problems, RowDraft, RowId, RowOutcome};
 use crate::core::record::Tolerance;
+
+/// A row as it is saved: every field that is not about the page's life, the cells written
+/// out.
+#[derive(Serialize)]
+pub(super) struct SavedRow<'a> {
+    id: RowId,
+    cells: Cow<'a, Cells>,
+    problems: &'a Problems,
+    duplicate_key: bool,
+    key: Option<i32>,
+    changed: bool,
+    baseline: &'a Baseline,
+    #[serde(skip_serializing_if = "<[Tolerance]>::is_empty")]
+    written: &'a [Tolerance],
+    pending: bool,
+    outcome: Option<&'a RowOutcome>,
+    outcome_current: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    conflict: Option<&'a Conflict>,
+}
+
+impl<'a> SavedRow<'a> {
+    pub(super) fn of(row: &'a RowDraft) -> Self {
+        SavedRow {
+            id: row.id,
+            cells: row.cells(),
+            problems: &row.problems,
+            duplicate_key: row.duplicate_key,
+            key: row.key,
+            changed: row.changed,
+            baseline: &row.baseline,
+            written: &row.written,
+            pending: row.pending,
+            outcome: row.outcome.as_deref(),
+            outcome_current: row.outcome_current,
+            conflict: row.conflict.as_deref(),
+        }
+    }
+}
 
 #[derive(Deserialize)]
 pub(super) struct StoredRow {
@@ -49,7 +91,7 @@ impl From<StoredRow> for RowDraft {
         });
         let mut row = RowDraft {
             id: stored.id,
-            cells: stored.cells,
+            cells: Some(Box::new(stored.cells)),
             problems: stored.problems,
             duplicate_key: stored.duplicate_key,
             key: stored.key,
@@ -65,6 +107,7 @@ impl From<StoredRow> for RowDraft {
         };
         // Worked out again rather than trusted: it follows from the baseline.
         row.refresh_changed();
+        row.settle_cells();
         row
     }
 }

@@ -199,6 +199,31 @@ fn a_draft_survives_a_round_trip_through_json_for_local_saving() {
 }
 
 #[test]
+fn a_row_holds_texts_of_its_own_only_while_they_differ_from_what_its_record_writes() {
+    let mut row = RowDraft::from_record(RowId(8), record(1, 2.0));
+    assert!(row.cells.is_none());
+    assert_eq!(row.text(Field::Amount), "2.00");
+    row.set_text(Field::Amount, "3");
+    assert_eq!(row.cells.as_deref().map(|c| c[1].as_str()), Some("3"));
+    // Typed back as the record writes it: the texts go again, and nothing is to send.
+    row.set_text(Field::Amount, "2.00");
+    assert!(row.cells.is_none() && !row.is_changed());
+    // A read that finds other values on the server leaves the texts shown as they were:
+    // the row now differs from the server, and shows it.
+    let mut theirs = record(1, 9.0);
+    theirs.group_id = Some("GRP009".into());
+    row.take_server_read(1, Some(theirs));
+    assert_eq!(row.text(Field::Amount), "2.00");
+    assert_eq!(row.text(Field::GroupId), "GRP001");
+    assert!(row.is_changed());
+    // Saved as all four texts; read back as the same row.
+    let json: serde_json::Value = serde_json::to_value(&row).unwrap();
+    assert_eq!(json["cells"][1], "2.00");
+    let back: RowDraft = serde_json::from_value(json).unwrap();
+    assert_eq!((back.cells(), back.state()), (row.cells(), row.state()));
+}
+
+#[test]
 fn problems_are_saved_as_the_array_of_four_that_drafts_have_always_held() {
     let mut row = RowDraft::from_record(RowId(8), record(1, 2.0));
     row.set_text(Field::Amount, "oops");

@@ -177,7 +177,7 @@ mod tests {
         let cells = |t: &Table| {
             t.rows()
                 .iter()
-                .map(|r| r.cells().clone())
+                .map(|r| r.cells().into_owned())
                 .collect::<Vec<_>>()
         };
         let mut whole = table();

@@ -309,7 +309,7 @@ impl Table {
     /// Copies a row's text into a new row just below it, as one undo step.
     pub fn duplicate(&mut self, id: RowId) -> Option<RowId> {
         let index = self.position(id)?;
-        let copy = RowDraft::from_cells(self.fresh_id(), self.rows[index].cells().clone());
+        let copy = RowDraft::from_cells(self.fresh_id(), self.rows[index].cells().into_owned());
         let new_id = copy.id();
         self.insert_rows(vec![(index + 1, copy)]);
         Some(new_id)

@@ -105,7 +105,7 @@ impl Table {
                 staged.conflicts.push(Conflict {
                     row: row.id(),
                     key,
-                    draft: row.cells().clone(),
+                    draft: row.cells().into_owned(),
                     promoted: record.clone(),
                 });
                 continue;

@@ -12,7 +12,7 @@ fn state_of(table: &Table, key: i32) -> RowState {
 fn cells_of(table: &Table, key: i32) -> Cells {
     table.rows[table.position_of_key(key).unwrap()]
         .cells()
-        .clone()
+        .into_owned()
 }
 
 /// The target's draft: key 1 loaded and untouched, key 2 loaded then edited (unsent), key 3
