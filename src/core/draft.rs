@@ -330,6 +330,16 @@ impl RowDraft {
         self.key
     }
 
+    /// The amount the amount cell reads as, if it reads: `validate::parse_amount` of its
+    /// text, without writing the text out for a row that holds none (its record's amount is
+    /// what that text reads back as).
+    pub fn amount(&self) -> Option<f64> {
+        match (&self.cells, self.baseline.record()) {
+            (None, Some(record)) => Some(record.amount),
+            _ => validate::parse_amount(&self.cell(Field::Amount.index())).ok(),
+        }
+    }
+
     pub fn set_duplicate_key(&mut self, duplicate: bool) {
         self.duplicate_key = duplicate;
     }

@@ -394,6 +394,8 @@ mod loaded {
             let quick = RowDraft::from_record(RowId(3), record.clone());
             let full = RowDraft::checked(RowId(3), record_cells(&record), Baseline::Known(record));
             prop_assert_eq!(&quick, &full);
+            let read = crate::core::validate::parse_amount(&quick.text(Field::Amount)).ok();
+            prop_assert_eq!(quick.amount(), read);
         }
     }
 }

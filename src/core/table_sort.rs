@@ -8,7 +8,6 @@ use std::borrow::Cow;
 
 use super::{RowDraft, Table, Touched};
 use crate::core::columns::Field;
-use crate::core::validate;
 
 /// A cell's place in the order: smaller first. [`UNREADABLE`] for a blank cell or one with
 /// a problem, last in either direction.
@@ -102,7 +101,7 @@ fn ranks(rows: &[RowDraft], field: Field, ascending: bool) -> Vec<Rank> {
             .collect(),
         Field::Amount => rows
             .iter()
-            .map(|row| number_rank(validate::parse_amount(&row.text(field)).ok(), ascending))
+            .map(|row| number_rank(row.amount(), ascending))
             .collect(),
         _ => text_ranks(rows, field, ascending),
     }

@@ -4,6 +4,7 @@ use std::cmp::Ordering;
 
 use super::*;
 use crate::core::draft::RowId;
+use crate::core::validate;
 
 /// The sort as it was written first, comparing the cells' values themselves: the ranks
 /// must give exactly its order.
