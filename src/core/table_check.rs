@@ -85,8 +85,27 @@ impl Table {
                 .flatten()
                 .find_map(|key| Some((key, reads.get(&key)?.clone())))
         };
+        // The rows showing a key read, from the key index, and the few whose baseline is
+        // about another key than they show (a key typed over): a page of 5,000 reads costs
+        // its own rows, not a lookup per row of a 100,000-row table.
+        let mut places: Vec<usize> = reads
+            .keys()
+            .flat_map(|key| self.keys.rows_with(*key).iter().copied())
+            .chain(
+                self.rows
+                    .iter()
+                    .filter(|row| {
+                        let (shown, base) = (row.key(), row.baseline().key());
+                        base.is_some() && shown != base
+                    })
+                    .map(RowDraft::id),
+            )
+            .filter_map(|id| self.position(id))
+            .collect();
+        places.sort_unstable();
+        places.dedup();
         let mut touched = Vec::new();
-        for index in 0..self.rows.len() {
+        for index in places {
             let row = &self.rows[index];
             if row.state() == RowState::Pending {
                 continue;
