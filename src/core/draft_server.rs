@@ -117,7 +117,7 @@ impl RowDraft {
         self.pending = false;
         self.read_back = false;
         self.edited_in_flight = false;
-        self.set_baseline(self.baseline.made_unknown_for(self.key));
+        self.set_baseline(self.baseline.made_unknown_for(self.key()));
         if let Ok(record) = self.to_record() {
             self.note_written(&record, false);
         }

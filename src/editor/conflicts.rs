@@ -28,6 +28,9 @@ use crate::editor::session::Session;
 use crate::editor::store::TableStore;
 use crate::editor::submit::SubmitControl;
 
+/// Reads of a page taken into the table in one task (see [`check_before_send`]).
+const READS_AT_ONCE: usize = 1_500;
+
 /// Pages read at once: the planner's requests in flight.
 const PAGES_AT_ONCE: usize = 4;
 
@@ -159,9 +162,20 @@ async fn read_pages(
                     .take(ask, answer)
                     .map_err(|err| CheckFailed::Problem(err.to_string()))?;
                 read.extend(settled.iter().map(|(key, _)| *key));
-                let _ = crate::editor::time::measured("check:reads", || {
-                    store.update(|t| t.take_server_reads(settled))
-                });
+                // A page's records taken in a few thousand at a time, the browser given a turn
+                // before each: a page of 5,000 changed rows is some 15 ms a thousand, and pages
+                // that arrived together would otherwise be one task.
+                let mut settled = settled.into_iter().peekable();
+                while settled.peek().is_some() {
+                    crate::editor::bulk::yield_to_browser().await;
+                    if stopped() {
+                        return Err(CheckFailed::Cancelled);
+                    }
+                    let some: Vec<_> = settled.by_ref().take(READS_AT_ONCE).collect();
+                    let _ = crate::editor::time::measured("check:reads", || {
+                        store.update(|t| t.take_server_reads(some))
+                    });
+                }
                 pages_read += 1;
             }
         }
