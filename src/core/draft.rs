@@ -323,8 +323,11 @@ impl RowDraft {
 
     /// Lets go of the texts when they are what the baseline's record writes (see `cells`).
     pub(super) fn settle_cells(&mut self) {
+        // The texts first, then the numbers, which are written out to compare.
         if let (Some(cells), Some(record)) = (&self.cells, self.baseline.record())
-            && (0..EDITABLE_COUNT).all(|i| cells[i] == *record_cell(record, i))
+            && [2, 3, 1, 0]
+                .into_iter()
+                .all(|i| cells[i] == *record_cell(record, i))
         {
             self.cells = None;
         }

@@ -531,11 +531,11 @@ impl Table {
             let Some(index) = self.position(id) else {
                 continue;
             };
-            let row = &self.rows[index];
-            if row.text(field) == text {
+            let was = self.rows[index].text(field);
+            if was == text {
                 continue;
             }
-            before.push((id, field, row.text(field).into()));
+            before.push((id, field, was.into()));
             let change = self.change_row(index, |row| row.set_text(field, text));
             touched.push(id);
             if let Some(KeyChange { before, after }) = change {
