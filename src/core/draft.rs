@@ -228,17 +228,17 @@ impl RowDraft {
 
     /// A row from its cells and its baseline, each cell checked once.
     fn checked(id: RowId, cells: Cells, baseline: Baseline) -> Self {
-        let mut draft = Self::unchecked(id, cells, baseline);
+        let mut draft = Self::unchecked(id, Some(Box::new(cells)), baseline);
         draft.refresh();
         draft.settle_cells();
         draft
     }
 
     /// A row holding `cells`, nothing checked yet: no problems, no key, changed.
-    fn unchecked(id: RowId, cells: Cells, baseline: Baseline) -> Self {
+    fn unchecked(id: RowId, cells: Option<Box<Cells>>, baseline: Baseline) -> Self {
         RowDraft {
             id,
-            cells: Some(Box::new(cells)),
+            cells,
             problems: Default::default(),
             duplicate_key: false,
             key: 0,
@@ -261,8 +261,7 @@ impl RowDraft {
     /// fraction of the cost for 100,000 loaded rows.
     pub fn from_record(id: RowId, record: Tolerance) -> Self {
         let key = record.key;
-        let mut draft = Self::unchecked(id, Cells::default(), Baseline::Known(record));
-        draft.cells = None;
+        let mut draft = Self::unchecked(id, None, Baseline::Known(record));
         draft.set_key(Some(key));
         draft.changed = false;
         for field in [Field::GroupId, Field::PaymentMethod] {

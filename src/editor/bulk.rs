@@ -102,6 +102,8 @@ pub async fn apply_in_parts(
             slice_start = clock_ms();
         }
     }
+    // The views wake to the whole change in a task of their own, not after the last slice.
+    yield_to_browser().await;
     let finished = store.with(|t| t.in_group(token));
     store.update(|t| {
         if finished {
