@@ -322,11 +322,19 @@ impl RowDraft {
 
     /// Lets go of the texts when they are what the baseline's record writes (see `cells`).
     pub(super) fn settle_cells(&mut self) {
-        // The texts first, then the numbers, which are written out to compare.
-        if let (Some(cells), Some(record)) = (&self.cells, self.baseline.record())
-            && [2, 3, 1, 0]
-                .into_iter()
-                .all(|i| cells[i] == *record_cell(record, i))
+        let Some(record) = self.baseline.record() else {
+            return;
+        };
+        // A number's text is written out only when it reads as the record's number: what
+        // the record writes reads back as it (the loaded-row property test), so a text that
+        // reads otherwise differs (an import's new amounts are not formatted to tell).
+        let differs = |cells: &Cells, i: usize| match i {
+            0 => validate::parse_key(&cells[0]).ok() != Some(record.key),
+            1 => validate::parse_amount(&cells[1]).ok() != Some(record.amount),
+            _ => false,
+        } || cells[i] != *record_cell(record, i);
+        if let Some(cells) = &self.cells
+            && ![2, 3, 1, 0].into_iter().any(|i| differs(cells, i))
         {
             self.cells = None;
         }
