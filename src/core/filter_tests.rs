@@ -2,16 +2,7 @@ use super::*;
 use crate::core::record::Tolerance;
 
 fn table() -> Table {
-    let record = |key: i32, group: &str| Tolerance {
-        key,
-        amount: 1.5,
-        group_id: Some(group.into()),
-        payment_method: Some("ACH".into()),
-        entry_date: None,
-        entry_user: None,
-        update_date: None,
-        update_user: None,
-    };
+    let record = |key: i32, group: &str| Tolerance::sample(key, 1.5, group);
     Table::from_records([
         record(1, "GRP001"),
         record(2, "Lockbox"),

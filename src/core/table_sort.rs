@@ -1,8 +1,8 @@
 //! Sorting the table: numbers by value, text ignoring case, cells that do not read last.
 //! Each cell is read once into a rank (an integer in the order sorting wants), so a
-//! comparison compares integers, and the rows are then moved once, in place: at 100,000
-//! rows, reading a cell per comparison and building the sorted rows in new vectors made a
-//! sort one task of about 100 ms.
+//! comparison compares integers, and the rows are then moved once, in place: reading a cell
+//! per comparison, or building the sorted rows in new vectors, costs many times that at
+//! 100,000 rows.
 
 use std::borrow::Cow;
 
@@ -75,8 +75,8 @@ impl Table {
 }
 
 /// Moves each row to its place, `rows[i]` becoming what was `rows[order[i]]`: along the
-/// cycles of the permutation, swapping in place (no second vector of rows, which at 100,000
-/// rows of some 440 bytes was a 44 MB allocation, twice).
+/// cycles of the permutation, swapping in place (no second vector of 100,000 rows, which
+/// wasm memory would keep as its highest mark).
 fn permute<T>(rows: &mut [T], mut order: Vec<usize>) {
     for start in 0..order.len() {
         let mut at = start;

@@ -48,6 +48,15 @@ fn reference_order(rows: &[RowDraft], keys: &[(Field, bool)]) -> Vec<RowId> {
     sorted.into_iter().map(RowDraft::id).collect()
 }
 
+/// One column's texts, in table order.
+fn texts_of(table: &Table, field: Field) -> Vec<String> {
+    table
+        .rows()
+        .iter()
+        .map(|r| r.text(field).into_owned())
+        .collect()
+}
+
 fn table_of(cells: Vec<[String; 4]>) -> Table {
     let mut table = Table::new();
     table.append_cells(cells.into_iter().map(|row| row.map(Into::into)).collect());
@@ -68,13 +77,7 @@ fn texts_sort_ignoring_case_and_spaces_with_blanks_last_either_way() {
             .map(|(i, g)| [i.to_string(), "1".into(), g.to_string(), String::new()])
             .collect(),
     );
-    let group_order = |table: &Table| {
-        table
-            .rows()
-            .iter()
-            .map(|r| r.text(Field::GroupId).to_string())
-            .collect::<Vec<_>>()
-    };
+    let group_order = |table: &Table| texts_of(table, Field::GroupId);
     table.sort_by(&[(Field::GroupId, true)]);
     assert_eq!(
         group_order(&table),
@@ -97,13 +100,7 @@ fn numbers_sort_by_value_with_negative_zero_before_zero() {
             .map(|a| ["1".into(), a.to_string(), String::new(), String::new()])
             .collect(),
     );
-    let amount_order = |table: &Table| {
-        table
-            .rows()
-            .iter()
-            .map(|r| r.text(Field::Amount).to_string())
-            .collect::<Vec<_>>()
-    };
+    let amount_order = |table: &Table| texts_of(table, Field::Amount);
     let before = amount_order(&table);
     table.sort_by(&[(Field::Amount, true)]);
     let ascending = amount_order(&table);
