@@ -69,6 +69,8 @@ describe("the keyboard alone", () => {
     await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: sandbox.url });
     await page.goto(sandbox.url);
     await waitForApp(page);
+    // The page has the browser's focus before its first Tab, as it has for a user who loaded it.
+    await page.bringToFront();
     await pressUntilFocused(page, "Tab", page.getByLabel("User name"), 5, "the user name from the top");
     await page.keyboard.type("demo");
     await page.keyboard.press("Tab");
@@ -137,6 +139,8 @@ describe("the keyboard alone", () => {
     const { page, context, problems } = await watchedPage(browser);
     await page.goto(sandbox.url);
     await waitForApp(page);
+    // The page has the browser's focus before its first Tab, as it has for a user who loaded it.
+    await page.bringToFront();
     await pressUntilFocused(page, "Tab", page.getByLabel("User name"), 5, "the user name from the top");
     await page.keyboard.type("demo");
     await page.keyboard.press("Tab");
