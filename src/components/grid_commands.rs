@@ -226,6 +226,12 @@ pub fn on_paste(ev: &ClipboardEvent, grid: GridState, frozen: bool) {
         let mut total = PastePlan::default();
         let mut added = 0;
         let lines = block.row_count();
+        // Room for the rows the block adds, made once: grown by doubling, the rows would
+        // be copied as they grow, and the copies kept (wasm memory never shrinks).
+        store.try_update(|t| {
+            t.reserve(lines.saturating_sub(shown.saturating_sub(at.row)));
+            None
+        });
         let applied = apply_in_parts(store, work, "Pasting", lines, |part| {
             let (plan, new_rows, part) = to_table(plan_paste_part(&block, at, shown, part));
             total.cells += plan.cells;

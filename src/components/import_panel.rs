@@ -198,6 +198,10 @@ pub fn ImportPanel(
             yield_to_browser().await;
             let rows: Vec<_> = import.file.applied_rows(&import.mapping, repeats).collect();
             let total = rows.len();
+            store.try_update(|t| {
+                t.reserve(counts.added);
+                None
+            });
             let mut rows = rows.into_iter();
             let applied = apply_in_parts(store, work, "Importing", total, |part| {
                 let plan = store.with(|t| {

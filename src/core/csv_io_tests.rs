@@ -329,7 +329,10 @@ fn semicolon_export_writes_decimal_commas_and_the_import_reads_its_own_export_ba
         assert_eq!(file.delimiter as char, separator.char());
         let plan = plan_import(&file, &file.mapping, &Table::new(), Repeats::LastWins);
         assert_eq!(
-            plan.new_rows,
+            plan.new_rows
+                .iter()
+                .map(|row| row.cells().into_owned())
+                .collect::<Vec<_>>(),
             texts.map(|row| row.map(str::to_string)),
             "{separator:?}: every cell as typed"
         );

@@ -3,20 +3,20 @@
 //! applied result come from the same rules.
 
 use crate::core::clipboard::Row;
-use crate::core::columns::{CellText, Cells, Field};
+use crate::core::columns::{CellText, Field};
 use crate::core::csv_io::{CsvFile, Repeats};
-use crate::core::draft::RowId;
+use crate::core::draft::{NewRow, RowId};
 use crate::core::table::Table;
 use crate::core::validate;
 
 /// What an import does, in the shape [`Table::paste`] applies as one undo step.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ImportPlan {
     /// Cells of existing rows to overwrite: the row (by id, so the plan holds whatever
     /// order the rows are in when a part is applied), field, new text.
     pub edits: Vec<(RowId, Field, CellText)>,
-    /// Rows to add at the end.
-    pub new_rows: Vec<Cells>,
+    /// Rows to add at the end, checked.
+    pub new_rows: Vec<NewRow>,
 }
 
 /// Merges `file` (its columns read as `mapping` says) into `table` by key; of rows repeating
@@ -60,10 +60,10 @@ pub fn plan_rows<'a>(
                     )
             }
             None => {
-                plan.new_rows.push(std::array::from_fn(|i| {
+                plan.new_rows.push(NewRow::new(std::array::from_fn(|i| {
                     let cell = cells[i].unwrap_or("");
                     CellText::from(file.read_as(Field::EDITABLE[i], cell))
-                }));
+                })));
             }
         }
     }
@@ -73,8 +73,13 @@ pub fn plan_rows<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::columns::Cells;
     use crate::core::csv_io::read_csv;
     use crate::core::record::Tolerance;
+
+    fn texts(rows: &[NewRow]) -> Vec<Cells> {
+        rows.iter().map(|row| row.cells().into_owned()).collect()
+    }
 
     fn table() -> Table {
         Table::from_records((1..=3).map(|key| Tolerance {
@@ -114,7 +119,10 @@ mod tests {
                 (two, Field::Amount, CellText::from("9.50")),
             ]
         );
-        assert_eq!(plan.new_rows, [["7", "1.25", "", ""].map(String::from)]);
+        assert_eq!(
+            texts(&plan.new_rows),
+            [["7", "1.25", "", ""].map(String::from)]
+        );
         table.paste(plan.edits, plan.new_rows);
         let row = table.row_at(1).unwrap();
         assert_eq!(
@@ -205,6 +213,9 @@ mod tests {
         let file = read_csv("5,GRP9\n");
         let mapping = [Some(Field::Key), Some(Field::GroupId)];
         let plan = plan_import(&file, &mapping, &table(), Repeats::LastWins);
-        assert_eq!(plan.new_rows, [["5", "", "GRP9", ""].map(String::from)]);
+        assert_eq!(
+            texts(&plan.new_rows),
+            [["5", "", "GRP9", ""].map(String::from)]
+        );
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::core::clipboard::Grid;
 use crate::core::columns::{CellText, Cells, EDITABLE_COUNT, Field};
-use crate::core::draft::RowId;
+use crate::core::draft::{NewRow, RowId};
 
 /// The active cell: a row index in the table's current order and an editable column
 /// (an index into [`Field::EDITABLE`]).
@@ -28,13 +28,13 @@ impl Extent {
     };
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PastePlan {
     /// Cells of existing rows to overwrite: row index, field, new text.
     pub edits: Vec<(usize, Field, CellText)>,
     /// Rows to add after the last one, text per editable column ("" where the block does
-    /// not reach).
-    pub new_rows: Vec<Cells>,
+    /// not reach), checked.
+    pub new_rows: Vec<NewRow>,
     /// Cells written, in `edits` and `new_rows`.
     pub cells: usize,
     /// Written cells whose text has a problem (duplicate keys are found by the table after).
@@ -75,7 +75,7 @@ pub fn plan_paste(grid: &Grid, at: CellPos, selection: Extent, row_count: usize)
         let last_row = (at.row + selection.rows).min(row_count);
         for row in at.row..last_row {
             for column in at.column..last_column {
-                plan.put(row, column, text, row_count);
+                plan.put(row, column, text);
             }
         }
         return plan;
@@ -99,34 +99,38 @@ pub fn plan_paste_part(
     // By index: each part starts where it is, not by walking the rows before it.
     for (offset, cells) in part.filter_map(|i| Some((i, grid.row(i)?))) {
         let row = at.row + offset;
-        if row >= row_count {
-            plan.new_rows.push(Default::default());
-        }
-        for (i, text) in cells.iter().enumerate() {
-            let column = at.column + i;
-            if column >= EDITABLE_COUNT {
-                plan.clipped += 1;
-            } else {
-                plan.put(row, column, text, row_count);
+        let columns = at.column..(at.column + cells.len()).min(EDITABLE_COUNT);
+        plan.clipped += cells.len() - columns.len();
+        if row < row_count {
+            for (column, text) in columns.zip(cells.iter()) {
+                plan.put(row, column, text);
             }
+            continue;
         }
+        // A row past the end, added: its cells are checked once, as the new row.
+        let mut texts = Cells::default();
+        for (column, text) in columns.clone().zip(cells.iter()) {
+            texts[column] = text.into();
+        }
+        let new = NewRow::new(texts);
+        plan.cells += columns.len();
+        plan.problems += columns
+            .filter(|&column| new.has_problem(Field::EDITABLE[column]))
+            .count();
+        plan.new_rows.push(new);
     }
     plan
 }
 
 impl PastePlan {
-    fn put(&mut self, row: usize, column: usize, text: &str, row_count: usize) {
+    /// A cell of an existing row.
+    fn put(&mut self, row: usize, column: usize, text: &str) {
         let field = Field::EDITABLE[column];
         self.cells += 1;
         if field.column().check(text).is_err() {
             self.problems += 1;
         }
-        if row < row_count {
-            self.edits.push((row, field, text.into()));
-        } else if let Some(cells) = self.new_rows.last_mut() {
-            // Rows past the end are added one per block row, this one last.
-            cells[column] = text.into();
-        }
+        self.edits.push((row, field, text.into()));
     }
 }
 
@@ -134,6 +138,10 @@ impl PastePlan {
 mod tests {
     use super::*;
     use crate::core::clipboard::parse_tsv;
+
+    fn texts(rows: &[NewRow]) -> Vec<Cells> {
+        rows.iter().map(|row| row.cells().into_owned()).collect()
+    }
 
     fn at(row: usize, column: usize) -> CellPos {
         CellPos { row, column }
@@ -151,7 +159,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            plan.new_rows,
+            texts(&plan.new_rows),
             [
                 ["2".to_string(), "1,5".into(), String::new(), String::new()],
                 ["3".to_string(), "x".into(), String::new(), String::new()],
@@ -251,6 +259,24 @@ mod tests {
         assert_eq!((plan.cells, plan.problems), (2, 0));
         let single = plan_paste(&grid, at(0, 3), Extent::ONE, 0);
         assert_eq!(single.new_rows.len(), 1);
-        assert_eq!(single.new_rows[0][3], "ACH");
+        assert_eq!(single.new_rows[0].cells()[3], "ACH");
+    }
+
+    #[test]
+    fn an_added_row_counts_only_its_pasted_cells_problems() {
+        // Pasted from the group column: the new row's empty key is a problem of the row,
+        // not of the paste; the third cell is beyond the last column.
+        let grid = parse_tsv("GRP1\tACH\textra\r\n\u{200b}G\tACH\r\n");
+        let plan = plan_paste(&grid, at(0, 2), Extent::ONE, 0);
+        assert_eq!(
+            texts(&plan.new_rows),
+            [
+                ["", "", "GRP1", "ACH"].map(String::from),
+                ["", "", "\u{200b}G", "ACH"].map(String::from)
+            ]
+        );
+        assert_eq!((plan.cells, plan.problems, plan.clipped), (4, 1, 1));
+        assert!(plan.new_rows[1].has_problem(Field::GroupId));
+        assert!(plan.new_rows[0].has_problem(Field::Key));
     }
 }

@@ -6,7 +6,7 @@ use rustc_hash::FxHashMap;
 use std::sync::atomic::AtomicU64;
 
 use crate::core::columns::{CellText, Cells, Field};
-use crate::core::draft::{KeyChange, RowDraft, RowId, RowState};
+use crate::core::draft::{KeyChange, NewRow, RowDraft, RowId, RowState};
 use crate::core::history::{History, Step};
 use crate::core::keys::KeyIndex;
 use crate::core::known_values::KnownValues;
@@ -277,21 +277,28 @@ impl Table {
     /// A pasted block: cells overwritten (named by row id, so a sort between the plan and
     /// this does not move them) and rows added at the end, validated like typing, as one
     /// undo step.
-    pub fn paste(&mut self, edits: Vec<(RowId, Field, CellText)>, new_rows: Vec<Cells>) -> Touched {
+    pub fn paste(
+        &mut self,
+        edits: Vec<(RowId, Field, CellText)>,
+        new_rows: Vec<NewRow>,
+    ) -> Touched {
         self.typing = None;
         let (before, touched) = self.apply_texts(edits);
         // Stored in the order undo applies them: drop the added rows, then restore texts.
         let mut undo = Vec::with_capacity(2);
         let added = !new_rows.is_empty();
         if added {
-            let start = self.rows.len();
-            let drafts: Vec<_> = new_rows
-                .into_iter()
-                .enumerate()
-                .map(|(i, cells)| (start + i, RowDraft::from_cells(self.fresh_id(), cells)))
-                .collect();
-            undo.push(Step::Inserted(drafts.iter().map(|(_, d)| d.id()).collect()));
-            self.place_rows(drafts);
+            let first = self.next_id;
+            let count = u32::try_from(new_rows.len()).expect("fewer rows than ids");
+            self.next_id += count;
+            undo.push(Step::Inserted((first..first + count).map(RowId).collect()));
+            let ids = (first..).map(RowId);
+            self.append_rows(
+                new_rows
+                    .into_iter()
+                    .zip(ids)
+                    .map(|(row, id)| row.into_row(id)),
+            );
         }
         if !before.is_empty() {
             undo.push(Step::Texts(before));

@@ -206,7 +206,7 @@ fn a_paste_that_overwrites_and_adds_rows_is_one_undo_step_both_ways() {
             (second, Field::Amount, "9.00".into()),
             (second, Field::GroupId, "G9".into()),
         ],
-        vec![cells("3", "1.00"), cells("4", "oops")],
+        new_rows([cells("3", "1.00"), cells("4", "oops")]),
     );
     assert_eq!(texts(&table, Field::Key), ["1", "2", "3", "4"]);
     assert_eq!(
@@ -289,21 +289,21 @@ fn a_change_made_in_parts_is_one_undo_step() {
     table.paste(vec![(first, Field::Amount, "1.00".into())], vec![]);
     table.paste(
         vec![(second, Field::Amount, "2.00".into())],
-        vec![[
+        new_rows([[
             "3".into(),
             "3.00".into(),
             CellText::default(),
             CellText::default(),
-        ]],
+        ]]),
     );
     table.paste(
         vec![(first, Field::Amount, "4.00".into())],
-        vec![[
+        new_rows([[
             "5".into(),
             "5.00".into(),
             CellText::default(),
             CellText::default(),
-        ]],
+        ]]),
     );
     table.end_group();
     assert_eq!(texts(&table, Field::Key), ["1", "2", "3", "5"]);
@@ -398,8 +398,8 @@ fn rows_added_at_the_end_part_by_part_are_indexed_as_a_rebuild_would_index_them(
     table.begin_group().unwrap();
     // Key 2 is already in the table, key 7 comes twice in one part and once more later,
     // "x" is no key at all.
-    table.paste(vec![], vec![cells("7"), cells("2"), cells("7")]);
-    table.paste(vec![], vec![cells("x"), cells("7"), cells("9")]);
+    table.paste(vec![], new_rows([cells("7"), cells("2"), cells("7")]));
+    table.paste(vec![], new_rows([cells("x"), cells("7"), cells("9")]));
     table.end_group();
     let flagged: Vec<bool> = table
         .rows()
@@ -466,4 +466,8 @@ fn rows_taken_to_send_a_slice_at_a_time_are_pending_as_taken_so_an_edit_between_
     );
     assert_eq!(table.row(b).unwrap().state(), RowState::Updated);
     assert_eq!(table.summary(), table.recount());
+}
+
+fn new_rows<const N: usize>(rows: [Cells; N]) -> Vec<NewRow> {
+    rows.into_iter().map(NewRow::new).collect()
 }

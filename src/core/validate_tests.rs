@@ -297,3 +297,22 @@ fn hidden_characters_are_problems_where_people_cannot_see_them() {
         "Tolerance amount is too small to send: it would arrive as 0."
     );
 }
+
+#[test]
+fn printable_ascii_is_exactly_the_ascii_no_hidden_character_is_in() {
+    // check_visible's fast path: what it lets through without decoding must be what the
+    // character check lets through, for every ASCII character.
+    for byte in 0u8..128 {
+        let c = char::from(byte);
+        assert_eq!(
+            is_printable_ascii(byte),
+            hidden_kind(c).is_none(),
+            "{c:?} (U+{byte:04X})"
+        );
+        assert_eq!(
+            check_visible(&format!("a{c}b")).is_ok(),
+            hidden_kind(c).is_none(),
+            "{c:?}"
+        );
+    }
+}
