@@ -73,11 +73,8 @@ impl PendingImport {
     /// What applying it to the table would do.
     fn summarize(&self, store: TableStore, repeats: Repeats) -> ImportSummary {
         store.with(|t| {
-            self.file.summarize(
-                &self.mapping,
-                |key| t.position_of_key(key).is_some(),
-                repeats,
-            )
+            self.file
+                .summarize(&self.mapping, |key| t.row_with_key(key).is_some(), repeats)
         })
     }
 

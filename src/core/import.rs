@@ -44,9 +44,7 @@ pub fn plan_rows<'a>(
         let cells = CsvFile::editable_cells(row, mapping);
         let existing = cells[0]
             .and_then(|key| validate::parse_key(key).ok())
-            .and_then(|key| table.position_of_key(key))
-            .and_then(|index| table.row_at(index))
-            .map(|row| row.id());
+            .and_then(|key| table.row_with_key(key));
         match existing {
             Some(id) => {
                 plan.edits

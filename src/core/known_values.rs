@@ -85,20 +85,22 @@ impl KnownValues {
         })
     }
 
+    /// The fields a warning can be about: a change to another cell leaves a row's warnings
+    /// as they were.
+    pub const FIELDS: [Field; 2] = [Field::GroupId, Field::PaymentMethod];
+
     /// How many cells of `row` are warned: [`Self::warnings`] counted without building the
     /// messages (the summary counts every row when the lists arrive).
     pub fn count(&self, row: &RowDraft) -> usize {
-        [
-            (Field::GroupId, &self.groups),
-            (Field::PaymentMethod, &self.methods),
-        ]
-        .into_iter()
-        .filter(|(field, listed)| {
-            let text = row.text(*field);
-            let value = text.trim();
-            !value.is_empty() && !listed.contains(value) && row.problem(*field).is_none()
-        })
-        .count()
+        Self::FIELDS
+            .into_iter()
+            .zip([&self.groups, &self.methods])
+            .filter(|(field, listed)| {
+                let text = row.text(*field);
+                let value = text.trim();
+                !value.is_empty() && !listed.contains(value) && row.problem(*field).is_none()
+            })
+            .count()
     }
 }
 

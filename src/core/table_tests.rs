@@ -471,3 +471,22 @@ fn rows_taken_to_send_a_slice_at_a_time_are_pending_as_taken_so_an_edit_between_
 fn new_rows<const N: usize>(rows: [Cells; N]) -> Vec<NewRow> {
     rows.into_iter().map(NewRow::new).collect()
 }
+
+#[test]
+fn the_row_with_a_key_is_its_first_in_table_order() {
+    let mut table = Table::from_records([record(7, 1.0), record(8, 1.0), record(9, 1.0)]);
+    let ids: Vec<RowId> = table.rows().iter().map(RowDraft::id).collect();
+    assert_eq!(table.row_with_key(8), Some(ids[1]));
+    assert_eq!(table.row_with_key(5), None);
+    // Key 7 taken by the last row, then given back to the first: the first row is the
+    // one, whatever order the rows took the key in.
+    table.set_text(ids[0], Field::Key, "5");
+    table.set_text(ids[2], Field::Key, "7");
+    assert_eq!(table.row_with_key(7), Some(ids[2]));
+    table.set_text(ids[0], Field::Key, "7");
+    assert_eq!(table.row_with_key(7), Some(ids[0]));
+    assert_eq!(
+        table.row_with_key(7),
+        table.position_of_key(7).map(|i| ids[i])
+    );
+}
