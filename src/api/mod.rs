@@ -211,15 +211,12 @@ const READ_MAX_WAIT_MS: u64 = 30_000;
 /// A GET, tried again on 429, 502, 503, 504, a network error or a timeout (as the planner
 /// does for submits), honouring `Retry-After`: a 100-page load should not fail on one busy
 /// moment of the API.
-async fn read_with_retries(spec: &RequestSpec) -> Result<wire::RawResponse, ApiError> {
+async fn read_with_retries(spec: &RequestSpec) -> Result<http::Answer, ApiError> {
     let mut attempt = 1;
     loop {
-        let result = match http::execute(spec).await {
-            Ok(raw) => expect_status(raw, &[200]),
-            Err(err) => Err(err),
-        };
-        let err = match result {
-            Ok(raw) => return Ok(raw),
+        let err = match http::fetch(spec).await {
+            Ok(answer) if answer.status == 200 => return Ok(answer),
+            Ok(answer) => wire::status_error(answer.into_raw()),
             Err(err) => err,
         };
         let Response::Retryable { retry_after_ms, .. } = err.planner_response() else {
@@ -323,7 +320,7 @@ async fn list_pages(
     let mut page = 1;
     // The first page says how many there are: the rest are asked for a few at a time, and
     // taken in order (a 100-page load waits for the network once per few pages, not per page).
-    let first = fetch(page).await?;
+    let first = fetch(page).await?.into_raw();
     let mut slice = Slice::new();
     let mut pagination = pagination_of(&first);
     let mut answers = pagination.map(|p| {
@@ -358,11 +355,14 @@ async fn list_pages(
                 }
             },
         } {
-            let raw = result?;
+            let answer = result?;
             page += 1;
-            pagination = pagination_of(&raw);
             slice.turn_if_due().await;
+            // Into wasm memory only now, and out again before the page's rows are made.
+            let raw = answer.into_raw();
+            pagination = pagination_of(&raw);
             got = take_page(&raw, pagination)?;
+            drop(raw);
             slice.steps(step).await;
         }
     }
@@ -371,7 +371,7 @@ async fn list_pages(
         page = page
             .checked_add(1)
             .ok_or_else(|| ApiError::Request(RequestError::Build("too many pages".into())))?;
-        let raw = fetch(page).await?;
+        let raw = fetch(page).await?.into_raw();
         let mut slice = Slice::new();
         pagination = pagination_of(&raw);
         got = take_page(&raw, pagination)?;

@@ -263,9 +263,14 @@ pub fn expect_status(raw: RawResponse, expected: &[u16]) -> Result<RawResponse, 
     if expected.contains(&raw.status) {
         return Ok(raw);
     }
+    Err(status_error(raw))
+}
+
+/// An answer whose status the call did not expect, as an [`ApiError::Status`].
+pub fn status_error(raw: RawResponse) -> ApiError {
     // An error body is read if it can be; a proxy's HTML page is not a second error.
     let envelope = envelope::parse_error(&raw.body).ok();
-    Err(ApiError::Status {
+    ApiError::Status {
         status: raw.status,
         problem: envelope
             .as_ref()
@@ -273,7 +278,7 @@ pub fn expect_status(raw: RawResponse, expected: &[u16]) -> Result<RawResponse, 
             .map(Box::new),
         activity_id: envelope.and_then(|e| e.activity_id),
         retry_after_ms: raw.retry_after.as_deref().and_then(parse_retry_after),
-    })
+    }
 }
 
 /// The answer to [`Connection::tolerance_request`]: the record the server holds, or `None`
