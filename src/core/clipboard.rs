@@ -87,6 +87,7 @@ impl Grid {
     /// Removes a leading formula escape from a cell that was just ended.
     pub(crate) fn unescape_last_cell(&mut self) {
         if let Some(cell) = self.cells.last_mut()
+            && self.text.as_bytes().get(cell.start) == Some(&b'\'')
             && is_escaped(&self.text[cell.clone()])
         {
             cell.start += 1;
@@ -279,8 +280,10 @@ fn is_plain_number(cell: &str) -> bool {
 /// so a pasted block keeps its empty rows in place (the crate skips it); a byte order mark at
 /// the start is text, as any character of a cell (the crate drops it).
 pub fn parse_tsv(text: &str) -> Grid {
+    // The text is kept whole and a cell is its place in it, not a copy of it (a tenth of a
+    // 100,000-row paste was copying cells). A quoted cell's text, unquoted, goes after it.
     let mut grid = Grid {
-        text: String::with_capacity(text.len()),
+        text: text.to_owned(),
         cells: Vec::new(),
         row_ends: Vec::new(),
     };
@@ -301,7 +304,6 @@ pub fn parse_tsv(text: &str) -> Grid {
     grid.row_ends.reserve_exact(breaks + 1);
     let mut at = 0;
     loop {
-        let start = grid.len();
         // A quoted cell: only when well formed, that is when the closing quote is followed
         // by a tab, a line break or the end. Otherwise the quote is part of the text.
         let quoted = (bytes.get(at) == Some(&b'"'))
@@ -309,6 +311,7 @@ pub fn parse_tsv(text: &str) -> Grid {
             .flatten();
         let next = match quoted {
             Some(close) => {
+                let start = grid.len();
                 let inner = &text[at + 1..close];
                 let mut pieces = inner.split("\"\"");
                 if let Some(first) = pieces.next() {
@@ -318,6 +321,7 @@ pub fn parse_tsv(text: &str) -> Grid {
                     grid.push_str("\"");
                     grid.push_str(piece);
                 }
+                grid.end_cell(start);
                 close + 1
             }
             None => {
@@ -325,11 +329,10 @@ pub fn parse_tsv(text: &str) -> Grid {
                     .iter()
                     .position(|&b| matches!(b, b'\t' | b'\n' | b'\r'))
                     .map_or(bytes.len(), |p| at + p);
-                grid.push_str(&text[at..end]);
+                grid.cells.push(at..end);
                 end
             }
         };
-        grid.end_cell(start);
         grid.unescape_last_cell();
         match bytes.get(next) {
             Some(b'\t') => at = next + 1,
