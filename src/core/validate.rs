@@ -173,8 +173,9 @@ pub fn parse_short_text(text: &str) -> Result<Option<CellText>, ProblemKind> {
 }
 
 pub fn check_short_text(text: &str) -> Result<(), ProblemKind> {
-    check_visible(text.trim())?;
-    let chars = text.trim().chars().count();
+    let trimmed = text.trim();
+    check_visible(trimmed)?;
+    let chars = trimmed.chars().count();
     if chars > MAX_TEXT_CHARS {
         return Err(ProblemKind::TooLong { chars });
     }
@@ -260,6 +261,21 @@ const CURRENCY_SIGNS: &[char] = &['$', '€', '£', '¥', '₹', '₩', '₪', '
 
 /// The shared number reader. Linear in the text, allocates only when commas must go.
 fn read_number(text: &str, allow_currency: bool) -> Result<f64, ProblemKind> {
+    // What nearly every cell holds, "1042" or "$12.50", read without the trimming, checks
+    // and signs it has no use for: the value [`read_any_number`] gives (the tests compare).
+    let plain = match text.strip_prefix('$') {
+        Some(rest) if allow_currency => rest,
+        _ => text,
+    };
+    if plain.as_bytes().first().is_some_and(u8::is_ascii_digit)
+        && let Some(value) = short_decimal(plain)
+    {
+        return Ok(value);
+    }
+    read_any_number(text, allow_currency)
+}
+
+fn read_any_number(text: &str, allow_currency: bool) -> Result<f64, ProblemKind> {
     let mut rest = text.trim();
     if rest.is_empty() {
         return Err(ProblemKind::Required);

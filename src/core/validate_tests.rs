@@ -198,6 +198,16 @@ mod against_str_parse {
     proptest! {
         #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::with_cases(2000) })]
 
+        /// The short way `read_number` takes for plain digits gives what the whole reader
+        /// gives, for any text near it (signs, spaces, currency, dots, long digit runs).
+        #[test]
+        fn the_plain_number_path_reads_as_the_whole_reader(
+            text in "[$€+ -]{0,2}[0-9.]{0,20}[ e5,$]{0,2}",
+            allow_currency: bool,
+        ) {
+            prop_assert_eq!(read_number(&text, allow_currency), read_any_number(&text, allow_currency));
+        }
+
         /// Formatted amounts read as the same text without its commas reads with `str::parse`,
         /// or are refused where that value is not what was typed.
         #[test]
