@@ -96,6 +96,11 @@ pub fn plan_paste_part(
     if at.column >= EDITABLE_COUNT {
         return plan;
     }
+    // Room for the rows it adds, made once (grown by doubling, a 2,000-row part's rows were
+    // copied as they grew).
+    let (first, end) = (at.row + part.start, at.row + part.end);
+    plan.new_rows
+        .reserve_exact(end.saturating_sub(row_count.max(first)));
     // By index: each part starts where it is, not by walking the rows before it.
     for (offset, cells) in part.filter_map(|i| Some((i, grid.row(i)?))) {
         let row = at.row + offset;
