@@ -281,7 +281,8 @@ fn is_plain_number(cell: &str) -> bool {
 /// the start is text, as any character of a cell (the crate drops it).
 pub fn parse_tsv(text: &str) -> Grid {
     // The text is kept whole and a cell is its place in it, not a copy of it (a tenth of a
-    // 100,000-row paste was copying cells). A quoted cell's text, unquoted, goes after it.
+    // 100,000-row paste was copying cells). A quoted cell's text, unquoted, is added after
+    // the block's text.
     let mut grid = Grid {
         text: text.to_owned(),
         cells: Vec::new(),

@@ -347,9 +347,12 @@ impl RowDraft {
         let baseline = &self.baseline;
         self.cells.get_or_insert_with(|| {
             Box::new(match baseline.record() {
-                Some(record) => std::array::from_fn(|i| match replaced == Some(i) {
-                    true => CellText::default(),
-                    false => record_cell(record, i).into(),
+                Some(record) => std::array::from_fn(|i| {
+                    if replaced == Some(i) {
+                        CellText::default()
+                    } else {
+                        record_cell(record, i).into()
+                    }
                 }),
                 None => Cells::default(),
             })
@@ -689,7 +692,8 @@ pub fn plain_decimal(value: f64) -> String {
     text
 }
 
-/// One of a record's values as its cell shows it (see [`record_cells`]).
+/// One of a record's values as its cell shows it: the key, the amount (see
+/// [`amount_text`]), the group and the payment method, by place in [`Field::EDITABLE`].
 fn record_cell(record: &Tolerance, index: usize) -> Cow<'_, str> {
     match index {
         0 => Cow::Owned(record.key.to_string()),
@@ -707,12 +711,7 @@ impl Serialize for RowDraft {
 
 /// A record's values as the cells show them.
 pub fn record_cells(record: &Tolerance) -> Cells {
-    [
-        compact_str::format_compact!("{}", record.key),
-        amount_text(record.amount).into(),
-        record.group_id.clone().unwrap_or_default(),
-        record.payment_method.clone().unwrap_or_default(),
-    ]
+    std::array::from_fn(|i| record_cell(record, i).into())
 }
 
 /// The rows a Submit sends, with the record for each, in table order.

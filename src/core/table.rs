@@ -193,11 +193,7 @@ impl Table {
 
     /// The first row (in table order) whose key cell reads as `key`.
     pub fn position_of_key(&self, key: i32) -> Option<usize> {
-        self.keys
-            .rows_with(key)
-            .iter()
-            .filter_map(|id| self.position(*id))
-            .min()
+        self.position(self.row_with_key(key)?)
     }
 
     /// The id of [`Self::position_of_key`]'s row, found without its place when it is the

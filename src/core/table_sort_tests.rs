@@ -4,6 +4,7 @@ use std::cmp::Ordering;
 
 use super::*;
 use crate::core::draft::RowId;
+use crate::core::table::tests::texts;
 use crate::core::validate;
 
 /// The sort as it was written first, comparing the cells' values themselves: the ranks
@@ -48,15 +49,6 @@ fn reference_order(rows: &[RowDraft], keys: &[(Field, bool)]) -> Vec<RowId> {
     sorted.into_iter().map(RowDraft::id).collect()
 }
 
-/// One column's texts, in table order.
-fn texts_of(table: &Table, field: Field) -> Vec<String> {
-    table
-        .rows()
-        .iter()
-        .map(|r| r.text(field).into_owned())
-        .collect()
-}
-
 fn table_of(cells: Vec<[String; 4]>) -> Table {
     let mut table = Table::new();
     table.append_cells(cells.into_iter().map(|row| row.map(Into::into)).collect());
@@ -77,7 +69,7 @@ fn texts_sort_ignoring_case_and_spaces_with_blanks_last_either_way() {
             .map(|(i, g)| [i.to_string(), "1".into(), g.to_string(), String::new()])
             .collect(),
     );
-    let group_order = |table: &Table| texts_of(table, Field::GroupId);
+    let group_order = |table: &Table| texts(table, Field::GroupId);
     table.sort_by(&[(Field::GroupId, true)]);
     assert_eq!(
         group_order(&table),
@@ -100,7 +92,7 @@ fn numbers_sort_by_value_with_negative_zero_before_zero() {
             .map(|a| ["1".into(), a.to_string(), String::new(), String::new()])
             .collect(),
     );
-    let amount_order = |table: &Table| texts_of(table, Field::Amount);
+    let amount_order = |table: &Table| texts(table, Field::Amount);
     let before = amount_order(&table);
     table.sort_by(&[(Field::Amount, true)]);
     let ascending = amount_order(&table);

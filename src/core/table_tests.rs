@@ -15,7 +15,8 @@ fn record(key: i32, amount: f64) -> Tolerance {
     }
 }
 
-fn texts(table: &Table, field: Field) -> Vec<String> {
+/// One column's texts, in table order.
+pub(super) fn texts(table: &Table, field: Field) -> Vec<String> {
     table
         .rows()
         .iter()
