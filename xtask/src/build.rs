@@ -186,14 +186,10 @@ fn collect_files(path: &Path, files: &mut Vec<PathBuf>) {
 
 /// The bundle's transfer budget: the total of every file of `dist/` as sent with `gzip -9`
 /// (the size table's `total` row), in KB of 1,000 bytes: `cargo xtask test` fails above it,
-/// so that features add what they need but nothing grows by accident. Issue 19 ("Speed II",
-/// part 4) asks for 330 KB; the review, promotion, conflict and focus features since took the
-/// build to 425.1 KB, and no build setting gets it back (docs/performance.md, "Size on the
-/// wire"). Issue 19's own memory and long-task work then added 9 KB on purpose (the row layout
-/// with `compact_str`, about 5 KB; import, load, sort and submit in slices, about 4 KB), to
-/// 433.9 KB, and its paste, import and load speed work 1.5 KB more (rows checked once, list
-/// pages kept out of wasm memory until read), to 435.5 KB. The budget holds that build with
-/// about 1.5 KB to spare until views are reshaped.
+/// so that features add what they need but nothing grows by accident. The build is 435.4 KB;
+/// the budget leaves about 1.5 KB to spare. Issue 19 ("Speed II", part 4) asks for 330 KB,
+/// which the features since it was set do not fit in (docs/performance.md, "Size on the
+/// wire", says where the bytes went and what would get them back).
 pub const BUDGET_KB_GZIP: u64 = 437;
 
 /// One file of `dist/` with its size as stored, as sent with `gzip -9`, and as sent with
