@@ -11,7 +11,7 @@ use tolerance_editor::core::clipboard::restore_splits_on;
 use tolerance_editor::core::clipboard::{parse_tsv, unescape_formula, write_tsv};
 use tolerance_editor::core::columns::Field;
 use tolerance_editor::core::csv_io::{defuse_row, read_csv, write_csv};
-use tolerance_editor::core::draft::{NewRow, RowId, plain_decimal};
+use tolerance_editor::core::draft::{RowId, plain_decimal};
 use tolerance_editor::core::list_separator::ListSeparator;
 use tolerance_editor::core::multistatus::{
     OutcomeKind, RowOutcome, match_answer, parse_batch_answer,
@@ -633,7 +633,7 @@ proptest! {
                             .collect(),
                         None => Vec::new(),
                     };
-                    table.paste(edits, new_rows.into_iter().map(|r| NewRow::new(r.map(Into::into))).collect());
+                    table.paste(edits, new_rows.into_iter().map(|r| r.map(Into::into)).collect());
                 }
                 TableOp::Insert(row) => {
                     table.insert_new(row % (len + 1));

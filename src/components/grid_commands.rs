@@ -115,7 +115,7 @@ fn write_plan(grid: GridState, plan: EditPlan, label: &'static str, done: String
     leptos::task::spawn_local(async move {
         let applied = apply_in_parts(store, work, label, total, |part| {
             let cells = part.len() * EDITABLE_COUNT;
-            (edits.by_ref().take(cells).collect(), Vec::new())
+            (edits.by_ref().take(cells).collect(), Default::default())
         })
         .await;
         notice.set(Some(match applied {

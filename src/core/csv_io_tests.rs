@@ -330,8 +330,8 @@ fn semicolon_export_writes_decimal_commas_and_the_import_reads_its_own_export_ba
         let plan = plan_import(&file, &file.mapping, &Table::new(), Repeats::LastWins);
         assert_eq!(
             plan.new_rows
-                .iter()
-                .map(|row| row.cells().into_owned())
+                .cells()
+                .map(std::borrow::Cow::into_owned)
                 .collect::<Vec<_>>(),
             texts.map(|row| row.map(str::to_string)),
             "{separator:?}: every cell as typed"

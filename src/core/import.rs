@@ -5,7 +5,7 @@
 use crate::core::clipboard::Row;
 use crate::core::columns::{CellText, Field};
 use crate::core::csv_io::{CsvFile, Repeats};
-use crate::core::draft::{NewRow, RowId};
+use crate::core::draft::{NewRows, RowId};
 use crate::core::table::Table;
 use crate::core::validate;
 
@@ -16,7 +16,7 @@ pub struct ImportPlan {
     /// order the rows are in when a part is applied), field, new text.
     pub edits: Vec<(RowId, Field, CellText)>,
     /// Rows to add at the end, checked.
-    pub new_rows: Vec<NewRow>,
+    pub new_rows: NewRows,
 }
 
 /// Merges `file` (its columns read as `mapping` says) into `table` by key; of rows repeating
@@ -58,10 +58,10 @@ pub fn plan_rows<'a>(
                     )
             }
             None => {
-                plan.new_rows.push(NewRow::new(std::array::from_fn(|i| {
+                plan.new_rows.push(std::array::from_fn(|i| {
                     let cell = cells[i].unwrap_or("");
                     CellText::from(file.read_as(Field::EDITABLE[i], cell))
-                })));
+                }));
             }
         }
     }
@@ -75,8 +75,8 @@ mod tests {
     use crate::core::csv_io::read_csv;
     use crate::core::record::Tolerance;
 
-    fn texts(rows: &[NewRow]) -> Vec<Cells> {
-        rows.iter().map(|row| row.cells().into_owned()).collect()
+    fn texts(rows: &NewRows) -> Vec<Cells> {
+        rows.cells().map(std::borrow::Cow::into_owned).collect()
     }
 
     fn table() -> Table {

@@ -4,7 +4,7 @@
 
 use crate::core::clipboard::Grid;
 use crate::core::columns::{CellText, Cells, EDITABLE_COUNT, Field};
-use crate::core::draft::{NewRow, RowId};
+use crate::core::draft::{NewRows, RowId};
 
 /// The active cell: a row index in the table's current order and an editable column
 /// (an index into [`Field::EDITABLE`]).
@@ -34,7 +34,7 @@ pub struct PastePlan {
     pub edits: Vec<(usize, Field, CellText)>,
     /// Rows to add after the last one, text per editable column ("" where the block does
     /// not reach), checked.
-    pub new_rows: Vec<NewRow>,
+    pub new_rows: NewRows,
     /// Cells written, in `edits` and `new_rows`.
     pub cells: usize,
     /// Written cells whose text has a problem (duplicate keys are found by the table after).
@@ -117,12 +117,11 @@ pub fn plan_paste_part(
         for (column, text) in columns.clone().zip(cells.iter()) {
             texts[column] = text.into();
         }
-        let new = NewRow::new(texts);
+        let new = plan.new_rows.push(texts);
         plan.cells += columns.len();
         plan.problems += columns
-            .filter(|&column| new.has_problem(Field::EDITABLE[column]))
+            .filter(|&column| new.problem(Field::EDITABLE[column]).is_some())
             .count();
-        plan.new_rows.push(new);
     }
     plan
 }
@@ -144,8 +143,8 @@ mod tests {
     use super::*;
     use crate::core::clipboard::parse_tsv;
 
-    fn texts(rows: &[NewRow]) -> Vec<Cells> {
-        rows.iter().map(|row| row.cells().into_owned()).collect()
+    fn texts(rows: &NewRows) -> Vec<Cells> {
+        rows.cells().map(std::borrow::Cow::into_owned).collect()
     }
 
     fn at(row: usize, column: usize) -> CellPos {
@@ -181,7 +180,7 @@ mod tests {
         for part in [0..1, 1..3, 3..4] {
             let plan = plan_paste_part(&grid, at(1, 0), 3, part);
             joined.edits.extend(plan.edits);
-            joined.new_rows.extend(plan.new_rows);
+            joined.new_rows.append(plan.new_rows);
             joined.cells += plan.cells;
             joined.problems += plan.problems;
         }
@@ -264,7 +263,7 @@ mod tests {
         assert_eq!((plan.cells, plan.problems), (2, 0));
         let single = plan_paste(&grid, at(0, 3), Extent::ONE, 0);
         assert_eq!(single.new_rows.len(), 1);
-        assert_eq!(single.new_rows[0].cells()[3], "ACH");
+        assert_eq!(single.new_rows.get(0).unwrap().cells()[3], "ACH");
     }
 
     #[test]
@@ -281,7 +280,13 @@ mod tests {
             ]
         );
         assert_eq!((plan.cells, plan.problems, plan.clipped), (4, 1, 1));
-        assert!(plan.new_rows[1].has_problem(Field::GroupId));
-        assert!(plan.new_rows[0].has_problem(Field::Key));
+        assert!(
+            plan.new_rows
+                .get(1)
+                .unwrap()
+                .problem(Field::GroupId)
+                .is_some()
+        );
+        assert!(plan.new_rows.get(0).unwrap().problem(Field::Key).is_some());
     }
 }

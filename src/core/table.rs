@@ -2,11 +2,10 @@
 //! duplicate keys, and the undo history. Every edit goes through here, so uniqueness,
 //! change tracking and undo cannot drift apart; the view only renders what this says.
 
-use rustc_hash::FxHashMap;
 use std::sync::atomic::AtomicU64;
 
 use crate::core::columns::{CellText, Cells, Field};
-use crate::core::draft::{KeyChange, NewRow, RowDraft, RowId, RowState};
+use crate::core::draft::{KeyChange, NewRows, RowDraft, RowId, RowState};
 use crate::core::history::{History, Step};
 use crate::core::keys::KeyIndex;
 use crate::core::known_values::KnownValues;
@@ -99,7 +98,7 @@ impl Summary {
 #[derive(Debug, Clone, Default)]
 pub struct Table {
     rows: Vec<RowDraft>,
-    positions: FxHashMap<RowId, usize>,
+    positions: Positions,
     keys: KeyIndex,
     next_id: u32,
     history: History,
@@ -188,7 +187,7 @@ impl Table {
     }
 
     pub fn position(&self, id: RowId) -> Option<usize> {
-        self.positions.get(&id).copied()
+        self.positions.get(id)
     }
 
     /// The first row (in table order) whose key cell reads as `key`.
@@ -286,11 +285,7 @@ impl Table {
     /// A pasted block: cells overwritten (named by row id, so a sort between the plan and
     /// this does not move them) and rows added at the end, validated like typing, as one
     /// undo step.
-    pub fn paste(
-        &mut self,
-        edits: Vec<(RowId, Field, CellText)>,
-        new_rows: Vec<NewRow>,
-    ) -> Touched {
+    pub fn paste(&mut self, edits: Vec<(RowId, Field, CellText)>, new_rows: NewRows) -> Touched {
         self.typing = None;
         let (before, touched) = self.apply_texts(edits);
         // Stored in the order undo applies them: drop the added rows, then restore texts.
@@ -301,13 +296,7 @@ impl Table {
             let count = u32::try_from(new_rows.len()).expect("fewer rows than ids");
             self.next_id += count;
             undo.push(Step::Inserted((first..first + count).map(RowId).collect()));
-            let ids = (first..).map(RowId);
-            self.append_rows(
-                new_rows
-                    .into_iter()
-                    .zip(ids)
-                    .map(|(row, id)| row.into_row(id)),
-            );
+            self.append_rows(new_rows.into_rows(first));
         }
         if !before.is_empty() {
             undo.push(Step::Texts(before));
@@ -499,21 +488,21 @@ impl Table {
     }
 
     /// Adds rows after the last one (a paste or an import growing the table, part by part),
-    /// indexing only them: a part costs its own rows, not the whole table again.
+    /// indexing only them: a part costs its own rows, not the whole table again. The rows
+    /// are moved into place first and indexed where they lie: a row (136 bytes in wasm)
+    /// handed on through a loop was copied at each step, a fifth of a paste's instructions.
     fn append_rows(&mut self, rows: impl IntoIterator<Item = RowDraft>) {
-        let rows = rows.into_iter();
-        self.rows.reserve(rows.size_hint().0);
-        self.positions.reserve(rows.size_hint().0);
-        for mut row in rows {
-            let index = self.rows.len();
-            let id = row.id();
-            let key = row.key();
+        let start = self.rows.len();
+        self.rows.extend(rows);
+        self.positions.reserve(self.rows.len() - start);
+        for index in start..self.rows.len() {
+            let row = &mut self.rows[index];
             // Set below from the key index, with every row sharing the key.
             row.set_duplicate_key(false);
+            let (id, key) = (row.id(), row.key());
             self.counts
-                .apply(&Summary::of_row(&row, self.known.as_ref()), true);
+                .apply(&Summary::of_row(row, self.known.as_ref()), true);
             self.positions.insert(id, index);
-            self.rows.push(row);
             // A key seen first costs no list; a shared one flags every row holding it.
             if let Some(key) = key
                 && self.keys.add(id, key)
@@ -634,12 +623,7 @@ impl Table {
 
     /// Rebuilds positions and the key index after rows were added, removed or moved.
     fn reindex(&mut self) {
-        self.positions = self
-            .rows
-            .iter()
-            .enumerate()
-            .map(|(i, row)| (row.id(), i))
-            .collect();
+        self.positions = Positions::of(self.rows.iter().map(RowDraft::id));
         self.keys = KeyIndex::build(self.rows.iter().map(|r| (r.id(), r.key())));
         for row in &mut self.rows {
             let duplicate = row.key().is_some_and(|k| self.keys.is_duplicate(k));
@@ -653,6 +637,8 @@ impl Table {
 mod check;
 #[path = "table_known.rs"]
 mod known;
+#[path = "table_positions.rs"]
+mod positions;
 #[path = "table_promote.rs"]
 pub mod promote;
 #[path = "table_sort.rs"]
@@ -660,6 +646,7 @@ mod sort;
 #[path = "table_submit.rs"]
 mod submit;
 
+use positions::Positions;
 pub use submit::Refusals;
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::{RowDraft, RowId, RowState, Table, Touched};
 use crate::core::columns::{CellText, Cells, Field};
 use crate::core::csv_io::write_csv;
-use crate::core::draft::{NewRow, record_cells};
+use crate::core::draft::{NewRows, record_cells};
 use crate::core::list_separator::ListSeparator;
 use crate::core::record::Tolerance;
 
@@ -86,7 +86,7 @@ impl Table {
         }
         let mut staged = Staged::default();
         let mut edits: Vec<(RowId, Field, CellText)> = Vec::new();
-        let mut new_rows = Vec::new();
+        let mut new_rows = NewRows::default();
         let mut staged_keys = Vec::new();
         for key in order {
             let record = &last[&key];
@@ -95,7 +95,7 @@ impl Table {
                 continue;
             }
             let Some(row) = self.position_of_key(key).map(|i| &self.rows[i]) else {
-                new_rows.push(NewRow::new(record_cells(record)));
+                new_rows.push(record_cells(record));
                 staged_keys.push(key);
                 continue;
             };

@@ -287,7 +287,10 @@ fn a_change_made_in_parts_is_one_undo_step() {
     let first = table.row_at(0).unwrap().id();
     let second = table.row_at(1).unwrap().id();
     table.begin_group().unwrap();
-    table.paste(vec![(first, Field::Amount, "1.00".into())], vec![]);
+    table.paste(
+        vec![(first, Field::Amount, "1.00".into())],
+        NewRows::default(),
+    );
     table.paste(
         vec![(second, Field::Amount, "2.00".into())],
         new_rows([[
@@ -329,7 +332,10 @@ fn a_second_job_does_not_join_an_open_change_in_parts() {
         table.begin_group().is_none(),
         "a second job is refused, not merged into the first one's undo step"
     );
-    table.paste(vec![(first, Field::Amount, "1.00".into())], vec![]);
+    table.paste(
+        vec![(first, Field::Amount, "1.00".into())],
+        NewRows::default(),
+    );
     assert!(table.in_group(token));
     table.end_group();
     assert!(!table.in_group(token));
@@ -345,7 +351,10 @@ fn an_undo_or_a_new_table_mid_change_closes_the_change_for_its_remaining_parts()
     let mut table = Table::from_records([record(1, 5.0), record(2, 10.0)]);
     let first = table.row_at(0).unwrap().id();
     let token = table.begin_group().unwrap();
-    table.paste(vec![(first, Field::Amount, "1.00".into())], vec![]);
+    table.paste(
+        vec![(first, Field::Amount, "1.00".into())],
+        NewRows::default(),
+    );
     table.undo().unwrap();
     assert!(
         !table.in_group(token),
@@ -371,7 +380,7 @@ fn escape_does_not_take_back_a_change_in_parts_typed_into_while_it_ran() {
     let (a, b) = (table.row_at(0).unwrap().id(), table.row_at(1).unwrap().id());
     table.set_text(a, Field::GroupId, "G1");
     table.begin_group().unwrap();
-    table.paste(vec![(b, Field::Amount, "1.00".into())], vec![]);
+    table.paste(vec![(b, Field::Amount, "1.00".into())], NewRows::default());
     // A native cut in a cell between two parts.
     table.type_text(a, Field::Amount, "5");
     table.end_group();
@@ -469,8 +478,8 @@ fn rows_taken_to_send_a_slice_at_a_time_are_pending_as_taken_so_an_edit_between_
     assert_eq!(table.summary(), table.recount());
 }
 
-fn new_rows<const N: usize>(rows: [Cells; N]) -> Vec<NewRow> {
-    rows.into_iter().map(NewRow::new).collect()
+fn new_rows<const N: usize>(rows: [Cells; N]) -> NewRows {
+    rows.into_iter().collect()
 }
 
 #[test]

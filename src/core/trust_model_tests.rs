@@ -39,7 +39,7 @@ use proptest::test_runner::TestCaseError;
 
 use crate::core::baseline::Baseline;
 use crate::core::columns::Field;
-use crate::core::draft::{NewRow, RowDraft, RowId, RowState};
+use crate::core::draft::{RowDraft, RowId, RowState};
 use crate::core::multistatus::BatchAnswer;
 use crate::core::planner::{
     Action, ChunkId, ChunkStatus, Millis, Planner, PlannerConfig, Response,
@@ -105,8 +105,7 @@ impl World {
                         Some((id, *field, text.as_str().into()))
                     })
                     .collect();
-                self.table
-                    .paste(edits, new_rows.iter().cloned().map(NewRow::new).collect());
+                self.table.paste(edits, new_rows.iter().cloned().collect());
             }
             Step::Add { at, cells } => {
                 let id = self.table.insert_new(at % (self.table.len() + 1));

@@ -12,7 +12,7 @@ use std::ops::Range;
 use leptos::prelude::*;
 
 use crate::core::columns::{CellText, Field};
-use crate::core::draft::{NewRow, RowId};
+use crate::core::draft::{NewRows, RowId};
 use crate::core::table::Touched;
 use crate::editor::store::TableStore;
 use crate::editor::time::{clock_ms, sleep};
@@ -41,7 +41,7 @@ impl Work {
 }
 
 /// One part: cells of existing rows (by id), and rows to add at the end.
-pub type Part = (Vec<(RowId, Field, CellText)>, Vec<NewRow>);
+pub type Part = (Vec<(RowId, Field, CellText)>, NewRows);
 
 /// Why a change in parts stopped before its end; the message says what the table holds.
 pub const REPLACED: &str = "The table was replaced or undone while the change was applied; the parts applied so far are one undo step, the rest was left out.";
