@@ -1,6 +1,8 @@
 //! Which rows share a tolerance key. Kept up to date one edit at a time, so a key typed in a
 //! 100,000-row table flags its duplicates without rescanning the table.
 
+use std::collections::hash_map::Entry;
+
 use rustc_hash::FxHashMap;
 
 use crate::core::draft::RowId;
@@ -95,24 +97,29 @@ impl KeyIndex {
     }
 
     /// Records a row added with `key` (a row appended to the table); answers whether the
-    /// key is now shared, when every row holding it is to be flagged.
+    /// key is now shared, when every row holding it is to be flagged. One lookup of the key
+    /// (three were a tenth of adding a 100,000-row paste's rows).
     pub fn add(&mut self, row: RowId, key: i32) -> bool {
-        self.insert(key, row);
-        self.is_duplicate(key)
+        match self.rows.entry(key) {
+            Entry::Vacant(slot) => {
+                slot.insert(Holders::One(row));
+                false
+            }
+            Entry::Occupied(mut slot) => {
+                match slot.get_mut() {
+                    Holders::One(first) => {
+                        let first = *first;
+                        slot.insert(Holders::Many(Box::new(vec![first, row])));
+                    }
+                    Holders::Many(rows) => rows.push(row),
+                }
+                true
+            }
+        }
     }
 
     fn insert(&mut self, key: i32, row: RowId) {
-        match self.rows.get_mut(&key) {
-            None => {
-                self.rows.insert(key, Holders::One(row));
-            }
-            Some(Holders::One(first)) => {
-                let first = *first;
-                self.rows
-                    .insert(key, Holders::Many(Box::new(vec![first, row])));
-            }
-            Some(Holders::Many(rows)) => rows.push(row),
-        }
+        self.add(row, key);
     }
 
     fn remove(&mut self, key: i32, row: RowId) {
