@@ -3,9 +3,21 @@ use leptos::prelude::*;
 
 use crate::components::{ReviewList, Shown, handler};
 use crate::core::review::Review;
+use crate::editor::bulk::yield_to_browser;
 use crate::editor::download::{download_text, locale_list_separator};
 use crate::editor::session::Session;
 use crate::editor::store::TableStore;
+
+/// Closes the review. Its rows (100,000 after a big change) are freed in a task of their own:
+/// freed in the click's, they were 11 to 17 ms of the Send click's task (profiled).
+fn close(review: RwSignal<Option<Review>>) {
+    let mut shown = None;
+    review.update(|r| shown = r.take());
+    leptos::task::spawn_local(async move {
+        yield_to_browser().await;
+        drop(shown);
+    });
+}
 
 /// "Review changes": what Submit (or Resend failed) is about to send to which database,
 /// opened over the table while `review` holds one. Send starts the submit; Escape or Back
@@ -44,7 +56,7 @@ pub fn ReviewDialog(
     // Escape, Back or Send: the dialog closes; nothing is left of the review.
     let closed = move |_| {
         if review.with_untracked(Option::is_some) {
-            review.set(None);
+            close(review);
         }
         if !sent.get_value()
             && let Some(button) = return_focus.get_untracked()
@@ -71,7 +83,7 @@ pub fn ReviewDialog(
             return;
         }
         sent.set_value(true);
-        review.set(None);
+        close(review);
         send.run(only_failed);
     };
     let export = move |_| {
@@ -150,7 +162,7 @@ pub fn ReviewDialog(
                 <p class="form-error" role="alert">{move || note.get()}</p>
             </Shown>
             <div class="review-actions">
-                <button type="button" on:click=handler(move |_| review.set(None))>
+                <button type="button" on:click=handler(move |_| close(review))>
                     "Back to the table"
                 </button>
                 <button
