@@ -154,6 +154,9 @@ pub async fn submit(
     control.cancel_requested.set(false);
     control.checking.set(Some((0, 0)));
     control.running.set(true);
+    // The check begins in a task of its own, not in the Send click's (which closes the
+    // review and shows the progress): together they were one task of 52 to 80 ms.
+    yield_to_browser().await;
     let checked = conflicts::check_before_send(session, store, control, only_failed).await;
     control.checking.set(None);
     let mut report = SubmitReport::default();
