@@ -794,6 +794,56 @@ async fn a_draft_saved_in_slices_reads_as_the_one_before_until_its_manifest_is_w
     draft_storage::discard(database).await.unwrap();
 }
 
+/// A save begins a task after it is asked for: a row deleted in between (the table of
+/// another shape than the save was planned for) ends that save without its manifest, with
+/// no problem told, and the next save keeps the table as it is.
+#[wasm_bindgen_test]
+async fn a_table_reshaped_before_a_saves_first_slice_is_saved_whole_by_the_next() {
+    use tolerance_editor::core::columns::Field;
+    use tolerance_editor::core::table::Table;
+    use tolerance_editor::editor::draft_keeper::DraftKeeper;
+    use tolerance_editor::editor::draft_storage;
+    use tolerance_editor::editor::store::TableStore;
+
+    // Mounting starts Leptos's executor, which the keeper's effects and tasks run on.
+    let _mounted = leptos::mount::mount_to(host(), || ());
+    let database = "WEB_TEST_RESHAPED";
+    draft_storage::discard(database).await.unwrap();
+    let owner = Owner::new();
+    owner.set();
+    let store = TableStore::new(Table::new());
+    let keeper = DraftKeeper::new(store, RwSignal::new(None));
+    keeper.restore(database.into(), |_| true).await.unwrap();
+    store.replace(Table::from_records((1..=2_500).map(|key| {
+        tolerance_editor::core::record::Tolerance {
+            key,
+            amount: 1.0,
+            group_id: Some("GRP001".into()),
+            payment_method: Some("ACH".into()),
+            entry_date: None,
+            entry_user: None,
+            update_date: None,
+            update_user: None,
+        }
+    })));
+    keeper.flush().await;
+
+    // An amount typed, its save asked for, and a row deleted before that save runs.
+    let ids: Vec<_> = store.with(|t| t.rows().iter().map(|r| r.id()).collect());
+    store.update(|t| t.set_text(ids[1_200], Field::Amount, "2.50"));
+    keeper.save_now();
+    store.update(|t| t.delete(&[ids[0]]));
+    keeper.idle().await;
+    assert_eq!(keeper.problem.get_untracked(), None);
+
+    keeper.flush().await;
+    let (draft, _) = draft_storage::load(database).await.unwrap().unwrap();
+    let rows = store.with(|t| t.rows().to_vec());
+    assert_eq!(draft.rows.len(), 2_499);
+    assert_eq!(draft.rows, rows);
+    draft_storage::discard(database).await.unwrap();
+}
+
 /// A draft save is a version: only the parts that changed are written, under the new
 /// version's keys, and the manifest naming them last; what it replaced is removed after.
 /// Parts a save left without its manifest (the page closed in between) are never read,
