@@ -51,6 +51,22 @@ async fn eventually<T>(mut check: impl FnMut() -> Option<T>) -> T {
     panic!("the page never showed what the test waited for");
 }
 
+/// Records keyed 1 to `count`, all alike.
+fn records(count: i32) -> Vec<tolerance_editor::core::record::Tolerance> {
+    (1..=count)
+        .map(|key| tolerance_editor::core::record::Tolerance {
+            key,
+            amount: 1.5,
+            group_id: Some("GRP001".into()),
+            payment_method: None,
+            entry_date: None,
+            entry_user: None,
+            update_date: None,
+            update_user: None,
+        })
+        .collect()
+}
+
 async fn sleep_ms(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         web_sys::window()
@@ -322,21 +338,6 @@ mod grid {
     use tolerance_editor::core::table::Table;
     use tolerance_editor::editor::store::TableStore;
     use web_sys::HtmlInputElement;
-
-    fn records(count: i32) -> Vec<Tolerance> {
-        (1..=count)
-            .map(|key| Tolerance {
-                key,
-                amount: 1.5,
-                group_id: Some("GRP001".into()),
-                payment_method: None,
-                entry_date: None,
-                entry_user: None,
-                update_date: None,
-                update_user: None,
-            })
-            .collect()
-    }
 
     fn mount_grid(
         count: i32,
@@ -814,18 +815,7 @@ async fn a_table_reshaped_before_a_saves_first_slice_is_saved_whole_by_the_next(
     let store = TableStore::new(Table::new());
     let keeper = DraftKeeper::new(store, RwSignal::new(None));
     keeper.restore(database.into(), |_| true).await.unwrap();
-    store.replace(Table::from_records((1..=2_500).map(|key| {
-        tolerance_editor::core::record::Tolerance {
-            key,
-            amount: 1.0,
-            group_id: Some("GRP001".into()),
-            payment_method: Some("ACH".into()),
-            entry_date: None,
-            entry_user: None,
-            update_date: None,
-            update_user: None,
-        }
-    })));
+    store.replace(Table::from_records(records(2_500)));
     keeper.flush().await;
 
     // An amount typed, its save asked for, and a row deleted before that save runs.
