@@ -32,7 +32,7 @@ impl KeyIndex {
         let mut index = KeyIndex::new();
         for (row, key) in rows {
             if let Some(key) = key {
-                index.insert(key, row);
+                index.add(row, key);
             }
         }
         index
@@ -87,8 +87,7 @@ impl KeyIndex {
             );
         }
         if let Some(key) = after {
-            self.insert(key, row);
-            let duplicate = self.is_duplicate(key);
+            let duplicate = self.add(row, key);
             affected.extend(self.rows_with(key).iter().map(|r| (*r, duplicate)));
         } else {
             affected.push((row, false));
@@ -116,10 +115,6 @@ impl KeyIndex {
                 true
             }
         }
-    }
-
-    fn insert(&mut self, key: i32, row: RowId) {
-        self.add(row, key);
     }
 
     fn remove(&mut self, key: i32, row: RowId) {
